@@ -1,0 +1,155 @@
+"""Who does the work: the city, its departments, its districts, and each user's role."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    """A prefecture-level city (地级市) whose government issues a plan."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    province = models.CharField(_("province"), max_length=50)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department of the city named in a plan, e.g. 市教育局."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.SlugField(_("short code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["city", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="department_unique_name"),
+            models.UniqueConstraint(fields=["city", "slug"], name="department_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("department_detail", args=[self.pk])
+
+
+class District(models.Model):
+    """A county-level unit (区县) that reports figures: district, county or functional area."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        COUNTY = "county", _("county")
+        FUNCTIONAL_AREA = "functional_area", _("functional area")
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(_("name"), max_length=50)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    slug = models.SlugField(_("short code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["city", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="district_unique_name"),
+            models.UniqueConstraint(fields=["city", "slug"], name="district_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """What a user does in the application, and for which district or department.
+
+    District staff (区县填报员) are bound to one district, department heads (牵头部门负责人) to one
+    department; the city admin (市局管理员) is bound to neither. The database enforces the binding.
+    """
+
+    class Kind(models.TextChoices):
+        DISTRICT_STAFF = "district_staff", _("district staff")
+        DEPARTMENT_HEAD = "department_head", _("department head")
+        CITY_ADMIN = "city_admin", _("city administrator")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role"
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="heads",
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                name="role_binding_matches_kind",
+                condition=(
+                    Q(kind="district_staff", district__isnull=False, department__isnull=True)
+                    | Q(kind="department_head", district__isnull=True, department__isnull=False)
+                    | Q(kind="city_admin", district__isnull=True, department__isnull=True)
+                ),
+                violation_error_message=_(
+                    "District staff need a district, department heads a department, and the "
+                    "city administrator neither."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        bound_to = self.district or self.department
+        label = self.get_kind_display()
+        return f"{label} · {bound_to}" if bound_to else str(label)
+
+    @property
+    def is_city_admin(self) -> bool:
+        return self.kind == self.Kind.CITY_ADMIN
+
+
+def role_of(user) -> Role | None:
+    """The user's role, or None for anonymous users and accounts without one."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.role
+    except Role.DoesNotExist:
+        return None
+
+
+def may_administer(user) -> bool:
+    """The Django admin is the city bureau's: active staff with the city-admin role,
+    or superusers.
+    """
+    if not (user.is_active and user.is_staff):
+        return False
+    role = role_of(user)
+    return user.is_superuser or (role is not None and role.is_city_admin)

@@ -1,0 +1,54 @@
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from departments.models import Department, District
+from plans.models import Plan, Task
+from plans.views import plan_from_request
+from targets.models import Target
+
+
+def department_list(request: HttpRequest) -> HttpResponse:
+    plan = plan_from_request(request)
+    departments = Department.objects.filter(city=plan.city).annotate(
+        led=Count("assignments", filter=_named_in(plan, lead=True)),
+        co_operating=Count("assignments", filter=_named_in(plan, lead=False)),
+    )
+    return render(
+        request, "departments/department_list.html", {"plan": plan, "departments": departments}
+    )
+
+
+def _named_in(plan: Plan, *, lead: bool) -> Q:
+    position = Q(assignments__position=0) if lead else Q(assignments__position__gt=0)
+    return position & Q(assignments__task__part__plan=plan)
+
+
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department.objects.select_related("city"), pk=pk)
+    tasks = (
+        Task.objects.filter(part__plan__city=department.city)
+        .select_related("part__plan")
+        .with_departments()
+        .annotate(target_count=Count("targets"))
+    )
+    context = {
+        "department": department,
+        "led_tasks": tasks.led_by(department),
+        "co_operated_tasks": tasks.co_operated_by(department),
+    }
+    return render(request, "departments/department_detail.html", context)
+
+
+def district_list(request: HttpRequest) -> HttpResponse:
+    plan = plan_from_request(request)
+    districts = District.objects.filter(city=plan.city).annotate(staff_count=Count("staff"))
+    return render(request, "departments/district_list.html", {"plan": plan, "districts": districts})
+
+
+def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_from_request(request)
+    district = get_object_or_404(District, city=plan.city, slug=slug)
+    targets = Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
+    context = {"plan": plan, "district": district, "targets": targets.for_listing()}
+    return render(request, "departments/district_detail.html", context)

@@ -1,0 +1,168 @@
+"""A five-year plan as data: its parts, its numbered tasks and the departments of each task."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import City, Department
+
+
+class PlanQuerySet(models.QuerySet):
+    def default(self) -> "Plan | None":
+        """The plan shown when none is named: settings.ZIBO_DEFAULT_PLAN, else the newest."""
+        plans = self.select_related("city")
+        return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
+
+
+class Plan(models.Model):
+    """One city's education plan, e.g. 淄博市教育事业发展“十四五”规划 (淄政发〔2022〕2号)."""
+
+    slug = models.SlugField(_("short code"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="plans"
+    )
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    preamble = models.TextField(_("preamble"), blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-end_year", "city__name"]
+        constraints = [
+            models.CheckConstraint(
+                name="plan_years_in_order",
+                condition=models.Q(baseline_year__lt=models.F("start_year"))
+                & models.Q(start_year__lte=models.F("end_year")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.slug])
+
+    @property
+    def years(self) -> range:
+        """Every year a figure may be reported for: the baseline, then the plan's years."""
+        return range(self.baseline_year, self.end_year + 1)
+
+
+class Part(models.Model):
+    """A part of the plan: 一(一)…(三) of 总体要求, the chapters 二(一)…(八), or 三 组织实施."""
+
+    class Kind(models.TextChoices):
+        OVERALL = "overall", _("overall requirements")
+        KEY_TASKS = "key_tasks", _("key tasks")
+        IMPLEMENTATION = "implementation", _("implementation")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=10, help_text=_("As numbered in the plan."))
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="part_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def with_departments(self) -> "TaskQuerySet":
+        """Prefetch the departments in the plan's order (one query, whatever the count)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "assignments",
+                queryset=TaskDepartment.objects.select_related("department").order_by("position"),
+            )
+        )
+
+    def led_by(self, department: Department) -> "TaskQuerySet":
+        return self.filter(assignments__department=department, assignments__position=0)
+
+    def co_operated_by(self, department: Department) -> "TaskQuerySet":
+        return self.filter(assignments__department=department, assignments__position__gt=0)
+
+
+class Task(models.Model):
+    """A numbered task of the plan, e.g. 二(一)4 提升学生体质健康水平."""
+
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("number"))
+    code = models.CharField(_("code"), max_length=20)
+    slug = models.SlugField(_("short code"), max_length=20)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+    departments = models.ManyToManyField(
+        Department, through="TaskDepartment", related_name="tasks", verbose_name=_("departments")
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["part__order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "number"], name="task_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("task_detail", args=[self.part.plan.slug, self.slug])
+
+    @property
+    def ordered_assignments(self) -> list["TaskDepartment"]:
+        return sorted(self.assignments.all(), key=lambda assignment: assignment.position)
+
+    @property
+    def lead_department(self) -> Department | None:
+        """The first department the plan names: the lead (牵头部门), as the plan says in 二(一)1."""
+        assignments = self.ordered_assignments
+        return assignments[0].department if assignments else None
+
+    @property
+    def co_operating_departments(self) -> list[Department]:
+        return [assignment.department for assignment in self.ordered_assignments[1:]]
+
+
+class TaskDepartment(models.Model):
+    """A department named for a task; position 0 is the lead, the others co-operate."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("task department")
+        verbose_name_plural = _("task departments")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="task_department_position"),
+            models.UniqueConstraint(fields=["task", "department"], name="task_department_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} · {self.department}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.position == 0

@@ -1,0 +1,52 @@
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from departments.models import District
+from plans.models import Plan, Task
+from targets.models import Target
+
+
+def plan_from_request(request: HttpRequest) -> Plan:
+    """The plan named by ?plan=<slug>, else the default plan; 404 when there is none."""
+    slug = request.GET.get("plan")
+    plans = Plan.objects.select_related("city")
+    plan = plans.filter(slug=slug).first() if slug else plans.default()
+    if plan is None:
+        raise Http404("No such plan has been loaded.")
+    return plan
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plan = Plan.objects.default()
+    if plan is None:
+        return render(request, "plans/no_plan.html", status=200)
+    return redirect(plan)
+
+
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    tasks = Task.objects.with_departments().annotate(target_count=Count("targets"))
+    parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=tasks))
+    counts = {
+        "tasks": Task.objects.filter(part__plan=plan, part__kind="key_tasks").count(),
+        "targets": Target.objects.of_plan(plan).count(),
+        "departments": plan.city.departments.count(),
+        "districts": District.objects.filter(city=plan.city).count(),
+    }
+    return render(
+        request, "plans/plan_detail.html", {"plan": plan, "parts": parts, "counts": counts}
+    )
+
+
+def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse:
+    task = get_object_or_404(
+        Task.objects.with_departments().select_related("part__plan"),
+        part__plan__slug=slug,
+        slug=task_slug,
+    )
+    return render(
+        request,
+        "plans/task_detail.html",
+        {"task": task, "plan": task.part.plan, "targets": task.targets.all()},
+    )

@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department
+from plans.models import Part, Plan
+from targets.models import Target
+
+
+class TargetFilter(django_filters.FilterSet):
+    chapter = django_filters.ModelChoiceFilter(
+        label=_("chapter"), field_name="task__part", queryset=Part.objects.none()
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("department"), queryset=Department.objects.none(), method="filter_department"
+    )
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Target.Kind.choices)
+    q = django_filters.CharFilter(label=_("search"), method="filter_text")
+
+    class Meta:
+        model = Target
+        fields = ["chapter", "department", "kind"]
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["chapter"].queryset = plan.parts.exclude(kind=Part.Kind.OVERALL)
+        self.filters["department"].queryset = plan.city.departments.all()
+
+    def filter_department(self, queryset: QuerySet, name: str, value: Department) -> QuerySet:
+        """Targets of tasks the department leads or co-operates on."""
+        return queryset.involving(value)
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(source_sentence__icontains=value)
+            | Q(code__icontains=value)
+        )

@@ -1,0 +1,44 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Target
+
+PLAN_ORDER = ("task__part__order", "task__number", "order")
+
+
+class TargetTable(tables.Table):
+    code = tables.Column(
+        verbose_name=_("code"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=PLAN_ORDER,
+    )
+    name = tables.Column(verbose_name=_("target"))
+    requirement = tables.Column(verbose_name=_("requirement"), empty_values=(), orderable=False)
+    deadline_year = tables.Column(verbose_name=_("deadline"))
+    kind = tables.Column(verbose_name=_("kind"))
+    scope = tables.Column(verbose_name=_("scope"))
+    lead_department = tables.Column(
+        verbose_name=_("lead department"),
+        empty_values=(),
+        orderable=False,
+        linkify=lambda record: record.lead_department.get_absolute_url(),
+    )
+    task = tables.Column(
+        verbose_name=_("task"),
+        linkify=lambda record: record.task.get_absolute_url(),
+        order_by=PLAN_ORDER,
+    )
+
+    class Meta:
+        model = Target
+        fields = ["code", "name", "requirement", "deadline_year", "kind", "scope"]
+        sequence = [*fields, "lead_department", "task"]
+        order_by = "code"
+        attrs = {"class": "table"}
+        empty_text = _("No target matches these filters.")
+
+    def render_requirement(self, record: Target) -> str:
+        return record.requirement
+
+    def render_task(self, record: Target) -> str:
+        return f"{record.task.code} {record.task.title}"

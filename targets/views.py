@@ -1,0 +1,19 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from plans.views import plan_from_request
+from targets.filters import TargetFilter
+from targets.models import Target
+from targets.tables import TargetTable
+
+
+def target_list(request: HttpRequest) -> HttpResponse:
+    plan = plan_from_request(request)
+    targets = TargetFilter(
+        request.GET, queryset=Target.objects.of_plan(plan).for_listing(), plan=plan
+    )
+    table = TargetTable(targets.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    context = {"plan": plan, "filter": targets, "table": table}
+    return render(request, "targets/target_list.html", context)

@@ -1,0 +1,3 @@
+from zibo_edu.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from departments import api as departments_api
+from departments import views as departments
+from plans import api as plans_api
+from plans import views as plans
+from targets import api as targets_api
+from targets import views as targets
+from zibo_edu.health import healthz
+
+urlpatterns = [
+    path("", plans.home, name="home"),
+    path("plans/<slug:slug>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<slug:slug>/tasks/<slug:task_slug>/", plans.task_detail, name="task_detail"),
+    path("targets/", targets.target_list, name="target_list"),
+    path("departments/", departments.department_list, name="department_list"),
+    path("departments/<int:pk>/", departments.department_detail, name="department_detail"),
+    path("districts/", departments.district_list, name="district_list"),
+    path("districts/<slug:slug>/", departments.district_detail, name="district_detail"),
+    path("api/plan/", plans_api.plan_api, name="api_plan"),
+    path("api/targets/", targets_api.targets_api, name="api_targets"),
+    path("api/districts/", departments_api.districts_api, name="api_districts"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
