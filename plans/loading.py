@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from django.db import models, transaction
+from django.utils import translation
 
 from departments.models import City, Department, District
 from plans.models import Part, Plan, Task, TaskDepartment
@@ -39,16 +40,18 @@ class LoadResult:
 
     @property
     def changed(self) -> bool:
-        return any(action != "unchanged" for (_label, action) in self.changes)
+        return any(action != "unchanged" for (_model, action) in self.changes)
 
     def summary(self) -> str:
+        """One line for the operator, in English whatever the active language."""
         if not self.changed:
             return f"{self.plan.slug}: nothing changed"
-        parts = [
-            f"{action} {count} {label}"
-            for (label, action), count in sorted(self.changes.items())
-            if action != "unchanged"
-        ]
+        with translation.override(None):
+            parts = sorted(
+                f"{action} {count} {model._meta.verbose_name_plural}"
+                for (model, action), count in self.changes.items()
+                if action != "unchanged"
+            )
         return f"{self.plan.slug}: " + ", ".join(parts)
 
 
@@ -212,28 +215,27 @@ class _Writer:
         self.changes: Counter = Counter()
 
     def put(self, existing: dict, key: Any, model: type[models.Model], values: dict) -> Any:
-        label = str(model._meta.verbose_name_plural)
         obj = existing.get(key)
         if obj is None:
             obj = model.objects.create(**values)
             existing[key] = obj
-            self.changes[(label, "created")] += 1
+            self.changes[(model, "created")] += 1
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
             obj.save(update_fields=changed)
-            self.changes[(label, "updated")] += 1
+            self.changes[(model, "updated")] += 1
         else:
-            self.changes[(label, "unchanged")] += 1
+            self.changes[(model, "unchanged")] += 1
         return obj
 
     def remove_stale(self, existing: dict, kept: set, model: type[models.Model]) -> None:
         stale = [obj.pk for key, obj in existing.items() if key not in kept]
         if stale:
             model.objects.filter(pk__in=stale).delete()
-            self.changes[(str(model._meta.verbose_name_plural), "removed")] += len(stale)
+            self.changes[(model, "removed")] += len(stale)
 
 
 def _apply(data: dict) -> LoadResult:
@@ -315,16 +317,15 @@ def _apply(data: dict) -> LoadResult:
 def _put_departments(
     write: _Writer, task: Task, wanted: list[int], current: dict[int, list[int]]
 ) -> None:
-    label = str(TaskDepartment._meta.verbose_name_plural)
     if current.get(task.pk) == wanted:
-        write.changes[(label, "unchanged")] += len(wanted)
+        write.changes[(TaskDepartment, "unchanged")] += len(wanted)
         return
     TaskDepartment.objects.filter(task=task).delete()
     TaskDepartment.objects.bulk_create(
         TaskDepartment(task=task, department_id=pk, position=position)
         for position, pk in enumerate(wanted)
     )
-    write.changes[(label, "updated" if task.pk in current else "created")] += len(wanted)
+    write.changes[(TaskDepartment, "updated" if task.pk in current else "created")] += len(wanted)
 
 
 def _target_values(target: dict) -> dict:

@@ -8,23 +8,23 @@ PLAN_ORDER = ("task__part__order", "task__number", "order")
 
 class TargetTable(tables.Table):
     code = tables.Column(
-        verbose_name=_("code"),
+        verbose_name=_("Code"),
         linkify=lambda record: record.get_absolute_url(),
         order_by=PLAN_ORDER,
     )
-    name = tables.Column(verbose_name=_("target"))
-    requirement = tables.Column(verbose_name=_("requirement"), empty_values=(), orderable=False)
-    deadline_year = tables.Column(verbose_name=_("deadline"))
-    kind = tables.Column(verbose_name=_("kind"))
-    scope = tables.Column(verbose_name=_("scope"))
+    name = tables.Column(verbose_name=_("Target"))
+    requirement = tables.Column(verbose_name=_("Requirement"), empty_values=(), orderable=False)
+    deadline_year = tables.Column(verbose_name=_("Deadline"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    scope = tables.Column(verbose_name=_("Scope"))
     lead_department = tables.Column(
-        verbose_name=_("lead department"),
+        verbose_name=_("Lead department"),
         empty_values=(),
         orderable=False,
         linkify=lambda record: record.lead_department.get_absolute_url(),
     )
     task = tables.Column(
-        verbose_name=_("task"),
+        verbose_name=_("Task"),
         linkify=lambda record: record.task.get_absolute_url(),
         order_by=PLAN_ORDER,
     )

@@ -1,0 +1,63 @@
+"""Demo accounts: one per role, for every district and every lead department. Demo only."""
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from departments.models import Department, District, Role
+from plans.models import Plan
+
+DEMO_PASSWORD = "zibo-demo-2025"
+
+
+class Command(BaseCommand):
+    help = "Create demo users (city admin, staff of every district, head of every lead department)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEMO_PASSWORD, help="password for every demo user"
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options) -> None:
+        plan = Plan.objects.default()
+        if plan is None:
+            raise CommandError("Load a plan first: python manage.py load_plan")
+        accounts = [("city-admin", "市教育局管理员", Role.Kind.CITY_ADMIN, {})]
+        for district in District.objects.filter(city=plan.city):
+            name = f"{district.name}填报员"
+            accounts.append(
+                (f"staff-{district.slug}", name, Role.Kind.DISTRICT_STAFF, {"district": district})
+            )
+        leads = Department.objects.filter(
+            assignments__position=0, assignments__task__part__plan=plan
+        ).distinct()
+        for department in leads:
+            name = f"{department.name}负责人"
+            accounts.append(
+                (
+                    f"head-{department.slug}",
+                    name,
+                    Role.Kind.DEPARTMENT_HEAD,
+                    {"department": department},
+                )
+            )
+        hashed = make_password(password)  # one hash for all: they share the demo password
+        for username, full_name, kind, binding in accounts:
+            user = _demo_user(username, full_name, hashed, admin=kind == Role.Kind.CITY_ADMIN)
+            Role.objects.update_or_create(
+                user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
+            )
+        self.stdout.write(f"Demo accounts (demo only), password: {password}")
+        for username, full_name, _kind, _binding in accounts:
+            self.stdout.write(f"  {username:<34} {full_name}")
+
+
+def _demo_user(username: str, full_name: str, hashed_password: str, *, admin: bool) -> User:
+    user, _created = User.objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.is_staff = user.is_superuser = admin
+    user.password = hashed_password
+    user.save()
+    return user

@@ -1,0 +1,97 @@
+"""Shared fixtures: the real plan, loaded once per session, and one named user for every role.
+
+The users are the ones the style guide names: staff of 张店区, staff of 淄川区 (the outsider for
+张店区's data), the head of 市教育局 (a lead department), the city admin, and anonymous.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from departments.models import Department, District, Role
+from plans.models import Plan
+
+PLAN_SLUG = "zibo-2021-2025"
+
+
+def pytest_configure(config) -> None:
+    """In CI the real services are required: a missing one fails the run instead of skipping."""
+    if os.environ.get("CI") != "true":
+        return
+    problems = []
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must point at PostgreSQL in CI")
+    if not os.environ.get("REDIS_URL"):
+        problems.append("REDIS_URL must be set in CI")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_plan", verbosity=0)
+
+
+@pytest.fixture
+def plan(db) -> Plan:
+    return Plan.objects.select_related("city").get(slug=PLAN_SLUG)
+
+
+def make_user(username: str, kind: str, **binding) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only")
+    Role.objects.create(user=user, kind=kind, **binding)
+    if kind == Role.Kind.CITY_ADMIN:
+        user.is_staff = True
+        user.save()
+    return user
+
+
+@pytest.fixture
+def zhangdian(plan) -> District:
+    return District.objects.get(city=plan.city, name="张店区")
+
+
+@pytest.fixture
+def zichuan(plan) -> District:
+    return District.objects.get(city=plan.city, name="淄川区")
+
+
+@pytest.fixture
+def education_bureau(plan) -> Department:
+    return Department.objects.get(city=plan.city, name="市教育局")
+
+
+@pytest.fixture
+def staff_zhangdian(zhangdian) -> User:
+    return make_user("staff-zhangdian", Role.Kind.DISTRICT_STAFF, district=zhangdian)
+
+
+@pytest.fixture
+def staff_zichuan(zichuan) -> User:
+    return make_user("staff-zichuan", Role.Kind.DISTRICT_STAFF, district=zichuan)
+
+
+@pytest.fixture
+def department_head(education_bureau) -> User:
+    return make_user("head-education", Role.Kind.DEPARTMENT_HEAD, department=education_bureau)
+
+
+@pytest.fixture
+def city_admin(db) -> User:
+    return make_user("city-admin", Role.Kind.CITY_ADMIN)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (the embedded default has no Redis)")
+    return settings.REDIS_URL

@@ -1,0 +1,66 @@
+"""The plan overview and the task page, as any visitor sees them."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_redirects_to_the_default_plan(client, plan):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan_detail", args=[plan.slug])
+
+
+def test_overview_lists_chapters_tasks_lead_and_target_counts(client, plan):
+    response = client.get(reverse("plan_detail", args=[plan.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "淄博市教育事业发展“十四五”规划" in html
+    assert "淄政发〔2022〕2号" in html
+    for chapter in ("全面落实立德树人根本任务", "提升教育治理能力与保障水平", "组织实施"):
+        assert chapter in html
+    parts = {part.code: part for part in response.context["parts"]}
+    tasks = {task.code: task for task in parts["二(一)"].tasks.all()}
+    assert tasks["二(一)4"].target_count == 6
+    assert tasks["二(一)4"].lead_department.name == "市教育局"
+    assert tasks["二(一)1"].target_count == 0
+    assert response.context["counts"] == {
+        "tasks": 48,
+        "targets": 46,
+        "departments": 30,
+        "districts": 11,
+    }
+
+
+def test_overview_query_count_does_not_grow_with_tasks(client, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):
+        client.get(reverse("plan_detail", args=[plan.slug]))
+
+
+def test_task_page_shows_text_departments_and_targets(client, plan):
+    response = client.get(reverse("task_detail", args=[plan.slug, "2-1-4"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "提升学生体质健康水平" in html
+    assert "到2025年学生体质健康测试优良率、合格率达到55%、95%以上" in html
+    assert '<a class="lead" href="/departments/' in html and "市教育局</a>" in html
+    assert "市卫生健康委" in html and "市体育局" in html
+    assert "学生体质健康测试优良率" in html and "≥ 55%" in html
+    assert "儿童青少年总体近视率年降幅" in html
+    assert "2022" in html
+
+
+def test_task_page_query_count(client, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get(reverse("task_detail", args=[plan.slug, "2-2-1"]))
+
+
+def test_task_without_targets_says_so(client, plan):
+    response = client.get(reverse("task_detail", args=[plan.slug, "2-1-1"]))
+    assert "规划未对该任务提出量化指标" in response.content.decode()
+
+
+def test_unknown_plan_or_task_is_404(client, plan):
+    assert client.get(reverse("plan_detail", args=["nowhere"])).status_code == 404
+    assert client.get(reverse("task_detail", args=[plan.slug, "9-9-9"])).status_code == 404
