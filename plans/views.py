@@ -45,8 +45,11 @@ def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse
         part__plan__slug=slug,
         slug=task_slug,
     )
-    return render(
-        request,
-        "plans/task_detail.html",
-        {"task": task, "plan": task.part.plan, "targets": task.targets.all()},
-    )
+    targets = list(task.targets.all())
+    context = {
+        "task": task,
+        "plan": task.part.plan,
+        "targets": targets,
+        "source_sentences": [target.source_sentence for target in targets],
+    }
+    return render(request, "plans/task_detail.html", context)

@@ -9,12 +9,20 @@ from targets.models import Target
 
 class TargetFilter(django_filters.FilterSet):
     chapter = django_filters.ModelChoiceFilter(
-        label=_("chapter"), field_name="task__part", queryset=Part.objects.none()
+        label=_("chapter"),
+        field_name="task__part",
+        queryset=Part.objects.none(),
+        empty_label=_("All"),
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("department"), queryset=Department.objects.none(), method="filter_department"
+        label=_("department"),
+        queryset=Department.objects.none(),
+        method="filter_department",
+        empty_label=_("All"),
     )
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Target.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), choices=Target.Kind.choices, empty_label=_("All")
+    )
     q = django_filters.CharFilter(label=_("search"), method="filter_text")
 
     class Meta:

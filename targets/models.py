@@ -127,7 +127,12 @@ class Target(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.task.get_absolute_url()}#target-{self.code}"
+        return f"{self.task.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """An ASCII fragment for links: 二(一)6-3 -> target-2-1-6-3."""
+        return f"target-{self.task.slug}-{self.order}"
 
     @property
     def lead_department(self) -> Department | None:
@@ -135,14 +140,14 @@ class Target(models.Model):
 
     @property
     def requirement(self) -> str:
-        """The target in a few symbols, e.g. "≥ 55%", "≈ 10 个", "≥ 1 名 / 5", "2022 年底前"."""
+        """The target in a few symbols: "≥ 55%", "≈ 10 个", "≥ 1 名 / 5 幼儿园", "2022年底前"."""
         if self.kind == self.Kind.MILESTONE:
             return _("by the end of %(year)s") % {"year": self.deadline_year}
         value = _plain(self.value)
         unit = self.unit if self.unit == "%" else f" {self.unit}" if self.unit else ""
         text = f"{self.get_comparator_display()} {value}{unit}"
         if self.kind == self.Kind.UNIT_RATIO and self.per_units != 1:
-            text += f" / {self.per_units}"
+            text += f" / {self.per_units} {self.denominator_label.removesuffix('数')}"
         if self.kind == self.Kind.ANNUAL_CHANGE:
             text = f"{self.get_direction_display()} {text}"
         return text

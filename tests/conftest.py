@@ -95,3 +95,9 @@ def redis_url() -> str:
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set (the embedded default has no Redis)")
     return settings.REDIS_URL
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Browser tests last: their live server needs a transactional database, which Django empties
+    after each such test, and the other tests rely on the plan loaded once for the session."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -64,3 +64,9 @@ def test_task_without_targets_says_so(client, plan):
 def test_unknown_plan_or_task_is_404(client, plan):
     assert client.get(reverse("plan_detail", args=["nowhere"])).status_code == 404
     assert client.get(reverse("task_detail", args=[plan.slug, "9-9-9"])).status_code == 404
+
+
+def test_task_page_highlights_the_sentences_targets_come_from(client, plan):
+    html = client.get(reverse("task_detail", args=[plan.slug, "2-1-6"])).content.decode()
+    assert "<mark>将劳动教育必修课程作为实施劳动教育的重要渠道," in html
+    assert html.count("<mark>") == 3

@@ -19,8 +19,9 @@ from targets.models import Target
                 "value": Decimal(1),
                 "unit": "名",
                 "per_units": 5,
+                "denominator_label": "幼儿园数",
             },
-            "≥ 1 名 / 5",
+            "≥ 1 名 / 5 幼儿园",
         ),
         (
             {

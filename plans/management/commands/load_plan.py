@@ -19,11 +19,12 @@ class Command(BaseCommand):
             help=f"plan files (default: every *.yaml in {PLAN_FILES})",
         )
 
-    def handle(self, *args, files: list[Path], **options) -> None:
+    def handle(self, *args, files: list[Path], verbosity: int, **options) -> None:
         for path in files or sorted(PLAN_FILES.glob("*.yaml")):
             try:
                 result = load_plan_file(path)
             except PlanFileError as error:
                 lines = "\n".join(f"  - {problem}" for problem in error.problems)
                 raise CommandError(f"{path} was not loaded; nothing was saved:\n{lines}") from None
-            self.stdout.write(result.summary())
+            if verbosity:
+                self.stdout.write(result.summary())
