@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
 
@@ -10,3 +11,7 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "source_sentence", "numerator_label", "denominator_label"]
     list_select_related = ["task__part__plan"]
     autocomplete_fields = ["task"]
+
+    @admin.display(description=_("requirement"))
+    def requirement(self, target: Target) -> str:
+        return target.requirement
