@@ -342,6 +342,7 @@ def _target_values(target: dict) -> dict:
         "deadline_year": target["deadline_year"],
         "scope": target["scope"],
         "reported_by": target["reported_by"],
+        "measure_unit": target.get("measure_unit", ""),
         "numerator_label": target.get("numerator_label", ""),
         "denominator_label": target.get("denominator_label", ""),
         "value_text": target["value_text"],

@@ -1,8 +1,11 @@
 """A five-year plan as data: its parts, its numbered tasks and the departments of each task."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import City, Department
@@ -49,6 +52,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.slug])
+
+    def reporting_year(self, today: datetime.date | None = None) -> int:
+        """The year whose figures are being reported now: last calendar year, within the plan."""
+        last_year = (today or timezone.localdate()).year - 1
+        return min(max(last_year, self.baseline_year), self.end_year)
 
     @property
     def years(self) -> range:

@@ -2,10 +2,13 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department
+from departments.models import Department, Role, role_of
 from plans.models import Plan, Task, TaskDepartment
 
 
@@ -98,6 +101,14 @@ class Target(models.Model):
     deadline_year = models.PositiveSmallIntegerField(_("deadline year"))
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     reported_by = models.CharField(_("reported by"), max_length=10, choices=Reporter.choices)
+    measure_unit = models.CharField(
+        _("unit of the figure"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "When the reported figure has another unit than the target (年均增长% ← 万元)."
+        ),
+    )
     numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
     value_text = models.CharField(
@@ -138,6 +149,38 @@ class Target(models.Model):
     def lead_department(self) -> Department | None:
         return self.task.lead_department
 
+    class Entry(models.TextChoices):
+        """What a figure of this target is entered as."""
+
+        FRACTION = "fraction", _("numerator and denominator")
+        WHOLE = "whole", _("whole number")
+        AMOUNT = "amount", _("amount")
+        YES_NO = "yes_no", _("yes or no")
+        MILESTONE = "milestone", _("done, with date")
+
+    @property
+    def entry(self) -> "Target.Entry":
+        if self.numerator_label and self.denominator_label:
+            return self.Entry.FRACTION
+        if self.kind in (self.Kind.COUNT, self.Kind.DISTRICT_MINIMUM):
+            return self.Entry.WHOLE
+        if self.kind == self.Kind.DISTRICT_SHARE:
+            return self.Entry.YES_NO
+        if self.kind == self.Kind.MILESTONE:
+            return self.Entry.MILESTONE
+        return self.Entry.AMOUNT
+
+    @property
+    def is_percentage(self) -> bool:
+        """A fraction that cannot exceed its whole (a rate), unlike a ratio such as 督学/幼儿园."""
+        return self.entry == self.Entry.FRACTION and self.kind != self.Kind.UNIT_RATIO
+
+    @property
+    def figure_unit(self) -> str:
+        if self.entry == self.Entry.FRACTION:
+            return "%" if self.is_percentage else ""
+        return self.measure_unit or self.unit
+
     @property
     def requirement(self) -> str:
         """The target in a few symbols: "≥ 55%", "≈ 10 个", "≥ 1 名 / 5 幼儿园", "2022年底前"."""
@@ -158,3 +201,189 @@ def _plain(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f")
+
+
+class ReportingPeriod(models.Model):
+    """One plan year's reporting round: its submission deadline and the rules that go with it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_periods")
+    year = models.PositiveSmallIntegerField(_("year"))
+    deadline = models.DateField(_("submission deadline"))
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind days before"),
+        default=7,
+        help_text=_("District staff are emailed their missing figures this many days before."),
+    )
+    change_note_threshold = models.DecimalField(
+        _("change needing a note (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(20),
+        help_text=_("A figure that moves more than this from last year's needs a note."),
+    )
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="reporting_period_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.slug} {self.year}"
+
+
+class FigureQuerySet(models.QuerySet):
+    def for_user(self, user) -> "FigureQuerySet":
+        """The one scoping rule: what figures a user may see.
+
+        District staff: their district's. Department heads: every district's figures of the targets
+        whose tasks their department leads or co-operates on. The city admin: all. Others: none.
+        """
+        role = role_of(user)
+        if role is None:
+            return self.all() if user.is_authenticated and user.is_superuser else self.none()
+        if role.kind == Role.Kind.DISTRICT_STAFF:
+            return self.filter(district=role.district_id)
+        if role.kind == Role.Kind.DEPARTMENT_HEAD:
+            return self.filter(target__in=Target.objects.involving(role.department).values("pk"))
+        return self.all()
+
+
+class Figure(models.Model):
+    """A target's figure for one district (or the city) and one year.
+
+    A rate keeps numerator and denominator (the percentage is derived, never stored); a count or an
+    amount keeps `value`; a yes/no criterion or a milestone keeps `achieved` (and `achieved_on`).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="figures"
+    )
+    district = models.ForeignKey(
+        "departments.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text=_("Empty for a city-level figure."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    achieved = models.BooleanField(_("achieved"), null=True, blank=True)
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["target__task__part__order", "target__task__number", "target__order", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "district", "year"],
+                condition=models.Q(district__isnull=False),
+                name="figure_once_per_district_year",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                condition=models.Q(district__isnull=True),
+                name="figure_once_per_city_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} · {self.district or _('city')} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("figure_detail", args=[self.pk])
+
+    @property
+    def percentage(self) -> Decimal | None:
+        """numerator / denominator in percent, for rates and ratios."""
+        if self.numerator is None or not self.denominator:
+            return None
+        return self.numerator * 100 / self.denominator
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved: only the city admin can reopen it."""
+        return self.state == self.State.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        """Drafts and returned figures can be changed; submitted ones wait for review."""
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def is_filled(self) -> bool:
+        return any(
+            v is not None for v in (self.numerator, self.denominator, self.value, self.achieved)
+        )
+
+
+class FigureChange(models.Model):
+    """The audit trail: every change of a figure, who made it, through what, old → new."""
+
+    class Channel(models.TextChoices):
+        FORM = "form", _("form")
+        EXCEL = "excel", _("Excel")
+        CSV = "csv", _("CSV")
+        API = "api", _("API")
+        ADMIN = "admin", _("admin")
+        REVIEW = "review", _("review")
+        COMMAND = "command", _("command line")
+        DEMO = "demo", _("demo data")
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    action = models.CharField(_("action"), max_length=20)
+    old = models.JSONField(_("before"), default=dict, blank=True)
+    new = models.JSONField(_("after"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("figure change")
+        verbose_name_plural = _("figure changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from departments import views as departments
 from plans import api as plans_api
 from plans import views as plans
 from targets import api as targets_api
+from targets import entry, review
 from targets import views as targets
 from zibo_edu.health import healthz
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("plans/<slug:slug>/", plans.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/tasks/<slug:task_slug>/", plans.task_detail, name="task_detail"),
     path("targets/", targets.target_list, name="target_list"),
+    path("entry/", entry.entry_start, name="entry_start"),
+    path("entry/<slug:slug>/<int:year>/", entry.figure_entry, name="figure_entry"),
+    path("figures/<int:pk>/", review.figure_detail, name="figure_detail"),
+    path("review/", review.review_list, name="review_list"),
+    path("completeness/", review.completeness_latest, name="completeness_latest"),
+    path("completeness/<int:year>/", review.completeness, name="completeness"),
     path("departments/", departments.department_list, name="department_list"),
     path("departments/<int:pk>/", departments.department_detail, name="department_detail"),
     path("districts/", departments.district_list, name="district_list"),

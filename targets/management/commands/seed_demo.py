@@ -1,4 +1,6 @@
-"""Demo accounts: one per role, for every district and every lead department. Demo only."""
+"""Demo data: one account per role for every district and lead department, reporting periods,
+and plausible figures for 2020–2024, all marked as demo data. Deterministic: a second run adds
+nothing."""
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -7,12 +9,13 @@ from django.db import transaction
 
 from departments.models import Department, District, Role
 from plans.models import Plan
+from targets import demo
 
 DEMO_PASSWORD = "zibo-demo-2025"
 
 
 class Command(BaseCommand):
-    help = "Create demo users (city admin, staff of every district, head of every lead department)."
+    help = "Create demo users and demo figures (marked as such) for the default plan."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -49,6 +52,8 @@ class Command(BaseCommand):
             Role.objects.update_or_create(
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
             )
+        created = demo.seed(plan, user=User.objects.get(username="city-admin"))
+        self.stdout.write(f"Demo figures created: {created} (each marked “{demo.NOTE}”)")
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
         for username, full_name, _kind, _binding in accounts:
             self.stdout.write(f"  {username:<34} {full_name}")

@@ -1,0 +1,168 @@
+"""Demo figures: plausible, deterministic, and marked as demo data in every note and source.
+
+Each district has a pace: 张店区, 临淄区 and 高新区 run ahead of the plan; 沂源县, 高青县 and
+文昌湖区 behind; the others on the straight line. Figures from 2020 to 2023 are approved; 2024 is
+mid-review: ahead districts approved, middle ones submitted, the slow ones in draft with gaps and
+one figure returned. Where the seeds report real city-level results, the demo follows them: two
+districts certified as 国家学前教育普及普惠县 in 2023, and about 60% of schools meeting the smart
+campus standard in 2022.
+"""
+
+import datetime
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from departments.models import District
+from plans.models import Plan
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
+
+NOTE = "演示数据，非真实统计。"
+SOURCE = "演示数据"
+AHEAD = {"zhangdian", "linzi", "gaoxin"}
+BEHIND = {"yiyuan", "gaoqing", "wenchanghu"}
+CERTIFIED_PRESCHOOL_COUNTIES = {
+    2023: {"zhangdian", "linzi"},
+    2024: {"zhangdian", "linzi", "gaoxin"},
+}
+LAST_DEMO_YEAR = 2024
+# District size relative to 张店区, for denominators (students, schools, kindergartens).
+SIZE = {
+    "zhangdian": 1.0, "zichuan": 0.8, "boshan": 0.5, "linzi": 0.8, "zhoucun": 0.5, "huantai": 0.6,
+    "gaoqing": 0.4, "yiyuan": 0.5, "gaoxin": 0.4, "jingkai": 0.3, "wenchanghu": 0.15,
+}  # fmt: skip
+
+
+def pace_of(district: District | None) -> float:
+    if district is None:
+        return 1.0
+    return 1.3 if district.slug in AHEAD else 0.6 if district.slug in BEHIND else 1.0
+
+
+@transaction.atomic
+def seed(plan: Plan, user=None) -> int:
+    """Create reporting periods and the demo figures that do not exist yet; returns how many."""
+    for year in plan.years:
+        ReportingPeriod.objects.get_or_create(
+            plan=plan, year=year, defaults={"deadline": datetime.date(year + 1, 3, 31)}
+        )
+    have = set(Figure.objects.values_list("target_id", "district_id", "year"))
+    districts = list(District.objects.filter(city=plan.city))
+    created = []
+    for target in Target.objects.of_plan(plan):
+        units = districts if target.reported_by == Target.Reporter.DISTRICTS else [None]
+        for district in units:
+            for year in range(plan.baseline_year, LAST_DEMO_YEAR + 1):
+                key = (target.pk, district.pk if district else None, year)
+                if key in have:
+                    continue
+                figure = _figure(target, district, year, plan)
+                if figure is not None:
+                    created.append(figure)
+    now = timezone.now()
+    Figure.objects.bulk_create(created)
+    FigureChange.objects.bulk_create(
+        FigureChange(
+            figure=figure,
+            changed_at=now,
+            changed_by=user,
+            channel=FigureChange.Channel.DEMO,
+            action="create",
+            new={"state": figure.state},
+            comment=NOTE,
+        )
+        for figure in created
+    )
+    return len(created)
+
+
+def _figure(target: Target, district: District | None, year: int, plan: Plan) -> Figure | None:
+    rng = random.Random(f"{target.code}/{district.slug if district else 'city'}/{year}")
+    state, submitted_at = _state(district, year, rng)
+    if state is None:
+        return None
+    progress = min(
+        1.0, (year - plan.baseline_year) / (target.deadline_year - plan.baseline_year or 1)
+    )
+    progress = min(1.0, progress * pace_of(district))
+    figure = Figure(
+        target=target,
+        district=district,
+        year=year,
+        note=NOTE,
+        source=SOURCE,
+        state=state,
+        submitted_at=submitted_at,
+        return_reason="分母与上年差异较大，请核实在校学生数。"
+        if state == Figure.State.RETURNED
+        else "",
+    )
+    size = SIZE.get(district.slug, 1.0) if district else 6.0
+    entry = target.entry
+    if entry == Target.Entry.FRACTION:
+        figure.numerator, figure.denominator = _fraction(target, progress, size, year, plan, rng)
+    elif entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
+        figure.value = _amount(target, progress, size, year, plan, rng)
+    elif entry == Target.Entry.YES_NO:
+        figure.achieved = _yes_no(target, district, year, progress)
+    else:
+        done = year >= target.deadline_year + (1 if pace_of(district) < 1 else 0)
+        figure.achieved = done
+        figure.achieved_on = datetime.date(year, 11, 20) if done else None
+    return figure
+
+
+def _state(district: District | None, year: int, rng: random.Random):
+    if year < LAST_DEMO_YEAR:
+        return Figure.State.APPROVED, timezone.make_aware(datetime.datetime(year + 1, 3, 10, 9))
+    pace = pace_of(district)
+    if pace > 1:
+        return Figure.State.APPROVED, timezone.make_aware(datetime.datetime(year + 1, 3, 5, 9))
+    if pace == 1:
+        return Figure.State.SUBMITTED, timezone.make_aware(datetime.datetime(year + 1, 3, 20, 9))
+    draw = rng.random()
+    if draw < 0.3:
+        return None, None  # not entered yet
+    if draw < 0.35:
+        return Figure.State.RETURNED, timezone.make_aware(datetime.datetime(year + 1, 3, 28, 9))
+    return Figure.State.DRAFT, None
+
+
+def _fraction(target, progress, size, year, plan, rng) -> tuple[Decimal, Decimal]:
+    whole = 30000 if target.is_percentage else 120  # students, or schools and kindergartens
+    denominator = Decimal(round(whole * size * (1 + rng.uniform(-0.03, 0.03))))
+    goal = float(target.value) / (target.per_units or 1)
+    if target.kind == Target.Kind.ANNUAL_CHANGE:  # a rate that must fall every year, e.g. myopia
+        share = 0.53 - 0.055 * progress + rng.uniform(-0.003, 0.003)
+    elif target.is_percentage:
+        start = goal - (14 if goal < 100 else 35)
+        if target.name == "智慧校园建设达标率":
+            start = 36.0  # the city stood near 60% in 2022
+        share = (start + (goal - start) * progress + rng.uniform(-1.5, 1.5)) / 100
+        share = min(share, 1.0)
+    else:
+        share = goal * (0.55 + 0.5 * progress) + rng.uniform(-0.02, 0.02)
+    numerator = (denominator * Decimal(str(max(share, 0)))).quantize(Decimal(1), ROUND_HALF_UP)
+    if target.is_percentage:
+        numerator = min(numerator, denominator)
+    return numerator, denominator
+
+
+def _amount(target, progress, size, year, plan, rng) -> Decimal:
+    if target.kind == Target.Kind.ANNUAL_CHANGE:  # spending, in 万元 or 元 per student
+        base = 180000 * size if target.unit != "元" else 16000
+        growth = 1 + (0.09 if progress >= 0.2 else 0.03) + rng.uniform(-0.02, 0.02)
+        return Decimal(round(base * growth ** (year - plan.baseline_year)))
+    goal = float(target.value)
+    if target.kind == Target.Kind.COUNT and target.reported_by == Target.Reporter.DISTRICTS:
+        goal = goal * size / 6  # a district's share of a city-wide count
+    value = goal * (0.2 + 0.85 * progress) + rng.uniform(-0.5, 0.5)
+    return Decimal(max(0, round(value)))
+
+
+def _yes_no(target, district, year, progress) -> bool:
+    if target.name.startswith("国家学前教育普及普惠县"):
+        return district.slug in CERTIFIED_PRESCHOOL_COUNTIES.get(year, set())
+    return progress >= 0.75

@@ -1,0 +1,427 @@
+"""Yearly figures: the entry rules, recording with an audit trail, submission and review.
+
+Every way in (form, Excel, CSV, API, command) goes through `check` and `record`, so the same rules
+and the same audit apply whatever the channel. Writes are bulk: one query to read what exists, one
+to create, one to update and one to log, whatever the number of rows.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.models import District, Role, role_of
+from targets.models import Figure, FigureChange, Target
+
+VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
+
+
+@dataclass
+class FigureInput:
+    """What someone entered for one figure; None means the field was left empty."""
+
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    value: Decimal | None = None
+    achieved: bool | None = None
+    achieved_on: datetime.date | None = None
+    note: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, figure: Figure) -> "FigureInput":
+        return cls(**{name: getattr(figure, name) for name in VALUE_FIELDS})
+
+    def is_empty(self) -> bool:
+        measured = (self.numerator, self.denominator, self.value, self.achieved, self.achieved_on)
+        return all(v is None for v in measured) and not self.note and not self.source
+
+    def snapshot(self) -> dict:
+        """JSON-ready values for the audit trail."""
+        return {
+            name: (str(value) if isinstance(value, Decimal | datetime.date) else value)
+            for name, value in asdict(self).items()
+        }
+
+
+@dataclass(frozen=True)
+class Key:
+    """Which figure: a target, a district (None for the city) and a year."""
+
+    target_id: int
+    district_id: int | None
+    year: int
+
+
+@dataclass
+class Entry:
+    key: Key
+    data: FigureInput
+    version: int | None = None  # the version the person edited; None when they saw no figure
+
+
+@dataclass
+class Outcome:
+    created: list[Figure] = field(default_factory=list)
+    updated: list[Figure] = field(default_factory=list)
+    unchanged: list[Figure] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return len(self.created) + len(self.updated)
+
+
+class FigureConflict(Exception):
+    """Someone else saved the figure after the person loaded it; nothing was saved."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        super().__init__(", ".join(str(f) for f in figures))
+
+
+class FigureLocked(Exception):
+    """A submitted or approved figure would change: it must be returned or reopened first."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        super().__init__(", ".join(str(f) for f in figures))
+
+
+# The rules ---------------------------------------------------------------------------------------
+
+
+def check(
+    target: Target,
+    data: FigureInput,
+    previous: Figure | None = None,
+    note_threshold: Decimal | None = None,
+) -> dict[str, str]:
+    """Every problem with an entry, by field name; an empty dict means it may be saved."""
+    errors: dict[str, str] = {}
+    entry = target.entry
+    allowed = {
+        Target.Entry.FRACTION: {"numerator", "denominator"},
+        Target.Entry.WHOLE: {"value"},
+        Target.Entry.AMOUNT: {"value"},
+        Target.Entry.YES_NO: {"achieved"},
+        Target.Entry.MILESTONE: {"achieved", "achieved_on"},
+    }[entry]
+    for name in ("numerator", "denominator", "value", "achieved", "achieved_on"):
+        if name not in allowed and getattr(data, name) is not None:
+            errors[name] = _("This target is entered as %(entry)s; leave this empty.") % {
+                "entry": target.Entry(entry).label
+            }
+    if entry == Target.Entry.FRACTION:
+        errors.update(_check_fraction(target, data))
+    elif entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT) and data.value is not None:
+        if data.value < 0:
+            errors["value"] = _("Must not be negative.")
+        elif entry == Target.Entry.WHOLE and data.value != data.value.to_integral_value():
+            errors["value"] = _("Must be a whole number.")
+    elif entry == Target.Entry.MILESTONE and data.achieved_on and data.achieved is not True:
+        errors["achieved"] = _("A date of completion needs “done” to be yes.")
+    if not errors and note_threshold is not None and not data.note:
+        change = _relative_change(target, previous, data)
+        if change is not None and abs(change) > note_threshold:
+            errors["note"] = _(
+                "Changed %(change)s%% from last year (more than %(threshold)s%%): "
+                "please explain in the note."
+            ) % {"change": f"{change:+.1f}", "threshold": f"{note_threshold:g}"}
+    return errors
+
+
+def _check_fraction(target: Target, data: FigureInput) -> dict[str, str]:
+    errors = {}
+    numerator, denominator = data.numerator, data.denominator
+    if (numerator is None) != (denominator is None):
+        missing = "denominator" if denominator is None else "numerator"
+        errors[missing] = _("Enter both the numerator and the denominator.")
+        return errors
+    if numerator is None:
+        return errors
+    if numerator < 0:
+        errors["numerator"] = _("Must not be negative.")
+    if denominator <= 0:
+        errors["denominator"] = _("Must be greater than zero.")
+    elif target.is_percentage and numerator > denominator:
+        errors["numerator"] = _(
+            "The numerator (%(numerator)s) cannot exceed the denominator (%(denominator)s): "
+            "a rate lies between 0 and 100%%."
+        ) % {"numerator": _plain(numerator), "denominator": _plain(denominator)}
+    return errors
+
+
+def _comparable(target: Target, data: FigureInput) -> Decimal | None:
+    if target.entry == Target.Entry.FRACTION:
+        if data.numerator is None or not data.denominator:
+            return None
+        return data.numerator * 100 / data.denominator
+    if target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
+        return data.value
+    return None
+
+
+def _relative_change(target: Target, previous: Figure | None, data: FigureInput) -> Decimal | None:
+    """Percent change from last year's figure, where both exist and last year's is not zero."""
+    if previous is None:
+        return None
+    before, after = _comparable(target, FigureInput.of(previous)), _comparable(target, data)
+    if before is None or after is None or before == 0:
+        return None
+    return (after - before) * 100 / before
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# Who may do what -------------------------------------------------------------------------------
+
+
+def may_enter(user, district: District | None) -> bool:
+    """District staff enter their own district's figures; the city admin enters any, and the
+    city-level ones."""
+    role = role_of(user)
+    if role is None:
+        return user.is_authenticated and user.is_superuser
+    if role.kind == Role.Kind.CITY_ADMIN:
+        return True
+    return (
+        role.kind == Role.Kind.DISTRICT_STAFF
+        and district is not None
+        and (role.district_id == district.pk)
+    )
+
+
+def may_review(user, target: Target) -> bool:
+    """The head of the target's lead department, and the city admin."""
+    role = role_of(user)
+    if role is None:
+        return user.is_authenticated and user.is_superuser
+    if role.kind == Role.Kind.CITY_ADMIN:
+        return True
+    return role.kind == Role.Kind.DEPARTMENT_HEAD and any(
+        a.department_id == role.department_id and a.is_lead for a in target.task.assignments.all()
+    )
+
+
+def may_reopen(user) -> bool:
+    role = role_of(user)
+    return (user.is_authenticated and user.is_superuser) or bool(role and role.is_city_admin)
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def existing(keys: Iterable[Key]) -> dict[Key, Figure]:
+    """The figures that exist for these keys, in one query."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    condition = Q()
+    for target_id, district_id, year in {(k.target_id, k.district_id, k.year) for k in keys}:
+        condition |= Q(target_id=target_id, district_id=district_id, year=year)
+    figures = Figure.objects.filter(
+        target_id__in={k.target_id for k in keys}, year__in={k.year for k in keys}
+    ).filter(condition)
+    return {Key(f.target_id, f.district_id, f.year): f for f in figures}
+
+
+def existing_for(district_ids: set[int | None], years: set[int]) -> dict[Key, Figure]:
+    """All figures of these districts (None: the city) and years: the bulk form of `existing`."""
+    where = Q(district_id__in=[d for d in district_ids if d is not None])
+    if None in district_ids:
+        where |= Q(district__isnull=True)
+    figures = Figure.objects.filter(where, year__in=years)
+    return {Key(f.target_id, f.district_id, f.year): f for f in figures}
+
+
+@transaction.atomic
+def record(
+    entries: list[Entry],
+    *,
+    user,
+    channel: str,
+    current: dict[Key, Figure] | None = None,
+) -> Outcome:
+    """Save entries all or nothing, refusing stale versions and figures under review or approved.
+
+    Entries equal to what is stored change nothing (uploading a file twice writes nothing).
+    """
+    if current is None:
+        current = existing(entry.key for entry in entries)
+    outcome = Outcome()
+    stale, locked, changes = [], [], []
+    now = timezone.now()
+    for entry in entries:
+        figure = current.get(entry.key)
+        if figure is None:
+            if entry.data.is_empty():
+                continue
+            figure = Figure(
+                target_id=entry.key.target_id,
+                district_id=entry.key.district_id,
+                year=entry.key.year,
+                updated_by=user,
+                **asdict(entry.data),
+            )
+            outcome.created.append(figure)
+            changes.append(("create", figure, {}, entry.data.snapshot()))
+            continue
+        before = FigureInput.of(figure)
+        if before == entry.data:
+            outcome.unchanged.append(figure)
+            continue
+        if entry.version is not None and entry.version != figure.version:
+            stale.append(figure)
+            continue
+        if not figure.is_editable:
+            locked.append(figure)
+            continue
+        for name, value in asdict(entry.data).items():
+            setattr(figure, name, value)
+        figure.version += 1
+        figure.updated_by = user
+        figure.updated_at = now
+        if figure.state == Figure.State.RETURNED:
+            figure.state = Figure.State.DRAFT
+        outcome.updated.append(figure)
+        changes.append(("update", figure, before.snapshot(), entry.data.snapshot()))
+    if stale:
+        raise FigureConflict(stale)
+    if locked:
+        raise FigureLocked(locked)
+    Figure.objects.bulk_create(outcome.created)
+    if outcome.updated:
+        _refuse_concurrent_saves(outcome.updated)
+        Figure.objects.bulk_update(
+            outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
+        )
+    _log(changes, user=user, channel=channel, at=now)
+    return outcome
+
+
+def _refuse_concurrent_saves(figures: list[Figure]) -> None:
+    """Between reading and writing, another save may have bumped a version: lock and compare."""
+    stored = dict(
+        Figure.objects.select_for_update()
+        .filter(pk__in=[f.pk for f in figures])
+        .values_list("pk", "version")
+    )
+    stale = [f for f in figures if stored.get(f.pk) != f.version - 1]
+    if stale:
+        raise FigureConflict([Figure.objects.get(pk=f.pk) for f in stale])
+
+
+def _log(changes, *, user, channel: str, at, comment: str = "") -> None:
+    FigureChange.objects.bulk_create(
+        FigureChange(
+            figure=figure,
+            changed_at=at,
+            changed_by=user,
+            channel=channel,
+            action=action,
+            old=old,
+            new=new,
+            comment=comment,
+        )
+        for action, figure, old, new in changes
+    )
+
+
+def _transition(
+    figures: list[Figure],
+    *,
+    user,
+    action: str,
+    state: str,
+    comment: str = "",
+    channel: str = FigureChange.Channel.REVIEW,
+) -> None:
+    now = timezone.now()
+    changes = []
+    for figure in figures:
+        old = {"state": figure.state}
+        figure.state = state
+        figure.version += 1
+        figure.updated_by = user
+        figure.updated_at = now
+        if state == Figure.State.SUBMITTED:
+            figure.submitted_at = now
+        figure.return_reason = comment if state == Figure.State.RETURNED else ""
+        changes.append((action, figure, old, {"state": state}))
+    Figure.objects.bulk_update(
+        figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
+    )
+    _log(changes, user=user, channel=channel, at=now, comment=comment)
+
+
+@transaction.atomic
+def submit(
+    figures: list[Figure], *, user, channel: str = FigureChange.Channel.FORM
+) -> list[Figure]:
+    """Send filled drafts and returned figures to review; returns those it submitted."""
+    ready = [
+        f for f in figures if f.state in (Figure.State.DRAFT, Figure.State.RETURNED) and f.is_filled
+    ]
+    _transition(ready, user=user, action="submit", state=Figure.State.SUBMITTED, channel=channel)
+    return ready
+
+
+@transaction.atomic
+def approve(figures: list[Figure], *, user) -> list[Figure]:
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    _transition(ready, user=user, action="approve", state=Figure.State.APPROVED)
+    return ready
+
+
+@transaction.atomic
+def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
+    """Return submitted figures to the district with a reason (required)."""
+    if not reason.strip():
+        raise ValueError(_("Say why the figures are returned."))
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    _transition(ready, user=user, action="return", state=Figure.State.RETURNED, comment=reason)
+    return ready
+
+
+@transaction.atomic
+def reopen(figure: Figure, *, user, reason: str) -> None:
+    """Unlock an approved figure (city admin only), logged with the reason."""
+    if figure.state != Figure.State.APPROVED:
+        return
+    _transition([figure], user=user, action="reopen", state=Figure.State.DRAFT, comment=reason)
+
+
+@transaction.atomic
+def restore(figure: Figure, change: FigureChange, *, user) -> Outcome:
+    """Put back the values a figure had after `change` (city admin only), as a new change."""
+    values = {name: change.new.get(name) for name in VALUE_FIELDS if name in change.new}
+    data = FigureInput.of(figure)
+    for name, value in values.items():
+        setattr(data, name, _parse_snapshot(name, value))
+    if not figure.is_editable:
+        _transition(
+            [figure],
+            user=user,
+            action="reopen",
+            state=Figure.State.DRAFT,
+            comment=_("restore an earlier value"),
+        )
+    key = Key(figure.target_id, figure.district_id, figure.year)
+    return record([Entry(key, data, figure.version)], user=user, channel=FigureChange.Channel.ADMIN)
+
+
+def _parse_snapshot(name: str, value):
+    if value is None:
+        return None
+    if name in ("numerator", "denominator", "value"):
+        return Decimal(value)
+    if name == "achieved_on":
+        return datetime.date.fromisoformat(value)
+    return value

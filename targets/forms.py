@@ -1,0 +1,102 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from targets.figures import FigureInput, check
+from targets.models import Figure, Target
+
+YES_NO = [("", "—"), ("yes", _("yes")), ("no", _("no"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class FigureForm(forms.Form):
+    """One target's figure for one district and year; the fields follow the target's entry kind."""
+
+    numerator = forms.DecimalField(
+        label=_("numerator"), required=False, max_digits=16, decimal_places=2
+    )
+    denominator = forms.DecimalField(
+        label=_("denominator"), required=False, max_digits=16, decimal_places=2
+    )
+    value = forms.DecimalField(label=_("value"), required=False, max_digits=16, decimal_places=2)
+    achieved = forms.TypedChoiceField(
+        label=_("achieved"), choices=YES_NO, required=False, coerce=_yes_no, empty_value=None
+    )
+    achieved_on = forms.DateField(
+        label=_("achieved on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
+    source = forms.CharField(label=_("source"), required=False, max_length=200)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    FIELDS_BY_ENTRY = {
+        Target.Entry.FRACTION: ("numerator", "denominator"),
+        Target.Entry.WHOLE: ("value",),
+        Target.Entry.AMOUNT: ("value",),
+        Target.Entry.YES_NO: ("achieved",),
+        Target.Entry.MILESTONE: ("achieved", "achieved_on"),
+    }
+
+    def __init__(
+        self,
+        *args,
+        target: Target,
+        figure: Figure | None,
+        previous: Figure | None,
+        note_threshold: Decimal | None,
+        **kwargs,
+    ):
+        if figure is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{
+                    name: value.normalize() if isinstance(value, Decimal) else value
+                    for name, value in FigureInput.of(figure).__dict__.items()
+                },
+                "achieved": {True: "yes", False: "no"}.get(figure.achieved, ""),
+                "version": figure.version,
+            }
+        super().__init__(*args, prefix=f"t{target.pk}", **kwargs)
+        self.target, self.figure, self.previous = target, figure, previous
+        self.note_threshold = note_threshold
+        measured = self.FIELDS_BY_ENTRY[target.entry]
+        for name in ("numerator", "denominator", "value", "achieved", "achieved_on"):
+            if name not in measured:
+                del self.fields[name]
+        if target.entry == Target.Entry.FRACTION:
+            self.fields["numerator"].label = target.numerator_label
+            self.fields["denominator"].label = target.denominator_label
+        if figure is not None and not figure.is_editable:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @property
+    def measured_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FIELDS_BY_ENTRY[self.target.entry]]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors or (self.figure is not None and not self.figure.is_editable):
+            return cleaned
+        for name, message in check(
+            self.target, self.figure_input(), self.previous, self.note_threshold
+        ).items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+    def figure_input(self) -> FigureInput:
+        data = self.cleaned_data
+        return FigureInput(
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            value=data.get("value"),
+            achieved=data.get("achieved"),
+            achieved_on=data.get("achieved_on"),
+            note=data.get("note", "").strip(),
+            source=data.get("source", "").strip(),
+        )
