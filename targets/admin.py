@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import Target
+from targets.figures import FigureInput
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 
 @admin.register(Target)
@@ -15,3 +16,78 @@ class TargetAdmin(admin.ModelAdmin):
     @admin.display(description=_("requirement"))
     def requirement(self, target: Target) -> str:
         return target.requirement
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["plan", "year", "deadline", "remind_days_before", "change_note_threshold"]
+    list_editable = ["deadline", "remind_days_before", "change_note_threshold"]
+    list_filter = ["plan"]
+
+
+class FigureChangeInline(admin.TabularInline):
+    model = FigureChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "channel",
+        "action",
+        "old",
+        "new",
+        "comment",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    """Corrections by the city bureau; each save is logged like any other channel's."""
+
+    list_display = [
+        "target",
+        "district",
+        "year",
+        "numerator",
+        "denominator",
+        "value",
+        "achieved",
+        "state",
+    ]
+    list_filter = ["state", "year", "district", "target__kind"]
+    search_fields = ["target__code", "target__name", "district__name", "note"]
+    list_select_related = ["target", "district"]
+    readonly_fields = ["version", "updated_at", "updated_by", "submitted_at"]
+    autocomplete_fields = ["target"]
+    inlines = [FigureChangeInline]
+
+    def save_model(self, request, obj: Figure, form, change: bool) -> None:
+        before = FigureInput.of(Figure.objects.get(pk=obj.pk)).snapshot() if change else {}
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        obj.changes.create(
+            changed_by=request.user,
+            channel=FigureChange.Channel.ADMIN,
+            action="update" if change else "create",
+            old=before,
+            new=FigureInput.of(obj).snapshot(),
+        )
+
+
+@admin.register(FigureChange)
+class FigureChangeAdmin(admin.ModelAdmin):
+    list_display = ["figure", "changed_at", "changed_by", "channel", "action"]
+    list_filter = ["channel", "action"]
+    search_fields = ["figure__target__code", "changed_by__username", "comment"]
+    list_select_related = ["figure__target", "figure__district", "changed_by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,12 +1,20 @@
 """GET /api/targets/: every target of the plan, with task, lead department and source sentence."""
 
-from decimal import Decimal
+import base64
+import datetime
+import json
+from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
+from departments.models import District
 from plans.views import plan_from_request
-from targets.models import Target
+from targets import figures
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -47,4 +55,178 @@ def targets_api(request: HttpRequest) -> JsonResponse:
             ],
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+def _api_user(request: HttpRequest):
+    """The session's user, or the one named by HTTP Basic credentials; None if neither."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Basic "):
+        try:
+            username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return authenticate(request, username=username, password=password)
+    if request.user.is_authenticated:
+        return request.user
+    return None
+
+
+def _error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse(
+        {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _figure_json(figure: Figure) -> dict:
+    return {
+        "id": figure.pk,
+        "target": figure.target.code,
+        "district": figure.district.slug if figure.district else "city",
+        "year": figure.year,
+        "numerator": _number(figure.numerator),
+        "denominator": _number(figure.denominator),
+        "percentage": round(float(figure.percentage), 2) if figure.percentage is not None else None,
+        "value": _number(figure.value),
+        "achieved": figure.achieved,
+        "achieved_on": figure.achieved_on.isoformat() if figure.achieved_on else None,
+        "note": figure.note,
+        "source": figure.source,
+        "state": figure.state,
+        "version": figure.version,
+        "updated_at": figure.updated_at.isoformat(),
+    }
+
+
+@csrf_exempt  # session requests are checked below; Basic-auth clients carry no cookie to forge
+@require_http_methods(["GET", "POST"])
+def figures_api(request: HttpRequest) -> JsonResponse:
+    user = _api_user(request)
+    if user is None:
+        response = _error(401, "authentication required")
+        response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
+        return response
+    if request.method == "POST":
+        if "Authorization" not in request.headers:
+            rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if rejected is not None:
+                return _error(403, "CSRF check failed")
+        return _post_figure(request, user)
+    figures_ = Figure.objects.for_user(user).select_related("target", "district")
+    district = request.GET.get("district")
+    if district:
+        figures_ = (
+            figures_.filter(district__isnull=True)
+            if district == "city"
+            else figures_.filter(district__slug=district)
+        )
+    if request.GET.get("year", "").isdigit():
+        figures_ = figures_.filter(year=int(request.GET["year"]))
+    if request.GET.get("target"):
+        figures_ = figures_.filter(target__code=request.GET["target"])
+    return JsonResponse(
+        {"figures": [_figure_json(f) for f in figures_]}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _post_figure(request: HttpRequest, user) -> JsonResponse:
+    try:
+        body = json.loads(request.body)
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return _error(400, "the body must be a JSON object")
+    plan = plan_from_request(request)
+    target = (
+        Target.objects.of_plan(plan)
+        .select_related("task")
+        .prefetch_related("task__assignments")
+        .filter(code=body.get("target"))
+        .first()
+    )
+    if target is None:
+        return _error(400, "unknown target", field="target")
+    slug = body.get("district")
+    district = (
+        None if slug == "city" else District.objects.filter(city=plan.city, slug=slug).first()
+    )
+    if slug != "city" and district is None:
+        return _error(400, "unknown district", field="district")
+    year = body.get("year")
+    if year not in plan.years:
+        return _error(
+            400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
+        )
+    if not figures.may_enter(user, district):
+        return _error(403, "you may not enter this district's figures")
+    try:
+        data = _input_from_json(body)
+    except ValueError as error:
+        return _error(400, str(error))
+    key = figures.Key(target.pk, district.pk if district else None, year)
+    stored = figures.existing({key, figures.Key(target.pk, key.district_id, year - 1)})
+    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+    errors = figures.check(
+        target,
+        data,
+        stored.get(figures.Key(target.pk, key.district_id, year - 1)),
+        period.change_note_threshold if period else None,
+    )
+    if errors:
+        return JsonResponse(
+            {"error": "invalid figure", "errors": errors},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    try:
+        outcome = figures.record(
+            [figures.Entry(key, data, body.get("version"))],
+            user=user,
+            channel=FigureChange.Channel.API,
+            current={k: v for k, v in stored.items() if k == key},
+        )
+    except figures.FigureConflict as conflict:
+        current = conflict.figures[0]
+        return _error(409, "the figure changed since your version", current=_figure_json(current))
+    except figures.FigureLocked:
+        return _error(409, "the figure is under review or approved")
+    saved = (outcome.created or outcome.updated or outcome.unchanged)[0]
+    return JsonResponse(
+        _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
+        status=201 if outcome.created else 200,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _input_from_json(body: dict) -> figures.FigureInput:
+    def decimal(name):
+        raw = body.get(name)
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise ValueError(f"{name} must be a number")
+        try:
+            return Decimal(str(raw))
+        except InvalidOperation:
+            raise ValueError(f"{name} must be a number") from None
+
+    achieved = body.get("achieved")
+    if achieved is not None and not isinstance(achieved, bool):
+        raise ValueError("achieved must be true, false or null")
+    achieved_on = body.get("achieved_on")
+    try:
+        achieved_on = datetime.date.fromisoformat(achieved_on) if achieved_on else None
+    except (TypeError, ValueError):
+        raise ValueError("achieved_on must be a date, YYYY-MM-DD") from None
+    return figures.FigureInput(
+        numerator=decimal("numerator"),
+        denominator=decimal("denominator"),
+        value=decimal("value"),
+        achieved=achieved,
+        achieved_on=achieved_on,
+        note=str(body.get("note") or "").strip(),
+        source=str(body.get("source") or "").strip(),
     )

@@ -98,6 +98,7 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         (part, list(group)) for part, group in groupby(forms, key=lambda f: f.target.task.part)
     ]
     context = {
+        "plan": scope.plan,
         "scope": scope,
         "year": year,
         "period": period,

@@ -43,10 +43,15 @@ class FigureInput:
 
     def snapshot(self) -> dict:
         """JSON-ready values for the audit trail."""
-        return {
-            name: (str(value) if isinstance(value, Decimal | datetime.date) else value)
-            for name, value in asdict(self).items()
-        }
+        return {name: _json_ready(value) for name, value in asdict(self).items()}
+
+
+def _json_ready(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 @dataclass(frozen=True)

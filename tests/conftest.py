@@ -101,3 +101,16 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Browser tests last: their live server needs a transactional database, which Django empties
     after each such test, and the other tests rely on the plan loaded once for the session."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def make_figure(target, district, year, *, state="draft", **values):
+    """A figure as it would stand after entry, without going through a view."""
+    from targets.models import Figure
+
+    return Figure.objects.create(target=target, district=district, year=year, state=state, **values)
+
+
+def target_named(plan, name):
+    from targets.models import Target
+
+    return Target.objects.of_plan(plan).select_related("task").get(name=name)

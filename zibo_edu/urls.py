@@ -28,6 +28,7 @@ urlpatterns = [
     path("districts/<slug:slug>/", departments.district_detail, name="district_detail"),
     path("api/plan/", plans_api.plan_api, name="api_plan"),
     path("api/targets/", targets_api.targets_api, name="api_targets"),
+    path("api/figures/", targets_api.figures_api, name="api_figures"),
     path("api/districts/", departments_api.districts_api, name="api_districts"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,0 +1,126 @@
+"""Every URL, every role: the expected answer. One table, so a new view cannot slip through.
+
+Roles: anonymous, staff of 张店区, staff of 淄川区 (the outsider for 张店区's data), the head of
+市教育局 (lead department of every target), the city admin. 302 to the login page for anonymous
+users where a page needs an account; 404 for data outside the user's scope; 403 for data the user
+may see but not change.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import get_resolver
+
+from tests.conftest import make_figure, target_named
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "staff_zhangdian", "staff_zichuan", "department_head", "city_admin"]
+
+#        url                                   anon  zhangdian zichuan head  admin
+MATRIX = [
+    ("/",                                       302,  302,      302,    302,  302),
+    ("/plans/zibo-2021-2025/",                  200,  200,      200,    200,  200),
+    ("/plans/zibo-2021-2025/tasks/2-1-4/",      200,  200,      200,    200,  200),
+    ("/targets/",                               200,  200,      200,    200,  200),
+    ("/departments/",                           200,  200,      200,    200,  200),
+    ("/departments/{department}/",              200,  200,      200,    200,  200),
+    ("/districts/",                             200,  200,      200,    200,  200),
+    ("/districts/zhangdian/",                   200,  200,      200,    200,  200),
+    ("/api/plan/",                              200,  200,      200,    200,  200),
+    ("/api/targets/",                           200,  200,      200,    200,  200),
+    ("/api/districts/",                         200,  200,      200,    200,  200),
+    ("/api/figures/",                           401,  200,      200,    200,  200),
+    ("/api/figures/?district=zhangdian",        401,  200,      200,    200,  200),
+    ("/healthz",                                200,  200,      200,    200,  200),
+    ("/accounts/login/",                        200,  200,      200,    200,  200),
+    ("/entry/",                                 302,  302,      302,    403,  302),
+    ("/entry/zhangdian/2024/",                  302,  200,      404,    403,  200),
+    ("/entry/city/2024/",                       302,  404,      404,    403,  200),
+    ("/figures/{figure}/",                      302,  200,      404,    200,  200),
+    ("/review/",                                302,  403,      403,    200,  200),
+    ("/completeness/",                          302,  302,      302,    302,  302),
+    ("/completeness/2024/",                     302,  200,      200,    200,  200),
+    ("/admin/",                                 302,  302,      302,    302,  200),
+    ("/admin/targets/figure/",                  302,  302,      302,    302,  200),
+]  # fmt: skip
+
+
+@pytest.fixture
+def figure(plan, zhangdian):
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    return make_figure(
+        fitness, zhangdian, 2024, numerator=Decimal(5), denominator=Decimal(10), state="submitted"
+    )
+
+
+@pytest.fixture
+def as_role(client, request):
+    def login(role: str):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(as_role, role, figure, education_bureau):
+    client = as_role(role)
+    column = ROLES.index(role) + 1
+    for row in MATRIX:
+        url = row[0].format(figure=figure.pk, department=education_bureau.pk)
+        response = client.get(url)
+        assert response.status_code == row[column], f"{role} GET {url}"
+        if (
+            response.status_code == 302
+            and role == "anonymous"
+            and url not in ("/", "/completeness/")
+        ):
+            assert "/login/" in response["Location"], url
+
+
+def test_the_matrix_covers_every_url_pattern():
+    """A view added without a row here fails this test."""
+    patterns = {str(p.pattern) for p in get_resolver().url_patterns}
+    covered = {"", "plans/<slug:slug>/", "plans/<slug:slug>/tasks/<slug:task_slug>/"}
+    ignored = {"i18n/", "admin/", "accounts/logout/"}
+    listed = {row[0] for row in MATRIX}
+    for pattern in patterns - covered - ignored:
+        prefix = pattern.split("<")[0]
+        assert any(url.lstrip("/").startswith(prefix) for url in listed), pattern
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "status"),
+    [
+        ("staff_zhangdian", "approve", 403),
+        ("staff_zichuan", "approve", 404),
+        ("department_head", "approve", 302),
+        ("city_admin", "approve", 302),
+        ("staff_zhangdian", "reopen", 403),
+        ("department_head", "reopen", 403),
+    ],
+)
+def test_review_actions_need_the_right_role(as_role, figure, role, action, status):
+    response = as_role(role).post(f"/figures/{figure.pk}/", {"action": action, "reason": "r"})
+    assert response.status_code == status
+
+
+def test_a_co_operating_department_head_sees_but_cannot_review(client, plan, figure):
+    from departments.models import Role
+    from tests.conftest import make_user
+
+    health = plan.city.departments.get(name="市卫生健康委")
+    client.force_login(make_user("head-health", Role.Kind.DEPARTMENT_HEAD, department=health))
+    assert client.get(f"/figures/{figure.pk}/").status_code == 200
+    assert client.post(f"/figures/{figure.pk}/", {"action": "approve"}).status_code == 403
+    assert client.get("/review/").context["figures"].count() == 0
+
+
+def test_staff_cannot_post_into_another_district(as_role, plan):
+    bases = target_named(plan, "区县典型性劳动教育基地")
+    response = as_role("staff_zichuan").post(
+        "/entry/zhangdian/2024/", {f"t{bases.pk}-value": "5", "action": "save"}
+    )
+    assert response.status_code == 404
