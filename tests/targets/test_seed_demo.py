@@ -1,0 +1,54 @@
+"""seed_demo: deterministic, plausible demo figures, clearly marked, some districts ahead."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from targets.models import Figure, FigureChange, ReportingPeriod
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(plan):
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_every_figure_is_marked_as_demo_data(seeded):
+    assert Figure.objects.count() > 1500
+    assert not Figure.objects.exclude(note__contains="演示数据").exists()
+    assert not FigureChange.objects.exclude(channel="demo").exists()
+    assert ReportingPeriod.objects.count() == 6
+
+
+def test_it_is_deterministic_and_adds_nothing_the_second_time(seeded):
+    first = list(Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state"))
+    call_command("seed_demo", stdout=StringIO())
+    assert Figure.objects.count() == len(first)
+    Figure.objects.all().delete()
+    call_command("seed_demo", stdout=StringIO())
+    again = list(Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state"))
+    assert again == first
+
+
+def test_some_districts_are_ahead_and_some_behind(seeded):
+    fitness = Figure.objects.filter(target__name="学生体质健康测试优良率", year=2024)
+    share = {f.district.name: f.percentage for f in fitness.select_related("district")}
+    assert share["张店区"] > share["周村区"] > share["沂源县"]
+
+
+def test_real_city_results_of_the_seeds_are_kept(seeded):
+    certified = Figure.objects.filter(
+        target__name="国家学前教育普及普惠县达标区县占比", year=2023, achieved=True
+    )
+    assert certified.count() == 2
+    smart = Figure.objects.filter(target__name="智慧校园建设达标率", year=2022)
+    share = sum(f.numerator for f in smart) * 100 / sum(f.denominator for f in smart)
+    assert 55 <= share <= 65
+
+
+def test_2024_is_mid_review(seeded):
+    states = set(Figure.objects.filter(year=2024).values_list("state", flat=True))
+    assert states == {"draft", "submitted", "approved", "returned"}
+    assert not Figure.objects.filter(year__lt=2024).exclude(state="approved").exists()
