@@ -253,6 +253,7 @@ def record(
     user,
     channel: str,
     current: dict[Key, Figure] | None = None,
+    comment: str = "",
 ) -> Outcome:
     """Save entries all or nothing, refusing stale versions and figures under review or approved.
 
@@ -307,7 +308,7 @@ def record(
         Figure.objects.bulk_update(
             outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
         )
-    _log(changes, user=user, channel=channel, at=now)
+    _log(changes, user=user, channel=channel, at=now, comment=comment)
     return outcome
 
 

@@ -387,3 +387,30 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class FigureImport(models.Model):
+    """An uploaded workbook or CSV, kept from preview to confirmation, and after as a record."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    fingerprint = models.CharField(
+        _("state of the figures at preview"),
+        max_length=64,
+        help_text=_("Confirming refuses if it changed."),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("figure import")
+        verbose_name_plural = _("figure imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -7,7 +7,7 @@ from departments import views as departments
 from plans import api as plans_api
 from plans import views as plans
 from targets import api as targets_api
-from targets import entry, review
+from targets import entry, imports, review
 from targets import views as targets
 from zibo_edu.health import healthz
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("targets/", targets.target_list, name="target_list"),
     path("entry/", entry.entry_start, name="entry_start"),
     path("entry/<slug:slug>/<int:year>/", entry.figure_entry, name="figure_entry"),
+    path(
+        "entry/<slug:slug>/<int:year>/template.xlsx",
+        imports.figure_template,
+        name="figure_template",
+    ),
+    path("import/", imports.figure_import, name="figure_import"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("figures/<int:pk>/", review.figure_detail, name="figure_detail"),
     path("review/", review.review_list, name="review_list"),
     path("completeness/", review.completeness_latest, name="completeness_latest"),

@@ -17,9 +17,15 @@ def reported(plan, zhangdian, zichuan):
     on_time = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
     late = datetime.datetime(2025, 4, 2, tzinfo=datetime.UTC)
     for target in targets[:10]:
-        make_figure(target, zhangdian, 2024, value=Decimal(1), state="approved", submitted_at=on_time)
-    make_figure(targets[10], zhangdian, 2024, value=Decimal(1), state="submitted", submitted_at=late)
-    make_figure(targets[11], zhangdian, 2024, value=Decimal(1), state="returned", submitted_at=on_time)
+        make_figure(
+            target, zhangdian, 2024, value=Decimal(1), state="approved", submitted_at=on_time
+        )
+    make_figure(
+        targets[10], zhangdian, 2024, value=Decimal(1), state="submitted", submitted_at=late
+    )
+    make_figure(
+        targets[11], zhangdian, 2024, value=Decimal(1), state="returned", submitted_at=on_time
+    )
     make_figure(targets[0], zichuan, 2024, value=Decimal(1))
     return targets
 
@@ -35,8 +41,16 @@ def test_counts_per_district_and_state(client, city_admin, reported):
     total = len(reported)
     assert len(rows) == 11
     zhangdian = rows["张店区"]
-    assert (zhangdian["missing"], zhangdian["approved"], zhangdian["submitted"]) == (total - 12, 10, 1)
-    assert (zhangdian["returned"], zhangdian["late"], zhangdian["rate"]) == (1, 1, round(1100 / total))
+    assert (zhangdian["missing"], zhangdian["approved"], zhangdian["submitted"]) == (
+        total - 12,
+        10,
+        1,
+    )
+    assert (zhangdian["returned"], zhangdian["late"], zhangdian["rate"]) == (
+        1,
+        1,
+        round(1100 / total),
+    )
     assert (rows["淄川区"]["draft"], rows["淄川区"]["missing"]) == (1, total - 1)
 
 

@@ -66,28 +66,48 @@ def test_post_goes_through_the_same_validation(client, staff_zhangdian):
     client.force_login(staff_zhangdian)
     response = _post(
         client,
-        {"target": "二(一)4-1", "district": "zhangdian", "year": 2024, "numerator": 12, "denominator": 10},
+        {
+            "target": "二(一)4-1",
+            "district": "zhangdian",
+            "year": 2024,
+            "numerator": 12,
+            "denominator": 10,
+        },
     )
     assert response.status_code == 400
     assert "分子（12）不能大于分母（10）" in response.json()["errors"]["numerator"]
-    assert _post(client, {"target": "nope", "district": "zhangdian", "year": 2024}).status_code == 400
-    assert _post(client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2031}).status_code == 400
-    bad = _post(client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": "lots"})
+    assert (
+        _post(client, {"target": "nope", "district": "zhangdian", "year": 2024}).status_code == 400
+    )
+    assert (
+        _post(client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2031}).status_code
+        == 400
+    )
+    bad = _post(
+        client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": "lots"}
+    )
     assert bad.json()["error"] == "value must be a number"
-    assert client.post("/api/figures/", "{not json", content_type="application/json").status_code == 400
+    assert (
+        client.post("/api/figures/", "{not json", content_type="application/json").status_code
+        == 400
+    )
     assert not Figure.objects.exists()
 
 
 def test_post_for_another_district_is_forbidden(client, staff_zichuan):
     client.force_login(staff_zichuan)
-    response = _post(client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 3})
+    response = _post(
+        client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 3}
+    )
     assert response.status_code == 403
 
 
 def test_session_post_needs_the_csrf_token(staff_zhangdian):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_zhangdian)
-    response = _post(client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 3})
+    response = _post(
+        client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 3}
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "CSRF check failed"
 
@@ -97,13 +117,16 @@ def test_a_stale_version_is_a_409_with_the_current_figure(client, plan, staff_zh
     make_figure(bases, zhangdian, 2024, value=Decimal(4), version=2)
     client.force_login(staff_zhangdian)
     response = _post(
-        client, {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 5, "version": 1}
+        client,
+        {"target": "二(一)6-3", "district": "zhangdian", "year": 2024, "value": 5, "version": 1},
     )
     assert response.status_code == 409
     assert response.json()["current"]["value"] == 4
 
 
-def test_get_query_count_is_constant(client, city_admin, figures_of_two_districts, django_assert_max_num_queries):
+def test_get_query_count_is_constant(
+    client, city_admin, figures_of_two_districts, django_assert_max_num_queries
+):
     client.force_login(city_admin)
     with django_assert_max_num_queries(5):
         client.get("/api/figures/")

@@ -20,7 +20,9 @@ def submitted(plan, zhangdian, zichuan):
     ]
 
 
-def test_department_head_sees_the_submitted_figures_of_led_targets(client, department_head, submitted):
+def test_department_head_sees_the_submitted_figures_of_led_targets(
+    client, department_head, submitted
+):
     client.force_login(department_head)
     response = client.get("/review/")
     assert list(response.context["figures"]) == sorted(
@@ -47,7 +49,9 @@ def test_bulk_return_needs_a_reason(client, department_head, submitted):
     assert set(Figure.objects.values_list("state", "return_reason")) == {("returned", "口径不一致")}
 
 
-def test_returned_figure_shows_the_reason_to_the_district(client, staff_zhangdian, department_head, submitted):
+def test_returned_figure_shows_the_reason_to_the_district(
+    client, staff_zhangdian, department_head, submitted
+):
     figure = submitted[0]
     client.force_login(department_head)
     client.post(f"/figures/{figure.pk}/", {"action": "return", "reason": "请核实基地数量"})
@@ -56,7 +60,9 @@ def test_returned_figure_shows_the_reason_to_the_district(client, staff_zhangdia
     assert "请核实基地数量" in html and "已退回" in html
 
 
-def test_approved_figure_is_locked_until_the_city_admin_reopens_it(client, plan, city_admin, department_head, staff_zhangdian, zhangdian):
+def test_approved_figure_is_locked_until_the_city_admin_reopens_it(
+    client, plan, city_admin, department_head, staff_zhangdian, zhangdian
+):
     bases = target_named(plan, "区县典型性劳动教育基地")
     figure = make_figure(bases, zhangdian, 2024, value=Decimal(3), state="submitted")
     client.force_login(department_head)
@@ -70,11 +76,17 @@ def test_approved_figure_is_locked_until_the_city_admin_reopens_it(client, plan,
     figure.refresh_from_db()
     assert figure.state == "draft"
     reopened = figure.changes.first()
-    assert (reopened.action, reopened.comment, reopened.changed_by) == ("reopen", "区县申请更正", city_admin)
+    assert (reopened.action, reopened.comment, reopened.changed_by) == (
+        "reopen",
+        "区县申请更正",
+        city_admin,
+    )
     assert response.status_code == 302
 
 
-def test_history_page_shows_who_when_and_old_to_new(client, plan, staff_zhangdian, city_admin, zhangdian):
+def test_history_page_shows_who_when_and_old_to_new(
+    client, plan, staff_zhangdian, city_admin, zhangdian
+):
     bases = target_named(plan, "区县典型性劳动教育基地")
     client.force_login(staff_zhangdian)
     client.post("/entry/zhangdian/2024/", {f"t{bases.pk}-value": "3", "action": "save"})

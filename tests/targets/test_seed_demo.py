@@ -23,12 +23,16 @@ def test_every_figure_is_marked_as_demo_data(seeded):
 
 
 def test_it_is_deterministic_and_adds_nothing_the_second_time(seeded):
-    first = list(Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state"))
+    first = list(
+        Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state")
+    )
     call_command("seed_demo", stdout=StringIO())
     assert Figure.objects.count() == len(first)
     Figure.objects.all().delete()
     call_command("seed_demo", stdout=StringIO())
-    again = list(Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state"))
+    again = list(
+        Figure.objects.order_by("pk").values_list("numerator", "denominator", "value", "state")
+    )
     assert again == first
 
 

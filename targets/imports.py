@@ -1,0 +1,117 @@
+"""Uploading figures: upload → preview row by row → confirm. All or nothing."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments.models import Role, role_of
+from plans.models import Plan
+from targets import figures, workbook
+from targets.entry import scope_for
+from targets.models import FigureImport
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _plan() -> Plan:
+    plan = Plan.objects.default()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+def figure_template(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    scope = scope_for(request, slug, write=True)
+    if year not in scope.plan.years:
+        raise Http404
+    content = workbook.build_template(scope.plan, [scope.district], year)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"zibo-figures-{scope.slug}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _may_upload(user) -> bool:
+    role = role_of(user)
+    return figures.may_reopen(user) or bool(role and role.kind == Role.Kind.DISTRICT_STAFF)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_import(request: HttpRequest) -> HttpResponse:
+    if not _may_upload(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        return render(request, "targets/figure_import.html", {"plan": _plan()})
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("figure_import")
+    if upload_file.size > MAX_UPLOAD:
+        messages.error(request, _("The file is larger than 10 MB."))
+        return redirect("figure_import")
+    content = upload_file.read()
+    plan = _plan()
+    try:
+        upload = workbook.read(content, upload_file.name, plan=plan, user=request.user)
+    except workbook.WorkbookError as error:
+        context = {"plan": plan, "filename": upload_file.name, "problems": error.problems}
+        return render(request, "targets/figure_import.html", context, status=422)
+    pending = FigureImport.objects.create(
+        uploaded_by=request.user,
+        filename=upload_file.name[:200],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        fingerprint=workbook.fingerprint(upload),
+    )
+    return render(
+        request,
+        "targets/import_preview.html",
+        {"plan": plan, "pending": pending, "upload": upload, "counts": upload.counts},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_object_or_404(
+        FigureImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
+    )
+    plan = _plan()
+    with transaction.atomic():
+        try:
+            upload = workbook.read(
+                bytes(pending.content), pending.filename, plan=plan, user=request.user
+            )
+            if workbook.fingerprint(upload) != pending.fingerprint:
+                raise figures.FigureConflict([row.current for row in upload.rows if row.current])
+            outcome = workbook.save(upload, user=request.user, filename=pending.filename)
+        except (workbook.WorkbookError, figures.FigureConflict, figures.FigureLocked):
+            messages.error(
+                request,
+                _("Figures changed since the preview; nothing was saved. Upload the file again."),
+            )
+            return redirect("figure_import")
+        pending.applied_at = timezone.now()
+        pending.summary = _("%(created)d new, %(updated)d changed, %(unchanged)d unchanged") % {
+            "created": len(outcome.created),
+            "updated": len(outcome.updated),
+            "unchanged": len(outcome.unchanged),
+        }
+        pending.save(update_fields=["applied_at", "summary"])
+    messages.success(request, _("Imported %(file)s: %(summary)s.") % {
+        "file": pending.filename, "summary": pending.summary})  # fmt: skip
+    first = upload.rows[0]
+    slug = first.district.slug if first.district else "city"
+    return redirect("figure_entry", slug, first.entry.key.year)
