@@ -268,6 +268,8 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
         if district is not False and not figures.may_enter(user, district):
             problem(0, _("you may not enter figures for %(unit)s") % {"unit": values[0]})
         data = _input(values, problem)
+        if data.is_empty() and not row_problems:
+            continue  # a template row left blank: nothing entered (it never clears a figure)
         if row_problems or target is None or district is False or year is None:
             problems += row_problems
             continue
@@ -406,8 +408,8 @@ def _input(values: list, problem) -> figures.FigureInput:
     for name in ("numerator", "denominator", "value"):
         index = COLUMN_OF_FIELD[name]
         raw = values[index]
-        if raw is None or str(raw).strip() == "":
-            continue
+        if raw is None or str(raw).strip() == "" or str(raw).startswith("="):
+            continue  # empty, or a formula (reported once, as a formula)
         try:
             number = Decimal(str(raw).strip().replace(",", ""))
             if not number.is_finite():
