@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from targets.figures import FigureInput
-from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets.models import Figure, FigureChange, FigureImport, Reminder, ReportingPeriod, Target
 
 
 @admin.register(Target)
@@ -91,3 +91,18 @@ class FigureChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["district", "period", "sent_on", "missing", "recipients"]
+    list_filter = ["period", "district"]
+
+
+@admin.register(FigureImport)
+class FigureImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "uploaded_by", "created_at", "applied_at", "summary"]
+    list_filter = ["applied_at"]
+    search_fields = ["filename", "uploaded_by__username", "sha256"]
+    exclude = ["content"]
+    readonly_fields = ["uploaded_by", "filename", "sha256", "fingerprint", "applied_at", "summary"]

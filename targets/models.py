@@ -414,3 +414,29 @@ class FigureImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Reminder(models.Model):
+    """One reminder email to a district for a reporting period on one day; claimed before sending,
+    so a retried task or a second beat never sends it twice."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    district = models.ForeignKey(
+        "departments.District", on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.TextField(_("recipients"), blank=True)
+    missing = models.PositiveIntegerField(_("missing figures"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "district", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.period.year} {self.sent_on}"

@@ -35,6 +35,18 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Unit tests run tasks in-process; tests marked `live` use a real worker on Redis."""
+    from zibo_edu.celery import app
+
+    eager = request.node.get_closest_marker("live") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or previous
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -98,9 +110,10 @@ def redis_url() -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Browser tests last: their live server needs a transactional database, which Django empties
-    after each such test, and the other tests rely on the plan loaded once for the session."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Live tests (a browser, a worker) last: they need committed data, so a transactional
+    database, which Django empties after each such test; the others rely on the plan loaded
+    once for the session."""
+    items.sort(key=lambda item: item.get_closest_marker("live") is not None)
 
 
 def make_figure(target, district, year, *, state="draft", **values):

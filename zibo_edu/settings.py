@@ -8,6 +8,7 @@ EMAIL_* variables.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from zibo_edu.lib.env import env_bool, env_int, env_list, env_str
 
@@ -111,6 +112,12 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "targets.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),  # every day, 08:00 Asia/Shanghai
+    },
+}
 
 # Email: SMTP when EMAIL_HOST is set, the console otherwise (demo); tests use locmem.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -125,6 +132,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zibo-edu <noreply@localhost>")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Where links in emails point.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -7,7 +7,7 @@ from departments.models import Role
 from tests.browser.conftest import shot
 from tests.conftest import make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_goes_from_the_overview_to_a_task_and_filters_targets(site, page):

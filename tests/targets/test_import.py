@@ -228,3 +228,29 @@ def test_someone_elses_pending_import_cannot_be_confirmed(client, staff, staff_z
     _upload(staff, _bytes(book))
     client.force_login(staff_zichuan)
     assert client.post(f"/import/{FigureImport.objects.get().pk}/confirm/").status_code == 404
+
+
+def test_import_figures_command_does_the_same(tmp_path, plan, staff_zhangdian, zhangdian):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from targets.workbook import build_template
+
+    book = load_workbook(io.BytesIO(build_template(plan, [zhangdian], 2024)))
+    _fill(book, "二(一)6-3", 数值=6)
+    path = tmp_path / "zhangdian.xlsx"
+    path.write_bytes(_bytes(book))
+    out = StringIO()
+    call_command("import_figures", str(path), "--user", "staff-zhangdian", "--dry-run", stdout=out)
+    assert "would save 1 new" in out.getvalue() and not Figure.objects.exists()
+    call_command("import_figures", str(path), "--user", "staff-zhangdian", stdout=out)
+    assert Figure.objects.get().changes.get().channel == "command"
+    call_command("import_figures", str(path), "--user", "staff-zhangdian", stdout=out)
+    assert "0 new, 0 changed, 1 unchanged" in out.getvalue()
+    _fill(book, "二(一)6-3", 数值="many")
+    path.write_bytes(_bytes(book))
+    with pytest.raises(CommandError, match="J（数值） 列: “many”不是数字"):
+        call_command("import_figures", str(path), "--user", "staff-zhangdian")
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("import_figures", str(path), "--user", "nobody")
