@@ -79,6 +79,10 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     targets = list(scope.targets())
     district_id = scope.district.pk if scope.district else None
     stored = figures.existing_for({district_id}, {year, year - 1})
+    by_pk = {target.pk: target for target in targets}
+    for figure in stored.values():  # the targets are loaded already: no query per figure
+        if figure.target_id in by_pk:
+            figure.target = by_pk[figure.target_id]
     forms = [
         FigureForm(
             request.POST or None,

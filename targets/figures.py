@@ -7,7 +7,7 @@ to create, one to update and one to log, whatever the number of rows.
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -37,13 +37,21 @@ class FigureInput:
     def of(cls, figure: Figure) -> "FigureInput":
         return cls(**{name: getattr(figure, name) for name in VALUE_FIELDS})
 
+    def values(self) -> dict:
+        """The fields as a plain dict (dataclasses.asdict deep-copies, which bulk imports feel)."""
+        return {name: getattr(self, name) for name in VALUE_FIELDS}
+
     def is_empty(self) -> bool:
         measured = (self.numerator, self.denominator, self.value, self.achieved, self.achieved_on)
         return all(v is None for v in measured) and not self.note and not self.source
 
     def snapshot(self) -> dict:
-        """JSON-ready values for the audit trail."""
-        return {name: _json_ready(value) for name, value in asdict(self).items()}
+        """JSON-ready values for the audit trail; empty fields are left out."""
+        return {
+            name: _json_ready(value)
+            for name, value in self.values().items()
+            if value is not None and value != ""
+        }
 
 
 def _json_ready(value):
@@ -274,7 +282,7 @@ def record(
                 district_id=entry.key.district_id,
                 year=entry.key.year,
                 updated_by=user,
-                **asdict(entry.data),
+                **entry.data.values(),
             )
             outcome.created.append(figure)
             changes.append(("create", figure, {}, entry.data.snapshot()))
@@ -289,7 +297,7 @@ def record(
         if not figure.is_editable:
             locked.append(figure)
             continue
-        for name, value in asdict(entry.data).items():
+        for name, value in entry.data.values().items():
             setattr(figure, name, value)
         figure.version += 1
         figure.updated_by = user

@@ -10,9 +10,11 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -293,6 +295,8 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
     )
     for number, key, target, district, data in parsed:
         current = stored.get(key)
+        if current is not None:
+            current.target = target  # shown in the preview: no query per row
         previous = stored.get(figures.Key(key.target_id, key.district_id, key.year - 1))
         errors = figures.check(target, data, previous, thresholds.get(key.year))
         if (
@@ -318,8 +322,9 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
 
 
 def _excel_rows(content: bytes) -> tuple[str, list[tuple]]:
+    """The sheet's rows from the header on, read in openpyxl's read-only (streaming) mode."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=False, data_only=False)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise WorkbookError(
             [
@@ -334,34 +339,51 @@ def _excel_rows(content: bytes) -> tuple[str, list[tuple]]:
                 )
             ]
         ) from None
-    if SHEET not in book.sheetnames:
-        raise WorkbookError(
-            [
-                Problem(
-                    _("file"),
-                    None,
-                    None,
-                    _("there is no sheet named “%(sheet)s” (sheets found: %(found)s)")
-                    % {"sheet": SHEET, "found": "、".join(book.sheetnames)},
-                )
-            ]
-        )
-    sheet = book[SHEET]
-    merged = [str(r) for r in sheet.merged_cells.ranges]
-    if merged:
-        raise WorkbookError(
-            [
-                Problem(
-                    SHEET,
-                    None,
-                    None,
-                    _("merged cells are not accepted (%(ranges)s): unmerge them and fill every row")
-                    % {"ranges": "、".join(merged)},
-                )
-            ]
-        )
-    rows = list(sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True))
+    try:
+        if SHEET not in book.sheetnames:
+            found = "、".join(book.sheetnames)
+            raise WorkbookError(
+                [
+                    Problem(
+                        _("file"),
+                        None,
+                        None,
+                        _("there is no sheet named “%(sheet)s” (sheets found: %(found)s)")
+                        % {"sheet": SHEET, "found": found},
+                    )
+                ]
+            )
+        merged = _merged_ranges(content, SHEET)
+        if merged:
+            message = _(
+                "merged cells are not accepted (%(ranges)s): unmerge them and fill every row"
+            ) % {"ranges": "、".join(merged)}
+            raise WorkbookError([Problem(SHEET, None, None, message)])
+        sheet = book[SHEET]
+        rows = list(sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True))
+    finally:
+        book.close()
     return SHEET, rows
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]+)"')
+
+
+def _merged_ranges(content: bytes, sheet_name: str) -> list[str]:
+    """Merged ranges of a sheet, read from the file's XML (read-only mode does not expose them)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook_xml = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        sheet_id = next(
+            sheet.get(f"{{{_RELATIONSHIP}}}id")
+            for sheet in workbook_xml.iter(f"{{{_MAIN}}}sheet")
+            if sheet.get("name") == sheet_name
+        )
+        target = next(r.get("Target") for r in relations if r.get("Id") == sheet_id)
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return [ref.decode() for ref in _MERGE.findall(archive.read(path))]
 
 
 def _csv_rows(content: bytes) -> tuple[str, list[tuple]]:

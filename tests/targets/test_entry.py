@@ -153,9 +153,16 @@ def test_entry_page_query_count_does_not_grow_with_targets(
     staff, plan, period, zhangdian, django_assert_max_num_queries
 ):
     for target in Target.objects.of_plan(plan).filter(reported_by="districts"):
-        make_figure(target, zhangdian, 2023, note="x")
+        values = {"numerator": Decimal(1), "denominator": Decimal(2)}
+        if target.entry != Target.Entry.FRACTION:
+            values = (
+                {"value": Decimal(3)} if target.entry in ("whole", "amount") else {"achieved": True}
+            )
+        make_figure(target, zhangdian, 2023, state="approved", **values)
+        make_figure(target, zhangdian, 2024, state="submitted", **values)
     with django_assert_max_num_queries(12):
-        staff.get(_url())
+        response = staff.get(_url())
+    assert response.content.decode().count("已提交") >= 33
 
 
 def test_unknown_year_is_404(staff):

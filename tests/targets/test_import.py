@@ -254,3 +254,16 @@ def test_import_figures_command_does_the_same(tmp_path, plan, staff_zhangdian, z
         call_command("import_figures", str(path), "--user", "staff-zhangdian")
     with pytest.raises(CommandError, match="no active user"):
         call_command("import_figures", str(path), "--user", "nobody")
+
+
+def test_preview_query_count_does_not_grow_with_rows(
+    staff, plan, zhangdian, django_assert_max_num_queries
+):
+    from targets.models import Target
+
+    for target in Target.objects.of_plan(plan).filter(reported_by="districts", kind="rate"):
+        make_figure(target, zhangdian, 2024, numerator=Decimal(1), denominator=Decimal(2))
+    book = _template(staff)
+    with django_assert_max_num_queries(16):
+        response = _upload(staff, _bytes(book))
+    assert response.context["counts"]["unchanged"] > 5
