@@ -131,7 +131,10 @@ def _state(district: District | None, year: int, rng: random.Random):
 
 
 def _fraction(target, progress, size, year, plan, rng) -> tuple[Decimal, Decimal]:
-    whole = 30000 if target.is_percentage else 120  # students, or schools and kindergartens
+    counts_people = "学生" in target.denominator_label or "教师" in target.denominator_label
+    whole = 30000 if counts_people else 120  # students and teachers, or schools and subjects
+    if target.reported_by == Target.Reporter.CITY:
+        size = 1.0 if counts_people else 0.5  # city figures: counted once, not per district
     denominator = Decimal(round(whole * size * (1 + rng.uniform(-0.03, 0.03))))
     goal = float(target.value) / (target.per_units or 1)
     if target.kind == Target.Kind.ANNUAL_CHANGE:  # a rate that must fall every year, e.g. myopia

@@ -55,7 +55,8 @@ class FigureForm(forms.Form):
         if figure is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 **{
-                    name: value.normalize() if isinstance(value, Decimal) else value
+                    # fixed-point: Decimal("7380").normalize() would show as 7.38E+3
+                    name: format(value.normalize(), "f") if isinstance(value, Decimal) else value
                     for name, value in FigureInput.of(figure).__dict__.items()
                 },
                 "achieved": {True: "yes", False: "no"}.get(figure.achieved, ""),

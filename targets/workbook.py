@@ -315,7 +315,7 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
             Row(number, figures.Entry(key, data, version), target, district, current)
         )
     if problems:
-        raise WorkbookError(problems)
+        raise WorkbookError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     if not upload.rows:
         raise WorkbookError([Problem(sheet_name, None, None, _("the file holds no figures"))])
     return upload

@@ -167,3 +167,11 @@ def test_entry_page_query_count_does_not_grow_with_targets(
 
 def test_unknown_year_is_404(staff):
     assert staff.get(_url(year=2019)).status_code == 404
+
+
+def test_stored_numbers_show_in_plain_notation(staff, plan, period, zhangdian):
+    myopia = target_named(plan, "儿童青少年总体近视率年降幅")
+    make_figure(myopia, zhangdian, 2024, numerator=Decimal("7380.00"), denominator=Decimal(14669))
+    html = staff.get(_url()).content.decode()
+    assert f'name="t{myopia.pk}-numerator" value="7380"' in html
+    assert "E+3" not in html
