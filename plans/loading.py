@@ -343,6 +343,7 @@ def _target_values(target: dict) -> dict:
         "scope": target["scope"],
         "reported_by": target["reported_by"],
         "measure_unit": target.get("measure_unit", ""),
+        "per_head": target.get("per_head", False),
         "numerator_label": target.get("numerator_label", ""),
         "denominator_label": target.get("denominator_label", ""),
         "value_text": target["value_text"],

@@ -109,6 +109,11 @@ class Target(models.Model):
             "When the reported figure has another unit than the target (年均增长% ← 万元)."
         ),
     )
+    per_head = models.BooleanField(
+        _("per head"),
+        default=False,
+        help_text=_("The figure is per student (生均…): district figures are not summed."),
+    )
     numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
     value_text = models.CharField(
