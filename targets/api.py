@@ -61,7 +61,7 @@ def targets_api(request: HttpRequest) -> JsonResponse:
 # Figures -------------------------------------------------------------------------------------
 
 
-def _api_user(request: HttpRequest):
+def api_user(request: HttpRequest):
     """The session's user, or the one named by HTTP Basic credentials; None if neither."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Basic "):
@@ -104,7 +104,7 @@ def _figure_json(figure: Figure) -> dict:
 @csrf_exempt  # session requests are checked below; Basic-auth clients carry no cookie to forge
 @require_http_methods(["GET", "POST"])
 def figures_api(request: HttpRequest) -> JsonResponse:
-    user = _api_user(request)
+    user = api_user(request)
     if user is None:
         response = _error(401, "authentication required")
         response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'

@@ -53,11 +53,12 @@ class Status(models.TextChoices):
     DUE = "due", _("not yet due")
     OVERDUE = "overdue", _("overdue")
     NO_DATA = "no_data", _("no data")
+    PART = "part", _("counts towards the city")
 
 
 BEHIND = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.NOT_MET, Status.OVERDUE}
 ORDER = [Status.REGRESSING, Status.OVERDUE, Status.LAGGING, Status.NOT_MET, Status.ACCELERATE,
-         Status.ON_TRACK, Status.DUE, Status.MET, Status.NO_DATA]  # fmt: skip
+         Status.ON_TRACK, Status.DUE, Status.MET, Status.PART, Status.NO_DATA]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Point:
     achieved: bool | None = None
     achieved_on: datetime.date | None = None
     provisional: bool = False  # submitted, not yet approved
+    figure_id: int | None = None
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Progress:
     count: tuple[int, int] | None = None  # (districts meeting, districts) for per-district rules
     provisional: bool = False
     series: dict[int, Decimal] = field(default_factory=dict)  # measure by year, for charts
+    figure_id: int | None = None  # the figure the status rests on
 
     @property
     def is_behind(self) -> bool:
@@ -233,7 +236,13 @@ def share_meeting(met: int, total: int) -> Progress:
 def district_progress(target: Target, points: dict[int, Point], year: int) -> Progress:
     """The status of one district's figures for a target."""
     points = {y: p for y, p in points.items() if y <= year}
-    if target.kind == Target.Kind.MILESTONE:
+    if is_share_of_city_total(target):
+        series = {y: measure(target, p) for y, p in points.items()}
+        known = {y: v for y, v in series.items() if v is not None}
+        latest = max(known, default=None)
+        result = Progress(Status.PART if known else Status.NO_DATA, series=known, year=latest,
+                          value=known.get(latest))  # fmt: skip
+    elif target.kind == Target.Kind.MILESTONE:
         result = milestone(target, points, year)
     elif target.entry == Target.Entry.YES_NO:
         latest = max((y for y, p in points.items() if p.achieved is not None), default=None)
@@ -251,8 +260,20 @@ def district_progress(target: Target, points: dict[int, Point], year: int) -> Pr
             result = every_year_count(target, series, year)
         else:
             result = on_path(target, series, year)
-    result.provisional = any(p.provisional for y, p in points.items() if y == result.year)
+    latest = points.get(result.year) if result.year is not None else None
+    result.provisional = bool(latest and latest.provisional)
+    result.figure_id = latest.figure_id if latest else None
     return result
+
+
+def is_share_of_city_total(target: Target) -> bool:
+    """A city-wide count the districts add up to (建成12所国际化学校): a district's own number
+    is its contribution, not something to judge against the city's target."""
+    return (
+        target.scope == Target.Scope.CITY
+        and target.reported_by == Target.Reporter.DISTRICTS
+        and target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT)
+    )
 
 
 def city_progress(
@@ -294,26 +315,31 @@ def city_progress(
 def aggregate(
     target: Target, by_district: dict[int, dict[int, Point]], district_count: int
 ) -> dict[int, Decimal]:
-    """City measures by year: Σ numerators / Σ denominators, sums, or the share of districts."""
+    """City measures by year: Σ numerators / Σ denominators, sums, or the share of districts.
+
+    A sum or a ratio counts only the years in which every district's figure is in: a city total
+    of the districts that happen to have reported would fall for no reason. Shares of districts
+    count a missing figure as not met.
+    """
     years = {y for points in by_district.values() for y in points}
     series: dict[int, Decimal] = {}
     for year in sorted(years):
         points = [p[year] for p in by_district.values() if year in p]
-        if target.entry == Target.Entry.FRACTION:
+        if target.entry == Target.Entry.YES_NO:
+            met = sum(1 for p in points if p.achieved)
+            series[year] = Decimal(met * 100) / district_count
+        elif target.entry == Target.Entry.FRACTION:
             pairs = [
                 (p.numerator, p.denominator)
                 for p in points
                 if p.numerator is not None and p.denominator
             ]
-            if pairs:
+            if len(pairs) == district_count:
                 total = Point(year, sum(n for n, _d in pairs), sum(d for _n, d in pairs))
                 series[year] = measure(target, total)
-        elif target.entry == Target.Entry.YES_NO:
-            met = sum(1 for p in points if p.achieved)
-            series[year] = Decimal(met * 100) / district_count
         else:
             values = [p.value for p in points if p.value is not None]
-            if values:
+            if len(values) == district_count:
                 series[year] = sum(values)
     return series
 
@@ -351,11 +377,11 @@ def load_points(targets: Iterable[Target], years: Iterable[int], include_submitt
     points: dict[int, dict[int | None, dict[int, Point]]] = defaultdict(lambda: defaultdict(dict))
     for row in figures.values_list(
         "target_id", "district_id", "year", "numerator", "denominator", "value", "achieved",
-        "achieved_on", "state",
+        "achieved_on", "state", "pk",
     ):  # fmt: skip
-        target_id, district_id, year, numerator, denominator, value, achieved, on, state = row
+        target_id, district_id, year, numerator, denominator, value, achieved, on, state, pk = row
         points[target_id][district_id][year] = Point(
-            year, numerator, denominator, value, achieved, on, state == Figure.State.SUBMITTED
+            year, numerator, denominator, value, achieved, on, state == Figure.State.SUBMITTED, pk
         )
     return points
 
@@ -379,3 +405,36 @@ def board(
             own = by_district.get(district.pk, {})
             cells[(target.pk, district.pk)] = district_progress(target, own, year)
     return Board(year, targets, list(show), city, cells, city_series)
+
+
+def describe(target: Target, progress: Progress) -> str:
+    """A progress value as people read it: "52.1%", "7 / 11", "−1.2 百分点", "+9.0%"."""
+    value = progress.value
+    if progress.count is not None and target.entry != Target.Entry.YES_NO:
+        met, total = progress.count  # the city's count of districts meeting a per-district rule
+        return f"{met} / {total}"
+    if value is None:
+        return "—"
+    if target.kind == Target.Kind.MILESTONE:
+        return "✓" if value else "✗"
+    if target.entry == Target.Entry.YES_NO:
+        if progress.count is None:
+            return "是" if value else "否"
+        met, total = progress.count
+        return f"{value:.1f}%（{met}/{total}）"
+    if target.kind == Target.Kind.ANNUAL_CHANGE:
+        if target.entry == Target.Entry.FRACTION:
+            unit = " 百分点"
+        else:
+            unit = "%" if target.unit == "%" else f" {target.figure_unit}"
+        sign = "+" if value > 0 else "−" if value < 0 else "±"
+        return f"{sign}{_number(abs(value))}{unit}"
+    if target.entry == Target.Entry.FRACTION:
+        return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
+    return f"{_number(value)} {target.figure_unit}".strip()
+
+
+def _number(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value:.1f}"

@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
@@ -42,3 +44,44 @@ class TargetTable(tables.Table):
 
     def render_task(self, record: Target) -> str:
         return f"{record.task.code} {record.task.title}"
+
+
+class StatusColumn(tables.Column):
+    def render(self, record) -> str:
+        progress = record.progress
+        mark = "*" if progress.provisional else ""
+        return format_html(
+            '<span class="status status-{}">{}{}</span>', progress.status, progress.label, mark
+        )
+
+    def value(self, record) -> str:
+        return record.progress.label
+
+
+class ProgressTable(tables.Table):
+    """Targets with their progress (city, or one district); sortable, exportable."""
+
+    code = tables.Column(
+        verbose_name=_("Code"),
+        accessor="target__code",
+        linkify=lambda record: reverse("progress_target", args=[record.target.pk]),
+        order_by=("target__task__part__order", "target__task__number", "target__order"),
+    )
+    name = tables.Column(verbose_name=_("Target"), accessor="target__name")
+    lead = tables.Column(
+        verbose_name=_("Lead department"), accessor="target__lead_department", orderable=False
+    )
+    value = tables.Column(verbose_name=_("Value"), orderable=False)
+    requirement = tables.Column(
+        verbose_name=_("Plan"), accessor="target__requirement", orderable=False
+    )
+    deadline = tables.Column(verbose_name=_("Deadline"), accessor="target__deadline_year")
+    status = StatusColumn(
+        verbose_name=_("Status"), accessor="progress__status", order_by=("status_rank",)
+    )
+    trend = tables.TemplateColumn("{{ record.trend }}", verbose_name=_("Trend"), orderable=False)
+    behind = tables.Column(verbose_name=_("Districts behind"), empty_values=())
+
+    class Meta:
+        attrs = {"class": "table progress-table"}
+        empty_text = _("No target matches these filters.")

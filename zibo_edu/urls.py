@@ -7,7 +7,7 @@ from departments import views as departments
 from plans import api as plans_api
 from plans import views as plans
 from targets import api as targets_api
-from targets import entry, imports, review
+from targets import dashboards, entry, imports, review
 from targets import views as targets
 from zibo_edu.health import healthz
 
@@ -29,6 +29,13 @@ urlpatterns = [
     path("review/", review.review_list, name="review_list"),
     path("completeness/", review.completeness_latest, name="completeness_latest"),
     path("completeness/<int:year>/", review.completeness, name="completeness"),
+    path("progress/", dashboards.overview, name="progress_overview"),
+    path("progress/heatmap/", dashboards.heatmap, name="progress_heatmap"),
+    path("progress/targets/<int:pk>/", dashboards.target_progress, name="progress_target"),
+    path("progress/districts/<slug:slug>/", dashboards.district_progress, name="progress_district"),
+    path(
+        "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
+    ),
     path("departments/", departments.department_list, name="department_list"),
     path("departments/<int:pk>/", departments.department_detail, name="department_detail"),
     path("districts/", departments.district_list, name="district_list"),
@@ -36,6 +43,7 @@ urlpatterns = [
     path("api/plan/", plans_api.plan_api, name="api_plan"),
     path("api/targets/", targets_api.targets_api, name="api_targets"),
     path("api/figures/", targets_api.figures_api, name="api_figures"),
+    path("api/progress/", dashboards.progress_api, name="api_progress"),
     path("api/districts/", departments_api.districts_api, name="api_districts"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -2,6 +2,7 @@ from django import template
 
 from targets.entry import display_value
 from targets.models import Figure
+from targets.progress import describe
 
 register = template.Library()
 
@@ -16,3 +17,8 @@ def preview_value(row) -> str:
     """What a row of an upload would store, shown like a stored figure."""
     preview = Figure(target=row.target, **row.entry.data.__dict__)
     return display_value(preview)
+
+
+@register.filter
+def progress_text(progress, target) -> str:
+    return describe(target, progress)

@@ -251,3 +251,24 @@ def test_city_milestone_counts_districts():
         city_progress(counsellors, districts, {}, 2024, district_count=11).status == Status.OVERDUE
     )
     assert city_progress(counsellors, districts, {}, 2021, district_count=11).status == Status.DUE
+
+
+def test_a_city_sum_needs_every_districts_figure():
+    spending = target(kind="annual_change", direction="increase", value=D(0), unit="万元")
+    districts = {
+        1: {2023: Point(2023, value=D(100)), 2024: Point(2024, value=D(110))},
+        2: {2023: Point(2023, value=D(200))},  # 2024 not in yet
+    }
+    progress = city_progress(spending, districts, {}, 2024, district_count=2)
+    assert progress.series == {2023: 300}, "2024 would read 110: a fall that did not happen"
+    assert progress.status == Status.NO_DATA
+    rates = {1: {2024: Point(2024, D(30), D(100))}, 2: {}}
+    assert city_progress(rate(90), rates, {}, 2024, district_count=2).series == {}
+
+
+def test_a_districts_share_of_a_city_total_is_not_judged_alone():
+    schools = target(kind="count", value=D(12), unit="所", scope="city", reported_by="districts")
+    progress = district_progress(
+        schools, {2020: Point(2020, value=D(0)), 2024: Point(2024, value=D(2))}, 2024
+    )
+    assert (progress.status, progress.value) == (Status.PART, 2)

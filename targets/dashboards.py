@@ -1,0 +1,344 @@
+"""Progress dashboards: city overview, heat map, target, district and department pages, and the
+progress API. Each builds one Board (a constant number of queries) and shows a slice of it.
+
+Who sees what follows the figures' scoping rule: district staff see the city values and their own
+district, department heads the targets their department leads or co-operates on, the city admin
+everything.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from departments.models import Department, District, Role, role_of
+from plans.models import Plan
+from targets import progress as method
+from targets.api import api_user
+from targets.filters import TargetFilter
+from targets.models import Target
+from targets.tables import ProgressTable
+from zibo_edu.lib.charts import Series, line_chart, sparkline
+
+
+@dataclass
+class View:
+    """What one request may see, and the board for it."""
+
+    plan: Plan
+    year: int
+    include_submitted: bool
+    targets: list[Target]
+    districts: list[District]  # all of the city's, for city values
+    shown: list[District]  # the ones whose own figures this user sees
+    board: method.Board
+
+
+def _view(request: HttpRequest, targets=None) -> View:
+    plan = Plan.objects.default()
+    if plan is None:
+        raise Http404
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in plan.years else plan.reporting_year()
+    include_submitted = request.GET.get("submitted") == "1"
+    role = role_of(request.user)
+    queryset = Target.objects.of_plan(plan) if targets is None else targets
+    if role and role.kind == Role.Kind.DEPARTMENT_HEAD:
+        queryset = queryset.filter(pk__in=Target.objects.involving(role.department).values("pk"))
+    target_list = list(queryset.for_listing())
+    districts = list(District.objects.filter(city=plan.city))
+    shown = districts
+    if role and role.kind == Role.Kind.DISTRICT_STAFF:
+        shown = [d for d in districts if d.pk == role.district_id]
+    board = method.board(
+        plan, year, targets=target_list, districts=districts, show=shown,
+        include_submitted=include_submitted,
+    )  # fmt: skip
+    return View(plan, year, include_submitted, target_list, districts, shown, board)
+
+
+@dataclass
+class Row:
+    """One target's line in a progress table."""
+
+    target: Target
+    progress: method.Progress
+    behind: int | None
+    years: list[int]
+    years_as_of: int
+
+    @property
+    def status_rank(self) -> int:
+        return method.ORDER.index(self.progress.status)
+
+    @property
+    def value(self) -> str:
+        text = method.describe(self.target, self.progress)
+        shown_year = self.progress.year
+        if shown_year and shown_year != self.years_as_of:
+            text += f"（{shown_year}）"  # the latest year with every district's figure
+        return text
+
+    @property
+    def trend(self) -> str:
+        return sparkline(self.progress.series, self.years)
+
+
+def _rows(view: View, progress_of) -> list[Row]:
+    years = list(view.plan.years)
+    return [
+        Row(
+            target,
+            progress_of(target),
+            view.board.behind_count(target) if view.shown else None,
+            years,
+        )
+        for target in view.targets
+    ]
+
+
+def _table_response(request: HttpRequest, table: ProgressTable, name: str) -> HttpResponse | None:
+    export = request.GET.get("_export")
+    if TableExport.is_valid_format(export):
+        exporter = TableExport(export, table, exclude_columns=("trend",))
+        return exporter.response(f"{name}.{export}")
+    return None
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    view = _view(request)
+    filters = TargetFilter(request.GET, queryset=Target.objects.of_plan(view.plan), plan=view.plan)
+    chosen = {t.pk for t in filters.qs} if filters.is_valid() else {t.pk for t in view.targets}
+    status = request.GET.get("status", "")
+    rows = [
+        row
+        for row in _rows(view, lambda t: view.board.city[t.pk])
+        if row.target.pk in chosen and (not status or row.progress.status == status)
+    ]
+    table = ProgressTable(rows, order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate=False).configure(table)
+    exported = _table_response(request, table, f"progress-{view.year}")
+    if exported:
+        return exported
+    context = {
+        "view": view,
+        "plan": view.plan,
+        "table": table,
+        "filter": filters,
+        "statuses": method.Status.choices,
+        "status": status,
+        "counts": _counts(rows),
+    }
+    return render(request, "targets/progress_overview.html", context)
+
+
+def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
+    counts = dict.fromkeys(method.ORDER, 0)
+    for row in rows:
+        counts[row.progress.status] += 1
+    return [(status, status.label, n) for status, n in counts.items() if n]
+
+
+@login_required
+def heatmap(request: HttpRequest) -> HttpResponse:
+    view = _view(request)
+    rows = [
+        (
+            target,
+            view.board.city[target.pk],
+            [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown],
+        )
+        for target in view.targets
+    ]
+    legend = [(s, s.label) for s in method.ORDER]
+    context = {"view": view, "plan": view.plan, "rows": rows, "legend": legend}
+    return render(request, "targets/progress_heatmap.html", context)
+
+
+@login_required
+def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = Plan.objects.default()
+    target = get_object_or_404(
+        Target.objects.of_plan(plan) if plan else Target.objects.none(), pk=pk
+    )
+    view = _view(request, targets=Target.objects.filter(pk=target.pk))
+    if not view.targets:
+        raise Http404  # a department head looking at another department's target
+    target = view.targets[0]
+    city = view.board.city[target.pk]
+    cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown]
+    by_district = method.load_points([target], view.plan.years, view.include_submitted)[target.pk]
+    years = list(view.plan.years)
+    table = [
+        (d, [_cell(target, by_district.get(d.pk, {}).get(y)) for y in years], p) for d, p in cells
+    ]
+    context = {
+        "view": view,
+        "plan": view.plan,
+        "target": target,
+        "city": city,
+        "cells": _ranked(target, cells),
+        "years": years,
+        "table": table,
+        "city_row": [method.describe(target, _at(target, city, y)) for y in years],
+        "chart": _chart(target, city, cells, view),
+    }
+    return render(request, "targets/progress_target.html", context)
+
+
+def _cell(target: Target, point: method.Point | None) -> str:
+    if point is None:
+        return "—"
+    value = method.measure(target, point)
+    text = method.describe(target, method.Progress(method.Status.NO_DATA, value=value))
+    if target.kind == Target.Kind.ANNUAL_CHANGE:  # show the level; the change is the status
+        text = (
+            f"{value:.1f}%"
+            if target.entry == Target.Entry.FRACTION and value is not None
+            else (f"{point.value}" if point.value is not None else "—")
+        )
+    return text + ("*" if point.provisional else "")
+
+
+def _at(target: Target, progress: method.Progress, year: int) -> method.Progress:
+    value = progress.series.get(year)
+    return (
+        method.Progress(progress.status, value=value)
+        if value is not None
+        else method.Progress(method.Status.NO_DATA)
+    )
+
+
+def _chart(target: Target, city: method.Progress, cells, view: View):
+    if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
+        return None
+    series = [Series(d.name, p.series) for d, p in cells if p.series]
+    if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
+        series.append(Series(f"{view.plan.city.name}（全市）", city.series, emphasis=True))
+    if len(view.shown) == 1 and series:
+        series[0].highlight = True
+    path = None
+    goal = target.value if target.kind != Target.Kind.ANNUAL_CHANGE else None
+    if city.series and goal is not None and target.kind not in (Target.Kind.DISTRICT_MINIMUM,):
+        start = min(city.series)
+        path = {start: city.series[start], target.deadline_year: goal}
+    unit = "%" if target.is_percentage else ""
+    title = f"{target.code} {target.name}"
+    return line_chart(
+        title, list(view.plan.years), series, path=path, target=goal, unit=unit,
+        labels={"others": "各区县"},
+    )  # fmt: skip
+
+
+def _ranked(target: Target, cells):
+    """Districts ranked by their latest measure: 1 is furthest along."""
+    descending = target.comparator not in (Target.Comparator.AT_MOST, Target.Comparator.LESS_THAN)
+    if target.kind == Target.Kind.ANNUAL_CHANGE and target.direction == Target.Direction.DECREASE:
+        descending = False
+    measured = [(d, p) for d, p in cells if p.value is not None]
+    ordered = sorted(measured, key=lambda dp: dp[1].value, reverse=descending)
+    ranks = {d.pk: n for n, (d, _p) in enumerate(ordered, 1)}
+    return [(d, p, ranks.get(d.pk), method.describe(target, p)) for d, p in cells]
+
+
+@login_required
+def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    view = _view(request)
+    district = next((d for d in view.shown if d.slug == slug), None)
+    if district is None:
+        raise Http404  # unknown, or another district's figures
+    all_cells = method.board(
+        view.plan, view.year, targets=view.targets, districts=view.districts,
+        include_submitted=view.include_submitted,
+    ) if len(view.shown) == 1 else view.board  # fmt: skip
+    rows = []
+    for target in view.targets:
+        if target.reported_by != Target.Reporter.DISTRICTS:
+            continue
+        cells = [(d, all_cells.cells[(target.pk, d.pk)]) for d in view.districts]
+        rank = next(r for d, _p, r, _t in _ranked(target, cells) if d.pk == district.pk)
+        progress = view.board.cells[(target.pk, district.pk)]
+        rows.append(
+            (target, progress, method.describe(target, progress), rank, view.board.city[target.pk])
+        )
+    context = {"view": view, "plan": view.plan, "district": district, "rows": rows,
+               "district_count": len(view.districts)}  # fmt: skip
+    return render(request, "targets/progress_district.html", context)
+
+
+@login_required
+def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=pk)
+    role = role_of(request.user)
+    if role and role.kind == Role.Kind.DISTRICT_STAFF:
+        raise PermissionDenied
+    view = _view(request, targets=Target.objects.involving(department))
+    led = {t.pk for t in Target.objects.led_by(department)}
+    rows = _rows(view, lambda t: view.board.city[t.pk])
+    tables = []
+    for caption, chosen in (("led", [r for r in rows if r.target.pk in led]),
+                            ("co", [r for r in rows if r.target.pk not in led])):  # fmt: skip
+        table = ProgressTable(
+            chosen, prefix=f"{caption}-", order_by=request.GET.get(f"{caption}-sort")
+        )
+        RequestConfig(request, paginate=False).configure(table)
+        exported = _table_response(request, table, f"progress-{department.slug}-{caption}")
+        if exported and request.GET.get("table") == caption:
+            return exported
+        tables.append((caption, table))
+    context = {"view": view, "plan": view.plan, "department": department, "tables": tables}
+    return render(request, "targets/progress_department.html", context)
+
+
+@require_GET
+def progress_api(request: HttpRequest) -> JsonResponse:
+    """GET /api/progress/?year=&district=: status, value, expected value and ratio per target."""
+    if not request.user.is_authenticated:
+        user = api_user(request)
+        if user is None:
+            return JsonResponse({"error": "authentication required"}, status=401)
+        request.user = user
+    view = _view(request)
+    slug = request.GET.get("district")
+    shown = [d for d in view.shown if not slug or d.slug == slug]
+
+    def as_json(target, progress):
+        return {
+            "status": progress.status,
+            "status_label": progress.label,
+            "value": _float(progress.value),
+            "year": progress.year,
+            "expected": _float(progress.expected),
+            "ratio": _float(progress.ratio),
+            "districts_meeting": list(progress.count) if progress.count else None,
+            "provisional": progress.provisional,
+        }
+
+    return JsonResponse(
+        {
+            "year": view.year,
+            "approved_only": not view.include_submitted,
+            "targets": [
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "city": as_json(t, view.board.city[t.pk]),
+                    "districts": {
+                        d.slug: as_json(t, view.board.cells[(t.pk, d.pk)]) for d in shown
+                    },
+                }
+                for t in view.targets
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _float(value) -> float | None:
+    return None if value is None else round(float(value), 4)
