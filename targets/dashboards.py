@@ -97,6 +97,7 @@ def _rows(view: View, progress_of) -> list[Row]:
             progress_of(target),
             view.board.behind_count(target) if view.shown else None,
             years,
+            view.year,
         )
         for target in view.targets
     ]

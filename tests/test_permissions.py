@@ -43,6 +43,12 @@ MATRIX = [
     ("/import/999/confirm/",                    302,  405,      405,    405,  405),
     ("/figures/{figure}/",                      302,  200,      404,    200,  200),
     ("/review/",                                302,  403,      403,    200,  200),
+    ("/progress/",                              302,  200,      200,    200,  200),
+    ("/progress/heatmap/",                      302,  200,      200,    200,  200),
+    ("/progress/targets/{target}/",             302,  200,      200,    200,  200),
+    ("/progress/districts/zhangdian/",          302,  200,      404,    200,  200),
+    ("/progress/departments/{department}/",     302,  403,      403,    200,  200),
+    ("/api/progress/",                          401,  200,      200,    200,  200),
     ("/completeness/",                          302,  302,      302,    302,  302),
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
@@ -73,7 +79,9 @@ def test_every_url_answers_each_role_as_expected(as_role, role, figure, educatio
     client = as_role(role)
     column = ROLES.index(role) + 1
     for row in MATRIX:
-        url = row[0].format(figure=figure.pk, department=education_bureau.pk)
+        url = row[0].format(
+            figure=figure.pk, department=education_bureau.pk, target=figure.target_id
+        )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
         if (

@@ -1,0 +1,155 @@
+"""Progress dashboards on the demo data: statuses, filters, exports, scoping, query counts."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from targets import demo
+from targets.models import Target
+from targets.progress import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(plan):
+    demo.seed(plan)
+    return plan
+
+
+@pytest.fixture
+def admin(client, city_admin):
+    client.force_login(city_admin)
+    return client
+
+
+def _rows(response):
+    return {row.record.target.code: row.record for row in response.context["table"].rows}
+
+
+def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
+    response = admin.get("/progress/?year=2024")
+    rows = _rows(response)
+    assert len(rows) == 46
+    fitness = rows["二(一)4-1"]
+    assert fitness.progress.status == Status.ON_TRACK
+    assert fitness.value == "49.6%（2023）", "2024 is not complete: the latest complete year counts"
+    assert fitness.behind == 5
+    counts = {label: n for _value, label, n in response.context["counts"]}
+    assert sum(counts.values()) == 46
+    html = response.content.decode()
+    assert "规划实施进展（截至2024年）" in html and "<svg" in html
+
+
+def test_submitted_figures_can_be_included_and_are_marked(admin, seeded):
+    official = _rows(admin.get("/progress/?year=2024"))["二(二)2-2"]
+    provisional = _rows(admin.get("/progress/?year=2024&submitted=1"))["二(二)2-2"]
+    assert official.progress.year == 2023
+    assert provisional.progress.year == 2023  # 2024 still has drafts in the slow districts
+    district = admin.get("/progress/districts/zichuan/?year=2024&submitted=1")
+    assert "*" in district.content.decode()
+
+
+def test_filters_by_status_and_chapter(admin, seeded):
+    lagging = _rows(admin.get("/progress/?year=2024&status=lagging"))
+    assert lagging and all(r.progress.status == Status.LAGGING for r in lagging.values())
+    chapter = seeded.parts.get(code="二(五)")
+    rows = _rows(admin.get(f"/progress/?year=2024&chapter={chapter.pk}"))
+    assert set(rows) == {f"二(五)3-{n}" for n in range(1, 8)}
+
+
+def test_sorting_by_status_puts_the_worst_first(admin, seeded):
+    rows = list(_rows(admin.get("/progress/?year=2024&sort=status")).values())
+    assert rows[0].progress.status == Status.REGRESSING or rows[0].progress.is_behind
+
+
+def test_csv_and_excel_exports(admin, seeded):
+    csv = admin.get("/progress/?year=2024&_export=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    text = csv.content.decode("utf-8")
+    assert "学生体质健康测试优良率" in text and "进展正常" in text
+    assert "<svg" not in text
+    xlsx = admin.get("/progress/?year=2024&status=lagging&_export=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 1 + len(_rows(admin.get("/progress/?year=2024&status=lagging")))
+
+
+def test_heat_map_cells_link_to_figures(admin, seeded, zhangdian):
+    response = admin.get("/progress/heatmap/?year=2024")
+    html = response.content.decode()
+    assert len(response.context["rows"]) == 46
+    assert html.count("/figures/") > 300
+    schools = next(r for r in response.context["rows"] if r[0].code == "二(六)2-1")
+    assert {cell.status for _d, cell in schools[2]} == {Status.PART}
+
+
+def test_target_page_has_chart_table_and_ranks(admin, seeded):
+    fitness = Target.objects.get(code="二(一)4-1")
+    response = admin.get(f"/progress/targets/{fitness.pk}/?year=2024")
+    html = response.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert "<title>二(一)4-1 学生体质健康测试优良率</title>" in html
+    assert "要求路径" in html and "目标 55%" in html
+    ranks = {d.name: rank for d, _p, rank, _t in response.context["cells"]}
+    assert ranks["临淄区"] == 1 and ranks["文昌湖区"] == 11
+    assert len(response.context["table"]) == 11
+
+
+def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangdian, seeded):
+    client.force_login(staff_zhangdian)
+    fitness = Target.objects.get(code="二(一)4-1")
+    response = client.get(f"/progress/targets/{fitness.pk}/?year=2024")
+    assert [d.name for d, *_rest in response.context["cells"]] == ["张店区"]
+    assert client.get("/progress/districts/zichuan/").status_code == 404
+    district = client.get("/progress/districts/zhangdian/?year=2024")
+    ranks = {target.code: rank for target, _p, _t, rank, _c in district.context["rows"]}
+    assert ranks["二(一)4-1"] == 3, "its rank among all eleven districts"
+
+
+def test_department_page_separates_led_and_co_operated_targets(client, department_head, seeded):
+    health = seeded.city.departments.get(name="市卫生健康委")
+    client.force_login(department_head)
+    response = client.get(f"/progress/departments/{health.pk}/?year=2024")
+    tables = dict(response.context["tables"])
+    assert len(tables["led"].rows) == 0
+    assert len(tables["co"].rows) == 7
+    export = client.get(f"/progress/departments/{health.pk}/?year=2024&table=co&_export=csv")
+    assert export.content.decode().count("\n") == 8
+
+
+def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
+    assert client.get("/api/progress/").status_code == 401
+    client.force_login(staff_zhangdian)
+    data = client.get("/api/progress/?year=2024").json()
+    fitness = next(t for t in data["targets"] if t["code"] == "二(一)4-1")
+    assert list(fitness["districts"]) == ["zhangdian"]
+    assert fitness["city"]["status"] == "on_track" and fitness["city"]["year"] == 2023
+    assert fitness["city"]["expected"] is not None and fitness["city"]["ratio"] is not None
+    assert data["approved_only"] is True
+
+
+@pytest.mark.parametrize(
+    ("url", "ceiling"),
+    [
+        ("/progress/?year=2024", 11),
+        ("/progress/heatmap/?year=2024", 8),
+        ("/progress/districts/zhangdian/?year=2024", 8),
+        ("/progress/departments/{department}/?year=2024", 10),
+        ("/progress/targets/{target}/?year=2024", 11),
+        ("/api/progress/?year=2024", 8),
+    ],
+)
+def test_dashboards_run_a_constant_number_of_queries(
+    admin, seeded, url, ceiling, education_bureau, django_assert_max_num_queries
+):
+    fitness = Target.objects.get(code="二(一)4-1")
+    url = url.format(department=education_bureau.pk, target=fitness.pk)
+    with django_assert_max_num_queries(ceiling):
+        assert admin.get(url).status_code == 200
+    for target in Target.objects.filter(code__in=["二(一)4-1", "二(二)1-2"]):
+        target.pk, target.code = None, f"{target.code}-copy"
+        target.save()
+    demo.seed(seeded)
+    with django_assert_max_num_queries(ceiling):
+        assert admin.get(url).status_code == 200
