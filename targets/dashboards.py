@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -35,11 +36,12 @@ class View:
     include_submitted: bool
     targets: list[Target]
     districts: list[District]  # all of the city's, for city values
-    shown: list[District]  # the ones whose own figures this user sees
+    shown: list[District]  # the ones whose own figures this user sees (on this page)
     board: method.Board
+    visible: int  # how many districts' own figures this user may see in all
 
 
-def _view(request: HttpRequest, targets=None) -> View:
+def _view(request: HttpRequest, targets=None, columns: slice | None = None) -> View:
     plan = Plan.objects.default()
     if plan is None:
         raise Http404
@@ -55,11 +57,14 @@ def _view(request: HttpRequest, targets=None) -> View:
     shown = districts
     if role and role.kind == Role.Kind.DISTRICT_STAFF:
         shown = [d for d in districts if d.pk == role.district_id]
+    visible = len(shown)
+    if columns is not None:
+        shown = shown[columns]
     board = method.board(
         plan, year, targets=target_list, districts=districts, show=shown,
         include_submitted=include_submitted,
     )  # fmt: skip
-    return View(plan, year, include_submitted, target_list, districts, shown, board)
+    return View(plan, year, include_submitted, target_list, districts, shown, board, visible)
 
 
 @dataclass
@@ -146,19 +151,35 @@ def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
     return [(status, status.label, n) for status, n in counts.items() if n]
 
 
+HEATMAP_COLUMNS = 40
+
+
 @login_required
 def heatmap(request: HttpRequest) -> HttpResponse:
-    view = _view(request)
-    rows = [
-        (
-            target,
-            view.board.city[target.pk],
-            [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown],
-        )
-        for target in view.targets
-    ]
-    legend = [(s, s.label) for s in method.ORDER]
-    context = {"view": view, "plan": view.plan, "rows": rows, "legend": legend}
+    """Targets × districts, 40 districts a page (a province has ~140, a country ~2,800)."""
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    start = (page - 1) * HEATMAP_COLUMNS
+    view = _view(request, columns=slice(start, start + HEATMAP_COLUMNS))
+    figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
+    rows = []
+    for target in view.targets:
+        target_url = reverse("progress_target", args=[target.pk])
+        cells = []
+        for district in view.shown:
+            cell = view.board.cells[(target.pk, district.pk)]
+            href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
+            cells.append((district, cell, href))
+        rows.append((target, view.board.city[target.pk], target_url, cells))
+    pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
+    context = {
+        "view": view,
+        "plan": view.plan,
+        "rows": rows,
+        "legend": [(s, s.label) for s in method.ORDER],
+        "page": page,
+        "pages": range(1, pages + 1) if pages > 1 else None,
+    }
     return render(request, "targets/progress_heatmap.html", context)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, Role, role_of
@@ -163,7 +164,7 @@ class Target(models.Model):
         YES_NO = "yes_no", _("yes or no")
         MILESTONE = "milestone", _("done, with date")
 
-    @property
+    @cached_property
     def entry(self) -> "Target.Entry":
         if self.numerator_label and self.denominator_label:
             return self.Entry.FRACTION
@@ -175,7 +176,7 @@ class Target(models.Model):
             return self.Entry.MILESTONE
         return self.Entry.AMOUNT
 
-    @property
+    @cached_property
     def is_percentage(self) -> bool:
         """A fraction that cannot exceed its whole (a rate), unlike a ratio such as 督学/幼儿园."""
         return self.entry == self.Entry.FRACTION and self.kind != self.Kind.UNIT_RATIO

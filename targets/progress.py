@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.models import Figure, Target
 
+PER_DISTRICT_KINDS = ("district_minimum", "milestone")
 ON_TRACK_RATIO = Decimal("0.95")
 ACCELERATE_RATIO = Decimal("0.6")
 ABOUT_SHARE = Decimal("0.9")  # 左右: met at 90% of the value
@@ -61,7 +62,7 @@ ORDER = [Status.REGRESSING, Status.OVERDUE, Status.LAGGING, Status.NOT_MET, Stat
          Status.ON_TRACK, Status.DUE, Status.MET, Status.PART, Status.NO_DATA]  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One year's figure, reduced to what progress needs."""
 
@@ -282,12 +283,17 @@ def city_progress(
     city_points: dict[int, Point],
     year: int,
     district_count: int,
+    judged: list[Progress] | None = None,
 ) -> Progress:
-    """The city's status, from its own figures or aggregated from the districts' correctly."""
+    """The city's status, from its own figures or aggregated from the districts' correctly.
+
+    `judged`: the districts' own progress where the caller has it already."""
     if target.reported_by == Target.Reporter.CITY or city_points:
         return district_progress(target, city_points, year)
-    judged = [district_progress(target, points, year) for points in by_district.values()]
-    if target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE) or target.per_head:
+    per_district = target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE)
+    if judged is None and (per_district or target.per_head):
+        judged = [district_progress(target, points, year) for points in by_district.values()]
+    if per_district or target.per_head:
         met = sum(1 for p in judged if p.status == Status.MET)
         result = share_meeting(met, district_count)
         if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
@@ -392,18 +398,25 @@ def board(
     """Progress of these targets as of `year`: the city (from all `districts`) and, for each
     district in `show` (default: all), its own."""
     show = districts if show is None else show
+    shown = {d.pk for d in show}
     points = load_points(targets, plan.years, include_submitted)
     city, cells, city_series = {}, {}, {}
     for target in targets:
         by_target = points.get(target.pk, {})
         by_district = {d: p for d, p in by_target.items() if d is not None}
+        judged = {
+            district.pk: district_progress(target, by_district.get(district.pk, {}), year)
+            for district in districts
+            if district.pk in shown or target.kind in PER_DISTRICT_KINDS or target.per_head
+        }
+        for pk, progress in judged.items():
+            if pk in shown:
+                cells[(target.pk, pk)] = progress
         city[target.pk] = city_progress(
-            target, by_district, by_target.get(None, {}), year, district_count=len(districts) or 1
-        )
+            target, by_district, by_target.get(None, {}), year,
+            district_count=len(districts) or 1, judged=list(judged.values()),
+        )  # fmt: skip
         city_series[target.pk] = city[target.pk].series
-        for district in show:
-            own = by_district.get(district.pk, {})
-            cells[(target.pk, district.pk)] = district_progress(target, own, year)
     return Board(year, targets, list(show), city, cells, city_series)
 
 

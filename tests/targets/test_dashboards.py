@@ -81,7 +81,8 @@ def test_heat_map_cells_link_to_figures(admin, seeded, zhangdian):
     assert len(response.context["rows"]) == 46
     assert html.count("/figures/") > 300
     schools = next(r for r in response.context["rows"] if r[0].code == "二(六)2-1")
-    assert {cell.status for _d, cell in schools[2]} == {Status.PART}
+    assert {cell.status for _d, cell, _href in schools[3]} == {Status.PART}
+    assert response.context["pages"] is None, "eleven districts fit on one page"
 
 
 def test_target_page_has_chart_table_and_ranks(admin, seeded):
