@@ -24,6 +24,7 @@ from django.test import Client  # noqa: E402
 
 from departments.models import District, Role  # noqa: E402
 from plans.models import Plan  # noqa: E402
+from targets import standings  # noqa: E402
 from targets.models import Figure, Target  # noqa: E402
 
 TARGETS = 60
@@ -127,6 +128,10 @@ def main(sizes: list[int]) -> None:
         rows = make_figures(plan, targets, size)
         print(f"\n{size} districts, {len(targets)} targets, {len(YEARS)} years: {rows} figures "
               f"(loaded in {time.perf_counter() - start:.1f} s)")  # fmt: skip
+        start = time.perf_counter()
+        stored = standings.refresh_plan(plan)
+        print(f"  standings refreshed: {stored} rows in {time.perf_counter() - start:.1f} s "
+              "(once, after loading; each later save refreshes only its target)")  # fmt: skip
         sql = median_ms(raw_aggregate)
         print(f"  raw SQL aggregate:  {sql:8.1f} ms")
         for name, url in (

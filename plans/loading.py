@@ -18,6 +18,7 @@ from django.utils import translation
 
 from departments.models import City, Department, District
 from plans.models import Part, Plan, Task, TaskDepartment
+from targets import standings
 from targets.models import Target
 from targets.wording import numbers_in
 
@@ -65,7 +66,10 @@ def load_plan_file(path: Path) -> LoadResult:
         raise PlanFileError(path, problems)
     try:
         with transaction.atomic():
-            return _apply(data)
+            result = _apply(data)
+            if result.changed:  # definitions changed: stored progress must follow
+                standings.refresh_plan(result.plan)
+            return result
     except models.ProtectedError as error:
         names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
         raise PlanFileError(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from targets import standings
 from targets.figures import FigureInput
 from targets.models import Figure, FigureChange, FigureImport, Reminder, ReportingPeriod, Target
 
@@ -77,6 +78,16 @@ class FigureAdmin(admin.ModelAdmin):
             old=before,
             new=FigureInput.of(obj).snapshot(),
         )
+        standings.refresh({obj.target_id})
+
+    def delete_model(self, request, obj: Figure) -> None:
+        super().delete_model(request, obj)
+        standings.refresh({obj.target_id})
+
+    def delete_queryset(self, request, queryset) -> None:
+        targets = set(queryset.values_list("target_id", flat=True))
+        super().delete_queryset(request, queryset)
+        standings.refresh(targets)
 
 
 @admin.register(FigureChange)

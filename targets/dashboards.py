@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -20,6 +22,7 @@ from django_tables2.export import TableExport
 from departments.models import Department, District, Role, role_of
 from plans.models import Plan
 from targets import progress as method
+from targets import standings
 from targets.api import api_user
 from targets.filters import TargetFilter
 from targets.models import Target
@@ -41,7 +44,12 @@ class View:
     visible: int  # how many districts' own figures this user may see in all
 
 
-def _view(request: HttpRequest, targets=None, columns: slice | None = None) -> View:
+ALL, NONE = "all", "none"
+
+
+def _view(request: HttpRequest, targets=None, cells: slice | str = slice(None)) -> View:
+    """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
+    districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only)."""
     plan = Plan.objects.default()
     if plan is None:
         raise Http404
@@ -54,17 +62,15 @@ def _view(request: HttpRequest, targets=None, columns: slice | None = None) -> V
         queryset = queryset.filter(pk__in=Target.objects.involving(role.department).values("pk"))
     target_list = list(queryset.for_listing())
     districts = list(District.objects.filter(city=plan.city))
-    shown = districts
+    visible = districts
     if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        shown = [d for d in districts if d.pk == role.district_id]
-    visible = len(shown)
-    if columns is not None:
-        shown = shown[columns]
-    board = method.board(
-        plan, year, targets=target_list, districts=districts, show=shown,
+        visible = [d for d in districts if d.pk == role.district_id]
+    shown = districts if cells == ALL else [] if cells == NONE else visible[cells]
+    board = standings.stored_board(
+        plan, year, targets=target_list, visible=visible, show=shown,
         include_submitted=include_submitted,
     )  # fmt: skip
-    return View(plan, year, include_submitted, target_list, districts, shown, board, visible)
+    return View(plan, year, include_submitted, target_list, districts, shown, board, len(visible))
 
 
 @dataclass
@@ -100,7 +106,7 @@ def _rows(view: View, progress_of) -> list[Row]:
         Row(
             target,
             progress_of(target),
-            view.board.behind_count(target) if view.shown else None,
+            view.board.behind_count(target) if view.visible else None,
             years,
             view.year,
         )
@@ -118,7 +124,7 @@ def _table_response(request: HttpRequest, table: ProgressTable, name: str) -> Ht
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    view = _view(request)
+    view = _view(request, cells=NONE)
     filters = TargetFilter(request.GET, queryset=Target.objects.of_plan(view.plan), plan=view.plan)
     chosen = {t.pk for t in filters.qs} if filters.is_valid() else {t.pk for t in view.targets}
     status = request.GET.get("status", "")
@@ -160,17 +166,17 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     page = request.GET.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     start = (page - 1) * HEATMAP_COLUMNS
-    view = _view(request, columns=slice(start, start + HEATMAP_COLUMNS))
+    view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
     rows = []
     for target in view.targets:
         target_url = reverse("progress_target", args=[target.pk])
-        cells = []
-        for district in view.shown:
-            cell = view.board.cells[(target.pk, district.pk)]
-            href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
-            cells.append((district, cell, href))
-        rows.append((target, view.board.city[target.pk], target_url, cells))
+        city = view.board.city[target.pk]
+        cells = [
+            _heat_cell(target, target_url, figure_url, d, view.board.cells[(target.pk, d.pk)])
+            for d in view.shown
+        ]
+        rows.append((target, city, target_url, mark_safe("".join(cells))))
     pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
     context = {
         "view": view,
@@ -181,6 +187,22 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "pages": range(1, pages + 1) if pages > 1 else None,
     }
     return render(request, "targets/progress_heatmap.html", context)
+
+
+def _heat_cell(target: Target, target_url: str, figure_url: str, district, cell) -> str:
+    """One cell of the heat map, built here: thousands of them go through no template."""
+    if target.reported_by != Target.Reporter.DISTRICTS:
+        return "<td></td>"
+    href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
+    label = cell.label + ("*" if cell.provisional else "")
+    title = f"{district.name} · {target.name}: {cell.label}"
+    return format_html(
+        '<td><a class="status status-{}" href="{}" title="{}">{}</a></td>',
+        cell.status,
+        href,
+        title,
+        label,
+    )
 
 
 @login_required
@@ -271,26 +293,30 @@ def _ranked(target: Target, cells):
 
 @login_required
 def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
-    view = _view(request)
-    district = next((d for d in view.shown if d.slug == slug), None)
-    if district is None:
+    view = _view(request, cells=ALL)
+    role = role_of(request.user)
+    district = next((d for d in view.districts if d.slug == slug), None)
+    mine = not (role and role.kind == Role.Kind.DISTRICT_STAFF) or role.district_id == getattr(
+        district, "pk", None
+    )
+    if district is None or not mine:
         raise Http404  # unknown, or another district's figures
-    all_cells = method.board(
-        view.plan, view.year, targets=view.targets, districts=view.districts,
-        include_submitted=view.include_submitted,
-    ) if len(view.shown) == 1 else view.board  # fmt: skip
     rows = []
     for target in view.targets:
         if target.reported_by != Target.Reporter.DISTRICTS:
             continue
-        cells = [(d, all_cells.cells[(target.pk, d.pk)]) for d in view.districts]
+        cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
         rank = next(r for d, _p, r, _t in _ranked(target, cells) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
-        rows.append(
-            (target, progress, method.describe(target, progress), rank, view.board.city[target.pk])
-        )
-    context = {"view": view, "plan": view.plan, "district": district, "rows": rows,
-               "district_count": len(view.districts)}  # fmt: skip
+        text = method.describe(target, progress)
+        rows.append((target, progress, text, rank, view.board.city[target.pk]))
+    context = {
+        "view": view,
+        "plan": view.plan,
+        "district": district,
+        "rows": rows,
+        "district_count": len(view.districts),
+    }
     return render(request, "targets/progress_district.html", context)
 
 
@@ -300,7 +326,7 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
     role = role_of(request.user)
     if role and role.kind == Role.Kind.DISTRICT_STAFF:
         raise PermissionDenied
-    view = _view(request, targets=Target.objects.involving(department))
+    view = _view(request, targets=Target.objects.involving(department), cells=NONE)
     led = {t.pk for t in Target.objects.led_by(department)}
     rows = _rows(view, lambda t: view.board.city[t.pk])
     tables = []

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan
+from targets import standings
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 NOTE = "演示数据，非真实统计。"
@@ -75,6 +76,7 @@ def seed(plan: Plan, user=None) -> int:
         )
         for figure in created
     )
+    standings.refresh_plan(plan)
     return len(created)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import District, Role, role_of
+from targets import standings
 from targets.models import Figure, FigureChange, Target
 
 VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
@@ -317,6 +318,7 @@ def record(
             outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
         )
     _log(changes, user=user, channel=channel, at=now, comment=comment)
+    standings.refresh({f.target_id for f in outcome.created + outcome.updated})
     return outcome
 
 
@@ -373,6 +375,7 @@ def _transition(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
     _log(changes, user=user, channel=channel, at=now, comment=comment)
+    standings.refresh({f.target_id for f in figures})
 
 
 @transaction.atomic

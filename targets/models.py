@@ -446,3 +446,48 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.period.year} {self.sent_on}"
+
+
+class Standing(models.Model):
+    """A target's progress as computed by targets.progress, stored for fast dashboards.
+
+    One row per target, district (empty for the city), as-of year and figure basis (approved
+    only, or with submitted figures too). Recomputed by targets.standings.refresh whenever a
+    figure of the target changes; never edited by hand.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="standings")
+    district = models.ForeignKey(
+        "departments.District", on_delete=models.CASCADE, null=True, related_name="standings"
+    )
+    as_of = models.PositiveSmallIntegerField()
+    approved_only = models.BooleanField()
+    status = models.CharField(max_length=12)
+    value = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    expected = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    ratio = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    met = models.PositiveIntegerField(null=True)
+    total = models.PositiveIntegerField(null=True)
+    provisional = models.BooleanField(default=False)
+    figure_id = models.PositiveBigIntegerField(null=True)
+    behind = models.BooleanField(default=False)
+    series = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "district", "as_of", "approved_only"],
+                condition=models.Q(district__isnull=False),
+                name="standing_once_per_district",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "as_of", "approved_only"],
+                condition=models.Q(district__isnull=True),
+                name="standing_once_for_the_city",
+            ),
+        ]
+        indexes = [models.Index(fields=["as_of", "approved_only", "target", "behind"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}/{self.district_id or 'city'}/{self.as_of}: {self.status}"

@@ -363,8 +363,11 @@ class Board:
     city: dict[int, Progress]
     cells: dict[tuple[int, int], Progress]
     city_series: dict[int, dict[int, Decimal]]
+    behind: dict[int, int] | None = None  # counted in the database, for stored boards
 
     def behind_count(self, target: Target) -> int:
+        if self.behind is not None:
+            return self.behind.get(target.pk, 0)
         return sum(1 for d in self.districts if self.cells[(target.pk, d.pk)].is_behind)
 
     def status_counts(self) -> dict[str, int]:
@@ -395,11 +398,17 @@ def load_points(targets: Iterable[Target], years: Iterable[int], include_submitt
 def board(
     plan, year: int, *, targets: list[Target], districts: list, show=None, include_submitted=False
 ) -> Board:
-    """Progress of these targets as of `year`: the city (from all `districts`) and, for each
-    district in `show` (default: all), its own."""
+    """Progress of these targets as of `year`, computed now from the figures: the city (from all
+    `districts`) and, for each district in `show` (default: all), its own."""
+    points = load_points(targets, plan.years, include_submitted)
+    return board_from_points(points, year, targets=targets, districts=districts, show=show)
+
+
+def board_from_points(
+    points, year: int, *, targets: list[Target], districts: list, show=None
+) -> Board:
     show = districts if show is None else show
     shown = {d.pk for d in show}
-    points = load_points(targets, plan.years, include_submitted)
     city, cells, city_series = {}, {}, {}
     for target in targets:
         by_target = points.get(target.pk, {})

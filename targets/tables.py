@@ -79,9 +79,13 @@ class ProgressTable(tables.Table):
     status = StatusColumn(
         verbose_name=_("Status"), accessor="progress__status", order_by=("status_rank",)
     )
-    trend = tables.TemplateColumn("{{ record.trend }}", verbose_name=_("Trend"), orderable=False)
+    trend = tables.Column(verbose_name=_("Trend"), orderable=False, empty_values=())
     behind = tables.Column(verbose_name=_("Districts behind"), empty_values=())
 
     class Meta:
         attrs = {"class": "table progress-table"}
         empty_text = _("No target matches these filters.")
+        template_name = "targets/_lean_table.html"
+
+    def render_trend(self, record) -> str:
+        return record.trend

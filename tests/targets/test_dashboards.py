@@ -81,7 +81,7 @@ def test_heat_map_cells_link_to_figures(admin, seeded, zhangdian):
     assert len(response.context["rows"]) == 46
     assert html.count("/figures/") > 300
     schools = next(r for r in response.context["rows"] if r[0].code == "二(六)2-1")
-    assert {cell.status for _d, cell, _href in schools[3]} == {Status.PART}
+    assert schools[3].count('class="status status-part"') == 11
     assert response.context["pages"] is None, "eleven districts fit on one page"
 
 
@@ -133,12 +133,12 @@ def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
 @pytest.mark.parametrize(
     ("url", "ceiling"),
     [
-        ("/progress/?year=2024", 11),
-        ("/progress/heatmap/?year=2024", 8),
-        ("/progress/districts/zhangdian/?year=2024", 8),
-        ("/progress/departments/{department}/?year=2024", 10),
-        ("/progress/targets/{target}/?year=2024", 11),
-        ("/api/progress/?year=2024", 8),
+        ("/progress/?year=2024", 12),
+        ("/progress/heatmap/?year=2024", 9),
+        ("/progress/districts/zhangdian/?year=2024", 9),
+        ("/progress/departments/{department}/?year=2024", 11),
+        ("/progress/targets/{target}/?year=2024", 12),
+        ("/api/progress/?year=2024", 9),
     ],
 )
 def test_dashboards_run_a_constant_number_of_queries(
@@ -154,3 +154,58 @@ def test_dashboards_run_a_constant_number_of_queries(
     demo.seed(seeded)
     with django_assert_max_num_queries(ceiling):
         assert admin.get(url).status_code == 200
+
+
+def test_stored_standings_equal_the_method_computed_now(seeded):
+    """The dashboards read stored standings; they must say what the method says."""
+    from departments.models import District
+    from targets import progress, standings
+
+    targets = list(Target.objects.of_plan(seeded).for_listing())
+    districts = list(District.objects.filter(city=seeded.city))
+    for year in (2021, 2023, 2024):
+        for include_submitted in (False, True):
+            computed = progress.board(
+                seeded,
+                year,
+                targets=targets,
+                districts=districts,
+                include_submitted=include_submitted,
+            )
+            stored = standings.stored_board(
+                seeded,
+                year,
+                targets=targets,
+                visible=districts,
+                show=districts,
+                include_submitted=include_submitted,
+            )
+            for target in targets:
+                assert stored.city[target.pk].status == computed.city[target.pk].status, target.code
+                assert stored.behind_count(target) == computed.behind_count(target), target.code
+                for district in districts:
+                    key = (target.pk, district.pk)
+                    assert stored.cells[key].status == computed.cells[key].status
+
+
+def test_saving_a_figure_refreshes_its_standing(client, staff_zhangdian, seeded, zhangdian):
+    from targets.models import Figure, Standing
+
+    fitness = Target.objects.get(code="二(一)4-1")
+    figure = Figure.objects.get(target=fitness, district=zhangdian, year=2024)
+    Figure.objects.filter(pk=figure.pk).update(state="draft")
+    client.force_login(staff_zhangdian)
+    client.post(
+        "/entry/zhangdian/2024/",
+        {
+            f"t{fitness.pk}-numerator": "100",
+            f"t{fitness.pk}-denominator": "1000",
+            f"t{fitness.pk}-note": "重新统计",
+            f"t{fitness.pk}-version": figure.version,
+            "action": "submit",
+        },
+    )
+    standing = Standing.objects.get(
+        target=fitness, district=zhangdian, as_of=2024, approved_only=False
+    )
+    assert standing.status == "regressing" and standing.value == 10
