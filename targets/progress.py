@@ -413,11 +413,14 @@ def board_from_points(
     for target in targets:
         by_target = points.get(target.pk, {})
         by_district = {d: p for d, p in by_target.items() if d is not None}
-        judged = {
-            district.pk: district_progress(target, by_district.get(district.pk, {}), year)
-            for district in districts
-            if district.pk in shown or target.kind in PER_DISTRICT_KINDS or target.per_head
-        }
+        if target.reported_by == Target.Reporter.CITY:  # districts report nothing to judge
+            judged = {pk: Progress(Status.NO_DATA) for pk in shown}
+        else:
+            judged = {
+                district.pk: district_progress(target, by_district.get(district.pk, {}), year)
+                for district in districts
+                if district.pk in shown or target.kind in PER_DISTRICT_KINDS or target.per_head
+            }
         for pk, progress in judged.items():
             if pk in shown:
                 cells[(target.pk, pk)] = progress

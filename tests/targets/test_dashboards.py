@@ -36,6 +36,7 @@ def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
     assert fitness.progress.status == Status.ON_TRACK
     assert fitness.value == "49.6%（2023）", "2024 is not complete: the latest complete year counts"
     assert fitness.behind == 5
+    assert rows["二(一)8-4"].behind == 0, "a city-reported target has no district to be behind"
     counts = {label: n for _value, label, n in response.context["counts"]}
     assert sum(counts.values()) == 46
     html = response.content.decode()
@@ -209,3 +210,18 @@ def test_saving_a_figure_refreshes_its_standing(client, staff_zhangdian, seeded,
         target=fitness, district=zhangdian, as_of=2024, approved_only=False
     )
     assert standing.status == "regressing" and standing.value == 10
+
+
+def test_refresh_standings_command_rebuilds_them(seeded):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from targets.models import Standing
+
+    count = Standing.objects.count()
+    Standing.objects.all().delete()
+    out = StringIO()
+    call_command("refresh_standings", stdout=out)
+    assert Standing.objects.count() == count == 46 * 12 * 6 * 2
+    assert out.getvalue().startswith(f"zibo-2021-2025: {count} standings")
