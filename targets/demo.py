@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan
-from targets import standings
+from targets import figures, standings
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 NOTE = "演示数据，非真实统计。"
@@ -64,17 +64,12 @@ def seed(plan: Plan, user=None) -> int:
                     created.append(figure)
     now = timezone.now()
     Figure.objects.bulk_create(created)
-    FigureChange.objects.bulk_create(
-        FigureChange(
-            figure=figure,
-            changed_at=now,
-            changed_by=user,
-            channel=FigureChange.Channel.DEMO,
-            action="create",
-            new={"state": figure.state},
-            comment=NOTE,
-        )
-        for figure in created
+    figures.log_changes(
+        [("create", figure, {}, {"state": figure.state}) for figure in created],
+        user=user,
+        channel=FigureChange.Channel.DEMO,
+        at=now,
+        comment=NOTE,
     )
     standings.refresh_plan(plan)
     return len(created)

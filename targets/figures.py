@@ -317,7 +317,7 @@ def record(
         Figure.objects.bulk_update(
             outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
         )
-    _log(changes, user=user, channel=channel, at=now, comment=comment)
+    log_changes(changes, user=user, channel=channel, at=now, comment=comment)
     standings.refresh({f.target_id for f in outcome.created + outcome.updated})
     return outcome
 
@@ -334,7 +334,8 @@ def _refuse_concurrent_saves(figures: list[Figure]) -> None:
         raise FigureConflict([Figure.objects.get(pk=f.pk) for f in stale])
 
 
-def _log(changes, *, user, channel: str, at, comment: str = "") -> None:
+def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
+    """The audit rows for (action, figure, old, new) tuples, in one query."""
     FigureChange.objects.bulk_create(
         FigureChange(
             figure=figure,
@@ -374,7 +375,7 @@ def _transition(
     Figure.objects.bulk_update(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
-    _log(changes, user=user, channel=channel, at=now, comment=comment)
+    log_changes(changes, user=user, channel=channel, at=now, comment=comment)
     standings.refresh({f.target_id for f in figures})
 
 
