@@ -6,6 +6,7 @@ users where a page needs an account; 404 for data outside the user's scope; 403 
 may see but not change.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,8 @@ MATRIX = [
     ("/progress/districts/zhangdian/",          302,  200,      404,    200,  200),
     ("/progress/departments/{department}/",     302,  403,      403,    200,  200),
     ("/api/progress/",                          401,  200,      200,    200,  200),
+    ("/reports/",                               302,  200,      200,    200,  200),
+    ("/reports/{report}/pdf/",                  302,  200,      404,    200,  200),
     ("/completeness/",                          302,  302,      302,    302,  302),
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
@@ -75,12 +78,19 @@ def as_role(client, request):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(as_role, role, figure, education_bureau):
+def test_every_url_answers_each_role_as_expected(
+    as_role, role, figure, education_bureau, zhangdian
+):
+    from reports.models import Report
+
+    report = Report.objects.create(
+        district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
+    ).pk
     client = as_role(role)
     column = ROLES.index(role) + 1
     for row in MATRIX:
         url = row[0].format(
-            figure=figure.pk, department=education_bureau.pk, target=figure.target_id
+            figure=figure.pk, department=education_bureau.pk, target=figure.target_id, report=report
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"

@@ -117,6 +117,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "targets.tasks.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=0),  # every day, 08:00 Asia/Shanghai
     },
+    "monthly-reports": {
+        "task": "reports.tasks.send_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),  # the 1st, 08:00 Asia/Shanghai
+    },
 }
 
 # Email: SMTP when EMAIL_HOST is set, the console otherwise (demo); tests use locmem.

@@ -6,6 +6,7 @@ from departments import api as departments_api
 from departments import views as departments
 from plans import api as plans_api
 from plans import views as plans
+from reports import views as reports
 from targets import api as targets_api
 from targets import dashboards, entry, imports, review
 from targets import views as targets
@@ -36,6 +37,8 @@ urlpatterns = [
     path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
     path("departments/", departments.department_list, name="department_list"),
     path("departments/<int:pk>/", departments.department_detail, name="department_detail"),
     path("districts/", departments.district_list, name="district_list"),

@@ -1,0 +1,39 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from reports import delivery
+from reports.models import Recipient, Report
+from reports.tasks import send_report
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "district", "active"]
+    list_filter = ["active", "district"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["month", "district", "state", "attempts", "sent_to", "sent_at", "error"]
+    list_filter = ["state", "month", "district"]
+    readonly_fields = [
+        "district",
+        "month",
+        "state",
+        "attempts",
+        "sent_to",
+        "generated_at",
+        "sent_at",
+        "error",
+    ]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected reports again"))
+    def send_again(self, request, queryset) -> None:
+        queued = 0
+        for report in queryset:
+            if delivery.resend(report.pk):
+                send_report.delay_on_commit(report.pk)
+                queued += 1
+        messages.success(request, _("%(n)d reports queued to be sent.") % {"n": queued})

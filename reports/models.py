@@ -1,0 +1,90 @@
+"""Monthly progress reports: who receives them, and each report's way from pending to sent."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Recipient(models.Model):
+    """Someone who receives a district's report by email (district empty: the city report)."""
+
+    district = models.ForeignKey(
+        "departments.District",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_recipients",
+        help_text=_("Empty for the city-wide report."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("report recipient")
+        verbose_name_plural = _("report recipients")
+        ordering = ["district__order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Report(models.Model):
+    """One district's (or the city's) report for one month, generated and sent exactly once.
+
+    Each step claims the row with a conditional update that must change exactly one row, so a
+    retried task, a second worker or a beat firing twice cannot render or send it twice.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        GENERATING = "generating", _("generating")
+        GENERATED = "generated", _("generated")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    district = models.ForeignKey(
+        "departments.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    sent_to = models.TextField(_("sent to"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-month", "district__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "month"],
+                condition=models.Q(district__isnull=False),
+                name="report_once_per_district_month",
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=models.Q(district__isnull=True),
+                name="report_once_per_city_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district or _('city')} {self.month:%Y-%m}"
+
+    @property
+    def filename(self) -> str:
+        slug = self.district.slug if self.district else "city"
+        return f"zibo-progress-{slug}-{self.month:%Y-%m}.pdf"
