@@ -82,3 +82,29 @@ def _decoded(path: Path) -> str:
 
     message = message_from_bytes(path.read_bytes().split(b"\n-----", 1)[0])
     return str(make_header(decode_header(message["Subject"])))
+
+
+def test_a_real_worker_generates_and_sends_each_report_once(worker):
+    from reports.models import Recipient, Report
+    from reports.tasks import send_monthly_reports
+    from targets import demo
+
+    call_command("load_plan", verbosity=0)
+    district = District.objects.get(name="张店区")
+    demo.seed(district.city.plans.get())
+    Recipient.objects.create(district=district, name="张店区教育局", email="zd@example.cn")
+    Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
+
+    first = send_monthly_reports.delay("2025-06-01")
+    again = send_monthly_reports.delay("2025-06-01")  # beat firing twice
+    assert first.get(timeout=60) == again.get(timeout=60) == 12
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if Report.objects.filter(state__in=["pending", "generating", "sending"]).count() == 0:
+            break
+        time.sleep(1)
+    assert Report.objects.filter(state="sent").count() == 2
+    assert Report.objects.filter(state="generated").count() == 10  # no recipients yet
+    time.sleep(2)
+    mails = list((worker / "mail").glob("*.log"))
+    assert len(mails) == 2, "each report sent exactly once"
