@@ -9,6 +9,7 @@ from django.db import transaction
 
 from departments.models import Department, District, Role
 from plans.models import Plan
+from reports.models import Recipient
 from targets import demo
 
 DEMO_PASSWORD = "zibo-demo-2025"
@@ -53,6 +54,12 @@ class Command(BaseCommand):
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
             )
         created = demo.seed(plan, user=User.objects.get(username="city-admin"))
+        for district in [*District.objects.filter(city=plan.city), None]:
+            Recipient.objects.get_or_create(
+                district=district,
+                email=f"{district.slug if district else 'city'}@example.cn",
+                defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
+            )
         self.stdout.write(f"Demo figures created: {created} (each marked “{demo.NOTE}”)")
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
         for username, full_name, _kind, _binding in accounts:
