@@ -105,7 +105,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "zibo_edu" / "static"]
-# whitenoise serves the collected, compressed static files from the app server itself.
+# whitenoise serves the collected, compressed static files from the app server itself (and,
+# before collectstatic, the app's own static folders).
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
