@@ -1,9 +1,19 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from departments.models import Role, role_of
 from reports.models import Report
+from reports.tasks import previous_month, send_monthly_reports
+from targets import figures
 
 
 def _reports_for(user):
@@ -19,8 +29,37 @@ def _reports_for(user):
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = _reports_for(request.user).defer("pdf")
-    return render(request, "reports/report_list.html", {"reports": reports})
+    reports = list(_reports_for(request.user).defer("pdf"))
+    working = any(
+        r.state in (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
+        for r in reports
+    )
+    context = {
+        "reports": reports,
+        "working": working,
+        "may_generate": figures.may_reopen(request.user),
+        "last_month": previous_month(timezone.localdate()),
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+@require_POST
+def generate_now(request: HttpRequest) -> HttpResponse:
+    """The city admin's button: queue the month's reports, as the beat would."""
+    if not figures.may_reopen(request.user):
+        raise PermissionDenied
+    month = request.POST.get("month", "")
+    try:
+        day = datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        messages.error(request, _("Choose a month (YYYY-MM)."))
+        return redirect("report_list")
+    transaction.on_commit(lambda: send_monthly_reports.delay(day.isoformat()))
+    messages.success(
+        request, _("The reports for %(month)s are being generated.") % {"month": month}
+    )
+    return redirect("report_list")
 
 
 @login_required

@@ -37,10 +37,10 @@ def fast_password_hashing(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
-    """Unit tests run tasks in-process; tests marked `live` use a real worker on Redis."""
+    """Tests run tasks in-process; those marked `worker` use a real worker on Redis."""
     from zibo_edu.celery import app
 
-    eager = request.node.get_closest_marker("live") is None
+    eager = request.node.get_closest_marker("worker") is None
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager or previous
     yield

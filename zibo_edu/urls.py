@@ -38,6 +38,7 @@ urlpatterns = [
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
     path("reports/", reports.report_list, name="report_list"),
+    path("reports/generate/", reports.generate_now, name="report_generate"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
     path("departments/", departments.department_list, name="department_list"),
     path("departments/<int:pk>/", departments.department_detail, name="department_detail"),

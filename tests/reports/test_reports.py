@@ -214,3 +214,17 @@ def test_archive_is_scoped_and_downloads(
     assert client.get(f"/reports/{other.pk}/pdf/").status_code == 404
     client.force_login(department_head)
     assert len(client.get("/reports/").context["reports"]) == 2
+
+
+def test_city_admin_button_generates_the_month(
+    client, seeded, city_admin, staff_zhangdian, recipients, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_zhangdian)
+    assert client.post("/reports/generate/", {"month": "2025-06"}).status_code == 403
+    client.force_login(city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/generate/", {"month": "2025-06"}, follow=True)
+    assert "2025-06 的报告正在生成并发送" in response.content.decode()
+    assert Report.objects.filter(month=JUNE).count() == 12
+    assert len(mail.outbox) == 2
+    assert client.post("/reports/generate/", {"month": "June"}, follow=True).status_code == 200

@@ -106,3 +106,22 @@ def test_history_page_shows_who_when_and_old_to_new(
     client.post(f"/figures/{figure.pk}/", {"action": "restore", "change": history[1].pk})
     figure.refresh_from_db()
     assert figure.value == 3
+
+
+def test_figure_page_shows_changes_made_by_the_system(client, plan, department_head, zhangdian):
+    from targets.models import FigureChange
+
+    figure = make_figure(
+        target_named(plan, "区县典型性劳动教育基地"), zhangdian, 2024, value=Decimal(3)
+    )
+    FigureChange.objects.create(figure=figure, changed_by=None, channel="demo", action="create")
+    client.force_login(department_head)
+    response = client.get(f"/figures/{figure.pk}/")
+    assert response.status_code == 200
+    assert "系统" in response.content.decode()
+
+
+def test_a_missing_page_is_a_friendly_404(client, plan):
+    response = client.get("/plans/nowhere/")
+    assert response.status_code == 404
+    assert "该页面不存在" in response.content.decode()

@@ -19,7 +19,7 @@ from departments.models import District, Role
 from targets.models import Reminder, ReportingPeriod
 from tests.conftest import make_user
 
-pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.live, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _database_url() -> str:
