@@ -79,7 +79,9 @@ def send(pk: int) -> bool:
     report = Report.objects.select_related("district").get(pk=pk)
     to = recipients(report)
     if not to:
-        Report.objects.filter(pk=pk).update(state=Report.State.GENERATED, error="no recipients")
+        Report.objects.filter(pk=pk).update(
+            state=Report.State.GENERATED, error="无收件人：请在管理后台添加报告收件人"
+        )
         return False
     message = EmailMessage(_subject(report), _body(report), settings.DEFAULT_FROM_EMAIL, to)
     message.attach(report.filename, bytes(report.pdf), "application/pdf")
