@@ -8,7 +8,6 @@ EMAIL_* variables.
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 
 from zibo_edu.lib.env import env_bool, env_int, env_list, env_str
 
@@ -28,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_celery_beat",
     "django_filters",
     "django_tables2",
     "zibo_edu",
@@ -129,16 +129,10 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "deadline-reminders": {
-        "task": "targets.tasks.send_deadline_reminders",
-        "schedule": crontab(hour=8, minute=0),  # every day, 08:00 Asia/Shanghai
-    },
-    "monthly-reports": {
-        "task": "reports.tasks.send_monthly_reports",
-        "schedule": crontab(day_of_month=1, hour=8, minute=0),  # the 1st, 08:00 Asia/Shanghai
-    },
-}
+# The schedules live in the database (django-celery-beat), where the city admin can change them
+# in the admin; a migration in reports/ creates them: reminders daily at 08:00, reports on the
+# 1st at 08:00, Asia/Shanghai.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Email: SMTP when EMAIL_HOST is set, the console otherwise (demo); tests use locmem.
 EMAIL_HOST = env_str("EMAIL_HOST")

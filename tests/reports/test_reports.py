@@ -175,10 +175,21 @@ def test_the_monthly_task_sends_every_report_with_recipients(
     assert Report.objects.filter(state="generated").count() == count - 2, "no recipients yet"
 
 
-def test_the_schedule_is_the_first_of_the_month(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
-    assert entry["task"] == "reports.tasks.send_monthly_reports"
-    assert entry["schedule"].day_of_month == {1} and entry["schedule"].hour == {8}
+def test_the_schedule_is_the_first_of_the_month_and_editable():
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from zibo_edu.celery import app
+
+    task = PeriodicTask.objects.get(task="reports.tasks.send_monthly_reports")
+    crontab = task.crontab
+    assert (crontab.day_of_month, crontab.hour, crontab.minute) == ("1", "8", "0")
+    assert str(crontab.timezone) == "Asia/Shanghai"
+    crontab.hour = "7"  # the city admin moves it in the admin
+    crontab.save()
+    DatabaseScheduler(app=app, lazy=True).setup_schedule()  # a beat starting up
+    task.refresh_from_db()
+    assert task.crontab.hour == "7", "the beat does not overwrite the admin's change"
     assert previous_month(datetime.date(2025, 7, 1)) == JUNE
     assert previous_month(datetime.date(2025, 1, 1)) == datetime.date(2024, 12, 1)
 

@@ -75,9 +75,9 @@ def test_the_days_are_configurable(period, staff_with_email):
     assert send_deadline_reminders("2025-03-28") == 2
 
 
-def test_a_daily_beat_schedule_runs_it():
-    from django.conf import settings
+def test_a_daily_schedule_runs_it():
+    from django_celery_beat.models import PeriodicTask
 
-    entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
-    assert entry["task"] == "targets.tasks.send_deadline_reminders"
-    assert entry["schedule"].hour == {8} and entry["schedule"].minute == {0}
+    task = PeriodicTask.objects.get(task="targets.tasks.send_deadline_reminders")
+    assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_month) == ("8", "0", "*")
+    assert str(task.crontab.timezone) == "Asia/Shanghai" and task.enabled
