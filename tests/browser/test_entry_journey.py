@@ -78,3 +78,24 @@ def test_staff_fix_a_rejected_rate_and_submit(site, page, tmp_path):
     expect(page.locator(".import-errors")).to_contain_text("J（数值）")
     expect(page.locator(".import-errors")).to_contain_text("“十个”不是数字")
     shot(page, "import-error-report")
+
+    for cells in book["填报"].iter_rows(min_row=FIRST_ROW):  # the fix: a number
+        if cells[2].value == "二(一)6-3":
+            cells[HEADERS.index("数值")].value = 10
+    fixed = io.BytesIO()
+    book.save(fixed)
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "张店区.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": fixed.getvalue(),
+            }
+        ],
+    )
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("h1")).to_contain_text("预览")
+    page.get_by_role("button", name="确认并保存").click()
+    expect(page.locator(".messages")).to_contain_text("已导入 张店区.xlsx")
+    assert Figure.objects.get(target__code="二(一)6-3", district=zhangdian).value == 10

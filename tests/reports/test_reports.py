@@ -239,3 +239,23 @@ def test_city_admin_button_generates_the_month(
     assert Report.objects.filter(month=JUNE).count() == 12
     assert len(mail.outbox) == 2
     assert client.post("/reports/generate/", {"month": "June"}, follow=True).status_code == 200
+
+
+def test_the_district_report_lists_its_overdue_figures(seeded, tmp_path):
+    yiyuan = District.objects.get(slug="yiyuan")
+    text = pdf_text(render_report(yiyuan, JUNE, generated_at=AT), tmp_path)
+    assert "逾期未填报" in text  # the demo leaves gaps in the slow districts' 2024 figures
+    zhangdian = District.objects.get(slug="zhangdian")
+    assert "本年度无逾期未填报的数据" in pdf_text(
+        render_report(zhangdian, JUNE, generated_at=AT), tmp_path
+    )
+
+
+def test_on_the_first_the_task_reports_on_the_previous_month(seeded, recipients):
+    import time_machine
+
+    with time_machine.travel(
+        datetime.datetime(2025, 7, 1, 0, 5, tzinfo=datetime.UTC)
+    ):  # 08:05 in Zibo
+        send_monthly_reports()
+    assert set(Report.objects.values_list("month", flat=True)) == {JUNE}
