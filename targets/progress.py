@@ -370,12 +370,6 @@ class Board:
             return self.behind.get(target.pk, 0)
         return sum(1 for d in self.districts if self.cells[(target.pk, d.pk)].is_behind)
 
-    def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Status.values, 0)
-        for progress in self.city.values():
-            counts[progress.status] += 1
-        return counts
-
 
 def load_points(targets: Iterable[Target], years: Iterable[int], include_submitted: bool):
     """Figures as Points, by target and district (None: the city): one query."""
