@@ -15,6 +15,7 @@ from plans.models import Plan
 from targets import progress as method
 from targets import standings
 from targets.models import Figure, Target
+from targets.reminders import missing_targets
 from zibo_edu.lib.charts import Series, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
@@ -75,7 +76,7 @@ def report_context(district: District | None, month: datetime.date, *, generated
         "status_chart": _status_bar(counts, len(rows)),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
         "completeness": _completeness(plan, district, districts, year, targets),
-        "overdue": _overdue(plan, district, year, targets, generated_at) if district else [],
+        "overdue": _overdue(plan, district, year, generated_at) if district else [],
     }
     if district is None:
         context["ranking"] = _ranking(board, districts, targets)
@@ -161,17 +162,12 @@ def _completeness(plan, district, districts, year, targets) -> list[dict]:
     return rows
 
 
-def _overdue(plan, district, year, targets, when) -> list[Target]:
+def _overdue(plan, district, year, when) -> list[Target]:
     """The district's figures still missing after the year's submission deadline."""
     period = plan.reporting_periods.filter(year=year).first()
     if period is None or timezone.localtime(when).date() <= period.deadline:
         return []
-    filled = set(
-        Figure.objects.filter(district=district, year=year)
-        .exclude(numerator__isnull=True, value__isnull=True, achieved__isnull=True)
-        .values_list("target_id", flat=True)
-    )
-    return [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS and t.pk not in filled]
+    return missing_targets(period, district)
 
 
 def _ranking(board, districts, targets) -> list[dict]:

@@ -241,6 +241,15 @@ class ReportingPeriod(models.Model):
 
 
 class FigureQuerySet(models.QuerySet):
+    def filled(self) -> "FigureQuerySet":
+        """Figures with something entered (Figure.is_filled, in SQL); a note alone is none."""
+        return self.filter(
+            models.Q(numerator__isnull=False)
+            | models.Q(denominator__isnull=False)
+            | models.Q(value__isnull=False)
+            | models.Q(achieved__isnull=False)
+        )
+
     def for_user(self, user) -> "FigureQuerySet":
         """The one scoping rule: what figures a user may see.
 

@@ -21,9 +21,7 @@ def due_periods(today: datetime.date) -> list[ReportingPeriod]:
 
 
 def missing_targets(period: ReportingPeriod, district: District) -> list[Target]:
-    filled = Figure.objects.filter(district=district, year=period.year).exclude(
-        numerator__isnull=True, value__isnull=True, achieved__isnull=True
-    )
+    filled = Figure.objects.filled().filter(district=district, year=period.year)
     return list(
         Target.objects.of_plan(period.plan)
         .filter(reported_by=Target.Reporter.DISTRICTS)
