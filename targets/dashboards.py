@@ -336,9 +336,10 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
             chosen, prefix=f"{caption}-", order_by=request.GET.get(f"{caption}-sort")
         )
         RequestConfig(request, paginate=False).configure(table)
-        exported = _table_response(request, table, f"progress-{department.slug}-{caption}")
-        if exported and request.GET.get("table") == caption:
-            return exported
+        if request.GET.get("table") == caption:  # export only the table asked for
+            exported = _table_response(request, table, f"progress-{department.slug}-{caption}")
+            if exported:
+                return exported
         tables.append((caption, table))
     context = {"view": view, "plan": view.plan, "department": department, "tables": tables}
     return render(request, "targets/progress_department.html", context)
