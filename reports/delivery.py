@@ -133,14 +133,11 @@ def _subject(report: Report) -> str:
 def _body(report: Report) -> str:
     plan = Plan.objects.default()
     year = as_of_year(plan, report.month)
-    districts = list(District.objects.filter(city=plan.city))
     targets = list(Target.objects.of_plan(plan))
     if report.district:
         targets = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
     show = [report.district] if report.district else []
-    board = standings.stored_board(
-        plan, year, targets=targets, visible=districts, show=show, include_submitted=False
-    )
+    board = standings.stored_board(plan, year, targets=targets, show=show, include_submitted=False)
     judged = [
         board.cells[(t.pk, report.district.pk)] if report.district else board.city[t.pk]
         for t in targets

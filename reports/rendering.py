@@ -35,9 +35,7 @@ def report_context(district: District | None, month: datetime.date, *, generated
     if district is not None:
         targets = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
     show = [district] if district else districts
-    board = standings.stored_board(
-        plan, year, targets=targets, visible=districts, show=show, include_submitted=False
-    )
+    board = standings.stored_board(plan, year, targets=targets, show=show, include_submitted=False)
     points = method.load_points(targets, plan.years, include_submitted=False)
     unit = district.pk if district else None
     rows = []

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -62,13 +62,12 @@ def _view(request: HttpRequest, targets=None, cells: slice | str = slice(None)) 
         queryset = queryset.filter(pk__in=Target.objects.involving(role.department).values("pk"))
     target_list = list(queryset.for_listing())
     districts = list(District.objects.filter(city=plan.city))
-    visible = districts
-    if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        visible = [d for d in districts if d.pk == role.district_id]
+    own = role is not None and role.kind == Role.Kind.DISTRICT_STAFF
+    visible = [d for d in districts if d.pk == role.district_id] if own else districts
     shown = districts if cells == ALL else [] if cells == NONE else visible[cells]
     board = standings.stored_board(
-        plan, year, targets=target_list, visible=visible, show=shown,
-        include_submitted=include_submitted,
+        plan, year, targets=target_list, show=shown, include_submitted=include_submitted,
+        visible=visible if own else None,  # None: count those behind among all, as stored
     )  # fmt: skip
     return View(plan, year, include_submitted, target_list, districts, shown, board, len(visible))
 
@@ -168,15 +167,17 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     start = (page - 1) * HEATMAP_COLUMNS
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
+    labels = {status: str(status.label) for status in method.Status}
+    names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
         target_url = reverse("progress_target", args=[target.pk])
         city = view.board.city[target.pk]
-        cells = [
-            _heat_cell(target, target_url, figure_url, d, view.board.cells[(target.pk, d.pk)])
-            for d in view.shown
-        ]
-        rows.append((target, city, target_url, mark_safe("".join(cells))))
+        if target.reported_by == Target.Reporter.DISTRICTS:
+            cells = _heat_cells(target, target_url, figure_url, names, view.board.cells, labels)
+        else:
+            cells = "<td></td>" * len(names)
+        rows.append((target, city, target_url, mark_safe(cells)))
     pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
     context = {
         "view": view,
@@ -189,20 +190,21 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/progress_heatmap.html", context)
 
 
-def _heat_cell(target: Target, target_url: str, figure_url: str, district, cell) -> str:
-    """One cell of the heat map, built here: thousands of them go through no template."""
-    if target.reported_by != Target.Reporter.DISTRICTS:
-        return "<td></td>"
-    href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
-    label = cell.label + ("*" if cell.provisional else "")
-    title = f"{district.name} · {target.name}: {cell.label}"
-    return format_html(
-        '<td><a class="status status-{}" href="{}" title="{}">{}</a></td>',
-        cell.status,
-        href,
-        title,
-        label,
-    )
+def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
+    """A row of heat-map cells, built here: thousands of them go through no template. Every text
+    put in is escaped once (the names) or is one of our own (statuses, numbers, urls)."""
+    name = escape(target.name)
+    html = []
+    for district_id, district_name in names:
+        cell = cells[(target.pk, district_id)]
+        href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
+        label = labels[cell.status]
+        mark = "*" if cell.provisional else ""
+        html.append(
+            f'<td><a class="status status-{cell.status}" href="{href}" '
+            f'title="{district_name} · {name}: {label}">{label}{mark}</a></td>'
+        )
+    return "".join(html)
 
 
 @login_required

@@ -481,6 +481,7 @@ class Standing(models.Model):
     provisional = models.BooleanField(default=False)
     figure_id = models.PositiveBigIntegerField(null=True)
     behind = models.BooleanField(default=False)
+    lagging = models.PositiveIntegerField(null=True)  # city rows: how many districts are behind
     series = models.JSONField(default=dict)
 
     class Meta:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from departments.models import District
 from plans.models import Plan
@@ -49,13 +49,12 @@ def refresh_plan(plan: Plan) -> int:
 def _rows(board: method.Board, year: int, approved_only: bool, districts) -> list[Standing]:
     rows = []
     for target in board.targets:
-        rows.append(_row(target, None, board.city[target.pk], year, approved_only))
-        for district in districts:
-            rows.append(
-                _row(
-                    target, district.pk, board.cells[(target.pk, district.pk)], year, approved_only
-                )
-            )
+        cells = [board.cells[(target.pk, district.pk)] for district in districts]
+        city = _row(target, None, board.city[target.pk], year, approved_only)
+        city.lagging = sum(1 for progress in cells if progress.is_behind)
+        rows.append(city)
+        for district, progress in zip(districts, cells, strict=True):
+            rows.append(_row(target, district.pk, progress, year, approved_only))
     return rows
 
 
@@ -79,17 +78,25 @@ def _row(target, district_id, progress: method.Progress, year, approved_only) ->
     )
 
 
-def as_progress(row: Standing) -> method.Progress:
+# What a Progress is made of, read as plain tuples: a heat map page reads thousands of rows, and
+# model instances would cost more than the query.
+PROGRESS_FIELDS = ("status", "value", "year", "expected", "ratio", "met", "total", "provisional",
+                   "figure_id")  # fmt: skip
+
+
+def _progress(
+    status, value, year, expected, ratio, met, total, provisional, figure_id, series=None
+) -> method.Progress:
     return method.Progress(
-        method.Status(row.status),
-        value=row.value,
-        year=row.year,
-        expected=row.expected,
-        ratio=row.ratio,
-        count=(row.met, row.total) if row.met is not None else None,
-        provisional=row.provisional,
-        series={int(y): Decimal(v) for y, v in row.series.items()},
-        figure_id=row.figure_id,
+        method.Status(status),
+        value=value,
+        year=year,
+        expected=expected,
+        ratio=ratio,
+        count=(met, total) if met is not None else None,
+        provisional=provisional,
+        series={int(y): Decimal(v) for y, v in series.items()} if series else {},
+        figure_id=figure_id,
     )
 
 
@@ -98,29 +105,35 @@ def stored_board(
     year: int,
     *,
     targets: list[Target],
-    visible: list,
     show: list,
     include_submitted: bool,
+    visible: list | None = None,
 ) -> method.Board:
-    """The board as stored: city rows, the `show` districts' rows, and how many of the `visible`
-    districts are behind on each target, counted in the database. A few queries, at any size."""
-    approved_only = not include_submitted
+    """The board as stored: city rows, the `show` districts' rows, and how many districts are
+    behind on each target: of all the city's (stored on the city rows) or, when `visible` names
+    some, of those (counted in the database). A few queries, at any size."""
     rows = Standing.objects.filter(
-        as_of=year, approved_only=approved_only, target__in=[t.pk for t in targets]
+        as_of=year, approved_only=not include_submitted, target__in=[t.pk for t in targets]
     )
+    city, cells, behind = {}, {}, {}
+    for target_id, lagging, series, *fields in rows.filter(district=None).values_list(
+        "target_id", "lagging", "series", *PROGRESS_FIELDS
+    ):
+        city[target_id] = _progress(*fields, series=series)
+        behind[target_id] = lagging or 0
     shown = [d.pk for d in show]
-    city, cells = {}, {}
-    for row in rows.filter(Q(district__isnull=True) | Q(district__in=shown)):
-        if row.district_id is None:
-            city[row.target_id] = as_progress(row)
-        else:
-            cells[(row.target_id, row.district_id)] = as_progress(row)
-    behind = dict(
-        rows.filter(district__in=[d.pk for d in visible], behind=True)
-        .values_list("target")
-        .annotate(n=Count("pk"))
-        .values_list("target", "n")
-    )
+    if shown:
+        for target_id, district_id, *fields in rows.filter(district__in=shown).values_list(
+            "target_id", "district_id", *PROGRESS_FIELDS
+        ):
+            cells[(target_id, district_id)] = _progress(*fields)
+    if visible is not None:
+        behind = dict(
+            rows.filter(district__in=[d.pk for d in visible], behind=True)
+            .values_list("target")
+            .annotate(n=Count("pk"))
+            .values_list("target", "n")
+        )
     missing = method.Progress(method.Status.NO_DATA)
     for target in targets:
         city.setdefault(target.pk, missing)
