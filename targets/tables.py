@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
@@ -46,20 +47,27 @@ class TargetTable(tables.Table):
         return f"{record.task.code} {record.task.title}"
 
 
+def status_badge(progress) -> str:
+    mark = "*" if progress.provisional else ""
+    return format_html(
+        '<span class="status status-{}">{}{}</span>', progress.status, progress.label, mark
+    )
+
+
 class StatusColumn(tables.Column):
     def render(self, record) -> str:
-        progress = record.progress
-        mark = "*" if progress.provisional else ""
-        return format_html(
-            '<span class="status status-{}">{}{}</span>', progress.status, progress.label, mark
-        )
+        return status_badge(record.progress)
 
     def value(self, record) -> str:
         return record.progress.label
 
 
 class ProgressTable(tables.Table):
-    """Targets with their progress (city, or one district); sortable, exportable."""
+    """Targets with their progress (city, or one district); sortable, exportable.
+
+    The columns give the headers, the sorting and the exports; the HTML rows are built by
+    `body` in one pass, since django-tables2's per-cell rendering (about 0.05 ms a cell) cost
+    more than the query behind the page. A test checks that the two render the same cells."""
 
     code = tables.Column(
         verbose_name=_("Code"),
@@ -85,7 +93,29 @@ class ProgressTable(tables.Table):
     class Meta:
         attrs = {"class": "table progress-table"}
         empty_text = _("No target matches these filters.")
-        template_name = "targets/_lean_table.html"
+        template_name = "targets/_progress_table.html"
 
     def render_trend(self, record) -> str:
         return record.trend
+
+    def body(self) -> SafeString:
+        """The rows, in the table's order, as <tr> elements."""
+        names = [column.name for column in self.columns]
+        html = []
+        for bound in self.rows:
+            row = bound.record
+            target = row.target
+            url = reverse("progress_target", args=[target.pk])
+            cells = {
+                "code": format_html('<a href="{}">{}</a>', url, target.code),
+                "name": escape(target.name),
+                "lead": escape(target.lead_department or self.default),
+                "value": escape(row.value),
+                "requirement": escape(target.requirement),
+                "deadline": target.deadline_year,
+                "status": status_badge(row.progress),
+                "trend": row.trend,
+                "behind": self.default if row.behind is None else row.behind,
+            }
+            html.append("<tr>" + "".join(f"<td>{cells[name]}</td>" for name in names) + "</tr>")
+        return mark_safe("\n".join(html))

@@ -43,6 +43,33 @@ def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
     assert "规划实施进展（截至2024年）" in html and "<svg" in html
 
 
+def test_progress_table_rows_render_as_django_tables2_would(admin, department_head, seeded):
+    """ProgressTable.body builds the rows in one pass; they must be the cells django-tables2's own
+    rendering gives, column for column, sorted and on the department page too."""
+    from django.test import Client
+    from django.utils.html import conditional_escape
+
+    def expected(table):
+        return "\n".join(
+            "<tr>"
+            + "".join(f"<td>{conditional_escape(row.get_cell(c.name))}</td>" for c in table.columns)
+            + "</tr>"
+            for row in table.rows
+        )
+
+    head = Client()
+    head.force_login(department_head)
+    bureau = department_head.role.department
+    tables = [
+        admin.get("/progress/?year=2024&sort=-status").context["table"],
+        admin.get("/progress/?year=2024&submitted=1&sort=behind").context["table"],
+        *dict(head.get(f"/progress/departments/{bureau.pk}/?year=2024").context["tables"]).values(),
+    ]
+    for table in tables:
+        assert table.body() == expected(table)
+    assert "<svg" in tables[0].body() and "status-" in tables[0].body()
+
+
 def test_submitted_figures_can_be_included_and_are_marked(admin, seeded):
     official = _rows(admin.get("/progress/?year=2024"))["二(二)2-2"]
     provisional = _rows(admin.get("/progress/?year=2024&submitted=1"))["二(二)2-2"]
