@@ -18,6 +18,10 @@ class TargetAdmin(admin.ModelAdmin):
     def requirement(self, target: Target) -> str:
         return target.requirement
 
+    def save_model(self, request, obj: Target, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        standings.refresh({obj.pk})  # its value, deadline or kind judge every figure anew
+
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
@@ -66,7 +70,8 @@ class FigureAdmin(admin.ModelAdmin):
     inlines = [FigureChangeInline]
 
     def save_model(self, request, obj: Figure, form, change: bool) -> None:
-        before = FigureInput.of(Figure.objects.get(pk=obj.pk)).snapshot() if change else {}
+        stored = Figure.objects.get(pk=obj.pk) if change else None
+        before = FigureInput.of(stored).snapshot() if stored else {}
         obj.updated_by = request.user
         if change:
             obj.version += 1
@@ -78,16 +83,16 @@ class FigureAdmin(admin.ModelAdmin):
             old=before,
             new=FigureInput.of(obj).snapshot(),
         )
-        standings.refresh({obj.target_id})
+        standings.refresh_figures([obj, stored] if stored else [obj])  # it may have moved
 
     def delete_model(self, request, obj: Figure) -> None:
         super().delete_model(request, obj)
-        standings.refresh({obj.target_id})
+        standings.refresh_figures([obj])
 
     def delete_queryset(self, request, queryset) -> None:
-        targets = set(queryset.values_list("target_id", flat=True))
+        figures = list(queryset.only("target_id", "district_id"))
         super().delete_queryset(request, queryset)
-        standings.refresh(targets)
+        standings.refresh_figures(figures)
 
 
 @admin.register(FigureChange)

@@ -318,7 +318,7 @@ def record(
             outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
         )
     log_changes(changes, user=user, channel=channel, at=now, comment=comment)
-    standings.refresh({f.target_id for f in outcome.created + outcome.updated})
+    standings.refresh_figures(outcome.created + outcome.updated)
     return outcome
 
 
@@ -376,7 +376,7 @@ def _transition(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
     log_changes(changes, user=user, channel=channel, at=now, comment=comment)
-    standings.refresh({f.target_id for f in figures})
+    standings.refresh_figures(figures)
 
 
 @transaction.atomic

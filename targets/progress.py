@@ -284,10 +284,12 @@ def city_progress(
     year: int,
     district_count: int,
     judged: list[Progress] | None = None,
+    series: dict[int, Decimal] | None = None,
 ) -> Progress:
     """The city's status, from its own figures or aggregated from the districts' correctly.
 
-    `judged`: the districts' own progress where the caller has it already."""
+    `judged`, `series`: the districts' own progress and the aggregated series, where the caller
+    has them already."""
     if target.reported_by == Target.Reporter.CITY or city_points:
         return district_progress(target, city_points, year)
     per_district = target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE)
@@ -299,7 +301,8 @@ def city_progress(
         if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
             result.status = Status.DUE if year < target.deadline_year else Status.OVERDUE
         return result
-    series = aggregate(target, by_district, district_count)
+    if series is None:
+        series = aggregate(target, by_district, district_count)
     if target.entry == Target.Entry.YES_NO:
         result = on_path(target, series, year)
         latest = max((y for y in series if y <= year), default=None)
@@ -399,8 +402,10 @@ def board(
 
 
 def board_from_points(
-    points, year: int, *, targets: list[Target], districts: list, show=None
+    points, year: int, *, targets: list[Target], districts: list, show=None, aggregates=None
 ) -> Board:
+    """`aggregates`: a dict that keeps each target's city series, the same whatever the year,
+    when boards of several years are made from the same points."""
     show = districts if show is None else show
     shown = {d.pk for d in show}
     city, cells, city_series = {}, {}, {}
@@ -418,9 +423,14 @@ def board_from_points(
         for pk, progress in judged.items():
             if pk in shown:
                 cells[(target.pk, pk)] = progress
+        series = None
+        if aggregates is not None:
+            if target.pk not in aggregates:
+                aggregates[target.pk] = aggregate(target, by_district, len(districts) or 1)
+            series = aggregates[target.pk]
         city[target.pk] = city_progress(
             target, by_district, by_target.get(None, {}), year,
-            district_count=len(districts) or 1, judged=list(judged.values()),
+            district_count=len(districts) or 1, judged=list(judged.values()), series=series,
         )  # fmt: skip
         city_series[target.pk] = city[target.pk].series
     return Board(year, targets, list(show), city, cells, city_series)

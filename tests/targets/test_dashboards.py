@@ -186,29 +186,33 @@ def test_dashboards_run_a_constant_number_of_queries(
 
 def test_stored_standings_equal_the_method_computed_now(seeded):
     """The dashboards read stored standings; they must say what the method says."""
+    _assert_stored_as_computed(seeded, years=(2021, 2023, 2024))
+
+
+def _assert_stored_as_computed(plan, years):
     from departments.models import District
     from targets import progress, standings
 
-    targets = list(Target.objects.of_plan(seeded).for_listing())
-    districts = list(District.objects.filter(city=seeded.city))
-    for year in (2021, 2023, 2024):
+    targets = list(Target.objects.of_plan(plan).for_listing())
+    districts = list(District.objects.filter(city=plan.city))
+    for year in years:
         for include_submitted in (False, True):
             computed = progress.board(
-                seeded,
+                plan,
                 year,
                 targets=targets,
                 districts=districts,
                 include_submitted=include_submitted,
             )
             stored = standings.stored_board(
-                seeded,
+                plan,
                 year,
                 targets=targets,
                 show=districts,
                 include_submitted=include_submitted,
             )
             counted = standings.stored_board(
-                seeded,
+                plan,
                 year,
                 targets=targets,
                 visible=districts,  # counted in the database, not read off the city rows
@@ -217,6 +221,7 @@ def test_stored_standings_equal_the_method_computed_now(seeded):
             )
             for target in targets:
                 assert stored.city[target.pk].status == computed.city[target.pk].status, target.code
+                assert stored.city[target.pk].count == computed.city[target.pk].count, target.code
                 assert stored.behind_count(target) == computed.behind_count(target), target.code
                 assert counted.behind_count(target) == computed.behind_count(target), target.code
                 for district in districts:
@@ -257,6 +262,48 @@ def test_saving_a_figure_refreshes_its_standing(client, staff_zhangdian, seeded,
     assert standing.status == "regressing" and standing.value == 10
 
 
+def test_a_save_rewrites_only_its_districts_and_the_citys_standings(
+    client, staff_zhangdian, department_head, seeded, zhangdian
+):
+    """At national size a full refresh per save takes seconds: a save rewrites its own
+    district's rows and the city's, and the result is what a full recomputation gives."""
+    from targets.models import Figure, Standing
+
+    others = set(
+        Standing.objects.exclude(district=zhangdian)
+        .exclude(district=None)
+        .values_list("pk", flat=True)
+    )
+    total = Standing.objects.count()
+    fitness = Target.objects.get(code="二(一)4-1")
+    schools = Target.objects.get(code="二(六)2-1")  # a city-wide count the districts add to
+    drafts = Figure.objects.filter(district=zhangdian, year=2024, target__in=[fitness, schools])
+    drafts.update(state="draft")
+    client.force_login(staff_zhangdian)
+    versions = dict(drafts.values_list("target_id", "version"))
+    response = client.post(
+        "/entry/zhangdian/2024/",
+        {
+            f"t{fitness.pk}-numerator": "100",
+            f"t{fitness.pk}-denominator": "1000",
+            f"t{fitness.pk}-note": "重新统计",
+            f"t{fitness.pk}-version": versions[fitness.pk],
+            f"t{schools.pk}-value": "9",
+            f"t{schools.pk}-note": "新增国际化学校",
+            f"t{schools.pk}-version": versions[schools.pk],
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    client.force_login(department_head)
+    for figure in drafts.all():
+        client.post(f"/figures/{figure.pk}/", {"action": "approve", "version": figure.version})
+    assert set(drafts.values_list("state", flat=True)) == {"approved"}
+    assert Standing.objects.count() == total
+    assert others <= set(Standing.objects.values_list("pk", flat=True)), "others untouched"
+    _assert_stored_as_computed(seeded, years=seeded.years)
+
+
 def test_refresh_standings_command_rebuilds_them(seeded):
     from io import StringIO
 
@@ -270,3 +317,20 @@ def test_refresh_standings_command_rebuilds_them(seeded):
     call_command("refresh_standings", stdout=out)
     assert Standing.objects.count() == count == 46 * 12 * 6 * 2
     assert out.getvalue().startswith(f"zibo-2021-2025: {count} standings")
+
+
+def test_editing_a_target_in_the_admin_judges_its_figures_anew(client, city_admin, seeded):
+    from targets.models import Standing
+
+    fitness = Target.objects.get(code="二(一)4-1")
+    city = Standing.objects.filter(target=fitness, district=None, as_of=2024, approved_only=True)
+    assert city.get().status == Status.ON_TRACK
+    client.force_login(city_admin)
+    url = f"/admin/targets/target/{fitness.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: "" if v is None else v for k, v in data.items()}
+    data["value"] = "45"  # a goal the city has passed already
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert city.get().status == Status.MET
