@@ -98,12 +98,7 @@ def _chart(target, board, district, plan, points) -> str:
     series = []
     if district is not None:
         own = points.get(target.pk, {}).get(district.pk, {})
-        measures = {y: method.measure(target, p) for y, p in own.items()}
-        series.append(
-            Series(
-                district.name, {y: v for y, v in measures.items() if v is not None}, highlight=True
-            )
-        )
+        series.append(Series(district.name, method.series_of(target, own), highlight=True))
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
         series.append(Series(f"{plan.city.name}（全市）", city.series, emphasis=True))
     goal = target.value if target.kind != Target.Kind.ANNUAL_CHANGE else None

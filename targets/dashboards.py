@@ -233,7 +233,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "table": table,
         "city_row": [method.describe(target, _at(target, city, y)) for y in years],
-        "chart": _chart(target, city, cells, view),
+        "chart": _chart(target, city, cells, by_district, view),
     }
     return render(request, "targets/progress_target.html", context)
 
@@ -261,10 +261,14 @@ def _at(target: Target, progress: method.Progress, year: int) -> method.Progress
     )
 
 
-def _chart(target: Target, city: method.Progress, cells, view: View):
+def _chart(target: Target, city: method.Progress, cells, by_district, view: View):
     if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
         return None
-    series = [Series(d.name, p.series) for d, p in cells if p.series]
+    series = [
+        Series(d.name, points)
+        for d, _p in cells
+        if (points := method.series_of(target, by_district.get(d.pk, {}), until=view.year))
+    ]
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
         series.append(Series(f"{view.plan.city.name}（全市）", city.series, emphasis=True))
     if len(view.shown) == 1 and series:

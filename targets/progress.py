@@ -116,6 +116,14 @@ def measure(target: Target, point: Point | None) -> Decimal | None:
     return Decimal(100) if point.achieved else Decimal(0)
 
 
+def series_of(
+    target: Target, points: dict[int, Point], until: int | None = None
+) -> dict[int, Decimal]:
+    """A district's (or the city's own) measures by year, up to `until`, for a chart."""
+    measures = {y: measure(target, p) for y, p in points.items() if until is None or y <= until}
+    return {y: v for y, v in sorted(measures.items()) if v is not None}
+
+
 def meets(target: Target, value: Decimal, goal: Decimal | None = None) -> bool:
     goal = target.value if goal is None else goal
     comparator = target.comparator

@@ -120,6 +120,8 @@ def test_target_page_has_chart_table_and_ranks(admin, seeded):
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert "<title>二(一)4-1 学生体质健康测试优良率</title>" in html
     assert "要求路径" in html and "目标 55%" in html
+    assert html.count("<polyline") == 11 + 1 + 1, "a line per district, the city's, the path"
+    assert ">各区县</text>" in html
     ranks = {d.name: rank for d, _p, rank, _t in response.context["cells"]}
     assert ranks["临淄区"] == 1 and ranks["文昌湖区"] == 11
     assert len(response.context["table"]) == 11
@@ -130,6 +132,7 @@ def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangd
     fitness = Target.objects.get(code="二(一)4-1")
     response = client.get(f"/progress/targets/{fitness.pk}/?year=2024")
     assert [d.name for d, *_rest in response.context["cells"]] == ["张店区"]
+    assert response.content.decode().count("<polyline") == 3, "张店区, the city, the path"
     assert client.get("/progress/districts/zichuan/").status_code == 404
     district = client.get("/progress/districts/zhangdian/?year=2024")
     ranks = {target.code: rank for target, _p, _t, rank, _c in district.context["rows"]}
