@@ -287,13 +287,14 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
 
 
 def _ranked(target: Target, cells):
-    """Districts ranked by their latest measure: 1 is furthest along."""
+    """Districts ranked by their latest measure: 1 is furthest along; equals share a rank."""
     descending = target.comparator not in (Target.Comparator.AT_MOST, Target.Comparator.LESS_THAN)
     if target.kind == Target.Kind.ANNUAL_CHANGE and target.direction == Target.Direction.DECREASE:
         descending = False
     measured = [(d, p) for d, p in cells if p.value is not None]
     ordered = sorted(measured, key=lambda dp: dp[1].value, reverse=descending)
-    ranks = {d.pk: n for n, (d, _p) in enumerate(ordered, 1)}
+    first = {}  # value -> the rank of the first district with it
+    ranks = {d.pk: first.setdefault(p.value, n) for n, (d, p) in enumerate(ordered, 1)}
     return [(d, p, ranks.get(d.pk), method.describe(target, p)) for d, p in cells]
 
 

@@ -125,6 +125,10 @@ def test_target_page_has_chart_table_and_ranks(admin, seeded):
     ranks = {d.name: rank for d, _p, rank, _t in response.context["cells"]}
     assert ranks["临淄区"] == 1 and ranks["文昌湖区"] == 11
     assert len(response.context["table"]) == 11
+    teachers = Target.objects.get(code="二(一)4-4")  # a milestone every district has met
+    response = admin.get(f"/progress/targets/{teachers.pk}/?year=2024")
+    ranks = [rank for _d, _p, rank, _t in response.context["cells"]]
+    assert ranks == [1] * 11, "equals share the first rank"
 
 
 def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangdian, seeded):
