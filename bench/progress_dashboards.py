@@ -5,8 +5,9 @@
 
 Generates 60 targets and, for each size (default 140 and 2800 districts), a figure for every
 target, district and year 2020–2025 (the database named must exist and is emptied). Prints, for
-the city overview and the heat map, the median server time of 5 requests and its ratio to the
-single raw SQL aggregate the page needs (target: at most 3x). Asserts nothing.
+the city overview and the heat map, the median server time of 11 requests and its ratio to the
+single raw SQL aggregate the page needs (target: at most 3x), then how long a save's refresh of
+the stored standings takes: one figure, and one district's figures of a year. Asserts nothing.
 """
 
 import io
@@ -100,7 +101,7 @@ def make_figures(plan: Plan, targets: list[Target], count: int) -> int:
     return rows
 
 
-def median_ms(function, repeat: int = 5) -> float:
+def median_ms(function, repeat: int = 11) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -113,6 +114,16 @@ def raw_aggregate() -> None:
     with connection.cursor() as cursor:
         cursor.execute(AGGREGATE, [AS_OF])
         cursor.fetchall()
+
+
+def print_save_refresh() -> None:
+    """A save refreshes the standings of its districts and the city: one figure, then one
+    district's figures of a year (what its entry page submits)."""
+    figure = Figure.objects.filter(district__isnull=False, year=AS_OF).first()
+    district = list(Figure.objects.filter(district=figure.district_id, year=AS_OF))
+    for figures, what in (([figure], "one figure"), (district, f"{len(district)} figures")):
+        took = median_ms(lambda figures=figures: standings.refresh_figures(figures), repeat=3)
+        print(f"  a save's refresh:   {took:8.1f} ms   {what} of one district")
 
 
 def main(sizes: list[int]) -> None:
@@ -132,7 +143,7 @@ def main(sizes: list[int]) -> None:
         start = time.perf_counter()
         stored = standings.refresh_plan(plan)
         print(f"  standings refreshed: {stored} rows in {time.perf_counter() - start:.1f} s "
-              "(once, after loading; each later save refreshes only its target)")  # fmt: skip
+              "(once, after loading)")  # fmt: skip
         sql = median_ms(raw_aggregate)
         print(f"  raw SQL aggregate:  {sql:8.1f} ms")
         for name, url in (
@@ -146,6 +157,7 @@ def main(sizes: list[int]) -> None:
             page = median_ms(get)
             ratio = f"{page / sql:5.1f}x the aggregate (target: at most 3x)"
             print(f"  {name:<18}  {page:8.1f} ms   {ratio}")
+        print_save_refresh()
 
 
 if __name__ == "__main__":
