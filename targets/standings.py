@@ -43,40 +43,47 @@ def _refresh(changed: dict[int, set[int | None] | None]) -> int:
     own figure), or ALL."""
     if not changed:
         return 0
-    targets = list(Target.objects.filter(pk__in=changed).select_related("task__part__plan"))
-    written = 0
-    for plan in {t.task.part.plan for t in targets}:
-        districts = list(District.objects.filter(city=plan.city_id))
-        groups: dict[frozenset | None, list[Target]] = defaultdict(list)
+    with transaction.atomic():
+        # Two saves touching one target wait here for each other, so the second computes the
+        # city from the first's figures rather than both writing the city's rows at once.
+        locked = Target.objects.select_for_update(of=("self",)).filter(pk__in=changed)
+        targets = list(locked.select_related("task__part__plan").order_by("pk"))
+        by_plan = defaultdict(list)
         for target in targets:
-            if target.task.part.plan_id == plan.pk:
-                pks = changed[target.pk]
-                groups[ALL if pks is ALL else frozenset(pks) - {None}].append(target)
-        # One query for both bases: approved-only is the same figures without the submitted.
-        every = method.load_points([t for ts in groups.values() for t in ts], plan.years, True)
-        rows, stale = [], Q(pk__in=[])
-        for approved_only in (True, False):
-            points = _approved(every) if approved_only else every
-            aggregates = {}  # the city's series, computed once for all years
-            for pks, group in groups.items():
-                show = districts if pks is ALL else [d for d in districts if d.pk in pks]
-                for year in plan.years:
-                    board = method.board_from_points(
-                        points, year, targets=group, districts=districts, show=show,
-                        aggregates=aggregates,
-                    )  # fmt: skip
-                    rows += _rows(board, year, approved_only, show)
+            by_plan[target.task.part.plan].append(target)
+        return sum(_refresh_targets(plan, ts, changed) for plan, ts in by_plan.items())
+
+
+def _refresh_targets(plan: Plan, targets: list[Target], changed) -> int:
+    districts = list(District.objects.filter(city=plan.city_id))
+    groups: dict[frozenset | None, list[Target]] = defaultdict(list)  # by districts changed
+    for target in targets:
+        pks = changed[target.pk]
+        groups[ALL if pks is ALL else frozenset(pks) - {None}].append(target)
+    # One query for both bases: approved-only is the same figures without the submitted.
+    every = method.load_points(targets, plan.years, include_submitted=True)
+    rows = []
+    for approved_only in (True, False):
+        points = _approved(every) if approved_only else every
+        aggregates = {}  # the city's series, computed once for all years
         for pks, group in groups.items():
-            rows_of_group = Q(target__in=group)
-            if pks is not ALL:
-                rows_of_group &= Q(district__isnull=True) | Q(district__in=pks)
-            stale |= rows_of_group
-        with transaction.atomic():
-            Standing.objects.filter(stale).delete()
-            Standing.objects.bulk_create(rows, batch_size=5000)
-            _count_lagging([t for ts in groups.values() for t in ts])
-        written += len(rows)
-    return written
+            show = districts if pks is ALL else [d for d in districts if d.pk in pks]
+            for year in plan.years:
+                board = method.board_from_points(
+                    points, year, targets=group, districts=districts, show=show,
+                    aggregates=aggregates,
+                )  # fmt: skip
+                rows += _rows(board, year, approved_only, show)
+    stale = Q(pk__in=[])
+    for pks, group in groups.items():
+        rows_of_group = Q(target__in=group)
+        if pks is not ALL:
+            rows_of_group &= Q(district__isnull=True) | Q(district__in=pks)
+        stale |= rows_of_group
+    Standing.objects.filter(stale).delete()
+    Standing.objects.bulk_create(rows, batch_size=5000)
+    _count_lagging(targets)
+    return len(rows)
 
 
 def refresh_plan(plan: Plan) -> int:
