@@ -59,3 +59,11 @@ def shot(page, name: str) -> None:
     """Keep a screenshot of the page as a test artifact, to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def log_in(page, site: str, username: str) -> None:
+    """Sign in through the login form, as a person would (every test user's password)."""
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("pw-for-tests-only")
+    page.locator("main").get_by_role("button", name="登录").click()

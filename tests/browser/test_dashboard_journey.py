@@ -11,8 +11,7 @@ from departments.models import Department, District, Role
 from plans.models import Plan
 from targets import demo
 from targets.models import Figure
-from tests.browser.conftest import shot
-from tests.browser.test_review_and_report_journey import _log_in
+from tests.browser.conftest import log_in, shot
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
@@ -28,7 +27,7 @@ def test_head_finds_the_lagging_targets_and_where_they_lag(site, page, tmp_path)
         Role.Kind.DEPARTMENT_HEAD,
         department=Department.objects.get(name="市教育局"),
     )
-    _log_in(page, site, "head-education")
+    log_in(page, site, "head-education")
 
     page.get_by_role("link", name="进展", exact=True).first.click()
     expect(page.locator("h1")).to_contain_text("规划实施进展")
@@ -86,7 +85,7 @@ def test_district_staff_see_the_city_and_their_own_district_only(site, page):
     make_user(
         "staff-zhangdian", Role.Kind.DISTRICT_STAFF, district=District.objects.get(slug="zhangdian")
     )
-    _log_in(page, site, "staff-zhangdian")
+    log_in(page, site, "staff-zhangdian")
 
     page.goto(site + "/progress/heatmap/?year=2024")
     headers = page.locator("table.heatmap thead th")

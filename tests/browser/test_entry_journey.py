@@ -11,17 +11,10 @@ from departments.models import District, Role
 from plans.models import Plan
 from targets.models import Figure, ReportingPeriod
 from targets.workbook import FIRST_ROW, HEADERS
-from tests.browser.conftest import shot
+from tests.browser.conftest import log_in, shot
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, site, username):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw-for-tests-only")
-    page.locator("main").get_by_role("button", name="登录").click()
 
 
 def test_staff_fix_a_rejected_rate_and_submit(site, page, tmp_path):
@@ -29,7 +22,7 @@ def test_staff_fix_a_rejected_rate_and_submit(site, page, tmp_path):
     ReportingPeriod.objects.create(plan=plan, year=2024, deadline=datetime.date(2025, 3, 31))
     zhangdian = District.objects.get(name="张店区")
     make_user("staff-zhangdian", Role.Kind.DISTRICT_STAFF, district=zhangdian)
-    _log_in(page, site, "staff-zhangdian")
+    log_in(page, site, "staff-zhangdian")
 
     page.goto(site + "/entry/zhangdian/2024/")
     row = page.locator("#target-2-1-4-1")

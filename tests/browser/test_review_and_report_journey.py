@@ -9,17 +9,10 @@ from plans.models import Plan
 from reports.models import Recipient
 from targets import demo
 from targets.models import Figure
-from tests.browser.conftest import shot
+from tests.browser.conftest import log_in, shot
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, site, username):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw-for-tests-only")
-    page.locator("main").get_by_role("button", name="登录").click()
 
 
 def test_head_approves_and_the_status_moves(site, page):
@@ -32,7 +25,7 @@ def test_head_approves_and_the_status_moves(site, page):
     )
     figure = Figure.objects.get(target__code="二(一)4-1", district__slug="zichuan", year=2024)
     assert figure.state == "submitted"
-    _log_in(page, site, "head-education")
+    log_in(page, site, "head-education")
 
     page.goto(site + "/progress/districts/zichuan/?year=2024")
     row = page.locator("tr", has_text="学生体质健康测试优良率").first
@@ -53,7 +46,7 @@ def test_city_admin_generates_a_report_and_downloads_it(site, page, tmp_path):
     demo.seed(plan)
     make_user("city-admin", Role.Kind.CITY_ADMIN)
     Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
-    _log_in(page, site, "city-admin")
+    log_in(page, site, "city-admin")
     page.goto(site + "/reports/")
     page.get_by_label("月份").fill("2025-06")
     page.get_by_role("button", name="立即生成并发送").click()
