@@ -26,8 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from departments.models import District
 from plans.models import Plan
 from targets import figures
-from targets.entry import display_value
 from targets.models import Figure, ReportingPeriod, Target
+from targets.views.entry import display_value
 
 SHEET = "填报"
 CITY_LABEL = "市级"

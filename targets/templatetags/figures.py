@@ -1,8 +1,8 @@
 from django import template
 
-from targets.entry import display_value
 from targets.models import Figure
 from targets.progress import describe
+from targets.views.entry import display_value
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.models import District
-from plans.views import plan_from_request
+from plans.views.pages import plan_from_request
 from targets import figures
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 

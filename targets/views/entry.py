@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from departments.models import District, Role, role_of
 from plans.models import Plan
 from targets import figures
-from targets.forms import FigureForm
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets.views.forms import FigureForm
 
 CITY = "city"
 

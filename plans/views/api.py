@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from plans.models import Task
-from plans.views import plan_from_request
+from plans.views.pages import plan_from_request
 
 
 @require_GET

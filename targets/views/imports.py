@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments.models import Role, role_of
 from plans.models import Plan
 from targets import figures, workbook
-from targets.entry import scope_for
 from targets.models import FigureImport
+from targets.views.entry import scope_for
 
 MAX_UPLOAD = 10 * 1024 * 1024
 

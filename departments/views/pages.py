@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from departments.models import Department, District
 from plans.models import Plan, Task
-from plans.views import plan_from_request
+from plans.views.pages import plan_from_request
 from targets.models import Target
 
 

@@ -2,10 +2,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from plans.views import plan_from_request
-from targets.filters import TargetFilter
+from plans.views.pages import plan_from_request
 from targets.models import Target
-from targets.tables import TargetTable
+from targets.views.filters import TargetFilter
+from targets.views.tables import TargetTable
 
 
 def target_list(request: HttpRequest) -> HttpResponse:

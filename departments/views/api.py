@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from departments.models import District
-from plans.views import plan_from_request
+from plans.views.pages import plan_from_request
 
 
 @require_GET

@@ -23,10 +23,10 @@ from departments.models import Department, District, Role, role_of
 from plans.models import Plan
 from targets import progress as method
 from targets import standings
-from targets.api import api_user
-from targets.filters import TargetFilter
 from targets.models import Target
-from targets.tables import ProgressTable
+from targets.views.api import api_user
+from targets.views.filters import TargetFilter
+from targets.views.tables import ProgressTable
 from zibo_edu.lib.charts import Series, line_chart, sparkline
 
 

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from targets.views import api, dashboards, entry, imports, lists, review
+
+urlpatterns = [
+    path("targets/", lists.target_list, name="target_list"),
+    path("entry/", entry.entry_start, name="entry_start"),
+    path("entry/<slug:slug>/<int:year>/", entry.figure_entry, name="figure_entry"),
+    path(
+        "entry/<slug:slug>/<int:year>/template.xlsx",
+        imports.figure_template,
+        name="figure_template",
+    ),
+    path("import/", imports.figure_import, name="figure_import"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("figures/<int:pk>/", review.figure_detail, name="figure_detail"),
+    path("review/", review.review_list, name="review_list"),
+    path("completeness/", review.completeness_latest, name="completeness_latest"),
+    path("completeness/<int:year>/", review.completeness, name="completeness"),
+    path("progress/", dashboards.overview, name="progress_overview"),
+    path("progress/heatmap/", dashboards.heatmap, name="progress_heatmap"),
+    path("progress/targets/<int:pk>/", dashboards.target_progress, name="progress_target"),
+    path("progress/districts/<slug:slug>/", dashboards.district_progress, name="progress_district"),
+    path(
+        "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
+    ),
+    path("api/targets/", api.targets_api, name="api_targets"),
+    path("api/figures/", api.figures_api, name="api_figures"),
+    path("api/progress/", dashboards.progress_api, name="api_progress"),
+]
