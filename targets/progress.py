@@ -51,15 +51,20 @@ class Status(models.TextChoices):
     LAGGING = "lagging", _("clearly lagging")
     REGRESSING = "regressing", _("moving away")
     NOT_MET = "not_met", _("not met")
+    # After the deadline year a target gets a verdict, never a path status:
+    MISSED = "missed", _("not achieved")
+    FINAL_MISSING = "no_final", _("final figure missing")
     DUE = "due", _("not yet due")
     OVERDUE = "overdue", _("overdue")
     NO_DATA = "no_data", _("no data")
     PART = "part", _("counts towards the city")
 
 
-BEHIND = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.NOT_MET, Status.OVERDUE}
-ORDER = [Status.REGRESSING, Status.OVERDUE, Status.LAGGING, Status.NOT_MET, Status.ACCELERATE,
-         Status.ON_TRACK, Status.DUE, Status.MET, Status.PART, Status.NO_DATA]  # fmt: skip
+BEHIND = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.NOT_MET, Status.OVERDUE,
+          Status.MISSED, Status.FINAL_MISSING}  # fmt: skip
+ORDER = [Status.MISSED, Status.FINAL_MISSING, Status.REGRESSING, Status.OVERDUE, Status.LAGGING,
+         Status.NOT_MET, Status.ACCELERATE, Status.ON_TRACK, Status.DUE, Status.MET, Status.PART,
+         Status.NO_DATA]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
