@@ -29,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from departments.models import Department, District
+from plans.loading import PlanFileError, load_plan_file, task_code
+from plans.models import Part, Plan, Task, TaskDepartment
+from targets.models import Target
 from targets.wording import numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -542,8 +548,6 @@ def draft_plan(
 
 
 def _part_data(part: DraftPart, end_year: int) -> dict[str, Any]:
-    from plans.loading import task_code  # the one rule for codes; loading imports models
-
     data: dict[str, Any] = {"code": part.code, "kind": part.kind, "title": part.title}
     if part.notes:
         data["note"] = "; ".join(part.notes)
@@ -651,3 +655,126 @@ def to_yaml(data: dict[str, Any]) -> str:
         header += [f"#  - {note}" for note in notes]
     dumped = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=10_000)
     return "\n".join(header) + "\n\n" + dumped
+
+
+# Previewing an uploaded draft ------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One row a load would create, update or remove, with the fields that differ."""
+
+    what: str
+    key: str
+    action: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def row_label(self) -> str:
+        return f"{_ROW_MODELS[self.what]._meta.verbose_name} {self.key}"
+
+    @property
+    def action_label(self) -> str:
+        return str(_ACTIONS[self.action])
+
+    @property
+    def labelled_fields(self) -> list[tuple[str, str, str]]:
+        meta = _ROW_MODELS[self.what]._meta
+        return [
+            (str(meta.get_field(name).verbose_name), old, new) for name, old, new in self.fields
+        ]
+
+
+@dataclass
+class Preview:
+    problems: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    summary: str = ""
+
+
+def preview_plan_file(path: Path) -> Preview:
+    """What `load_plan` would change, found by loading for real inside a transaction that is
+    rolled back: the same validation and change detection, and nothing kept."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        city, slug = data["city"]["name"], data["plan"]["slug"]
+    except Exception:  # malformed: load_plan_file below names the problem
+        city = slug = None
+    with transaction.atomic():
+        before = _snapshot(city, slug)
+        try:
+            result = load_plan_file(path)
+        except PlanFileError as error:
+            transaction.set_rollback(True)
+            return Preview(problems=error.problems)
+        after = _snapshot(city, slug)
+        transaction.set_rollback(True)
+    return Preview(changes=_diff(before, after), summary=result.summary())
+
+
+_ROW_MODELS = {
+    "plan": Plan,
+    "district": District,
+    "department": Department,
+    "part": Part,
+    "task": Task,
+    "target": Target,
+}
+_ACTIONS = {"created": _("created"), "updated": _("updated"), "removed": _("removed")}
+
+
+def _snapshot(city: str | None, slug: str | None) -> dict[tuple[str, str], dict[str, str]]:
+    """Every row of the city's plan a load writes, by natural key, as text."""
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    if not city or not slug:
+        return rows
+
+    def put(what: str, key: str, obj: Any, names: list[str]) -> None:
+        rows[(what, key)] = {name: _shown(getattr(obj, name)) for name in names}
+
+    for plan in Plan.objects.filter(slug=slug):
+        put("plan", slug, plan, ["title", "document_number", "issued_on", "start_year",
+                                 "end_year", "baseline_year", "preamble"])  # fmt: skip
+    for district in District.objects.filter(city__name=city):
+        put("district", district.name, district, ["full_name", "slug", "kind", "order"])
+    for department in Department.objects.filter(city__name=city):
+        put("department", department.name, department, ["slug", "order"])
+    for part in Part.objects.filter(plan__slug=slug):
+        put("part", part.code, part, ["kind", "title", "text", "order"])
+    names: dict[int, list[str]] = {}
+    for assignment in (
+        TaskDepartment.objects.filter(task__part__plan__slug=slug)
+        .select_related("department")
+        .order_by("position")
+    ):
+        names.setdefault(assignment.task_id, []).append(assignment.department.name)
+    for task in Task.objects.filter(part__plan__slug=slug):
+        put("task", task.code, task, ["title", "text"])
+        rows[("task", task.code)]["departments"] = "、".join(names.get(task.pk, []))
+    target_fields = [
+        f.name for f in Target._meta.concrete_fields if f.name not in ("id", "task", "code")
+    ]
+    for target in Target.objects.filter(task__part__plan__slug=slug).select_related("task"):
+        put("target", target.code, target, target_fields)
+        rows[("target", target.code)]["task"] = target.task.code
+    return rows
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _diff(before: dict, after: dict) -> list[Change]:
+    changes = []
+    order = list(dict.fromkeys([*after, *before]))
+    for what, key in order:
+        old, new = before.get((what, key)), after.get((what, key))
+        if old is None:
+            changes.append(Change(what, key, "created"))
+        elif new is None:
+            changes.append(Change(what, key, "removed"))
+        elif old != new:
+            fields = [(name, old.get(name, ""), value) for name, value in new.items()]
+            fields = [(name, o, n) for name, o, n in fields if o != n]
+            changes.append(Change(what, key, "updated", fields))
+    return changes

@@ -13,7 +13,7 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from plans.drafting import draft_plan, read_paragraphs
+from plans.drafting import draft_plan, read_paragraphs, to_yaml
 from plans.loading import PlanFileError, load_plan_file, validate
 from plans.models import Plan, Task
 from targets.models import Target
@@ -205,3 +205,149 @@ def test_command_names_what_is_wrong_with_a_document(tmp_path, db, name, content
     with pytest.raises(CommandError, match=message):
         call_command("draft_plan", str(path), city="淄博市", slug="x", stdout=StringIO())
     assert not Plan.objects.filter(slug="x").exists()
+
+
+# The admin: upload a plan file, see the changes, load it ----------------------------------------
+
+DRAFT_URL = "/admin/plans/plan/draft/"
+
+
+def _upload(client, text: str | bytes, name: str = "plan.yaml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post(DRAFT_URL, {"draft": SimpleUploadedFile(name, content)})
+
+
+def _fixture_with(edit) -> str:
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    edit(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _snapshot_counts() -> tuple:
+    from targets.models import FigureChange
+
+    return (
+        Plan.objects.count(),
+        Task.objects.count(),
+        Target.objects.count(),
+        list(Target.objects.order_by("code").values_list("code", "value", "value_text")),
+        list(Task.objects.order_by("code").values_list("code", "title")),
+        FigureChange.objects.count(),
+    )
+
+
+def test_city_admin_finds_the_upload_on_the_plan_list(client, city_admin):
+    client.force_login(city_admin)
+    response = client.get("/admin/plans/plan/")
+    assert response.status_code == 200
+    assert DRAFT_URL.encode() in response.content
+    response = client.get(DRAFT_URL)
+    assert response.status_code == 200
+    assert 'type="file"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["staff_zhangdian", "department_head"])
+def test_only_the_city_admin_may_upload_a_plan_file(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    before = _snapshot_counts()
+    assert client.get(DRAFT_URL).status_code == 302  # to the admin's login
+    assert _upload(client, _fixture_with(lambda d: None)).status_code == 302
+    assert _snapshot_counts() == before
+
+
+def test_anonymous_is_sent_to_log_in(client, db):
+    response = client.get(DRAFT_URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_preview_shows_each_change_and_saves_nothing(client, city_admin):
+    def edit(data):
+        task = data["parts"][3]["tasks"][3]
+        task["title"] = "提升学生体质健康水平(修订)"
+        task["targets"][0]["value"] = 60
+        task["targets"][0]["value_text"] = "60%"
+        task["targets"][0]["source_sentence"] = task["targets"][0]["source_sentence"].replace(
+            "55%", "60%"
+        )
+        task["text"] = task["text"].replace("达到55%", "达到60%")
+        task["targets"][1]["source_sentence"] = task["targets"][0]["source_sentence"]
+
+    client.force_login(city_admin)
+    before = _snapshot_counts()
+    response = _upload(client, _fixture_with(edit))
+    assert response.status_code == 200
+    assert _snapshot_counts() == before
+    preview = response.context["preview"]
+    changed = {(c.what, c.key): c for c in preview.changes}
+    assert set(changed) == {("task", "二(一)4"), ("target", "二(一)4-1"), ("target", "二(一)4-2")}
+    fields = {name: (old, new) for name, old, new in changed[("target", "二(一)4-1")].fields}
+    assert [Decimal(v) for v in fields["value"]] == [55, 60]
+    assert fields["value_text"] == ("55%", "60%")
+    task_fields = {name for name, _old, _new in changed[("task", "二(一)4")].fields}
+    assert task_fields == {"title", "text"}
+    html = response.content.decode()
+    assert "提升学生体质健康水平(修订)" in html
+    assert 'name="load"' in html
+
+
+def test_confirming_loads_the_file(client, city_admin):
+    text = _fixture_with(lambda d: d["parts"][3]["tasks"][0].update(title="构建思政工作体系"))
+    client.force_login(city_admin)
+    preview = _upload(client, text)
+    confirm_text = preview.context["confirm"].initial["text"]
+    response = client.post(DRAFT_URL, {"load": "1", "text": confirm_text})
+    assert response.status_code == 302
+    assert Task.objects.get(code="二(一)1", part__plan__slug="zibo-2021-2025").title == (
+        "构建思政工作体系"
+    )
+
+
+def test_an_unchanged_file_has_nothing_to_do(client, city_admin):
+    client.force_login(city_admin)
+    response = _upload(client, FIXTURE.read_text(encoding="utf-8"))
+    assert response.status_code == 200
+    assert response.context["preview"].changes == []
+    assert 'name="load"' not in response.content.decode()
+
+
+def test_an_unconfirmed_draft_lists_each_problem_and_saves_nothing(client, city_admin, draft):
+    client.force_login(city_admin)
+    before = _snapshot_counts()
+    response = _upload(client, to_yaml(draft))
+    assert response.status_code == 422
+    problems = response.context["preview"].problems
+    assert "target 二(一)4-2 (二(一)4): a drafted candidate, still marked confirm: true" in problems
+    assert len(problems) >= len(_targets(draft))
+    html = response.content.decode()
+    assert html.count("<li>target ") >= len(_targets(draft))
+    assert 'name="load"' not in html
+    assert _snapshot_counts() == before
+
+
+def test_confirming_a_file_that_went_bad_saves_nothing(client, city_admin, draft):
+    client.force_login(city_admin)
+    before = _snapshot_counts()
+    response = client.post(DRAFT_URL, {"load": "1", "text": to_yaml(draft)})
+    assert response.status_code == 422
+    assert response.context["preview"].problems
+    assert _snapshot_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("城市: [".encode(), "cannot read the file"),
+        (b"- a list", "the file must hold a mapping"),
+        ("计划".encode("gbk"), "不是 UTF-8 编码"),
+    ],
+)
+def test_a_broken_upload_is_named_and_saves_nothing(client, city_admin, content, message):
+    client.force_login(city_admin)
+    before = _snapshot_counts()
+    response = _upload(client, content)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert _snapshot_counts() == before
