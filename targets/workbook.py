@@ -253,7 +253,7 @@ class Limits:
     cells: int = 64  # cells in a CSV row (the template has 14)
     cell_chars: int = 2_000  # characters in one cell
     problems: int = 100  # problems listed; the rest are counted ("and 9,871 more")
-    seconds: float = 20.0  # reading and checking, well inside a worker's timeout
+    seconds: float = 15.0  # reading and checking, well inside a worker's 30 s timeout
 
     @property
     def line_chars(self) -> int:
@@ -277,9 +277,12 @@ class _Problems:
         if len(self.kept) < self.limit:
             self.kept.append(problem)
 
-    def error(self, *, status: int = 422) -> "WorkbookError":
+    def error(self, *, status: int = 422, first: Problem | None = None) -> "WorkbookError":
+        """The error to raise; `first`, why reading stopped, leads and is never cut."""
         kept = sorted(self.kept, key=lambda p: (p.row or 0, p.column or ""))
-        return WorkbookError(kept, total=self.total, status=status)
+        if first is None:
+            return WorkbookError(kept, total=self.total, status=status)
+        return WorkbookError([first, *kept], total=self.total + 1, status=status)
 
 
 class _Stop(Exception):
@@ -309,8 +312,7 @@ def read(
         with _rows_of(content, is_csv, limits) as (sheet_name, raw_rows):
             parsed = _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline)
     except _Stop as stop:
-        problems.add(stop.problem)
-        raise problems.error(status=stop.status) from None
+        raise problems.error(status=stop.status, first=stop.problem) from None
     stored = figures.existing_for(
         {key.district_id for _n, key, *_rest in parsed},
         {key.year for _n, key, *_rest in parsed} | {key.year - 1 for _n, key, *_rest in parsed},
@@ -348,14 +350,14 @@ def read(
 
 def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) -> list[tuple]:
     """Each row's own problems, and the rows fit to check against stored figures."""
-    header_row = next(raw_rows, None)
+    header_number, header_row = next(raw_rows, (FIRST_ROW - 1, None))
     header = [str(v).strip() if v is not None else "" for v in (header_row or [])]
     if header[: len(HEADERS)] != HEADERS:
         missing = [h for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
         raise _Stop(
             Problem(
                 sheet_name,
-                FIRST_ROW - 1,
+                header_number,
                 None,
                 _("the header row must read %(expected)s; differs at: %(missing)s")
                 % {"expected": "、".join(HEADERS), "missing": "、".join(missing)},
@@ -370,8 +372,7 @@ def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) ->
     }
     may_enter: dict[int | None, bool] = {}
     parsed, seen, used = [], {}, 0
-    for offset, values in enumerate(raw_rows):
-        number = FIRST_ROW + offset
+    for number, values in raw_rows:
         if time.monotonic() > deadline:
             raise _Stop(
                 Problem(
@@ -540,8 +541,8 @@ def _opened_workbook(content: bytes, limits: Limits):
         book.close()
 
 
-def _sheet_rows(sheet) -> Iterator[tuple]:
-    """Row values from the header (row 3) on; a cell that cannot be read names its row."""
+def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) from the header (row 3) on; a row that cannot be read is named."""
     rows = sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True)
     number = FIRST_ROW - 2
     while True:
@@ -552,9 +553,20 @@ def _sheet_rows(sheet) -> Iterator[tuple]:
         except _Stop:
             raise
         except Exception as error:  # a cell whose type does not match its content, bad XML …
-            raise _damaged(f"{type(error).__name__}: {error}", row=number + 1) from None
+            raise _Stop(
+                Problem(
+                    SHEET,
+                    number + 1,
+                    None,
+                    _(
+                        "this row cannot be read: a cell's stored type does not match its "
+                        "content, or the sheet's XML is damaged here (%(detail)s)"
+                    )
+                    % {"detail": f"{type(error).__name__}: {error}"[:160]},
+                )
+            ) from None
         number += 1
-        yield values
+        yield number, values
 
 
 _DECLARATIONS = [
@@ -704,15 +716,16 @@ def _csv_encoding(content: bytes) -> str:
     )
 
 
-def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple]:
-    """The rows from the header on, decoded and split as they are read."""
+def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) from the header on, decoded and split as they are read; rows are
+    numbered as a spreadsheet shows the file (a field over several lines is one row)."""
     encoding = _csv_encoding(content)
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
     lines = _bounded_lines(text, limits)
     first = next(lines, "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-    header_seen = False
+    header_seen, number = False, 0
     while True:
         try:
             row = next(reader)
@@ -727,11 +740,12 @@ def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple]:
                     _("line %(line)s: %(error)s") % {"line": reader.line_num, "error": error},
                 )
             ) from None
+        number += 1
         if not header_seen:
-            if row[:1] != [HEADERS[0]] and reader.line_num < 10:
+            if row[:1] != [HEADERS[0]] and number < 10:
                 continue  # a title or hint above the header, as in the template
             header_seen = True
-        yield tuple(None if v.strip() == "" else v for v in row)
+        yield number, tuple(None if v.strip() == "" else v for v in row)
 
 
 def _bounded_lines(text: io.TextIOBase, limits: Limits) -> Iterator[str]:
