@@ -732,14 +732,17 @@ def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise _Stop(
-                Problem(
-                    "CSV",
-                    None,
-                    None,
-                    _("line %(line)s: %(error)s") % {"line": reader.line_num, "error": error},
-                )
-            ) from None
+            if "field larger" in str(error):
+                message = _("line %(line)s: a field is longer than %(max)s characters") % {
+                    "line": reader.line_num,
+                    "max": f"{csv.field_size_limit():,}",
+                }
+            else:
+                message = _("line %(line)s: the CSV cannot be read here (%(error)s)") % {
+                    "line": reader.line_num,
+                    "error": error,
+                }
+            raise _Stop(Problem("CSV", None, None, message)) from None
         number += 1
         if not header_seen:
             if row[:1] != [HEADERS[0]] and number < 10:

@@ -76,6 +76,9 @@ def xlsx(sheet: bytes | None = None, *, replace: dict[str, bytes] | None = None,
     return out.getvalue()
 
 
+BASE_MEMBERS = len(zipfile.ZipFile(io.BytesIO(xlsx())).namelist())
+
+
 def corrupt_member(content: bytes, member: str = SHEET_XML) -> bytes:
     """Flip bytes in the middle of a member's compressed data (its CRC no longer matches)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -124,7 +124,7 @@ CORPUS = [
         422,
         None,
         None,
-        "131072",
+        "131,072",
     ),
     (
         "cell over the cell limit",
@@ -185,7 +185,7 @@ CORPUS = [
         422,
         None,
         None,
-        "members",
+        str(bf.BASE_MEMBERS + 1_100),
     ),
     ("not a workbook", "f.xlsx", lambda: b"%PDF-1.4", 422, None, None, ".xlsx"),
 ]
