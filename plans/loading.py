@@ -116,6 +116,8 @@ def validate(data: Any) -> list[str]:
             for target in task.get("targets", []):
                 target_codes.append(target.get("code"))
                 where = f"target {target.get('code')} ({code})"
+                if target.get("confirm"):  # a candidate drafted by draft_plan, not yet checked
+                    problems.append(f"{where}: a drafted candidate, still marked confirm: true")
                 problems += [f"{where}: {p}" for p in _target_problems(target, task, years)]
     problems += _duplicates("target code", target_codes)
     return problems

@@ -6,16 +6,23 @@ column and rule, and rows only become figures through `figures.check` and `figur
 every other way in.
 """
 
+import codecs
+import contextlib
 import csv
 import datetime
 import hashlib
 import io
+import itertools
+import posixpath
 import re
+import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -79,9 +86,28 @@ class Problem:
 
 
 class WorkbookError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    """The upload is refused; `problems` lists the first problems (each naming sheet, row,
+    column and rule), ending with "… and N more" when there were more than the limit."""
+
+    def __init__(self, problems: list[Problem], *, total: int | None = None, status: int = 422):
+        self.total = max(total or 0, len(problems))
+        self.status = status
+        self.problems = list(problems)
+        if self.total > len(problems):
+            more = self.total - len(problems)
+            self.problems.append(
+                Problem(
+                    problems[-1].sheet if problems else _("file"),
+                    None,
+                    None,
+                    _("… and %(more)s more problems, not listed") % {"more": f"{more:,}"},
+                )
+            )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def too_large(cls, size: int) -> "WorkbookError":
+        return cls([_too_large(size, upload_limits())], status=413)
 
 
 @dataclass
@@ -212,80 +238,81 @@ def _values(figure: Figure | None) -> list:
 # Reading an upload -------------------------------------------------------------------------
 
 
-def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
-    """Read and check a workbook or CSV: every row valid and permitted, or WorkbookError."""
-    is_csv = filename.lower().endswith(".csv")
-    sheet_name, raw_rows = _csv_rows(content) if is_csv else _excel_rows(content)
+@dataclass(frozen=True)
+class Limits:
+    """How much one upload may make the server do, whatever the file holds.
+
+    Defaults fit the largest real upload (the city admin's workbook of every district, a few
+    thousand rows) many times over; `settings.ZIBO_UPLOAD_LIMITS` (a dict) overrides any of them.
+    """
+
+    upload_bytes: int = 10 * 2**20  # the file as sent
+    uncompressed_bytes: int = 64 * 2**20  # an .xlsx's members, unpacked
+    zip_members: int = 1_000  # an .xlsx made by Excel holds a dozen or two
+    rows: int = 20_000  # rows with anything in them
+    cells: int = 64  # cells in a CSV row (the template has 14)
+    cell_chars: int = 2_000  # characters in one cell
+    problems: int = 100  # problems listed; the rest are counted ("and 9,871 more")
+    seconds: float = 15.0  # reading and checking, well inside a worker's 30 s timeout
+
+    @property
+    def line_chars(self) -> int:
+        return self.cells * self.cell_chars
+
+
+def upload_limits() -> Limits:
+    return Limits(**getattr(settings, "ZIBO_UPLOAD_LIMITS", {}))
+
+
+class _Problems:
+    """Problems in row order, the first `limit` kept and the rest counted."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.total = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+
+    def error(self, *, status: int = 422, first: Problem | None = None) -> "WorkbookError":
+        """The error to raise; `first`, why reading stopped, leads and is never cut."""
+        kept = sorted(self.kept, key=lambda p: (p.row or 0, p.column or ""))
+        if first is None:
+            return WorkbookError(kept, total=self.total, status=status)
+        return WorkbookError([first, *kept], total=self.total + 1, status=status)
+
+
+class _Stop(Exception):
+    """Reading must stop here; the problem says where and why."""
+
+    def __init__(self, problem: Problem, status: int = 422):
+        self.problem = problem
+        self.status = status
+
+
+def read(
+    content: bytes, filename: str, *, plan: Plan, user, limits: Limits | None = None
+) -> Upload:
+    """Read and check a workbook or CSV: every row valid and permitted, or WorkbookError.
+
+    The file is streamed row by row; rows, cells, unpacked size, problems kept and time are all
+    bounded by `limits`, so one upload costs bounded memory and time whatever it holds.
+    """
+    limits = limits or upload_limits()
+    is_csv = filename.lower().endswith((".csv", ".txt"))
     upload = Upload(channel="csv" if is_csv else "excel")
-    problems: list[Problem] = []
-    header = [str(v).strip() if v is not None else "" for v in (raw_rows[0] if raw_rows else [])]
-    if header[: len(HEADERS)] != HEADERS:
-        missing = [h for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
-        raise WorkbookError(
-            [
-                Problem(
-                    sheet_name,
-                    FIRST_ROW - 1,
-                    None,
-                    _("the header row must read %(expected)s; differs at: %(missing)s")
-                    % {"expected": "、".join(HEADERS), "missing": "、".join(missing)},
-                )
-            ]
-        )
-    districts = {d.name: d for d in District.objects.filter(city=plan.city)}
-    targets = {
-        t.code: t
-        for t in Target.objects.of_plan(plan)
-        .select_related("task")
-        .prefetch_related("task__assignments")
-    }
-    parsed, seen = [], {}
-    for offset, values in enumerate(raw_rows[1:]):
-        number = FIRST_ROW + offset
-        values = list(values) + [None] * (len(HEADERS) - len(values))
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue  # empty rows are allowed anywhere
-        row_problems: list[Problem] = []
-
-        def problem(index: int | None, message: str, number=number, row_problems=row_problems):
-            column = _column(index) if index is not None else None
-            row_problems.append(Problem(sheet_name, number, column, message))
-
-        for index, value in enumerate(values[: len(HEADERS)]):
-            if isinstance(value, str) and value.startswith("="):
-                problem(index, _("formulas are not accepted: paste the value instead"))
-        district = _unit(values[0], districts, problem)
-        year = _year(values[1], plan, problem)
-        target = targets.get(str(values[2] or "").strip())
-        if target is None:
-            problem(2, _("unknown target code %(code)r") % {"code": values[2]})
-        elif district is not False and (target.reported_by == Target.Reporter.CITY) != (
-            district is None
-        ):
-            problem(
-                2,
-                _("%(code)s is not reported by %(unit)s")
-                % {"code": target.code, "unit": values[0]},
-            )
-        if district is not False and not figures.may_enter(user, district):
-            problem(0, _("you may not enter figures for %(unit)s") % {"unit": values[0]})
-        data = _input(values, problem)
-        if data.is_empty() and not row_problems:
-            continue  # a template row left blank: nothing entered (it never clears a figure)
-        if row_problems or target is None or district is False or year is None:
-            problems += row_problems
-            continue
-        key = figures.Key(target.pk, district.pk if district else None, year)
-        if key in seen:
-            problem(
-                2,
-                _("the same target, district and year is already on row %(row)d")
-                % {"row": seen[key]},
-            )
-            problems += row_problems
-            continue
-        seen[key] = number
-        parsed.append((number, key, target, district, data))
+    problems = _Problems(limits.problems)
+    deadline = time.monotonic() + limits.seconds
+    if len(content) > limits.upload_bytes:
+        raise WorkbookError([_too_large(len(content), limits)], status=413)
+    try:
+        with _rows_of(content, is_csv, limits) as (sheet_name, raw_rows):
+            parsed = _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline)
+    except _Stop as stop:
+        raise problems.error(status=stop.status, first=stop.problem) from None
     stored = figures.existing_for(
         {key.district_id for _n, key, *_rest in parsed},
         {key.year for _n, key, *_rest in parsed} | {key.year - 1 for _n, key, *_rest in parsed},
@@ -309,70 +336,319 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
             }
         for name, message in errors.items():
             column = _column(COLUMN_OF_FIELD[name]) if name in COLUMN_OF_FIELD else None
-            problems.append(Problem(sheet_name, number, column, message))
+            problems.add(Problem(sheet_name, number, column, message))
         version = current.version if current else None
         upload.rows.append(
             Row(number, figures.Entry(key, data, version), target, district, current)
         )
-    if problems:
-        raise WorkbookError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    if problems.total:
+        raise problems.error()
     if not upload.rows:
         raise WorkbookError([Problem(sheet_name, None, None, _("the file holds no figures"))])
     return upload
 
 
-def _excel_rows(content: bytes) -> tuple[str, list[tuple]]:
-    """The sheet's rows from the header on, read in openpyxl's read-only (streaming) mode."""
+def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) -> list[tuple]:
+    """Each row's own problems, and the rows fit to check against stored figures."""
+    header_number, header_row = next(raw_rows, (FIRST_ROW - 1, None))
+    header = [str(v).strip() if v is not None else "" for v in (header_row or [])]
+    if header[: len(HEADERS)] != HEADERS:
+        missing = [h for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+        raise _Stop(
+            Problem(
+                sheet_name,
+                header_number,
+                None,
+                _("the header row must read %(expected)s; differs at: %(missing)s")
+                % {"expected": "、".join(HEADERS), "missing": "、".join(missing)},
+            )
+        )
+    districts = {d.name: d for d in District.objects.filter(city=plan.city)}
+    targets = {
+        t.code: t
+        for t in Target.objects.of_plan(plan)
+        .select_related("task")
+        .prefetch_related("task__assignments")
+    }
+    may_enter: dict[int | None, bool] = {}
+    parsed, seen, used = [], {}, 0
+    for number, values in raw_rows:
+        if time.monotonic() > deadline:
+            raise _Stop(
+                Problem(
+                    sheet_name,
+                    number,
+                    None,
+                    _("reading stopped after %(seconds)s seconds: split the file")
+                    % {"seconds": f"{limits.seconds:g}"},
+                ),
+                status=413,
+            )
+        values = list(values[: len(HEADERS)]) + [None] * (len(HEADERS) - len(values))
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue  # empty rows are allowed anywhere
+        used += 1
+        if used > limits.rows:
+            raise _Stop(
+                Problem(
+                    sheet_name,
+                    number,
+                    None,
+                    _("the file holds more than %(rows)s rows of figures: split it")
+                    % {"rows": f"{limits.rows:,}"},
+                ),
+                status=413,
+            )
+        row_problems: list[Problem] = []
+
+        def problem(index: int | None, message: str, number=number, row_problems=row_problems):
+            column = _column(index) if index is not None else None
+            row_problems.append(Problem(sheet_name, number, column, message))
+
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value.startswith("="):
+                problem(index, _("formulas are not accepted: paste the value instead"))
+            elif isinstance(value, str) and len(value) > limits.cell_chars:
+                problem(
+                    index,
+                    _("%(length)s characters; a cell holds at most %(max)s")
+                    % {"length": f"{len(value):,}", "max": f"{limits.cell_chars:,}"},
+                )
+                values[index] = None  # reported; not read further
+        district = _unit(values[0], districts, problem)
+        year = _year(values[1], plan, problem)
+        target = targets.get(str(values[2] or "").strip())
+        if target is None:
+            problem(2, _("unknown target code %(code)r") % {"code": _short(values[2])})
+        elif district is not False and (target.reported_by == Target.Reporter.CITY) != (
+            district is None
+        ):
+            problem(
+                2,
+                _("%(code)s is not reported by %(unit)s")
+                % {"code": target.code, "unit": values[0]},
+            )
+        if district is not False:
+            unit_id = district.pk if district else None
+            if unit_id not in may_enter:
+                may_enter[unit_id] = figures.may_enter(user, district)
+            if not may_enter[unit_id]:
+                problem(0, _("you may not enter figures for %(unit)s") % {"unit": values[0]})
+        data = _input(values, problem)
+        if data.is_empty() and not row_problems:
+            continue  # a template row left blank: nothing entered (it never clears a figure)
+        if row_problems or target is None or district is False or year is None:
+            for each in row_problems:
+                problems.add(each)
+            continue
+        key = figures.Key(target.pk, district.pk if district else None, year)
+        if key in seen:
+            problems.add(
+                Problem(
+                    sheet_name,
+                    number,
+                    _column(2),
+                    _("the same target, district and year is already on row %(row)d")
+                    % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = number
+        parsed.append((number, key, target, district, data))
+    return parsed
+
+
+def _too_large(size: int, limits: Limits) -> Problem:
+    return Problem(
+        _("file"),
+        None,
+        None,
+        _("the file is %(size)s MB; at most %(max)s MB is accepted")
+        % {"size": f"{size / 2**20:.1f}", "max": f"{limits.upload_bytes / 2**20:g}"},
+    )
+
+
+def _short(value) -> str:
+    text = str(value or "")
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+@contextlib.contextmanager
+def _rows_of(content: bytes, is_csv: bool, limits: Limits):
+    """(sheet name, iterator of row values from the header on), streamed."""
+    if is_csv:
+        yield "CSV", _csv_rows(content, limits)
+        return
+    with _opened_workbook(content, limits) as sheet:
+        yield SHEET, _sheet_rows(sheet)
+
+
+def _not_excel(detail: str = "") -> _Stop:
+    message = _("this is not an Excel workbook (.xlsx): upload the downloaded template, or a CSV")
+    if detail:
+        message = f"{message} ({detail})"
+    return _Stop(Problem(_("file"), None, None, message))
+
+
+def _damaged(detail: str, row: int | None = None) -> _Stop:
+    return _Stop(
+        Problem(
+            SHEET if row else _("file"),
+            row,
+            None,
+            _("the workbook is damaged (%(detail)s): open it in Excel and save it again")
+            % {"detail": detail[:160]},
+        )
+    )
+
+
+@contextlib.contextmanager
+def _opened_workbook(content: bytes, limits: Limits):
+    """The 填报 sheet of a workbook that passed the archive checks, opened read-only."""
+    _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise WorkbookError(
-            [
+    except _Stop:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException) as error:
+        raise _not_excel(str(error)[:120]) from None
+    except Exception as error:  # any parser error of a damaged file: never a 500
+        raise _damaged(f"{type(error).__name__}: {error}") from None
+    try:
+        if SHEET not in book.sheetnames:
+            found = "、".join(book.sheetnames)
+            raise _Stop(
                 Problem(
                     _("file"),
                     None,
                     None,
-                    _(
-                        "this is not an Excel workbook (.xlsx): upload the downloaded template, "
-                        "or a CSV"
-                    ),
+                    _("there is no sheet named “%(sheet)s” (sheets found: %(found)s)")
+                    % {"sheet": SHEET, "found": found},
                 )
-            ]
-        ) from None
-    try:
-        if SHEET not in book.sheetnames:
-            found = "、".join(book.sheetnames)
-            raise WorkbookError(
-                [
-                    Problem(
-                        _("file"),
-                        None,
-                        None,
-                        _("there is no sheet named “%(sheet)s” (sheets found: %(found)s)")
-                        % {"sheet": SHEET, "found": found},
-                    )
-                ]
             )
         merged = _merged_ranges(content, SHEET)
         if merged:
             message = _(
                 "merged cells are not accepted (%(ranges)s): unmerge them and fill every row"
             ) % {"ranges": "、".join(merged)}
-            raise WorkbookError([Problem(SHEET, None, None, message)])
+            raise _Stop(Problem(SHEET, None, None, message))
         sheet = book[SHEET]
-        rows = list(sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True))
+        # Read every row, not only those inside the sheet's declared <dimension>: a file can
+        # declare A1:N10 and hold rows below, which openpyxl would otherwise skip in silence.
+        sheet.reset_dimensions()
+        yield sheet
     finally:
         book.close()
-    return SHEET, rows
+
+
+def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) from the header (row 3) on; a row that cannot be read is named."""
+    rows = sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True)
+    number = FIRST_ROW - 2
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except _Stop:
+            raise
+        except Exception as error:  # a cell whose type does not match its content, bad XML …
+            raise _Stop(
+                Problem(
+                    SHEET,
+                    number + 1,
+                    None,
+                    _(
+                        "this row cannot be read: a cell's stored type does not match its "
+                        "content, or the sheet's XML is damaged here (%(detail)s)"
+                    )
+                    % {"detail": f"{type(error).__name__}: {error}"[:160]},
+                )
+            ) from None
+        number += 1
+        yield number, values
+
+
+_DECLARATIONS = [
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+]
+
+
+def _check_archive(content: bytes, limits: Limits) -> None:
+    """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs)."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    if end < 0 or len(content) < end + 22:
+        raise _not_excel()
+    declared_members = int.from_bytes(content[end + 10 : end + 12], "little")
+    if declared_members > limits.zip_members:
+        raise _damaged(
+            _("%(n)s members in the archive; a workbook has a few dozen") % {"n": declared_members}
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > limits.uncompressed_bytes:
+                raise _Stop(
+                    Problem(
+                        _("file"),
+                        None,
+                        None,
+                        _(
+                            "the workbook unpacks to %(size)s MB; at most %(max)s MB is "
+                            "accepted: delete unused rows and columns, or split it"
+                        )
+                        % {
+                            "size": f"{unpacked / 2**20:.0f}",
+                            "max": f"{limits.uncompressed_bytes / 2**20:g}",
+                        },
+                    ),
+                    status=413,
+                )
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")) and _declares(archive, member):
+                    raise _Stop(
+                        Problem(
+                            _("file"),
+                            None,
+                            None,
+                            _(
+                                "%(member)s declares a DTD or entities, which Excel never "
+                                "writes: the file is refused"
+                            )
+                            % {"member": member.filename[:80]},
+                        )
+                    )
+    except _Stop:
+        raise
+    except zipfile.BadZipFile as error:
+        raise _not_excel(str(error)[:120]) from None
+    except Exception as error:  # a member that does not unpack: bad CRC, bad deflate data
+        raise _damaged(f"{type(error).__name__}: {error}") from None
+
+
+def _declares(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether an XML member holds <!DOCTYPE or <!ENTITY, read in chunks (never all at once)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 16):
+            window = tail + chunk
+            if any(marker in window for marker in _DECLARATIONS):
+                return True
+            tail = window[-32:]
+    return False
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]{1,40})"')
 
 
-def _merged_ranges(content: bytes, sheet_name: str) -> list[str]:
-    """Merged ranges of a sheet, read from the file's XML (read-only mode does not expose them)."""
+def _merged_ranges(content: bytes, sheet_name: str, most: int = 10) -> list[str]:
+    """Merged ranges of a sheet (read-only mode does not expose them), found by scanning the
+    sheet's XML in chunks: a sheet of any size costs one chunk of memory."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook_xml = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -382,21 +658,121 @@ def _merged_ranges(content: bytes, sheet_name: str) -> list[str]:
             if sheet.get("name") == sheet_name
         )
         target = next(r.get("Target") for r in relations if r.get("Id") == sheet_id)
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        return [ref.decode() for ref in _MERGE.findall(archive.read(path))]
+        # "worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml" and "./worksheets/sheet1.xml"
+        path = posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        )
+        found: list[str] = []
+        tail = b""
+        with archive.open(path) as stream:
+            while (chunk := stream.read(1 << 16)) and len(found) < most:
+                window = tail + chunk
+                matches = list(_MERGE.finditer(window))
+                found += [m.group(1).decode("ascii", "replace") for m in matches]
+                # keep an unfinished tag for the next chunk, never one already counted
+                cut = max(len(window) - 64, matches[-1].end() if matches else 0)
+                tail = window[cut:]
+        return found[:most]
 
 
-def _csv_rows(content: bytes) -> tuple[str, list[tuple]]:
-    for encoding in ("utf-8-sig", "gb18030"):
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _csv_encoding(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (Excel's “Unicode text”) or GBK, as Excel saves them;
+    anything else is refused with the line of the first byte that is none of them."""
+    if content.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif content.startswith(_UTF16_BOMS):
+        candidates = ["utf-16"]
+    elif content[1:200:2].count(0) > 40:  # every other byte NUL: UTF-16 without its mark
+        candidates = ["utf-16-le"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    first_bad = None
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    rows = list(csv.reader(io.StringIO(text)))
-    header_at = next((i for i, r in enumerate(rows) if r[:1] == [HEADERS[0]]), 0)
-    blanks = [tuple(None if v.strip() == "" else v for v in r) for r in rows[header_at:]]
-    return "CSV", blanks
+            for start in range(0, len(content), 1 << 16):
+                decoder.decode(content[start : start + (1 << 16)])
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as error:
+            position = start + error.start
+            first_bad = max(first_bad or 0, position)
+    line = content.count(b"\n", 0, first_bad) + 1 if first_bad is not None else None
+    byte = content[first_bad : first_bad + 1].hex() if first_bad is not None else ""
+    raise _Stop(
+        Problem(
+            "CSV",
+            None,
+            None,
+            _(
+                "line %(line)s: byte 0x%(byte)s is not UTF-8, UTF-16 or GBK text: save the file "
+                "as “CSV UTF-8” or “Unicode text”"
+            )
+            % {"line": line, "byte": byte},
+        )
+    )
+
+
+def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) from the header on, decoded and split as they are read; rows are
+    numbered as a spreadsheet shows the file (a field over several lines is one row)."""
+    encoding = _csv_encoding(content)
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+    lines = _bounded_lines(text, limits)
+    first = next(lines, "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    header_seen, number = False, 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger" in str(error):
+                message = _("line %(line)s: a field is longer than %(max)s characters") % {
+                    "line": reader.line_num,
+                    "max": f"{csv.field_size_limit():,}",
+                }
+            else:
+                message = _("line %(line)s: the CSV cannot be read here (%(error)s)") % {
+                    "line": reader.line_num,
+                    "error": error,
+                }
+            raise _Stop(Problem("CSV", None, None, message)) from None
+        number += 1
+        if not header_seen:
+            if row[:1] != [HEADERS[0]] and number < 10:
+                continue  # a title or hint above the header, as in the template
+            header_seen = True
+        yield number, tuple(None if v.strip() == "" else v for v in row)
+
+
+def _bounded_lines(text: io.TextIOBase, limits: Limits) -> Iterator[str]:
+    """Physical lines (\\n, \\r\\n or a lone \\r), each at most `limits.line_chars` long."""
+    for number, line in enumerate(text, 1):
+        if len(line) > limits.line_chars:
+            raise _Stop(
+                Problem(
+                    "CSV",
+                    None,
+                    None,
+                    _(
+                        "line %(line)s is %(length)s characters long; a row holds at most "
+                        "%(cells)s cells of %(chars)s characters"
+                    )
+                    % {
+                        "line": number,
+                        "length": f"{len(line):,}",
+                        "cells": limits.cells,
+                        "chars": f"{limits.cell_chars:,}",
+                    },
+                )
+            )
+        yield line
 
 
 def _unit(value, districts, problem):
@@ -436,9 +812,17 @@ def _input(values: list, problem) -> figures.FigureInput:
             number = Decimal(str(raw).strip().replace(",", ""))
             if not number.is_finite():
                 raise InvalidOperation
-            setattr(data, name, number)
         except InvalidOperation:
-            problem(index, _("“%(text)s” is not a number") % {"text": raw})
+            problem(index, _("“%(text)s” is not a number") % {"text": _short(raw)})
+            continue
+        if not _fits(number, name):
+            problem(
+                index,
+                _("“%(text)s” is too large: at most %(digits)s digits before the decimal point")
+                % {"text": _short(raw), "digits": _integer_digits(name)},
+            )
+            continue
+        setattr(data, name, number)
     achieved = values[COLUMN_OF_FIELD["achieved"]]
     if achieved is not None and str(achieved).strip() != "":
         word = str(achieved).strip().lower()
@@ -466,7 +850,33 @@ def _input(values: list, problem) -> figures.FigureInput:
             )
     data.note = str(values[COLUMN_OF_FIELD["note"]] or "").strip()
     data.source = str(values[COLUMN_OF_FIELD["source"]] or "").strip()
+    if len(data.source) > _SOURCE_CHARS:
+        problem(
+            COLUMN_OF_FIELD["source"],
+            _("at most %(max)s characters (this one has %(length)s)")
+            % {"max": _SOURCE_CHARS, "length": len(data.source)},
+        )
     return data
+
+
+# What the figure's columns can store: a bigger number would fail only when saving.
+_SOURCE_CHARS = Figure._meta.get_field("source").max_length
+
+
+def _integer_digits(name: str) -> int:
+    column = Figure._meta.get_field(name)
+    return column.max_digits - column.decimal_places
+
+
+def _fits(number: Decimal, name: str) -> bool:
+    """Whether the number, rounded as the column stores it, fits the column's digits."""
+    column = Figure._meta.get_field(name)
+    if number.adjusted() >= _integer_digits(name) + 1:
+        return False
+    with localcontext() as context:
+        context.prec = 100
+        stored = number.quantize(Decimal(1).scaleb(-column.decimal_places))
+    return stored.is_zero() or stored.adjusted() < _integer_digits(name)
 
 
 def fingerprint(upload: Upload) -> str:

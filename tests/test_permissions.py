@@ -57,6 +57,7 @@ MATRIX = [
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
     ("/admin/targets/figure/",                  302,  302,      302,    302,  200),
+    ("/admin/plans/plan/draft/",                302,  302,      302,    302,  200),
 ]  # fmt: skip
 
 

@@ -18,8 +18,6 @@ from targets import figures, workbook
 from targets.models import FigureImport
 from targets.views.entry import scope_for
 
-MAX_UPLOAD = 10 * 1024 * 1024
-
 
 def _plan() -> Plan:
     plan = Plan.objects.default()
@@ -58,16 +56,16 @@ def figure_import(request: HttpRequest) -> HttpResponse:
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("figure_import")
-    if upload_file.size > MAX_UPLOAD:
-        messages.error(request, _("The file is larger than 10 MB."))
-        return redirect("figure_import")
-    content = upload_file.read()
     plan = _plan()
     try:
+        if upload_file.size > workbook.upload_limits().upload_bytes:  # do not read it at all
+            raise workbook.WorkbookError.too_large(upload_file.size)
+        content = upload_file.read()
         upload = workbook.read(content, upload_file.name, plan=plan, user=request.user)
     except workbook.WorkbookError as error:
         context = {"plan": plan, "filename": upload_file.name, "problems": error.problems}
-        return render(request, "targets/figure_import.html", context, status=422)
+        context["total"] = error.total
+        return render(request, "targets/figure_import.html", context, status=error.status)
     pending = FigureImport.objects.create(
         uploaded_by=request.user,
         filename=upload_file.name[:200],
