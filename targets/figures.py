@@ -162,19 +162,22 @@ def _check_fraction(target: Target, data: FigureInput) -> dict[str, str]:
         errors["numerator"] = _("Must not be negative.")
     if denominator <= 0:
         errors["denominator"] = _("Must be greater than zero.")
-    elif target.is_percentage and numerator > denominator:
+    elif not target.numerator_may_exceed and numerator > denominator:
         errors["numerator"] = _(
             "The numerator (%(numerator)s) cannot exceed the denominator (%(denominator)s): "
-            "a rate lies between 0 and 100%%."
-        ) % {"numerator": _plain(numerator), "denominator": _plain(denominator)}
+            "%(numerator_label)s are part of %(denominator_label)s."
+        ) % {
+            "numerator": _plain(numerator),
+            "denominator": _plain(denominator),
+            "numerator_label": target.numerator_label,
+            "denominator_label": target.denominator_label,
+        }
     return errors
 
 
 def _comparable(target: Target, data: FigureInput) -> Decimal | None:
     if target.entry == Target.Entry.FRACTION:
-        if data.numerator is None or not data.denominator:
-            return None
-        return data.numerator * 100 / data.denominator
+        return target.measure(data.numerator, data.denominator)
     if target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
         return data.value
     return None

@@ -115,6 +115,29 @@ class Target(models.Model):
         default=False,
         help_text=_("The figure is per student (生均…): district figures are not summed."),
     )
+    numerator_may_exceed = models.BooleanField(
+        _("numerator may exceed the denominator"),
+        default=False,
+        help_text=_(
+            "Yes for a ratio of two different things (督学 per 幼儿园, teachers' pay against civil "
+            "servants'); no where the numerator counts part of the denominator (compliant schools "
+            "out of all schools)."
+        ),
+    )
+    doubt = models.TextField(
+        _("doubtful number"),
+        blank=True,
+        help_text=_(
+            "Why the number in the plan's text is doubtful and should be confirmed; empty when "
+            "it is not."
+        ),
+    )
+    doubt_reading = models.CharField(
+        _("likely reading"),
+        max_length=100,
+        blank=True,
+        help_text=_("The wording the value follows when the printed one is doubtful (1—2项)."),
+    )
     numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
     value_text = models.CharField(
@@ -178,8 +201,17 @@ class Target(models.Model):
 
     @cached_property
     def is_percentage(self) -> bool:
-        """A fraction that cannot exceed its whole (a rate), unlike a ratio such as 督学/幼儿园."""
+        """A fraction read in percent (a rate, teachers' pay against civil servants'), unlike a
+        per-unit ratio such as 督学/幼儿园 read as so many per `per_units`."""
         return self.entry == self.Entry.FRACTION and self.kind != self.Kind.UNIT_RATIO
+
+    def measure(self, numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+        """The one rule for a fraction in the target's terms: percent for rates, so many per
+        `per_units` for unit ratios (26 督学 / 119 幼儿园 with per_units 5 reads 1.09)."""
+        if numerator is None or not denominator:
+            return None
+        share = numerator / denominator
+        return share * 100 if self.is_percentage else share * self.per_units
 
     @property
     def figure_unit(self) -> str:
@@ -348,6 +380,11 @@ class Figure(models.Model):
         if self.numerator is None or not self.denominator:
             return None
         return self.numerator * 100 / self.denominator
+
+    @property
+    def measure(self) -> Decimal | None:
+        """A fraction in its target's terms (Target.measure): what every page shows."""
+        return self.target.measure(self.numerator, self.denominator)
 
     @property
     def is_locked(self) -> bool:

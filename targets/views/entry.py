@@ -172,7 +172,7 @@ def display_value(figure: Figure | None) -> str:
     if target.entry == Target.Entry.FRACTION:
         if figure.numerator is None or not figure.denominator:
             return "—"
-        ratio = figure.percentage if target.is_percentage else figure.numerator / figure.denominator
+        ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
         shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
         return f"{shown}（{_plain(figure.numerator)}/{_plain(figure.denominator)}）"
     if figure.value is not None:
