@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models import Department, Role, role_of
 from plans.models import Plan, Task, TaskDepartment
@@ -403,8 +404,37 @@ class Figure(models.Model):
         )
 
 
+def person(user) -> str:
+    """Who someone is to the people reading a record: their role and where, their name, and the
+    account ("张店区填报员 张三（staff-zhangdian）", "市局管理员（city-admin）")."""
+    if user is None:
+        return str(_("the system"))
+    role = role_of(user)
+    if role is None:
+        title = _("administrator") if user.is_superuser else ""
+    elif role.kind == Role.Kind.DISTRICT_STAFF:
+        title = _("%(district)s staff") % {"district": role.district.name}
+    elif role.kind == Role.Kind.DEPARTMENT_HEAD:
+        title = _("head of %(department)s") % {"department": role.department.name}
+    else:
+        title = _("city administrator")
+    who = f"{title} {user.get_full_name()}".strip()
+    if not who:
+        return user.username
+    return _("%(who)s (%(username)s)") % {"who": who, "username": user.username}
+
+
 class FigureChange(models.Model):
     """The audit trail: every change of a figure, who made it, through what, old → new."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", pgettext_lazy("figure action", "created")
+        UPDATE = "update", pgettext_lazy("figure action", "changed")
+        SUBMIT = "submit", pgettext_lazy("figure action", "submitted")
+        APPROVE = "approve", pgettext_lazy("figure action", "approved")
+        RETURN = "return", pgettext_lazy("figure action", "returned")
+        REOPEN = "reopen", pgettext_lazy("figure action", "reopened")
+        RESTORE = "restore", pgettext_lazy("figure action", "restored")
 
     class Channel(models.TextChoices):
         FORM = "form", _("form")
@@ -427,7 +457,7 @@ class FigureChange(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     old = models.JSONField(_("before"), default=dict, blank=True)
     new = models.JSONField(_("after"), default=dict, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -439,6 +469,57 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        return person(self.changed_by)
+
+    @property
+    def before(self) -> list[tuple[str, str]]:
+        """The old values as people read them: [("分子", "16000"), ("比率", "52.0%"), …]."""
+        return describe_values(self.figure.target, self.old)
+
+    @property
+    def after(self) -> list[tuple[str, str]]:
+        return describe_values(self.figure.target, self.new)
+
+    @property
+    def restorable(self) -> bool:
+        """A change that left values behind (not a state change, not the demo's bare record)."""
+        return self.action in (self.Action.CREATE, self.Action.UPDATE, self.Action.RESTORE) and any(
+            name in self.new for name in SNAPSHOT_FIELDS
+        )
+
+
+SNAPSHOT_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
+
+
+def describe_values(target: Target, values: dict) -> list[tuple[str, str]]:
+    """A snapshot of the audit trail (field name → JSON value) in the field's label and the
+    figure's terms; a fraction also gets its measure, read as every page reads it."""
+    rows = []
+    for name in (*SNAPSHOT_FIELDS, "state"):
+        raw = values.get(name)
+        if raw is None or raw == "":
+            continue
+        label = Figure._meta.get_field(name).verbose_name
+        if name == "state":
+            shown = Figure.State(raw).label if raw in Figure.State.values else raw
+        elif name == "achieved":
+            shown = _("yes") if raw else _("no")
+        elif name in ("numerator", "denominator"):
+            shown = _plain(Decimal(raw))
+        elif name == "value":
+            shown = f"{_plain(Decimal(raw))} {target.figure_unit}".strip()
+        else:
+            shown = raw
+        rows.append((str(label), str(shown)))
+        if name == "denominator" and values.get("numerator") is not None:
+            measure = target.measure(Decimal(values["numerator"]), Decimal(raw))
+            if measure is not None:
+                shown = f"{measure:.1f}%" if target.is_percentage else f"{measure:.2f}"
+                rows.append((str(_("ratio")), shown))
+    return rows
 
 
 class FigureImport(models.Model):
