@@ -41,21 +41,35 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 class FigureChangeInline(admin.TabularInline):
+    """The figure's history as the figure page shows it: people, actions and fields by name."""
+
     model = FigureChange
     extra = 0
     can_delete = False
     fields = readonly_fields = [
         "changed_at",
-        "changed_by",
+        "who",
         "channel",
         "action",
-        "old",
-        "new",
+        "before",
+        "after",
         "comment",
     ]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("changed by"))
+    def who(self, change: FigureChange) -> str:
+        return change.who
+
+    @admin.display(description=_("before"))
+    def before(self, change: FigureChange) -> str:
+        return "；".join(f"{label}：{value}" for label, value in change.before)
+
+    @admin.display(description=_("after"))
+    def after(self, change: FigureChange) -> str:
+        return "；".join(f"{label}：{value}" for label, value in change.after)
 
 
 class FigureAdminForm(forms.ModelForm):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from departments.models import District, Role, role_of
 from targets import standings
-from targets.models import Figure, FigureChange, ReportingPeriod, Target, person
+from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
-VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
+VALUE_FIELDS = SNAPSHOT_FIELDS
 
 
 @dataclass

@@ -418,10 +418,18 @@ def person(user) -> str:
         title = _("head of %(department)s") % {"department": role.department.name}
     else:
         title = _("city administrator")
-    who = f"{title} {user.get_full_name()}".strip()
+    who = f"{title} {_full_name(user)}".strip()
     if not who:
         return user.username
     return _("%(who)s (%(username)s)") % {"who": who, "username": user.username}
+
+
+def _full_name(user) -> str:
+    """张三 (family name first, no space) for Chinese names; "Jane Doe" otherwise."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+        return f"{last}{first}"
+    return user.get_full_name()
 
 
 class FigureChange(models.Model):
@@ -489,6 +497,16 @@ class FigureChange(models.Model):
         return self.action in (self.Action.CREATE, self.Action.UPDATE, self.Action.RESTORE) and any(
             name in self.new for name in SNAPSHOT_FIELDS
         )
+
+    @property
+    def offers_restore(self) -> bool:
+        """Restorable, and not what the figure holds now (restoring it would change nothing)."""
+        if not self.restorable:
+            return False
+        from targets.figures import FigureInput  # figures builds on this module
+
+        now = FigureInput.of(self.figure).snapshot()
+        return now != {name: self.new[name] for name in SNAPSHOT_FIELDS if name in self.new}
 
 
 SNAPSHOT_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")

@@ -310,7 +310,7 @@ def test_conflict_message_names_role_and_district(plan, zhangdian, staff_zhangdi
         channel="form",
     )
     message = figures.conflict_message(Figure.objects.get(), "87.5%（105/120）")
-    assert "张店区填报员" in message and "（staff-zhangdian）" in message
+    assert "张店区填报员 张三（staff-zhangdian）" in message
     assert "87.5%（105/120）" in message
 
 
@@ -351,6 +351,7 @@ def test_history_speaks_chinese(client, city_admin, reviewed):
     assert "张店区填报员（staff-zhangdian）" in html
     assert "表单" in html and "Excel" in html
     history = html.split('class="table history"')[1]
+    assert history.count("恢复为此数值") == 1, "only the earlier value, not the current one"
     for raw in ("numerator", "create", "approve", "update", "submit", "form<", "None"):
         assert raw not in history, raw
 
