@@ -145,7 +145,8 @@ def test_a_second_save_on_a_stale_version_is_refused_with_the_other_change(
         follow=True,
     )
     html = response.content.decode()
-    assert "在您编辑期间" in html and "city-admin" in html and "当前值为 7" in html
+    assert "在您编辑期间" in html and "当前值为 7" in html
+    assert "市局管理员（city-admin）" in html, "the person by role, not a bare username"
     assert Figure.objects.get(target=bases).value == 7
 
 
