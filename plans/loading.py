@@ -20,7 +20,7 @@ from departments.models import City, Department, District
 from plans.models import Part, Plan, Task, TaskDepartment
 from targets import standings
 from targets.models import Target
-from targets.wording import numbers_in
+from targets.wording import deadlines_in, numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
@@ -101,6 +101,10 @@ def validate(data: Any) -> list[str]:
             )
     plan = data["plan"]
     years = range(plan.get("baseline_year", 0), plan.get("end_year", 0) + 1)
+    try:
+        issued_on = datetime.date.fromisoformat(str(plan.get("issued_on")))
+    except ValueError:
+        return [f"plan: issued_on {plan.get('issued_on')!r} is not a date (YYYY-MM-DD)"]
     departments = {d.get("name") for d in data["departments"]}
     problems += _duplicates("part", [p.get("code") for p in data["parts"]])
     target_codes: list[str] = []
@@ -118,7 +122,9 @@ def validate(data: Any) -> list[str]:
                 where = f"target {target.get('code')} ({code})"
                 if target.get("confirm"):  # a candidate drafted by draft_plan, not yet checked
                     problems.append(f"{where}: a drafted candidate, still marked confirm: true")
-                problems += [f"{where}: {p}" for p in _target_problems(target, task, years)]
+                problems += [
+                    f"{where}: {p}" for p in _target_problems(target, task, years, issued_on)
+                ]
     problems += _duplicates("target code", target_codes)
     return problems
 
@@ -141,7 +147,7 @@ def _task_problems(code: str, task: dict, departments: set[str]) -> list[str]:
     return problems
 
 
-def _target_problems(target: dict, task: dict, years: range) -> list[str]:
+def _target_problems(target: dict, task: dict, years: range, issued_on: datetime.date) -> list[str]:
     problems = []
     kind = target.get("kind")
     if kind not in Target.Kind.values:
@@ -155,16 +161,21 @@ def _target_problems(target: dict, task: dict, years: range) -> list[str]:
         problems.append("its source sentence is not in the task's text")
     if not wording or wording not in sentence:
         problems.append(f"its value wording {wording!r} is not in its source sentence")
-    stated = numbers_in(wording)
-    if target.get("deadline_year") not in years:
-        problems.append(
-            f"deadline year {target.get('deadline_year')} is outside {years[0]}–{years[-1]}"
-        )
+    problems += _doubt_problems(target)
+    reading = target.get("doubt_reading") or wording  # a doubtful number: the likely reading
+    stated = numbers_in(reading)
+    deadline = deadline_year(target, issued_on)
+    if deadline not in years:
+        problems.append(f"deadline year {deadline} is outside {years[0]}–{years[-1]}")
+    problems += _fraction_problems(target)
     if kind == Target.Kind.MILESTONE:
         if "value" in target or "comparator" in target:
             problems.append("a milestone has a deadline year, not a value or comparator")
-        if Decimal(target.get("deadline_year") or 0) not in stated:
-            problems.append(f"deadline year {target.get('deadline_year')} is not in {wording!r}")
+        if deadline not in deadlines_in(wording, issued_on):
+            problems.append(
+                f"deadline year {deadline} is not stated in {wording!r} "
+                f"(a year, or 三年内 counted from the issue date {issued_on})"
+            )
         return problems
     if target.get("comparator") not in Target.Comparator.values:
         problems.append(f"comparator must be one of {', '.join(Target.Comparator.values)}")
@@ -172,7 +183,7 @@ def _target_problems(target: dict, task: dict, years: range) -> list[str]:
     if value is None:
         problems.append(f"value {target.get('value')!r} is not a number")
     elif value not in stated:
-        problems.append(f"value {value} is not stated in {wording!r}")
+        problems.append(f"value {value} is not stated in {reading!r}")
     per_units = target.get("per_units", 1)
     if per_units != 1 and (kind != Target.Kind.UNIT_RATIO or Decimal(per_units) not in stated):
         problems.append(f"per_units {per_units} must be a unit ratio's and stated in {wording!r}")
@@ -185,6 +196,42 @@ def _target_problems(target: dict, task: dict, years: range) -> list[str]:
     ):
         problems.append("a rate or unit ratio needs numerator_label and denominator_label")
     return problems
+
+
+def deadline_year(target: dict, issued_on: datetime.date) -> int | None:
+    """The target's deadline year: as given, or, for a milestone that leaves it out, the one
+    its wording states (三年内 from the issue date) when it states exactly one."""
+    if "deadline_year" in target:
+        return target["deadline_year"]
+    if target.get("kind") == Target.Kind.MILESTONE:
+        stated = deadlines_in(target.get("value_text") or "", issued_on)
+        if len(stated) == 1:
+            return stated.pop()
+    return None
+
+
+def _fraction_problems(target: dict) -> list[str]:
+    """Whether the numerator may exceed the denominator is said for every fraction, and only
+    for fractions: 130 compliant schools out of 120 is an error, 26 督学 per 119 幼儿园 is not."""
+    fraction = bool(target.get("numerator_label") and target.get("denominator_label"))
+    may_exceed = target.get("numerator_may_exceed")
+    if fraction and not isinstance(may_exceed, bool):
+        return [
+            "a target entered as numerator and denominator must say numerator_may_exceed: "
+            "true (a ratio of two things) or false (the numerator is part of the denominator)"
+        ]
+    if not fraction and may_exceed is not None:
+        return ["numerator_may_exceed is only for targets with numerator and denominator labels"]
+    return []
+
+
+def _doubt_problems(target: dict) -> list[str]:
+    doubt, reading = target.get("doubt"), target.get("doubt_reading")
+    if doubt is not None and not (isinstance(doubt, str) and doubt.strip()):
+        return ["doubt must say why the number is doubtful"]
+    if reading is not None and not doubt:
+        return ["doubt_reading needs a doubt saying why the printed number is doubtful"]
+    return []
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -305,7 +352,7 @@ def _apply(data: dict) -> LoadResult:
                 write, task, [departments[n].pk for n in task_data["departments"]], assignments
             )
             for target_order, target_data in enumerate(task_data.get("targets", []), 1):
-                values = _target_values(target_data)
+                values = _target_values(target_data, plan.issued_on)
                 write.put(
                     targets,
                     values["code"],
@@ -334,7 +381,7 @@ def _put_departments(
     write.changes[(TaskDepartment, "updated" if task.pk in current else "created")] += len(wanted)
 
 
-def _target_values(target: dict) -> dict:
+def _target_values(target: dict, issued_on: datetime.date) -> dict:
     return {
         "code": target["code"],
         "name": target["name"],
@@ -345,11 +392,14 @@ def _target_values(target: dict) -> dict:
         "per_units": target.get("per_units", 1),
         "direction": target.get("direction", ""),
         "every_year": target.get("every_year", False),
-        "deadline_year": target["deadline_year"],
+        "deadline_year": deadline_year(target, issued_on),
         "scope": target["scope"],
         "reported_by": target["reported_by"],
         "measure_unit": target.get("measure_unit", ""),
         "per_head": target.get("per_head", False),
+        "numerator_may_exceed": target.get("numerator_may_exceed", False),
+        "doubt": target.get("doubt", "").strip(),
+        "doubt_reading": target.get("doubt_reading", ""),
         "numerator_label": target.get("numerator_label", ""),
         "denominator_label": target.get("denominator_label", ""),
         "value_text": target["value_text"],

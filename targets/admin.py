@@ -1,9 +1,19 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from targets import standings
+from targets import figures, standings
 from targets.figures import FigureInput
-from targets.models import Figure, FigureChange, FigureImport, Reminder, ReportingPeriod, Target
+from targets.models import (
+    Figure,
+    FigureChange,
+    FigureImport,
+    Reminder,
+    ReportingPeriod,
+    Target,
+    describe_values,
+)
 
 
 @admin.register(Target)
@@ -31,27 +41,102 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 class FigureChangeInline(admin.TabularInline):
+    """The figure's history as the figure page shows it: people, actions and fields by name."""
+
     model = FigureChange
     extra = 0
     can_delete = False
     fields = readonly_fields = [
         "changed_at",
-        "changed_by",
+        "who",
         "channel",
         "action",
-        "old",
-        "new",
+        "before",
+        "after",
         "comment",
     ]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description=_("changed by"))
+    def who(self, change: FigureChange) -> str:
+        return change.who
+
+    @admin.display(description=_("before"))
+    def before(self, change: FigureChange) -> str:
+        return "；".join(f"{label}：{value}" for label, value in change.before)
+
+    @admin.display(description=_("after"))
+    def after(self, change: FigureChange) -> str:
+        return "；".join(f"{label}：{value}" for label, value in change.after)
+
+
+class FigureAdminForm(forms.ModelForm):
+    """The admin's figure form: the same rules, version check and lock as every other channel.
+
+    `loaded_version` carries the version the admin opened; a save over a newer one is refused
+    with who changed it, like the entry page. The state is read-only here: submitting, approving,
+    returning and reopening go through the figure page, so each is logged as such.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Figure
+        fields = ["target", "district", "year", *figures.VALUE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("target") if not self.instance.pk else self.instance.target
+        if target is None or self.errors:
+            return cleaned
+        district = cleaned.get("district") if not self.instance.pk else self.instance.district
+        year = cleaned.get("year") if not self.instance.pk else self.instance.year
+        key = figures.Key(target.pk, district.pk if district else None, year)
+        data = figures.FigureInput(
+            **{name: cleaned.get(name) for name in figures.VALUE_FIELDS},
+        )
+        data.note, data.source = data.note or "", data.source or ""
+        stored = figures.existing([key]).get(key)
+        if stored is not None and stored.pk != self.instance.pk:
+            raise forms.ValidationError(
+                _("This figure exists already: change it instead of adding another.")
+            )
+        if stored is not None and FigureInput.of(stored) != data:
+            loaded = cleaned.get("loaded_version")
+            if loaded is not None and loaded != stored.version:
+                shown = "；".join(
+                    f"{label}：{value}"
+                    for label, value in describe_values(
+                        stored.target, FigureInput.of(stored).snapshot()
+                    )
+                )
+                raise forms.ValidationError(figures.conflict_message(stored, shown or "—"))
+            if not stored.is_editable:
+                raise forms.ValidationError(
+                    _(
+                        "Under review or approved: return or reopen it on the figure's page "
+                        "before changing it."
+                    )
+                )
+        for name, message in figures.check_stored(key, data).items():
+            self.add_error(name if name in self.fields else None, message)
+        self.entry = figures.Entry(key, data, cleaned.get("loaded_version"))
+        return cleaned
+
 
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
-    """Corrections by the city bureau; each save is logged like any other channel's."""
+    """Corrections by the city bureau, through figures.check and figures.record like any other
+    channel (version check, the lock on figures under review, the audit row "admin")."""
 
+    form = FigureAdminForm
     list_display = [
         "target",
         "district",
@@ -65,34 +150,44 @@ class FigureAdmin(admin.ModelAdmin):
     list_filter = ["state", "year", "district", "target__kind"]
     search_fields = ["target__code", "target__name", "district__name", "note"]
     list_select_related = ["target", "district"]
-    readonly_fields = ["version", "updated_at", "updated_by", "submitted_at"]
+    readonly_fields = [
+        "state",
+        "return_reason",
+        "version",
+        "updated_at",
+        "updated_by",
+        "submitted_at",
+    ]
     autocomplete_fields = ["target"]
     inlines = [FigureChangeInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ["target", "district", "year", *self.readonly_fields]  # a figure does not move
+
     def save_model(self, request, obj: Figure, form, change: bool) -> None:
-        stored = Figure.objects.get(pk=obj.pk) if change else None
-        before = FigureInput.of(stored).snapshot() if stored else {}
-        obj.updated_by = request.user
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-        obj.changes.create(
-            changed_by=request.user,
-            channel=FigureChange.Channel.ADMIN,
-            action="update" if change else "create",
-            old=before,
-            new=FigureInput.of(obj).snapshot(),
-        )
-        standings.refresh_figures([obj, stored] if stored else [obj])  # it may have moved
+        try:
+            outcome = figures.record(
+                [form.entry], user=request.user, channel=FigureChange.Channel.ADMIN
+            )
+        except (figures.FigureConflict, figures.FigureLocked):
+            # Someone saved between the form's check and this write: the form's own check
+            # caught every earlier case; refuse rather than overwrite.
+            raise PermissionDenied(_("The figure changed while you were editing it.")) from None
+        saved = (outcome.created or outcome.updated or outcome.unchanged or [None])[0]
+        if saved is not None:
+            obj.pk = saved.pk
+            obj.refresh_from_db()
 
     def delete_model(self, request, obj: Figure) -> None:
         super().delete_model(request, obj)
         standings.refresh_figures([obj])
 
     def delete_queryset(self, request, queryset) -> None:
-        figures = list(queryset.only("target_id", "district_id"))
+        figures_ = list(queryset.only("target_id", "district_id"))
         super().delete_queryset(request, queryset)
-        standings.refresh_figures(figures)
+        standings.refresh_figures(figures_)
 
 
 @admin.register(FigureChange)

@@ -130,12 +130,16 @@ def _state(district: District | None, year: int, rng: random.Random):
 def _fraction(target, progress, size, year, plan, rng) -> tuple[Decimal, Decimal]:
     counts_people = "学生" in target.denominator_label or "教师" in target.denominator_label
     whole = 30000 if counts_people else 120  # students and teachers, or schools and subjects
+    if "工资" in target.denominator_label:  # average pay, 元 a year: not a count of anything
+        whole, size = 95000, 1.0
     if target.reported_by == Target.Reporter.CITY:
         size = 1.0 if counts_people else 0.5  # city figures: counted once, not per district
     denominator = Decimal(round(whole * size * (1 + rng.uniform(-0.03, 0.03))))
     goal = float(target.value) / (target.per_units or 1)
     if target.kind == Target.Kind.ANNUAL_CHANGE:  # a rate that must fall every year, e.g. myopia
         share = 0.53 - 0.055 * progress + rng.uniform(-0.003, 0.003)
+    elif target.is_percentage and target.numerator_may_exceed:  # pay against pay: ahead is above
+        share = (goal - 8 + 12 * progress + rng.uniform(-1.0, 1.0)) / 100
     elif target.is_percentage:
         start = goal - (14 if goal < 100 else 35)
         if target.name == "智慧校园建设达标率":
@@ -145,7 +149,7 @@ def _fraction(target, progress, size, year, plan, rng) -> tuple[Decimal, Decimal
     else:
         share = goal * (0.55 + 0.5 * progress) + rng.uniform(-0.02, 0.02)
     numerator = (denominator * Decimal(str(max(share, 0)))).quantize(Decimal(1), ROUND_HALF_UP)
-    if target.is_percentage:
+    if not target.numerator_may_exceed:
         numerator = min(numerator, denominator)
     return numerator, denominator
 

@@ -1,8 +1,8 @@
 """Yearly figures: the entry rules, recording with an audit trail, submission and review.
 
-Every way in (form, Excel, CSV, API, command) goes through `check` and `record`, so the same rules
-and the same audit apply whatever the channel. Writes are bulk: one query to read what exists, one
-to create, one to update and one to log, whatever the number of rows.
+Every way in (form, Excel, CSV, API, command, admin) goes through `check` and `record`, so the same
+rules and the same audit apply whatever the channel. Writes are bulk: one query to read what
+exists, one to create, one to update and one to log, whatever the number of rows.
 """
 
 import datetime
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from departments.models import District, Role, role_of
 from targets import standings
-from targets.models import Figure, FigureChange, Target
+from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
-VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
+VALUE_FIELDS = SNAPSHOT_FIELDS
 
 
 @dataclass
@@ -162,19 +162,50 @@ def _check_fraction(target: Target, data: FigureInput) -> dict[str, str]:
         errors["numerator"] = _("Must not be negative.")
     if denominator <= 0:
         errors["denominator"] = _("Must be greater than zero.")
-    elif target.is_percentage and numerator > denominator:
+    elif not target.numerator_may_exceed and numerator > denominator:
         errors["numerator"] = _(
             "The numerator (%(numerator)s) cannot exceed the denominator (%(denominator)s): "
-            "a rate lies between 0 and 100%%."
-        ) % {"numerator": _plain(numerator), "denominator": _plain(denominator)}
+            "%(numerator_label)s are part of %(denominator_label)s."
+        ) % {
+            "numerator": _plain(numerator),
+            "denominator": _plain(denominator),
+            "numerator_label": target.numerator_label,
+            "denominator_label": target.denominator_label,
+        }
     return errors
+
+
+def check_stored(key: "Key", data: FigureInput) -> dict[str, str]:
+    """`check` with what it needs looked up: last year's figure and the year's note threshold.
+    For channels that save one figure at a time (the admin)."""
+    target = Target.objects.select_related("task__part__plan").get(pk=key.target_id)
+    previous = existing([Key(key.target_id, key.district_id, key.year - 1)])
+    period = ReportingPeriod.objects.filter(plan=target.task.part.plan, year=key.year).first()
+    return check(
+        target,
+        data,
+        next(iter(previous.values()), None),
+        period.change_note_threshold if period else None,
+    )
+
+
+def conflict_message(figure: Figure, shown: str) -> str:
+    """Who changed a figure while someone else was editing it, when, and to what (`shown`),
+    naming the person by role and district or department, not by a bare username."""
+    change = figure.changes.select_related(
+        "changed_by__role__district", "changed_by__role__department"
+    ).first()
+    who = person(change.changed_by) if change else _("someone")
+    when = timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M") if change else ""
+    return _(
+        "%(code)s was changed by %(who)s at %(when)s while you were editing; it now reads "
+        "%(value)s. Your entry was not saved: check it and save again."
+    ) % {"code": figure.target.code, "who": who, "when": when, "value": shown}
 
 
 def _comparable(target: Target, data: FigureInput) -> Decimal | None:
     if target.entry == Target.Entry.FRACTION:
-        if data.numerator is None or not data.denominator:
-            return None
-        return data.numerator * 100 / data.denominator
+        return target.measure(data.numerator, data.denominator)
     if target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
         return data.value
     return None
@@ -263,10 +294,12 @@ def record(
     channel: str,
     current: dict[Key, Figure] | None = None,
     comment: str = "",
+    action: str = FigureChange.Action.UPDATE,
 ) -> Outcome:
     """Save entries all or nothing, refusing stale versions and figures under review or approved.
 
     Entries equal to what is stored change nothing (uploading a file twice writes nothing).
+    `action` names the audit row of an update (a restore is logged as such).
     """
     if current is None:
         current = existing(entry.key for entry in entries)
@@ -306,7 +339,7 @@ def record(
         if figure.state == Figure.State.RETURNED:
             figure.state = Figure.State.DRAFT
         outcome.updated.append(figure)
-        changes.append(("update", figure, before.snapshot(), entry.data.snapshot()))
+        changes.append((action, figure, before.snapshot(), entry.data.snapshot()))
     if stale:
         raise FigureConflict(stale)
     if locked:
@@ -416,13 +449,27 @@ def reopen(figure: Figure, *, user, reason: str) -> None:
     _transition([figure], user=user, action="reopen", state=Figure.State.DRAFT, comment=reason)
 
 
+class FigureRefused(ValueError):
+    """The values to put back break a rule as it stands now; nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(errors.values()))
+
+
 @transaction.atomic
 def restore(figure: Figure, change: FigureChange, *, user) -> Outcome:
-    """Put back the values a figure had after `change` (city admin only), as a new change."""
-    values = {name: change.new.get(name) for name in VALUE_FIELDS if name in change.new}
-    data = FigureInput.of(figure)
-    for name, value in values.items():
-        setattr(data, name, _parse_snapshot(name, value))
+    """Put back the figure as it stood after `change` (city admin only), its note and source
+    included, as a new change. The values go through today's rules like any other entry."""
+    if not change.restorable:
+        raise FigureRefused({"change": _("This change left no values to restore.")})
+    # A snapshot leaves out empty fields: what it does not hold was empty, the note too.
+    data = FigureInput(
+        **{name: _parse_snapshot(name, change.new.get(name)) for name in VALUE_FIELDS}
+    )
+    errors = check(figure.target, data)
+    if errors:
+        raise FigureRefused(errors)
     if not figure.is_editable:
         _transition(
             [figure],
@@ -432,12 +479,19 @@ def restore(figure: Figure, change: FigureChange, *, user) -> Outcome:
             comment=_("restore an earlier value"),
         )
     key = Key(figure.target_id, figure.district_id, figure.year)
-    return record([Entry(key, data, figure.version)], user=user, channel=FigureChange.Channel.ADMIN)
+    when = timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M")
+    return record(
+        [Entry(key, data, figure.version)],
+        user=user,
+        channel=FigureChange.Channel.FORM,
+        action=FigureChange.Action.RESTORE,
+        comment=_("restored the value of %(when)s") % {"when": when},
+    )
 
 
 def _parse_snapshot(name: str, value):
     if value is None:
-        return None
+        return "" if name in ("note", "source") else None
     if name in ("numerator", "denominator", "value"):
         return Decimal(value)
     if name == "achieved_on":

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models import Department, Role, role_of
 from plans.models import Plan, Task, TaskDepartment
@@ -115,6 +116,29 @@ class Target(models.Model):
         default=False,
         help_text=_("The figure is per student (生均…): district figures are not summed."),
     )
+    numerator_may_exceed = models.BooleanField(
+        _("numerator may exceed the denominator"),
+        default=False,
+        help_text=_(
+            "Yes for a ratio of two different things (督学 per 幼儿园, teachers' pay against civil "
+            "servants'); no where the numerator counts part of the denominator (compliant schools "
+            "out of all schools)."
+        ),
+    )
+    doubt = models.TextField(
+        _("doubtful number"),
+        blank=True,
+        help_text=_(
+            "Why the number in the plan's text is doubtful and should be confirmed; empty when "
+            "it is not."
+        ),
+    )
+    doubt_reading = models.CharField(
+        _("likely reading"),
+        max_length=100,
+        blank=True,
+        help_text=_("The wording the value follows when the printed one is doubtful (1—2项)."),
+    )
     numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
     value_text = models.CharField(
@@ -178,8 +202,17 @@ class Target(models.Model):
 
     @cached_property
     def is_percentage(self) -> bool:
-        """A fraction that cannot exceed its whole (a rate), unlike a ratio such as 督学/幼儿园."""
+        """A fraction read in percent (a rate, teachers' pay against civil servants'), unlike a
+        per-unit ratio such as 督学/幼儿园 read as so many per `per_units`."""
         return self.entry == self.Entry.FRACTION and self.kind != self.Kind.UNIT_RATIO
+
+    def measure(self, numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+        """The one rule for a fraction in the target's terms: percent for rates, so many per
+        `per_units` for unit ratios (26 督学 / 119 幼儿园 with per_units 5 reads 1.09)."""
+        if numerator is None or not denominator:
+            return None
+        share = numerator / denominator
+        return share * 100 if self.is_percentage else share * self.per_units
 
     @property
     def figure_unit(self) -> str:
@@ -350,6 +383,11 @@ class Figure(models.Model):
         return self.numerator * 100 / self.denominator
 
     @property
+    def measure(self) -> Decimal | None:
+        """A fraction in its target's terms (Target.measure): what every page shows."""
+        return self.target.measure(self.numerator, self.denominator)
+
+    @property
     def is_locked(self) -> bool:
         """Approved: only the city admin can reopen it."""
         return self.state == self.State.APPROVED
@@ -366,8 +404,45 @@ class Figure(models.Model):
         )
 
 
+def person(user) -> str:
+    """Who someone is to the people reading a record: their role and where, their name, and the
+    account ("张店区填报员 张三（staff-zhangdian）", "市局管理员（city-admin）")."""
+    if user is None:
+        return str(_("the system"))
+    role = role_of(user)
+    if role is None:
+        title = _("administrator") if user.is_superuser else ""
+    elif role.kind == Role.Kind.DISTRICT_STAFF:
+        title = _("%(district)s staff") % {"district": role.district.name}
+    elif role.kind == Role.Kind.DEPARTMENT_HEAD:
+        title = _("head of %(department)s") % {"department": role.department.name}
+    else:
+        title = _("city administrator")
+    who = f"{title} {_full_name(user)}".strip()
+    if not who:
+        return user.username
+    return _("%(who)s (%(username)s)") % {"who": who, "username": user.username}
+
+
+def _full_name(user) -> str:
+    """张三 (family name first, no space) for Chinese names; "Jane Doe" otherwise."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+        return f"{last}{first}"
+    return user.get_full_name()
+
+
 class FigureChange(models.Model):
     """The audit trail: every change of a figure, who made it, through what, old → new."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", pgettext_lazy("figure action", "created")
+        UPDATE = "update", pgettext_lazy("figure action", "changed")
+        SUBMIT = "submit", pgettext_lazy("figure action", "submitted")
+        APPROVE = "approve", pgettext_lazy("figure action", "approved")
+        RETURN = "return", pgettext_lazy("figure action", "returned")
+        REOPEN = "reopen", pgettext_lazy("figure action", "reopened")
+        RESTORE = "restore", pgettext_lazy("figure action", "restored")
 
     class Channel(models.TextChoices):
         FORM = "form", _("form")
@@ -390,7 +465,7 @@ class FigureChange(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     old = models.JSONField(_("before"), default=dict, blank=True)
     new = models.JSONField(_("after"), default=dict, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -402,6 +477,67 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        return person(self.changed_by)
+
+    @property
+    def before(self) -> list[tuple[str, str]]:
+        """The old values as people read them: [("分子", "16000"), ("比率", "52.0%"), …]."""
+        return describe_values(self.figure.target, self.old)
+
+    @property
+    def after(self) -> list[tuple[str, str]]:
+        return describe_values(self.figure.target, self.new)
+
+    @property
+    def restorable(self) -> bool:
+        """A change that left values behind (not a state change, not the demo's bare record)."""
+        return self.action in (self.Action.CREATE, self.Action.UPDATE, self.Action.RESTORE) and any(
+            name in self.new for name in SNAPSHOT_FIELDS
+        )
+
+    @property
+    def offers_restore(self) -> bool:
+        """Restorable, and not what the figure holds now (restoring it would change nothing)."""
+        if not self.restorable:
+            return False
+        from targets.figures import FigureInput  # figures builds on this module
+
+        now = FigureInput.of(self.figure).snapshot()
+        return now != {name: self.new[name] for name in SNAPSHOT_FIELDS if name in self.new}
+
+
+SNAPSHOT_FIELDS = ("numerator", "denominator", "value", "achieved", "achieved_on", "note", "source")
+
+
+def describe_values(target: Target, values: dict) -> list[tuple[str, str]]:
+    """A snapshot of the audit trail (field name → JSON value) in the field's label and the
+    figure's terms; a fraction also gets its measure, read as every page reads it."""
+    rows = []
+    for name in (*SNAPSHOT_FIELDS, "state"):
+        raw = values.get(name)
+        if raw is None or raw == "":
+            continue
+        label = Figure._meta.get_field(name).verbose_name
+        if name == "state":
+            shown = Figure.State(raw).label if raw in Figure.State.values else raw
+        elif name == "achieved":
+            shown = _("yes") if raw else _("no")
+        elif name in ("numerator", "denominator"):
+            shown = _plain(Decimal(raw))
+        elif name == "value":
+            shown = f"{_plain(Decimal(raw))} {target.figure_unit}".strip()
+        else:
+            shown = raw
+        rows.append((str(label), str(shown)))
+        if name == "denominator" and values.get("numerator") is not None:
+            measure = target.measure(Decimal(values["numerator"]), Decimal(raw))
+            if measure is not None:
+                shown = f"{measure:.1f}%" if target.is_percentage else f"{measure:.2f}"
+                rows.append((str(_("ratio")), shown))
+    return rows
 
 
 class FigureImport(models.Model):

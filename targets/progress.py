@@ -110,10 +110,7 @@ def measure(target: Target, point: Point | None) -> Decimal | None:
     if point is None:
         return None
     if target.entry == Target.Entry.FRACTION:
-        if point.numerator is None or not point.denominator:
-            return None
-        share = point.numerator / point.denominator
-        return share * 100 if target.is_percentage else share * target.per_units
+        return target.measure(point.numerator, point.denominator)
     if target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
         return point.value
     if point.achieved is None:

@@ -155,13 +155,7 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
 
 
 def _conflict_message(figure: Figure) -> str:
-    change = figure.changes.select_related("changed_by").first()
-    who = change.changed_by if change and change.changed_by else _("someone")
-    when = timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M") if change else ""
-    return _(
-        "%(code)s was changed by %(who)s at %(when)s while you were editing; it now reads "
-        "%(value)s. Your entry was not saved: check it and save again."
-    ) % {"code": figure.target.code, "who": who, "when": when, "value": display_value(figure)}
+    return figures.conflict_message(figure, display_value(figure))
 
 
 def display_value(figure: Figure | None) -> str:
@@ -172,7 +166,7 @@ def display_value(figure: Figure | None) -> str:
     if target.entry == Target.Entry.FRACTION:
         if figure.numerator is None or not figure.denominator:
             return "—"
-        ratio = figure.percentage if target.is_percentage else figure.numerator / figure.denominator
+        ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
         shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
         return f"{shown}（{_plain(figure.numerator)}/{_plain(figure.denominator)}）"
     if figure.value is not None:

@@ -31,9 +31,10 @@ def _get_figure_for_user(request: HttpRequest, pk: int) -> Figure:
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figure = _get_figure_for_user(request, pk)
     if request.method == "POST":
-        _act_on(request, figure)
-        return redirect(figure)
-    history = figure.changes.select_related("changed_by")
+        return _act_on(request, figure) or redirect(figure)
+    history = figure.changes.select_related(
+        "changed_by__role__district", "changed_by__role__department"
+    )
     context = {
         "figure": figure,
         "target": figure.target,
@@ -45,7 +46,7 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/figure_detail.html", context)
 
 
-def _act_on(request: HttpRequest, figure: Figure) -> None:
+def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
     if action in ("approve", "return") and not figures.may_review(request.user, figure.target):
@@ -74,7 +75,13 @@ def _act_on(request: HttpRequest, figure: Figure) -> None:
         messages.success(request, _("Reopened: the district can edit it again."))
     elif action == "restore":
         change = get_object_or_404(figure.changes, pk=request.POST.get("change"))
-        figures.restore(figure, change, user=request.user)
+        if request.POST.get("confirmed") != "yes":  # the figure page asks first
+            return redirect(f"{figure.get_absolute_url()}?restore={change.pk}#restore")
+        try:
+            figures.restore(figure, change, user=request.user)
+        except figures.FigureRefused as refused:
+            messages.error(request, str(refused))
+            return None
         messages.success(request, _("The earlier value is restored (and logged)."))
     else:
         raise Http404

@@ -128,3 +128,50 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
     path.write_text("plan: [unclosed", encoding="utf-8")
     with pytest.raises(CommandError, match="cannot read the file"):
         _load(str(path))
+
+
+def _problems_of(tmp_path, edit) -> str:
+    with pytest.raises(CommandError) as error:
+        _load(str(_edited_plan_file(tmp_path, edit)))
+    return str(error.value)
+
+
+def test_a_fraction_must_say_whether_its_numerator_may_exceed(tmp_path):
+    def edit(data):
+        del _target(data, "二(一)4-5")["numerator_may_exceed"]
+        _target(data, "二(二)3-1")["numerator_may_exceed"] = True  # a count: no fraction
+
+    problems = _problems_of(tmp_path, edit)
+    assert (
+        "target 二(一)4-5 (二(一)4): a target entered as numerator and denominator must say "
+        "numerator_may_exceed" in problems
+    )
+    assert "target 二(二)3-1 (二(二)3): numerator_may_exceed is only for targets" in problems
+
+
+def test_a_milestone_may_be_dated_relative_to_the_issue_date(tmp_path):
+    """三年内 from 2022-04-26 is 2025; a year the wording does not give is refused."""
+    assert Target.objects.get(code="二(四)6-1").deadline_year == 2025
+
+    def edit(data):
+        _target(data, "二(四)6-1")["deadline_year"] = 2024
+
+    assert "deadline year 2024 is not stated in '三年内'" in _problems_of(tmp_path, edit)
+
+    def later_issue(data):
+        data["plan"]["issued_on"] = "2023-01-10"  # three years on is 2026, past the plan
+
+    assert "target 二(四)6-1 (二(四)6): deadline year 2026 is outside 2020–2025" in (
+        _problems_of(tmp_path, later_issue)
+    )
+
+
+def test_a_doubtful_number_needs_its_reason_and_the_value_follows_the_reading(tmp_path):
+    def edit(data):
+        skills = _target(data, "二(一)4-8")
+        del skills["doubt"]
+        _target(data, "二(二)3-3")["value"] = 6  # 6—8个 is a guess, not a reading in the file
+
+    problems = _problems_of(tmp_path, edit)
+    assert "二(一)4-8 (二(一)4): doubt_reading needs a doubt" in problems
+    assert "二(二)3-3 (二(二)3): value 6 is not stated in '培育建设68个市级学科基地'" in problems

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 def test_targets_api_lists_every_target_with_its_source(client, plan):
     data = client.get("/api/targets/").json()
     assert data["plan"] == plan.slug
-    assert len(data["targets"]) == 46
+    assert len(data["targets"]) == 53  # 46 + 7 added in issue 9
     fitness = next(t for t in data["targets"] if t["name"] == "学生体质健康测试优良率")
     assert fitness == {
         "code": "二(一)4-1",

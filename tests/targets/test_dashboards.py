@@ -31,14 +31,14 @@ def _rows(response):
 def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
     response = admin.get("/progress/?year=2024")
     rows = _rows(response)
-    assert len(rows) == 46
+    assert len(rows) == 53  # 46 + 7 targets added in issue 9
     fitness = rows["二(一)4-1"]
     assert fitness.progress.status == Status.ON_TRACK
     assert fitness.value == "49.6%（2023）", "2024 is not complete: the latest complete year counts"
     assert fitness.behind == 5
     assert rows["二(一)8-4"].behind == 0, "a city-reported target has no district to be behind"
     counts = {label: n for _value, label, n in response.context["counts"]}
-    assert sum(counts.values()) == 46
+    assert sum(counts.values()) == 53
     html = response.content.decode()
     assert "规划实施进展（截至2024年）" in html and "<svg" in html
 
@@ -106,7 +106,7 @@ def test_csv_and_excel_exports(admin, seeded):
 def test_heat_map_cells_link_to_figures(admin, seeded, zhangdian):
     response = admin.get("/progress/heatmap/?year=2024")
     html = response.content.decode()
-    assert len(response.context["rows"]) == 46
+    assert len(response.context["rows"]) == 53
     assert html.count("/figures/") > 300
     schools = next(r for r in response.context["rows"] if r[0].code == "二(六)2-1")
     assert schools[3].count('class="status status-part"') == 11
@@ -149,9 +149,9 @@ def test_department_page_separates_led_and_co_operated_targets(client, departmen
     response = client.get(f"/progress/departments/{health.pk}/?year=2024")
     tables = dict(response.context["tables"])
     assert len(tables["led"].rows) == 0
-    assert len(tables["co"].rows) == 7
+    assert len(tables["co"].rows) == 9  # 二(一)4-7 and 4-8 added in issue 9
     export = client.get(f"/progress/departments/{health.pk}/?year=2024&table=co&_export=csv")
-    assert export.content.decode().count("\n") == 8
+    assert export.content.decode().count("\n") == 10
 
 
 def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
@@ -322,7 +322,7 @@ def test_refresh_standings_command_rebuilds_them(seeded):
     Standing.objects.all().delete()
     out = StringIO()
     call_command("refresh_standings", stdout=out)
-    assert Standing.objects.count() == count == 46 * 12 * 6 * 2
+    assert Standing.objects.count() == count == 53 * 12 * 6 * 2
     assert out.getvalue().startswith(f"zibo-2021-2025: {count} standings")
 
 

@@ -49,7 +49,7 @@ def test_entry_page_groups_every_applicable_target_by_chapter(staff, plan, perio
     assert [part.code for part, _forms in chapters][:2] == ["二(一)", "二(二)"]
     shown = [form.target for _part, forms in chapters for form in forms]
     expected = Target.objects.of_plan(plan).filter(reported_by="districts")
-    assert len(shown) == expected.count() == 33
+    assert len(shown) == expected.count() == 39  # 33 + 6 added in issue 9
     html = response.content.decode()
     assert "45.0%（450/1000）" in html, "last year's figure beside the field"
     assert "≥ 55%" in html and "体质健康测试优良学生数" in html
@@ -145,7 +145,8 @@ def test_a_second_save_on_a_stale_version_is_refused_with_the_other_change(
         follow=True,
     )
     html = response.content.decode()
-    assert "在您编辑期间" in html and "city-admin" in html and "当前值为 7" in html
+    assert "在您编辑期间" in html and "当前值为 7" in html
+    assert "市局管理员（city-admin）" in html, "the person by role, not a bare username"
     assert Figure.objects.get(target=bases).value == 7
 
 
@@ -162,7 +163,7 @@ def test_entry_page_query_count_does_not_grow_with_targets(
         make_figure(target, zhangdian, 2024, state="submitted", **values)
     with django_assert_max_num_queries(12):
         response = staff.get(_url())
-    assert response.content.decode().count("已提交") >= 33
+    assert response.content.decode().count("已提交") >= 39
 
 
 def test_unknown_year_is_404(staff):

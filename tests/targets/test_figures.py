@@ -197,4 +197,4 @@ def test_restore_puts_back_an_earlier_value(fitness, zhangdian, staff_zhangdian,
     figures.restore(Figure.objects.get(), first, user=city_admin)
     figure.refresh_from_db()
     assert figure.numerator == 5 and figure.state == "draft"
-    assert figure.changes.first().channel == "admin"
+    assert (figure.changes.first().channel, figure.changes.first().action) == ("form", "restore")

@@ -61,7 +61,7 @@ def test_template_lists_the_districts_targets_with_last_years_figures(staff, pla
     sheet = _template(staff)["填报"]
     assert [c.value for c in sheet[3]] == HEADERS
     rows = list(sheet.iter_rows(min_row=FIRST_ROW, values_only=True))
-    assert len(rows) == 33
+    assert len(rows) == 39  # 33 + 6 district-reported targets added in issue 9
     fitness_row = next(r for r in rows if r[2] == "二(一)4-1")
     assert fitness_row[:7] == (
         "张店区", 2024, "二(一)4-1", "学生体质健康测试优良率",
@@ -134,7 +134,7 @@ def test_one_bad_row_saves_nothing_and_each_problem_names_row_column_and_rule(st
         f"填报 · 第 {rows['二(一)6-3']} 行 · J（数值） 列: “十个”不是数字",
         f"填报 · 第 {rows['二(二)1-1']} 行 · K（是否达成） 列: 请填写“是”或“否”，而不是“也许”",
         f"填报 · 第 {rows['二(一)4-1']} 行 · H（分子） 列: "
-        "分子（1200）不能大于分母（1000）：比率应在 0 到 100% 之间。",
+        "分子（1200）不能大于分母（1000）：体质健康测试优良学生数是参加体质健康测试学生数的一部分。",
         f"填报 · 第 {rows['二(一)4-3']} 行 · I（分母） 列: 分子和分母须同时填写。",
     ]
     assert sorted(problems) == sorted(expected)

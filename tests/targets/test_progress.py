@@ -272,3 +272,24 @@ def test_a_districts_share_of_a_city_total_is_not_judged_alone():
         schools, {2020: Point(2020, value=D(0)), 2024: Point(2024, value=D(2))}, 2024
     )
     assert (progress.status, progress.value) == (Status.PART, 2)
+
+
+def test_teachers_pay_is_judged_per_district_and_the_city_counts_districts():
+    """不低于或高于当地公务员: each district's teachers against its own civil servants (a ratio
+    that may pass 100%); the city is n of 11, never Σ pay / Σ pay."""
+    salary = target(
+        kind="district_minimum",
+        value=D(100),
+        numerator_label="义务教育教师年平均工资收入",
+        denominator_label="当地公务员年平均工资收入",
+        numerator_may_exceed=True,
+    )
+    above = {2024: Point(2024, D(105000), D(100000))}
+    below = {2024: Point(2024, D(80000), D(100000))}
+    assert district_progress(salary, above, 2024).status == Status.MET
+    assert district_progress(salary, above, 2024).value == 105
+    assert district_progress(salary, below, 2024).status == Status.NO_DATA  # one year only
+    # A rich district's surplus does not make up for a poor one's shortfall:
+    districts = {1: {2024: Point(2024, D(200000), D(100000))}, 2: below}
+    progress = city_progress(salary, districts, {}, 2024, district_count=2)
+    assert progress.count == (1, 2) and progress.status != Status.MET

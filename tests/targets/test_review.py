@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted(plan, zhangdian, zichuan):
-    targets = Target.objects.of_plan(plan).filter(kind="district_minimum")
+    # counts every district must reach (the salary ratio, also judged per district, is a fraction)
+    targets = Target.objects.of_plan(plan).filter(kind="district_minimum", numerator_label="")
     return [
         make_figure(target, district, 2024, value=Decimal(3), state="submitted")
         for target in targets
@@ -103,7 +104,11 @@ def test_history_page_shows_who_when_and_old_to_new(
         ("create", None, "3"),
     ]
     assert "恢复为此数值" in response.content.decode()
-    client.post(f"/figures/{figure.pk}/", {"action": "restore", "change": history[1].pk})
+    restore = {"action": "restore", "change": history[1].pk}
+    client.post(f"/figures/{figure.pk}/", restore)  # asks first (issue 9)
+    figure.refresh_from_db()
+    assert figure.value == 4
+    client.post(f"/figures/{figure.pk}/", {**restore, "confirmed": "yes"})
     figure.refresh_from_db()
     assert figure.value == 3
 

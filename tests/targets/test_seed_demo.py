@@ -56,3 +56,25 @@ def test_2024_is_mid_review(seeded):
     states = set(Figure.objects.filter(year=2024).values_list("state", flat=True))
     assert states == {"draft", "submitted", "approved", "returned"}
     assert not Figure.objects.filter(year__lt=2024).exclude(state="approved").exists()
+
+
+def test_every_target_of_the_plan_has_demo_figures(seeded, plan):
+    """The targets added in issue 9 (二(一)4-7 … 二(四)6-1) are covered like the others."""
+    from targets.models import Target
+
+    bare = Target.objects.of_plan(plan).exclude(figures__isnull=False)
+    assert list(bare.values_list("code", flat=True)) == []
+
+
+def test_demo_figures_obey_the_entry_rules(seeded):
+    """Every demo figure would pass figures.check: no 130 compliant schools out of 120."""
+    from targets import figures
+
+    for figure in Figure.objects.select_related("target"):
+        assert figures.check(figure.target, figures.FigureInput.of(figure)) == {}, figure
+
+
+def test_teachers_pay_above_civil_servants_in_districts_ahead(seeded):
+    pay = Figure.objects.filter(target__name="义务教育教师平均工资与当地公务员之比", year=2024)
+    ratio = {f.district.slug: f.numerator / f.denominator for f in pay.select_related("district")}
+    assert ratio["zhangdian"] > 1 > ratio["yiyuan"]

@@ -13,7 +13,7 @@ def _codes(response) -> list[str]:
 def test_lists_every_target_in_plan_order(client, plan):
     response = client.get(reverse("target_list"))
     codes = _codes(response)
-    assert len(codes) == 46
+    assert len(codes) == 53  # 46 + 7 added in issue 9
     assert codes[:3] == ["二(一)3-1", "二(一)4-1", "二(一)4-2"]
     assert codes[-1] == "二(八)5-3"
     html = response.content.decode()
@@ -28,7 +28,8 @@ def test_filters_by_chapter(client, plan):
 
 def test_filters_by_kind(client, plan):
     response = client.get(reverse("target_list"), {"kind": "district_minimum"})
-    assert _codes(response) == ["二(一)6-3", "二(二)4-1", "二(五)3-1"]
+    # 二(三)4-1: teachers' pay against local civil servants', judged per district (issue 9)
+    assert _codes(response) == ["二(一)6-3", "二(二)4-1", "二(三)4-1", "二(五)3-1"]
 
 
 def test_filters_by_department_lead_or_co_operating(client, plan):
@@ -41,6 +42,8 @@ def test_filters_by_department_lead_or_co_operating(client, plan):
         "二(一)4-4",
         "二(一)4-5",
         "二(一)4-6",
+        "二(一)4-7",
+        "二(一)4-8",
         "二(二)6-1",
     ]
 
