@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from departments.models import District
 from plans.models import Plan
-from targets import figures
+from targets import access, figures
+from targets.display import display_value
 from targets.models import Figure, ReportingPeriod, Target
-from targets.views.entry import display_value
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -267,7 +267,7 @@ def read(content: bytes, filename: str, *, plan: Plan, user) -> Upload:
                 _("%(code)s is not reported by %(unit)s")
                 % {"code": target.code, "unit": values[0]},
             )
-        if district is not False and not figures.may_enter(user, district):
+        if district is not False and not access.may_enter(user, district):
             problem(0, _("you may not enter figures for %(unit)s") % {"unit": values[0]})
         data = _input(values, problem)
         if data.is_empty() and not row_problems:

@@ -1,5 +1,5 @@
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments.models import District
@@ -8,13 +8,8 @@ from targets.models import Target
 
 
 def plan_from_request(request: HttpRequest) -> Plan:
-    """The plan named by ?plan=<slug>, else the default plan; 404 when there is none."""
-    slug = request.GET.get("plan")
-    plans = Plan.objects.select_related("city")
-    plan = plans.filter(slug=slug).first() if slug else plans.default()
-    if plan is None:
-        raise Http404("No such plan has been loaded.")
-    return plan
+    """Kept for code written before Plan.objects.from_request, which is the one way."""
+    return Plan.objects.from_request(request)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,20 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from departments.models import Role, role_of
 from plans.models import Plan
-from targets import figures, workbook
+from targets import access, figures, workbook
 from targets.models import FigureImport
 from targets.views.entry import scope_for
 
 MAX_UPLOAD = 10 * 1024 * 1024
-
-
-def _plan() -> Plan:
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
-    return plan
 
 
 @login_required
@@ -42,18 +33,13 @@ def figure_template(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return response
 
 
-def _may_upload(user) -> bool:
-    role = role_of(user)
-    return figures.may_reopen(user) or bool(role and role.kind == Role.Kind.DISTRICT_STAFF)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def figure_import(request: HttpRequest) -> HttpResponse:
-    if not _may_upload(request.user):
-        raise PermissionDenied
+    access.require(access.may_upload(request.user))
+    plan = Plan.objects.from_request(request)
     if request.method == "GET":
-        return render(request, "targets/figure_import.html", {"plan": _plan()})
+        return render(request, "targets/figure_import.html", {"plan": plan})
     upload_file = request.FILES.get("file")
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
@@ -62,7 +48,6 @@ def figure_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The file is larger than 10 MB."))
         return redirect("figure_import")
     content = upload_file.read()
-    plan = _plan()
     try:
         upload = workbook.read(content, upload_file.name, plan=plan, user=request.user)
     except workbook.WorkbookError as error:
@@ -88,7 +73,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_object_or_404(
         FigureImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
     )
-    plan = _plan()
+    plan = Plan.objects.from_request(request)
     with transaction.atomic():
         try:
             upload = workbook.read(
