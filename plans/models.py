@@ -15,6 +15,12 @@ from departments.models import City, Department
 PLAN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
+def plan_query(request: HttpRequest) -> str:
+    """`?plan=<slug>` when the request named a plan, for links that keep it; else ""."""
+    slug = request.GET.get("plan", "")
+    return f"?plan={slug}" if PLAN_SLUG.fullmatch(slug) else ""
+
+
 class PlanQuerySet(models.QuerySet):
     def default(self) -> "Plan | None":
         """The plan shown when none is named: settings.ZIBO_DEFAULT_PLAN, else the newest."""

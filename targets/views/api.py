@@ -115,7 +115,12 @@ def figures_api(request: HttpRequest) -> JsonResponse:
             if rejected is not None:
                 return _error(403, "CSRF check failed")
         return _post_figure(request, user)
-    figures_ = Figure.objects.for_user(user).select_related("target", "district")
+    plan = Plan.objects.from_request(request)
+    figures_ = (
+        Figure.objects.for_user(user)
+        .filter(target__task__part__plan=plan)
+        .select_related("target", "district")
+    )
     district = request.GET.get("district")
     if district:
         figures_ = (

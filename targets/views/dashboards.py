@@ -14,12 +14,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from departments.models import District
-from plans.models import Plan
+from plans.models import Plan, plan_query
 from targets import access, standings
 from targets import progress as method
 from targets.display import describe
@@ -131,7 +132,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         for row in _rows(view, lambda t: view.board.city[t.pk])
         if row.target.pk in chosen and (not status or row.progress.status == status)
     ]
-    table = ProgressTable(rows, order_by=request.GET.get("sort"))
+    table = ProgressTable(rows, order_by=request.GET.get("sort"), link_query=plan_query(request))
     RequestConfig(request, paginate=False).configure(table)
     exported = _table_response(request, table, f"progress-{view.year}")
     if exported:
@@ -140,12 +141,27 @@ def overview(request: HttpRequest) -> HttpResponse:
         "view": view,
         "plan": view.plan,
         "table": table,
+        "nothing_to_show": _nothing_to_show(request, view),
         "filter": filters,
         "statuses": method.Status.choices,
         "status": status,
         "counts": _counts(rows),
     }
     return render(request, "targets/progress_overview.html", context)
+
+
+def _nothing_to_show(request: HttpRequest, view: View, department=None) -> str:
+    """Say plainly why a page is empty (a department that leads no quantitative target), rather
+    than show 0 of 0 as 0%."""
+    if view.targets:
+        return ""
+    department = department or access.headed_department(request.user)
+    if department is not None:
+        return _(
+            "%(department)s leads and co-operates on no quantitative target of this plan: "
+            "there is nothing to follow here. Its tasks are on the department's page."
+        ) % {"department": department.name}
+    return _("This plan has no quantitative target.")
 
 
 def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
@@ -165,12 +181,13 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     start = (page - 1) * HEATMAP_COLUMNS
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
+    query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
     labels = {status: str(status.label) for status in method.Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
-        target_url = reverse("progress_target", args=[target.pk])
+        target_url = reverse("progress_target", args=[target.pk]) + query
         city = view.board.city[target.pk]
         if target.reported_by == Target.Reporter.DISTRICTS:
             cells = _heat_cells(target, target_url, figure_url, names, view.board.cells, labels)
@@ -182,6 +199,10 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "view": view,
         "plan": view.plan,
         "rows": rows,
+        "columns": [
+            (d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown
+        ],
+        "nothing_to_show": _nothing_to_show(request, view),
         "legend": [(s, s.label) for s in method.ORDER],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
@@ -329,7 +350,10 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
     for caption, chosen in (("led", [r for r in rows if r.target.pk in led]),
                             ("co", [r for r in rows if r.target.pk not in led])):  # fmt: skip
         table = ProgressTable(
-            chosen, prefix=f"{caption}-", order_by=request.GET.get(f"{caption}-sort")
+            chosen,
+            prefix=f"{caption}-",
+            order_by=request.GET.get(f"{caption}-sort"),
+            link_query=plan_query(request),
         )
         RequestConfig(request, paginate=False).configure(table)
         if request.GET.get("table") == caption:  # export only the table asked for
@@ -342,7 +366,7 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "department": department,
         "tables": tables,
-        "leads_nothing": not rows,
+        "nothing_to_show": _nothing_to_show(request, view, department),
     }
     return render(request, "targets/progress_department.html", context)
 

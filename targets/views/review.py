@@ -156,6 +156,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         rows.append(
             {
                 "district": district,
+                "may_enter": access.may_enter(request.user, district),
                 "missing": missing,
                 **{state: row.get(state, 0) for state in Figure.State.values},
                 "late": row.get("late", 0) + (missing if overdue else 0),
@@ -169,6 +170,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "total": total,
         "rows": rows,
         "years": list(plan.years),
+        "department": access.headed_department(request.user),
     }
     return render(request, "targets/completeness.html", context)
 

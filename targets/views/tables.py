@@ -95,6 +95,10 @@ class ProgressTable(tables.Table):
         empty_text = _("No target matches these filters.")
         template_name = "targets/_progress_table.html"
 
+    def __init__(self, *args, link_query: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.link_query = link_query  # "?plan=<slug>" when the page was asked for a plan
+
     def render_trend(self, record) -> str:
         return record.trend
 
@@ -105,7 +109,7 @@ class ProgressTable(tables.Table):
         for bound in self.rows:
             row = bound.record
             target = row.target
-            url = reverse("progress_target", args=[target.pk])
+            url = reverse("progress_target", args=[target.pk]) + self.link_query
             cells = {
                 "code": format_html('<a href="{}">{}</a>', url, target.code),
                 "name": escape(target.name),
