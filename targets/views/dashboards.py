@@ -17,7 +17,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from departments.models import District
 from plans.models import Plan, plan_query
@@ -25,6 +24,7 @@ from targets import access, standings
 from targets import progress as method
 from targets.display import describe
 from targets.models import Target
+from targets.views import exports
 from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
@@ -113,12 +113,15 @@ def _rows(view: View, progress_of) -> list[Row]:
     ]
 
 
-def _table_response(request: HttpRequest, table: ProgressTable, name: str) -> HttpResponse | None:
+def _table_response(
+    request: HttpRequest, table: ProgressTable, view: View, name: str, title: str
+) -> HttpResponse | None:
+    """?_export=csv|xlsx: the table as shown (its filters and order), for Chinese Excel."""
     export = request.GET.get("_export")
-    if TableExport.is_valid_format(export):
-        exporter = TableExport(export, table, exclude_columns=("trend",))
-        return exporter.response(f"{name}.{export}")
-    return None
+    if export not in exports.FORMATS:
+        return None
+    records = [bound.record for bound in table.rows]
+    return exports.response(export, records, year=view.year, name=name, title=title)
 
 
 @login_required
@@ -134,7 +137,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     table = ProgressTable(rows, order_by=request.GET.get("sort"), link_query=plan_query(request))
     RequestConfig(request, paginate=False).configure(table)
-    exported = _table_response(request, table, f"progress-{view.year}")
+    exported = _table_response(
+        request, table, view, f"progress-{view.year}", _("Progress %(year)s") % {"year": view.year}
+    )
     if exported:
         return exported
     context = {
@@ -199,9 +204,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "view": view,
         "plan": view.plan,
         "rows": rows,
-        "columns": [
-            (d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown
-        ],
+        "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
         "nothing_to_show": _nothing_to_show(request, view),
         "legend": [(s, s.label) for s in method.ORDER],
         "page": page,
@@ -357,7 +360,9 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
         )
         RequestConfig(request, paginate=False).configure(table)
         if request.GET.get("table") == caption:  # export only the table asked for
-            exported = _table_response(request, table, f"progress-{department.slug}-{caption}")
+            exported = _table_response(
+                request, table, view, f"progress-{department.slug}-{caption}", department.name
+            )
             if exported:
                 return exported
         tables.append((caption, table))

@@ -39,7 +39,8 @@ def second_plan(plan, tmp_path) -> Plan:
     return Plan.objects.get(slug=SECOND)
 
 
-# Every page, export and endpoint that shows a plan's data. {year}, {target}, {department} filled in.
+# Every page, export and endpoint that shows a plan's data
+# ({year}, {target}, {department} filled in).
 PAGES = [
     "/targets/",
     "/departments/",
