@@ -8,7 +8,7 @@ the single source of the status colours: `status_css()` writes the stylesheet ru
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from targets.models import Figure, Target
 
@@ -43,8 +43,27 @@ def status_css() -> str:
     return "\n".join(rules)
 
 
-# Units: the interface's own words are translated; the plan's words (所, 个, 名…) stay its own.
+# Units: Chinese measure words read as such in Chinese and are translated for English readers;
+# a unit the catalogue does not know is shown as the plan writes it.
 PERCENTAGE_POINTS = gettext_lazy("percentage points")
+UNITS = {
+    "所": pgettext_lazy("unit", "schools"),
+    "个": pgettext_lazy("unit", "units"),
+    "名": pgettext_lazy("unit", "people"),
+    "万元": pgettext_lazy("unit", "10,000 yuan"),
+    "元": pgettext_lazy("unit", "yuan"),
+    "次": pgettext_lazy("unit", "times"),
+    "场": pgettext_lazy("unit", "sessions"),
+    "课时": pgettext_lazy("unit", "class hours"),
+    "项": pgettext_lazy("unit", "items"),
+    "百分点": PERCENTAGE_POINTS,
+}
+
+
+def unit_of(target: Target) -> str:
+    """The unit a figure of the target is counted in, in the reader's language."""
+    unit = target.figure_unit
+    return str(UNITS[unit]) if unit in UNITS else unit
 
 
 def number(value: Decimal) -> str:
@@ -71,7 +90,7 @@ def display_value(figure: Figure | None) -> str:
         shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
         return f"{shown}（{plain(figure.numerator)}/{plain(figure.denominator)}）"
     if figure.value is not None:
-        return f"{plain(figure.value)} {target.figure_unit}".strip()
+        return f"{plain(figure.value)} {unit_of(target)}".strip()
     done = _("Yes") if figure.achieved else _("No")
     return f"{done}（{figure.achieved_on:%Y-%m-%d}）" if figure.achieved_on else done
 
@@ -95,9 +114,9 @@ def describe(target: Target, progress) -> str:
         if target.entry == Target.Entry.FRACTION:
             unit = f" {PERCENTAGE_POINTS}"
         else:
-            unit = "%" if target.unit == "%" else f" {target.figure_unit}"
+            unit = "%" if target.unit == "%" else f" {unit_of(target)}"
         sign = "+" if value > 0 else "−" if value < 0 else "±"
         return f"{sign}{number(abs(value))}{unit}"
     if target.entry == Target.Entry.FRACTION:
         return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
-    return f"{number(value)} {target.figure_unit}".strip()
+    return f"{number(value)} {unit_of(target)}".strip()

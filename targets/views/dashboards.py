@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -148,7 +149,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "table": table,
         "nothing_to_show": _nothing_to_show(request, view),
         "filter": filters,
-        "statuses": method.Status.choices,
+        "statuses": [(value, capfirst(label)) for value, label in method.Status.choices],
         "status": status,
         "counts": _counts(rows),
     }
@@ -173,7 +174,7 @@ def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
     counts = dict.fromkeys(method.ORDER, 0)
     for row in rows:
         counts[row.progress.status] += 1
-    return [(status, status.label, n) for status, n in counts.items() if n]
+    return [(status, capfirst(status.label), n) for status, n in counts.items() if n]
 
 
 HEATMAP_COLUMNS = 40
@@ -188,7 +189,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
-    labels = {status: str(status.label) for status in method.Status}
+    labels = {status: capfirst(status.label) for status in method.Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
@@ -206,7 +207,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
         "nothing_to_show": _nothing_to_show(request, view),
-        "legend": [(s, s.label) for s in method.ORDER],
+        "legend": [(s, capfirst(s.label)) for s in method.ORDER],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
     }

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from targets.display import PERCENTAGE_POINTS, describe
+from targets.display import PERCENTAGE_POINTS, describe, unit_of
 from targets.models import Target
 
 FORMATS = ("csv", "xlsx")
@@ -52,9 +53,7 @@ def _value(target: Target, progress) -> tuple[object, str, str]:
         return describe(target, progress), "@", ""
     value = Decimal(value)
     if target.kind == Target.Kind.ANNUAL_CHANGE:
-        unit = (
-            str(PERCENTAGE_POINTS) if target.entry == Target.Entry.FRACTION else target.figure_unit
-        )
+        unit = str(PERCENTAGE_POINTS) if target.entry == Target.Entry.FRACTION else unit_of(target)
         return float(value), SIGNED, unit
     if target.is_percentage:
         return float(value / 100), PERCENT, "%"
@@ -62,7 +61,7 @@ def _value(target: Target, progress) -> tuple[object, str, str]:
     return (
         (int(value) if whole else float(value)),
         WHOLE if whole else ONE_DECIMAL,
-        (target.figure_unit),
+        unit_of(target),
     )
 
 
@@ -71,7 +70,7 @@ def _rows(records: Sequence, year: int) -> list[tuple[list, list[str]]]:
     for record in records:
         target, progress = record.target, record.progress
         value, number_format, unit = _value(target, progress)
-        status = progress.label + ("*" if progress.provisional else "")
+        status = capfirst(progress.label) + ("*" if progress.provisional else "")
         cells = [
             target.code,
             target.name,

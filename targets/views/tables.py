@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
@@ -49,9 +50,8 @@ class TargetTable(tables.Table):
 
 def status_badge(progress) -> str:
     mark = "*" if progress.provisional else ""
-    return format_html(
-        '<span class="status status-{}">{}{}</span>', progress.status, progress.label, mark
-    )
+    label = capfirst(progress.label)
+    return format_html('<span class="status status-{}">{}{}</span>', progress.status, label, mark)
 
 
 class StatusColumn(tables.Column):
@@ -59,7 +59,7 @@ class StatusColumn(tables.Column):
         return status_badge(record.progress)
 
     def value(self, record) -> str:
-        return record.progress.label
+        return capfirst(record.progress.label)
 
 
 class ProgressTable(tables.Table):
