@@ -112,9 +112,18 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "target__task__number",
         "target__order",
     )
-    return render(
-        request, "targets/review_list.html", {"plan": plan, "figures": rows, "year": year}
+    department = access.headed_department(request.user)
+    leads_nothing = (
+        department is not None and not Target.objects.of_plan(plan).led_by(department).exists()
     )
+    context = {
+        "plan": plan,
+        "figures": rows,
+        "year": year,
+        "department": department,
+        "leads_nothing": leads_nothing,
+    }
+    return render(request, "targets/review_list.html", context)
 
 
 @login_required

@@ -25,11 +25,7 @@ def test_figures_and_progress_values_read_the_same_everywhere(plan, zhangdian):
 
 
 def test_units_are_chinese_in_chinese_and_english_in_english(plan):
-    schools = next(
-        t
-        for t in plan_targets(plan)
-        if t.figure_unit == "所" and t.kind == "count"
-    )
+    schools = next(t for t in plan_targets(plan) if t.figure_unit == "所" and t.kind == "count")
     shown = progress.Progress("on_track", value=Decimal(12))
     with translation.override("zh-hans"):
         assert display.describe(schools, shown) == "12 所"
