@@ -130,6 +130,10 @@ def test_redirects_and_links_keep_the_plan(client, city_admin, staff_zhangdian, 
     assert response.status_code == 302 and f"plan={SECOND}" in response["Location"]
     response = client.get(f"/completeness/?plan={SECOND}")
     assert response.status_code == 302 and f"plan={SECOND}" in response["Location"]
+    assert client.get(f"/?plan={SECOND}")["Location"] == f"/plans/{SECOND}/"
+    assert client.get("/?plan=no-such-plan").status_code == 404
+    on_its_page = client.get(f"/plans/{SECOND}/").content.decode()
+    assert f'href="/targets/?plan={SECOND}"' in on_its_page, "the plan's page keeps its plan"
     page = client.get(f"/districts/?plan={SECOND}").content.decode()
     assert f'href="/progress/?plan={SECOND}"' in page  # the header's links
     assert f'href="/districts/zhangdian/?plan={SECOND}"' in page
