@@ -5,6 +5,7 @@ the single source of the status colours: `status_css()` writes the stylesheet ru
 (templates/base.html) and the PDF template use through `{% status_styles %}`.
 """
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -58,6 +59,16 @@ UNITS = {
     "项": pgettext_lazy("unit", "items"),
     "百分点": PERCENTAGE_POINTS,
 }
+
+
+_UNIT_WORDS = "|".join(map(re.escape, UNITS))
+_UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d) ({_UNIT_WORDS})(?= |$)")
+
+
+def requirement(target: Target) -> str:
+    """The target in a few symbols ("≥ 10 个", "≥ 1 名 / 5 幼儿园"), its unit in the reader's
+    language; the plan's nouns (幼儿园) stay as the plan writes them."""
+    return _UNIT_AFTER_NUMBER.sub(lambda m: f" {UNITS[m.group(1)]}", target.requirement)
 
 
 def unit_of(target: Target) -> str:

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from targets.display import describe, display_value, status_css
+from targets.display import describe, display_value, requirement, status_css
 from targets.models import Figure
 
 register = template.Library()
@@ -22,6 +22,11 @@ def preview_value(row) -> str:
 @register.filter
 def progress_text(progress, target) -> str:
     return describe(target, progress)
+
+
+@register.filter
+def requirement_text(target) -> str:
+    return requirement(target)
 
 
 @register.simple_tag

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from targets.display import PERCENTAGE_POINTS, describe, unit_of
+from targets.display import PERCENTAGE_POINTS, describe, requirement, unit_of
 from targets.models import Target
 
 FORMATS = ("csv", "xlsx")
@@ -78,7 +78,7 @@ def _rows(records: Sequence, year: int) -> list[tuple[list, list[str]]]:
             value,
             unit,
             progress.year or year if progress.value is not None else None,
-            target.requirement,
+            requirement(target),
             target.deadline_year,
             status,
             record.behind,

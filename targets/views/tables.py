@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from targets.display import requirement
 from targets.models import Target
 
 PLAN_ORDER = ("task__part__order", "task__number", "order")
@@ -42,7 +43,7 @@ class TargetTable(tables.Table):
         empty_text = _("No target matches these filters.")
 
     def render_requirement(self, record: Target) -> str:
-        return record.requirement
+        return requirement(record)
 
     def render_task(self, record: Target) -> str:
         return f"{record.task.code} {record.task.title}"
@@ -83,6 +84,10 @@ class ProgressTable(tables.Table):
     requirement = tables.Column(
         verbose_name=_("Plan"), accessor="target__requirement", orderable=False
     )
+
+    def render_requirement(self, record) -> str:
+        return requirement(record.target)
+
     deadline = tables.Column(verbose_name=_("Deadline"), accessor="target__deadline_year")
     status = StatusColumn(
         verbose_name=_("Status"), accessor="progress__status", order_by=("status_rank",)
@@ -115,7 +120,7 @@ class ProgressTable(tables.Table):
                 "name": escape(target.name),
                 "lead": escape(target.lead_department or self.default),
                 "value": escape(row.value),
-                "requirement": escape(target.requirement),
+                "requirement": escape(requirement(target)),
                 "deadline": target.deadline_year,
                 "status": status_badge(row.progress),
                 "trend": row.trend,

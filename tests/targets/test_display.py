@@ -33,6 +33,15 @@ def test_units_are_chinese_in_chinese_and_english_in_english(plan):
         assert display.describe(schools, shown) == "12 schools"
 
 
+def test_requirements_read_in_the_readers_language(plan):
+    bases = target_named(plan, "区县典型性劳动教育基地")
+    assert bases.requirement == "≥ 10 个"
+    with translation.override("zh-hans"):
+        assert display.requirement(bases) == "≥ 10 个"
+    with translation.override("en"):
+        assert display.requirement(bases) == "≥ 10 units"
+
+
 def plan_targets(plan):
     from targets.models import Target
 
