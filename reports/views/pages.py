@@ -6,11 +6,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import Plan
+from plans.models import Plan, plan_query
 from reports.models import Report
 from reports.tasks import previous_month, send_monthly_reports
 from targets import access
@@ -45,12 +46,12 @@ def generate_now(request: HttpRequest) -> HttpResponse:
         day = datetime.date.fromisoformat(f"{month}-01")
     except ValueError:
         messages.error(request, _("Choose a month (YYYY-MM)."))
-        return redirect("report_list")
+        return redirect(reverse("report_list") + plan_query(request))
     transaction.on_commit(lambda: send_monthly_reports.delay(day.isoformat()))
     messages.success(
         request, _("The reports for %(month)s are being generated.") % {"month": month}
     )
-    return redirect("report_list")
+    return redirect(reverse("report_list") + plan_query(request))
 
 
 @login_required

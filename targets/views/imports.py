@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plans.models import Plan
+from plans.models import Plan, plan_query
 from targets import access, figures, workbook
 from targets.models import FigureImport
 from targets.views.entry import scope_for
@@ -43,10 +44,10 @@ def figure_import(request: HttpRequest) -> HttpResponse:
     upload_file = request.FILES.get("file")
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
-        return redirect("figure_import")
+        return redirect(reverse("figure_import") + plan_query(request))
     if upload_file.size > MAX_UPLOAD:
         messages.error(request, _("The file is larger than 10 MB."))
-        return redirect("figure_import")
+        return redirect(reverse("figure_import") + plan_query(request))
     content = upload_file.read()
     try:
         upload = workbook.read(content, upload_file.name, plan=plan, user=request.user)
@@ -87,7 +88,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Figures changed since the preview; nothing was saved. Upload the file again."),
             )
-            return redirect("figure_import")
+            return redirect(reverse("figure_import") + plan_query(request))
         pending.applied_at = timezone.now()
         pending.summary = _("%(created)d new, %(updated)d changed, %(unchanged)d unchanged") % {
             "created": len(outcome.created),
@@ -99,4 +100,5 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "file": pending.filename, "summary": pending.summary})  # fmt: skip
     first = upload.rows[0]
     slug = first.district.slug if first.district else "city"
-    return redirect("figure_entry", slug, first.entry.key.year)
+    url = reverse("figure_entry", args=[slug, first.entry.key.year])
+    return redirect(url + plan_query(request))
