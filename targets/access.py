@@ -55,7 +55,8 @@ def is_district_staff(user) -> bool:
 
 
 def is_department_head(user) -> bool:
-    return headed_department(user) is not None
+    role = role_of(user)
+    return bool(role and role.kind == Role.Kind.DEPARTMENT_HEAD)
 
 
 def has_role(user) -> bool:
