@@ -1,8 +1,18 @@
 from django.http import HttpRequest
 
 from departments.models import role_of
+from plans.models import plan_query
 
 
 def role(request: HttpRequest) -> dict:
-    """The signed-in user's role (district staff, department head, city admin), for the header."""
-    return {"role": role_of(request.user)}
+    """For the header: the signed-in user's role, the links their role is offered (the access
+    module's rules), and `?plan=<slug>` to keep on links when the request named a plan."""
+    from targets import access  # targets depends on departments, not the other way round
+
+    query = plan_query(request)
+    return {
+        "role": role_of(request.user),
+        "nav": access.nav(request.user),
+        "plan_query": query,
+        "plan_param": f"&{query[1:]}" if query else "",
+    }

@@ -131,6 +131,15 @@ class Role(models.Model):
         return f"{label} · {bound_to}" if bound_to else str(label)
 
     @property
+    def title(self) -> str:
+        """The role as people name it: "张店区填报员", "市教育局负责人", "市局管理员"."""
+        if self.kind == self.Kind.DISTRICT_STAFF:
+            return _("%(district)s staff") % {"district": self.district.name}
+        if self.kind == self.Kind.DEPARTMENT_HEAD:
+            return _("head of %(department)s") % {"department": self.department.name}
+        return str(_("city administrator"))
+
+    @property
     def is_city_admin(self) -> bool:
         return self.kind == self.Kind.CITY_ADMIN
 

@@ -1,14 +1,24 @@
 """A five-year plan as data: its parts, its numbered tasks and the departments of each task."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import City, Department
+
+PLAN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
+def plan_query(request: HttpRequest) -> str:
+    """`?plan=<slug>` when the request named a plan, for links that keep it; else ""."""
+    slug = request.GET.get("plan", "")
+    return f"?plan={slug}" if PLAN_SLUG.fullmatch(slug) else ""
 
 
 class PlanQuerySet(models.QuerySet):
@@ -16,6 +26,20 @@ class PlanQuerySet(models.QuerySet):
         """The plan shown when none is named: settings.ZIBO_DEFAULT_PLAN, else the newest."""
         plans = self.select_related("city")
         return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
+
+    def from_request(self, request: HttpRequest) -> "Plan":
+        """The one way a page, an export or an endpoint picks its plan: ?plan=<slug>, else the
+        default plan. 404 for an unknown or malformed slug, or when no plan is loaded."""
+        slug = request.GET.get("plan")
+        if slug is None or slug == "":
+            plan = self.default()
+        elif PLAN_SLUG.fullmatch(slug):
+            plan = self.select_related("city").filter(slug=slug).first()
+        else:
+            plan = None
+        if plan is None:
+            raise Http404("No such plan has been loaded.")
+        return plan
 
 
 class Plan(models.Model):

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import District, Role, role_of
 from targets import standings
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
@@ -223,41 +222,6 @@ def _relative_change(target: Target, previous: Figure | None, data: FigureInput)
 
 def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
-
-
-# Who may do what -------------------------------------------------------------------------------
-
-
-def may_enter(user, district: District | None) -> bool:
-    """District staff enter their own district's figures; the city admin enters any, and the
-    city-level ones."""
-    role = role_of(user)
-    if role is None:
-        return user.is_authenticated and user.is_superuser
-    if role.kind == Role.Kind.CITY_ADMIN:
-        return True
-    return (
-        role.kind == Role.Kind.DISTRICT_STAFF
-        and district is not None
-        and (role.district_id == district.pk)
-    )
-
-
-def may_review(user, target: Target) -> bool:
-    """The head of the target's lead department, and the city admin."""
-    role = role_of(user)
-    if role is None:
-        return user.is_authenticated and user.is_superuser
-    if role.kind == Role.Kind.CITY_ADMIN:
-        return True
-    return role.kind == Role.Kind.DEPARTMENT_HEAD and any(
-        a.department_id == role.department_id and a.is_lead for a in target.task.assignments.all()
-    )
-
-
-def may_reopen(user) -> bool:
-    role = role_of(user)
-    return (user.is_authenticated and user.is_superuser) or bool(role and role.is_city_admin)
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from departments.models import Department, Role, role_of
+from departments.models import Department, role_of
 from plans.models import Plan, Task, TaskDepartment
 
 
@@ -289,14 +289,9 @@ class FigureQuerySet(models.QuerySet):
         District staff: their district's. Department heads: every district's figures of the targets
         whose tasks their department leads or co-operates on. The city admin: all. Others: none.
         """
-        role = role_of(user)
-        if role is None:
-            return self.all() if user.is_authenticated and user.is_superuser else self.none()
-        if role.kind == Role.Kind.DISTRICT_STAFF:
-            return self.filter(district=role.district_id)
-        if role.kind == Role.Kind.DEPARTMENT_HEAD:
-            return self.filter(target__in=Target.objects.involving(role.department).values("pk"))
-        return self.all()
+        from targets import access  # the role rules; access imports this module
+
+        return access.scope_figures(self, user)
 
 
 class Figure(models.Model):
@@ -412,12 +407,8 @@ def person(user) -> str:
     role = role_of(user)
     if role is None:
         title = _("administrator") if user.is_superuser else ""
-    elif role.kind == Role.Kind.DISTRICT_STAFF:
-        title = _("%(district)s staff") % {"district": role.district.name}
-    elif role.kind == Role.Kind.DEPARTMENT_HEAD:
-        title = _("head of %(department)s") % {"department": role.department.name}
     else:
-        title = _("city administrator")
+        title = role.title
     who = f"{title} {_full_name(user)}".strip()
     if not who:
         return user.username

@@ -36,6 +36,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from targets.display import describe  # noqa: F401  (how a value is shown lives in display)
 from targets.models import Figure, Target
 
 PER_DISTRICT_KINDS = ("district_minimum", "milestone")
@@ -444,36 +445,3 @@ def board_from_points(
         )  # fmt: skip
         city_series[target.pk] = city[target.pk].series
     return Board(year, targets, list(show), city, cells, city_series)
-
-
-def describe(target: Target, progress: Progress) -> str:
-    """A progress value as people read it: "52.1%", "7 / 11", "−1.2 百分点", "+9.0%"."""
-    value = progress.value
-    if progress.count is not None and target.entry != Target.Entry.YES_NO:
-        met, total = progress.count  # the city's count of districts meeting a per-district rule
-        return f"{met} / {total}"
-    if value is None:
-        return "—"
-    if target.kind == Target.Kind.MILESTONE:
-        return "✓" if value else "✗"
-    if target.entry == Target.Entry.YES_NO:
-        if progress.count is None:
-            return "是" if value else "否"
-        met, total = progress.count
-        return f"{value:.1f}%（{met}/{total}）"
-    if target.kind == Target.Kind.ANNUAL_CHANGE:
-        if target.entry == Target.Entry.FRACTION:
-            unit = " 百分点"
-        else:
-            unit = "%" if target.unit == "%" else f" {target.figure_unit}"
-        sign = "+" if value > 0 else "−" if value < 0 else "±"
-        return f"{sign}{_number(abs(value))}{unit}"
-    if target.entry == Target.Entry.FRACTION:
-        return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
-    return f"{_number(value)} {target.figure_unit}".strip()
-
-
-def _number(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(int(value))
-    return f"{value:.1f}"

@@ -32,9 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from departments.models import District
 from plans.models import Plan
-from targets import figures
+from targets import access, figures
+from targets.display import display_value
 from targets.models import Figure, ReportingPeriod, Target
-from targets.views.entry import display_value
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -431,7 +431,7 @@ def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) ->
         if district is not False:
             unit_id = district.pk if district else None
             if unit_id not in may_enter:
-                may_enter[unit_id] = figures.may_enter(user, district)
+                may_enter[unit_id] = access.may_enter(user, district)
             if not may_enter[unit_id]:
                 problem(0, _("you may not enter figures for %(unit)s") % {"unit": values[0]})
         data = _input(values, problem)

@@ -1,16 +1,20 @@
-"""Every URL, every role: the expected answer. One table, so a new view cannot slip through.
+"""Every URL, every role: the expected answer. One table, keyed by URL name, so a new view cannot
+slip through; and every POST action for every role, with nothing changed when it is refused.
 
 Roles: anonymous, staff of 张店区, staff of 淄川区 (the outsider for 张店区's data), the head of
 市教育局 (lead department of every target), the city admin. 302 to the login page for anonymous
 users where a page needs an account; 404 for data outside the user's scope; 403 for data the user
-may see but not change.
+may see but not change, or a page their role has no use for.
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
-from django.urls import get_resolver
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
 
 from tests.conftest import make_figure, target_named
 
@@ -18,46 +22,48 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "staff_zhangdian", "staff_zichuan", "department_head", "city_admin"]
 
-#        url                                   anon  zhangdian zichuan head  admin
+#   URL name                  url                                     anon  zhangd zich  head  admin
 MATRIX = [
-    ("/",                                       302,  302,      302,    302,  302),
-    ("/plans/zibo-2021-2025/",                  200,  200,      200,    200,  200),
-    ("/plans/zibo-2021-2025/tasks/2-1-4/",      200,  200,      200,    200,  200),
-    ("/targets/",                               200,  200,      200,    200,  200),
-    ("/departments/",                           200,  200,      200,    200,  200),
-    ("/departments/{department}/",              200,  200,      200,    200,  200),
-    ("/districts/",                             200,  200,      200,    200,  200),
-    ("/districts/zhangdian/",                   200,  200,      200,    200,  200),
-    ("/api/plan/",                              200,  200,      200,    200,  200),
-    ("/api/targets/",                           200,  200,      200,    200,  200),
-    ("/api/districts/",                         200,  200,      200,    200,  200),
-    ("/api/figures/",                           401,  200,      200,    200,  200),
-    ("/api/figures/?district=zhangdian",        401,  200,      200,    200,  200),
-    ("/healthz",                                200,  200,      200,    200,  200),
-    ("/accounts/login/",                        200,  200,      200,    200,  200),
-    ("/entry/",                                 302,  302,      302,    403,  302),
-    ("/entry/zhangdian/2024/",                  302,  200,      404,    403,  200),
-    ("/entry/city/2024/",                       302,  404,      404,    403,  200),
-    ("/entry/zhangdian/2024/template.xlsx",     302,  200,      404,    403,  200),
-    ("/entry/city/2024/template.xlsx",          302,  404,      404,    403,  200),
-    ("/import/",                                302,  200,      200,    403,  200),
-    ("/import/999/confirm/",                    302,  405,      405,    405,  405),
-    ("/figures/{figure}/",                      302,  200,      404,    200,  200),
-    ("/review/",                                302,  403,      403,    200,  200),
-    ("/progress/",                              302,  200,      200,    200,  200),
-    ("/progress/heatmap/",                      302,  200,      200,    200,  200),
-    ("/progress/targets/{target}/",             302,  200,      200,    200,  200),
-    ("/progress/districts/zhangdian/",          302,  200,      404,    200,  200),
-    ("/progress/departments/{department}/",     302,  403,      403,    200,  200),
-    ("/api/progress/",                          401,  200,      200,    200,  200),
-    ("/reports/",                               302,  200,      200,    200,  200),
-    ("/reports/{report}/pdf/",                  302,  200,      404,    200,  200),
-    ("/reports/generate/",                      302,  405,      405,    405,  405),
-    ("/completeness/",                          302,  302,      302,    302,  302),
-    ("/completeness/2024/",                     302,  200,      200,    200,  200),
-    ("/admin/",                                 302,  302,      302,    302,  200),
-    ("/admin/targets/figure/",                  302,  302,      302,    302,  200),
-    ("/admin/plans/plan/draft/",                302,  302,      302,    302,  200),
+    ("home",                  "/",                                     302,  302,  302,  302,  302),
+    ("plan_detail",           "/plans/zibo-2021-2025/",                200,  200,  200,  200,  200),
+    ("task_detail",           "/plans/zibo-2021-2025/tasks/2-1-4/",    200,  200,  200,  200,  200),
+    ("target_list",           "/targets/",                             200,  200,  200,  200,  200),
+    ("department_list",       "/departments/",                         200,  200,  200,  200,  200),
+    ("department_detail",     "/departments/{department}/",            200,  200,  200,  200,  200),
+    ("district_list",         "/districts/",                           200,  200,  200,  200,  200),
+    ("district_detail",       "/districts/zhangdian/",                 200,  200,  200,  200,  200),
+    ("api_plan",              "/api/plan/",                            200,  200,  200,  200,  200),
+    ("api_targets",           "/api/targets/",                         200,  200,  200,  200,  200),
+    ("api_districts",         "/api/districts/",                       200,  200,  200,  200,  200),
+    ("api_figures",           "/api/figures/",                         401,  200,  200,  200,  200),
+    ("api_figures",           "/api/figures/?district=zhangdian",      401,  200,  200,  200,  200),
+    ("healthz",               "/healthz",                              200,  200,  200,  200,  200),
+    ("login",                 "/accounts/login/",                      200,  200,  200,  200,  200),
+    ("logout",                "/accounts/logout/",                     405,  405,  405,  405,  405),
+    ("set_language",          "/i18n/setlang/",                        302,  302,  302,  302,  302),
+    ("entry_start",           "/entry/",                               302,  302,  302,  403,  302),
+    ("figure_entry",          "/entry/zhangdian/2024/",                302,  200,  404,  403,  200),
+    ("figure_entry",          "/entry/city/2024/",                     302,  404,  404,  403,  200),
+    ("figure_template",       "/entry/zhangdian/2024/template.xlsx",   302,  200,  404,  403,  200),
+    ("figure_template",       "/entry/city/2024/template.xlsx",        302,  404,  404,  403,  200),
+    ("figure_import",         "/import/",                              302,  200,  200,  403,  200),
+    ("import_confirm",        "/import/999/confirm/",                  302,  405,  405,  405,  405),
+    ("figure_detail",         "/figures/{figure}/",                    302,  200,  404,  200,  200),
+    ("review_list",           "/review/",                              302,  403,  403,  200,  200),
+    ("progress_overview",     "/progress/",                            302,  200,  200,  200,  200),
+    ("progress_heatmap",      "/progress/heatmap/",                    302,  200,  200,  200,  200),
+    ("progress_target",       "/progress/targets/{target}/",           302,  200,  200,  200,  200),
+    ("progress_district",     "/progress/districts/zhangdian/",        302,  200,  404,  200,  200),
+    ("progress_department",   "/progress/departments/{department}/",   302,  403,  403,  200,  200),
+    ("api_progress",          "/api/progress/",                        401,  200,  200,  200,  200),
+    ("report_list",           "/reports/",                             302,  200,  200,  200,  200),
+    ("report_pdf",            "/reports/{report}/pdf/",                302,  200,  404,  200,  200),
+    ("report_generate",       "/reports/generate/",                    302,  405,  405,  405,  405),
+    ("completeness_latest",   "/completeness/",                        302,  302,  302,  302,  302),
+    ("completeness",          "/completeness/2024/",                   302,  200,  200,  200,  200),
+    ("admin:index",           "/admin/",                               302,  302,  302,  302,  200),
+    ("admin:targets_figure_changelist", "/admin/targets/figure/",      302,  302,  302,  302,  200),
+    ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
 ]  # fmt: skip
 
 
@@ -79,56 +85,192 @@ def as_role(client, request):
     return login
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, zhangdian
-):
+@pytest.fixture
+def report(zhangdian):
     from reports.models import Report
 
-    report = Report.objects.create(
+    return Report.objects.create(
         district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
-    ).pk
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(as_role, role, figure, education_bureau, report):
     client = as_role(role)
-    column = ROLES.index(role) + 1
+    column = ROLES.index(role) + 2
     for row in MATRIX:
-        url = row[0].format(
-            figure=figure.pk, department=education_bureau.pk, target=figure.target_id, report=report
+        url = row[1].format(
+            figure=figure.pk,
+            department=education_bureau.pk,
+            target=figure.target_id,
+            report=report.pk,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
         if (
             response.status_code == 302
             and role == "anonymous"
-            and url not in ("/", "/completeness/")
+            and row[0] not in ("home", "completeness_latest", "set_language")
         ):
             assert "/login/" in response["Location"], url
 
 
-def test_the_matrix_covers_every_url_pattern():
-    """A view added without a row here fails this test."""
-    patterns = {str(p.pattern) for p in get_resolver().url_patterns}
-    covered = {"", "plans/<slug:slug>/", "plans/<slug:slug>/tasks/<slug:task_slug>/"}
-    ignored = {"i18n/", "admin/", "accounts/logout/"}
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_the_matrix_names_every_url():
+    """A view added without a row here fails this test (the admin's own pages aside)."""
+    names = {name for name in _url_names(get_resolver().url_patterns)}
+    ours = {name for name in names if not name.startswith("admin:")}
     listed = {row[0] for row in MATRIX}
-    for pattern in patterns - covered - ignored:
-        prefix = pattern.split("<")[0]
-        assert any(url.lstrip("/").startswith(prefix) for url in listed), pattern
+    assert ours - listed == set(), "add a row to MATRIX for each of these URL names"
+    assert listed - names == set(), "rows naming URLs that no longer exist"
 
 
-@pytest.mark.parametrize(
-    ("role", "action", "status"),
-    [
-        ("staff_zhangdian", "approve", 403),
-        ("staff_zichuan", "approve", 404),
-        ("department_head", "approve", 302),
-        ("city_admin", "approve", 302),
-        ("staff_zhangdian", "reopen", 403),
-        ("department_head", "reopen", 403),
-    ],
-)
-def test_review_actions_need_the_right_role(as_role, figure, role, action, status):
-    response = as_role(role).post(f"/figures/{figure.pk}/", {"action": action, "reason": "r"})
-    assert response.status_code == status
+# Every POST action, every role: the answer, and whether the data changed.
+#          action           anon zhangdian zichuan head admin
+POSTS = [
+    ("approve",             302,  403,  404,  302,  302),
+    ("return",              302,  403,  404,  302,  302),
+    ("reopen",              302,  403,  404,  403,  302),
+    ("restore",             302,  403,  404,  403,  302),
+    ("bulk_approve",        302,  403,  403,  302,  302),
+    ("bulk_return",         302,  403,  403,  302,  302),
+    ("entry_save",          302,  302,  404,  403,  302),
+    ("entry_submit",        302,  302,  404,  403,  302),
+    ("api_save",            401,  201,  403,  403,  201),
+    ("upload",              302,  200,  422,  403,  200),
+    ("confirm",             302,  302,  404,  404,  404),
+    ("generate",            302,  403,  403,  403,  302),
+]  # fmt: skip
+# Allowed, these change figures (upload only previews; generate queues after the commit).
+CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
+           "entry_save", "entry_submit", "api_save", "confirm"}  # fmt: skip
+
+
+def _snapshot():
+    from reports.models import Report
+    from targets.models import Figure, FigureChange, FigureImport
+
+    return (
+        list(
+            Figure.objects.order_by("pk").values_list(
+                "pk", "state", "version", "numerator", "denominator", "value"
+            )
+        ),
+        FigureChange.objects.count(),
+        FigureImport.objects.filter(applied_at__isnull=False).count(),
+        Report.objects.count(),
+    )
+
+
+def _workbook_for(plan, district, code: str, value: int) -> bytes:
+    from targets import workbook
+
+    book = load_workbook(io.BytesIO(workbook.build_template(plan, [district], 2024)))
+    sheet = book["填报"]
+    for row in sheet.iter_rows(min_row=workbook.FIRST_ROW):
+        if row[2].value == code:
+            row[workbook.HEADERS.index("数值")].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
+    """Prepares the data an action needs; returns a function that posts it with a client."""
+    from django.test import Client
+
+    from targets import figures
+    from targets.models import Figure, FigureChange
+
+    bases = target_named(plan, "区县典型性劳动教育基地")
+
+    def prepare(action: str):
+        if action == "reopen":
+            Figure.objects.filter(pk=figure.pk).update(state=Figure.State.APPROVED)
+        if action == "restore":
+            for value in (5, 6):
+                figures.record(
+                    [figures.Entry(figures.Key(bases.pk, zhangdian.pk, 2024),
+                                   figures.FigureInput(value=Decimal(value)))],
+                    user=staff_zhangdian, channel=FigureChange.Channel.FORM,
+                )  # fmt: skip
+            restored = Figure.objects.get(target=bases, district=zhangdian, year=2024)
+            first = restored.changes.order_by("pk").first()
+            return lambda c: c.post(
+                f"/figures/{restored.pk}/", {"action": "restore", "change": first.pk}
+            )
+        if action == "confirm":
+            uploader = Client()
+            uploader.force_login(staff_zhangdian)
+            content = _workbook_for(plan, zhangdian, bases.code, 7)
+            response = uploader.post(
+                "/import/", {"file": SimpleUploadedFile("figures.xlsx", content)}
+            )
+            pending = response.context["pending"].pk
+            return lambda c: c.post(f"/import/{pending}/confirm/")
+        detail = f"/figures/{figure.pk}/"
+        entry_field = {f"t{bases.pk}-value": "5"}
+        return {
+            "approve": lambda c: c.post(detail, {"action": "approve"}),
+            "return": lambda c: c.post(detail, {"action": "return", "reason": "核对分母"}),
+            "reopen": lambda c: c.post(detail, {"action": "reopen", "reason": "更正"}),
+            "bulk_approve": lambda c: c.post(
+                "/review/", {"action": "approve", "figure": [figure.pk]}
+            ),
+            "bulk_return": lambda c: c.post(
+                "/review/", {"action": "return", "figure": [figure.pk], "reason": "核对"}
+            ),
+            "entry_save": lambda c: c.post(
+                "/entry/zhangdian/2024/", {**entry_field, "action": "save"}
+            ),
+            "entry_submit": lambda c: c.post(
+                "/entry/zhangdian/2024/", {**entry_field, "action": "submit"}
+            ),
+            "api_save": lambda c: c.post(
+                "/api/figures/",
+                {"target": bases.code, "district": "zhangdian", "year": 2024, "value": 5},
+                content_type="application/json",
+            ),
+            "upload": lambda c: c.post(
+                "/import/",
+                {
+                    "file": SimpleUploadedFile(
+                        "figures.xlsx", _workbook_for(plan, zhangdian, bases.code, 7)
+                    )
+                },
+            ),
+            "generate": lambda c: c.post("/reports/generate/", {"month": "2025-10"}),
+        }[action]
+
+    return prepare
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", POSTS, ids=[row[0] for row in POSTS])
+def test_every_post_action_answers_each_role_and_changes_nothing_when_refused(
+    as_role, post_action, role, row
+):
+    action, expected = row[0], row[ROLES.index(role) + 1]
+    send = post_action(action)
+    before = _snapshot()
+    response = send(as_role(role))
+    assert response.status_code == expected, f"{role} {action}"
+    refused = role == "anonymous" or expected >= 400
+    if refused:
+        assert _snapshot() == before, f"{role} {action} was refused but changed data"
+    elif action in CHANGES:
+        assert _snapshot() != before, f"{role} {action} was allowed but changed nothing"
 
 
 def test_a_co_operating_department_head_sees_but_cannot_review(client, plan, figure):

@@ -4,12 +4,12 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from departments.models import District
-from plans.views.pages import plan_from_request
+from plans.models import Plan
 
 
 @require_GET
 def districts_api(request: HttpRequest) -> JsonResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     districts = District.objects.filter(city=plan.city)
     return JsonResponse(
         {

@@ -4,19 +4,22 @@ from django.shortcuts import get_object_or_404, render
 
 from departments.models import Department, District
 from plans.models import Plan, Task
-from plans.views.pages import plan_from_request
+from targets import access
 from targets.models import Target
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     departments = Department.objects.filter(city=plan.city).annotate(
         led=Count("assignments", filter=_named_in(plan, lead=True)),
         co_operating=Count("assignments", filter=_named_in(plan, lead=False)),
     )
-    return render(
-        request, "departments/department_list.html", {"plan": plan, "departments": departments}
-    )
+    context = {
+        "plan": plan,
+        "departments": departments,
+        "may_see_progress": access.may_see_department_progress(request.user),
+    }
+    return render(request, "departments/department_list.html", context)
 
 
 def _named_in(plan: Plan, *, lead: bool) -> Q:
@@ -25,30 +28,41 @@ def _named_in(plan: Plan, *, lead: bool) -> Q:
 
 
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = Plan.objects.from_request(request)
     department = get_object_or_404(Department.objects.select_related("city"), pk=pk)
     tasks = (
-        Task.objects.filter(part__plan__city=department.city)
+        Task.objects.filter(part__plan=plan)
         .select_related("part__plan")
         .with_departments()
         .annotate(target_count=Count("targets"))
     )
     context = {
+        "plan": plan,
         "department": department,
         "led_tasks": tasks.led_by(department),
         "co_operated_tasks": tasks.co_operated_by(department),
+        "may_see_progress": access.may_see_department_progress(request.user),
     }
     return render(request, "departments/department_detail.html", context)
 
 
 def district_list(request: HttpRequest) -> HttpResponse:
-    plan = plan_from_request(request)
-    districts = District.objects.filter(city=plan.city).annotate(staff_count=Count("staff"))
+    plan = Plan.objects.from_request(request)
+    districts = [
+        (district, access.may_see_district_figures(request.user, district))
+        for district in District.objects.filter(city=plan.city).annotate(staff_count=Count("staff"))
+    ]
     return render(request, "departments/district_list.html", {"plan": plan, "districts": districts})
 
 
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     district = get_object_or_404(District, city=plan.city, slug=slug)
     targets = Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
-    context = {"plan": plan, "district": district, "targets": targets.for_listing()}
+    context = {
+        "plan": plan,
+        "district": district,
+        "targets": targets.for_listing(),
+        "may_see_progress": access.may_see_district_figures(request.user, district),
+    }
     return render(request, "departments/district_detail.html", context)

@@ -4,13 +4,12 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from plans.models import Task
-from plans.views.pages import plan_from_request
+from plans.models import Plan, Task
 
 
 @require_GET
 def plan_api(request: HttpRequest) -> JsonResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=Task.objects.with_departments()))
     return JsonResponse(
         {

@@ -1,5 +1,5 @@
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments.models import District
@@ -8,20 +8,22 @@ from targets.models import Target
 
 
 def plan_from_request(request: HttpRequest) -> Plan:
-    """The plan named by ?plan=<slug>, else the default plan; 404 when there is none."""
-    slug = request.GET.get("plan")
-    plans = Plan.objects.select_related("city")
-    plan = plans.filter(slug=slug).first() if slug else plans.default()
-    if plan is None:
-        raise Http404("No such plan has been loaded.")
-    return plan
+    """Kept for code written before Plan.objects.from_request, which is the one way."""
+    return Plan.objects.from_request(request)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.default()
-    if plan is None:
+    if not request.GET.get("plan") and not Plan.objects.exists():
         return render(request, "plans/no_plan.html", status=200)
-    return redirect(plan)
+    return redirect(Plan.objects.from_request(request))
+
+
+def _links_keep(plan: Plan) -> dict:
+    """On a plan's own pages (slug in the path) the header's links stay on that plan."""
+    default = Plan.objects.default()
+    if default is not None and default.pk == plan.pk:
+        return {}
+    return {"plan_query": f"?plan={plan.slug}", "plan_param": f"&plan={plan.slug}"}
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -34,9 +36,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "departments": plan.city.departments.count(),
         "districts": District.objects.filter(city=plan.city).count(),
     }
-    return render(
-        request, "plans/plan_detail.html", {"plan": plan, "parts": parts, "counts": counts}
-    )
+    context = {"plan": plan, "parts": parts, "counts": counts, **_links_keep(plan)}
+    return render(request, "plans/plan_detail.html", context)
 
 
 def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse:
@@ -51,5 +52,6 @@ def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse
         "plan": task.part.plan,
         "targets": targets,
         "source_sentences": [target.source_sentence for target in targets],
+        **_links_keep(task.part.plan),
     }
     return render(request, "plans/task_detail.html", context)

@@ -2,34 +2,26 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from departments.models import Role, role_of
+from plans.models import Plan, plan_query
 from reports.models import Report
 from reports.tasks import previous_month, send_monthly_reports
-from targets import figures
-
-
-def _reports_for(user):
-    """District staff see their district's reports; department heads and the city admin all."""
-    role = role_of(user)
-    reports = Report.objects.select_related("district")
-    if role is None and not user.is_superuser:
-        return reports.none()
-    if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        return reports.filter(district=role.district_id)
-    return reports
+from targets import access
 
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = list(_reports_for(request.user).defer("pdf"))
+    plan = Plan.objects.from_request(request)
+    of_city = Q(district__city=plan.city) | Q(district__isnull=True)  # the city's own report
+    reports = list(access.reports_for(request.user).filter(of_city).defer("pdf"))
     working = any(
         r.state in (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
         for r in reports
@@ -37,7 +29,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     context = {
         "reports": reports,
         "working": working,
-        "may_generate": figures.may_reopen(request.user),
+        "plan": plan,
+        "may_generate": access.may_generate_reports(request.user),
         "last_month": previous_month(timezone.localdate()),
     }
     return render(request, "reports/report_list.html", context)
@@ -47,24 +40,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def generate_now(request: HttpRequest) -> HttpResponse:
     """The city admin's button: queue the month's reports, as the beat would."""
-    if not figures.may_reopen(request.user):
-        raise PermissionDenied
+    access.require(access.may_generate_reports(request.user))
     month = request.POST.get("month", "")
     try:
         day = datetime.date.fromisoformat(f"{month}-01")
     except ValueError:
         messages.error(request, _("Choose a month (YYYY-MM)."))
-        return redirect("report_list")
+        return redirect(reverse("report_list") + plan_query(request))
     transaction.on_commit(lambda: send_monthly_reports.delay(day.isoformat()))
     messages.success(
         request, _("The reports for %(month)s are being generated.") % {"month": month}
     )
-    return redirect("report_list")
+    return redirect(reverse("report_list") + plan_query(request))
 
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(_reports_for(request.user), pk=pk)
+    report = access.get_report_for_user(request, pk)
     if not report.pdf:
         raise Http404
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")

@@ -1,8 +1,8 @@
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
+from targets.display import describe, display_value, requirement, status_css
 from targets.models import Figure
-from targets.progress import describe
-from targets.views.entry import display_value
 
 register = template.Library()
 
@@ -22,3 +22,14 @@ def preview_value(row) -> str:
 @register.filter
 def progress_text(progress, target) -> str:
     return describe(target, progress)
+
+
+@register.filter
+def requirement_text(target) -> str:
+    return requirement(target)
+
+
+@register.simple_tag
+def status_styles() -> SafeString:
+    """The status colours, from the one palette in targets/display.py (pages and PDFs)."""
+    return mark_safe(f"<style>\n{status_css()}\n</style>")  # our own constants, no user text

@@ -12,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.models import District
-from plans.views.pages import plan_from_request
-from targets import figures
+from plans.models import Plan
+from targets import access, figures
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 
@@ -25,7 +25,7 @@ def _number(value: Decimal | None) -> int | float | None:
 
 @require_GET
 def targets_api(request: HttpRequest) -> JsonResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     targets = Target.objects.of_plan(plan).for_listing()
     return JsonResponse(
         {
@@ -115,7 +115,12 @@ def figures_api(request: HttpRequest) -> JsonResponse:
             if rejected is not None:
                 return _error(403, "CSRF check failed")
         return _post_figure(request, user)
-    figures_ = Figure.objects.for_user(user).select_related("target", "district")
+    plan = Plan.objects.from_request(request)
+    figures_ = (
+        Figure.objects.for_user(user)
+        .filter(target__task__part__plan=plan)
+        .select_related("target", "district")
+    )
     district = request.GET.get("district")
     if district:
         figures_ = (
@@ -139,7 +144,7 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
             raise ValueError
     except ValueError:
         return _error(400, "the body must be a JSON object")
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     target = (
         Target.objects.of_plan(plan)
         .select_related("task")
@@ -160,7 +165,7 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
         return _error(
             400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
         )
-    if not figures.may_enter(user, district):
+    if not access.may_enter(user, district):
         return _error(403, "you may not enter this district's figures")
     try:
         data = _input_from_json(body)

@@ -9,21 +9,23 @@ everything.
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
-from departments.models import Department, District, Role, role_of
-from plans.models import Plan
+from departments.models import District
+from plans.models import Plan, plan_query
+from targets import access, standings
 from targets import progress as method
-from targets import standings
+from targets.display import describe
 from targets.models import Target
+from targets.views import exports
 from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
@@ -47,23 +49,22 @@ class View:
 ALL, NONE = "all", "none"
 
 
-def _view(request: HttpRequest, targets=None, cells: slice | str = slice(None)) -> View:
+def _view(
+    request: HttpRequest, targets=None, cells: slice | str = slice(None), plan: Plan | None = None
+) -> View:
     """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
     districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only)."""
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
+    plan = plan or Plan.objects.from_request(request)
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and int(year) in plan.years else plan.reporting_year()
     include_submitted = request.GET.get("submitted") == "1"
-    role = role_of(request.user)
-    queryset = Target.objects.of_plan(plan) if targets is None else targets
-    if role and role.kind == Role.Kind.DEPARTMENT_HEAD:
-        queryset = queryset.filter(pk__in=Target.objects.involving(role.department).values("pk"))
-    target_list = list(queryset.for_listing())
+    queryset = (
+        Target.objects.of_plan(plan) if targets is None else targets.filter(task__part__plan=plan)
+    )
+    target_list = list(access.scope_targets(queryset, request.user).for_listing())
     districts = list(District.objects.filter(city=plan.city))
-    own = role is not None and role.kind == Role.Kind.DISTRICT_STAFF
-    visible = [d for d in districts if d.pk == role.district_id] if own else districts
+    own = access.is_district_staff(request.user)
+    visible = access.scope_districts(districts, request.user)
     shown = districts if cells == ALL else [] if cells == NONE else visible[cells]
     board = standings.stored_board(
         plan, year, targets=target_list, show=shown, include_submitted=include_submitted,
@@ -88,7 +89,7 @@ class Row:
 
     @property
     def value(self) -> str:
-        text = method.describe(self.target, self.progress)
+        text = describe(self.target, self.progress)
         shown_year = self.progress.year
         if shown_year and shown_year != self.years_as_of:
             text += f"（{shown_year}）"  # the latest year with every district's figure
@@ -113,12 +114,15 @@ def _rows(view: View, progress_of) -> list[Row]:
     ]
 
 
-def _table_response(request: HttpRequest, table: ProgressTable, name: str) -> HttpResponse | None:
+def _table_response(
+    request: HttpRequest, table: ProgressTable, view: View, name: str, title: str
+) -> HttpResponse | None:
+    """?_export=csv|xlsx: the table as shown (its filters and order), for Chinese Excel."""
     export = request.GET.get("_export")
-    if TableExport.is_valid_format(export):
-        exporter = TableExport(export, table, exclude_columns=("trend",))
-        return exporter.response(f"{name}.{export}")
-    return None
+    if export not in exports.FORMATS:
+        return None
+    records = [bound.record for bound in table.rows]
+    return exports.response(export, records, year=view.year, name=name, title=title)
 
 
 @login_required
@@ -132,28 +136,45 @@ def overview(request: HttpRequest) -> HttpResponse:
         for row in _rows(view, lambda t: view.board.city[t.pk])
         if row.target.pk in chosen and (not status or row.progress.status == status)
     ]
-    table = ProgressTable(rows, order_by=request.GET.get("sort"))
+    table = ProgressTable(rows, order_by=request.GET.get("sort"), link_query=plan_query(request))
     RequestConfig(request, paginate=False).configure(table)
-    exported = _table_response(request, table, f"progress-{view.year}")
+    exported = _table_response(
+        request, table, view, f"progress-{view.year}", _("Progress %(year)s") % {"year": view.year}
+    )
     if exported:
         return exported
     context = {
         "view": view,
         "plan": view.plan,
         "table": table,
+        "nothing_to_show": _nothing_to_show(request, view),
         "filter": filters,
-        "statuses": method.Status.choices,
+        "statuses": [(value, capfirst(label)) for value, label in method.Status.choices],
         "status": status,
         "counts": _counts(rows),
     }
     return render(request, "targets/progress_overview.html", context)
 
 
+def _nothing_to_show(request: HttpRequest, view: View, department=None) -> str:
+    """Say plainly why a page is empty (a department that leads no quantitative target), rather
+    than show 0 of 0 as 0%."""
+    if view.targets:
+        return ""
+    department = department or access.headed_department(request.user)
+    if department is not None:
+        return _(
+            "%(department)s leads and co-operates on no quantitative target of this plan: "
+            "there is nothing to follow here. Its tasks are on the department's page."
+        ) % {"department": department.name}
+    return _("This plan has no quantitative target.")
+
+
 def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
     counts = dict.fromkeys(method.ORDER, 0)
     for row in rows:
         counts[row.progress.status] += 1
-    return [(status, status.label, n) for status, n in counts.items() if n]
+    return [(status, capfirst(status.label), n) for status, n in counts.items() if n]
 
 
 HEATMAP_COLUMNS = 40
@@ -166,12 +187,13 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     start = (page - 1) * HEATMAP_COLUMNS
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
+    query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
-    labels = {status: str(status.label) for status in method.Status}
+    labels = {status: capfirst(status.label) for status in method.Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
-        target_url = reverse("progress_target", args=[target.pk])
+        target_url = reverse("progress_target", args=[target.pk]) + query
         city = view.board.city[target.pk]
         if target.reported_by == Target.Reporter.DISTRICTS:
             cells = _heat_cells(target, target_url, figure_url, names, view.board.cells, labels)
@@ -183,7 +205,9 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "view": view,
         "plan": view.plan,
         "rows": rows,
-        "legend": [(s, s.label) for s in method.ORDER],
+        "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
+        "nothing_to_show": _nothing_to_show(request, view),
+        "legend": [(s, capfirst(s.label)) for s in method.ORDER],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
     }
@@ -209,13 +233,9 @@ def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
 
 @login_required
 def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = Plan.objects.default()
-    target = get_object_or_404(
-        Target.objects.of_plan(plan) if plan else Target.objects.none(), pk=pk
-    )
-    view = _view(request, targets=Target.objects.filter(pk=target.pk))
-    if not view.targets:
-        raise Http404  # a department head looking at another department's target
+    plan = Plan.objects.from_request(request)
+    target = access.get_target_for_user(request, pk, plan)  # 404: another department's target
+    view = _view(request, targets=Target.objects.filter(pk=target.pk), plan=plan)
     target = view.targets[0]
     city = view.board.city[target.pk]
     cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown]
@@ -232,7 +252,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "cells": _ranked(target, cells),
         "years": years,
         "table": table,
-        "city_row": [method.describe(target, _at(target, city, y)) for y in years],
+        "city_row": [describe(target, _at(target, city, y)) for y in years],
         "chart": _chart(target, city, cells, by_district, view),
     }
     return render(request, "targets/progress_target.html", context)
@@ -242,7 +262,7 @@ def _cell(target: Target, point: method.Point | None) -> str:
     if point is None:
         return "—"
     value = method.measure(target, point)
-    text = method.describe(target, method.Progress(method.Status.NO_DATA, value=value))
+    text = describe(target, method.Progress(method.Status.NO_DATA, value=value))
     if target.kind == Target.Kind.ANNUAL_CHANGE:  # show the level; the change is the status
         text = (
             f"{value:.1f}%"
@@ -295,19 +315,15 @@ def _ranked(target: Target, cells):
     ordered = sorted(measured, key=lambda dp: dp[1].value, reverse=descending)
     first = {}  # value -> the rank of the first district with it
     ranks = {d.pk: first.setdefault(p.value, n) for n, (d, p) in enumerate(ordered, 1)}
-    return [(d, p, ranks.get(d.pk), method.describe(target, p)) for d, p in cells]
+    return [(d, p, ranks.get(d.pk), describe(target, p)) for d, p in cells]
 
 
 @login_required
 def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
     view = _view(request, cells=ALL)
-    role = role_of(request.user)
-    district = next((d for d in view.districts if d.slug == slug), None)
-    mine = not (role and role.kind == Role.Kind.DISTRICT_STAFF) or role.district_id == getattr(
-        district, "pk", None
-    )
-    if district is None or not mine:
-        raise Http404  # unknown, or another district's figures
+    district = access.get_district_for_user(request, slug, view.plan, among=view.districts)
+    if district is None:
+        raise Http404  # the city's own figures are on the overview
     rows = []
     for target in view.targets:
         if target.reported_by != Target.Reporter.DISTRICTS:
@@ -315,7 +331,7 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
         rank = next(r for d, _p, r, _t in _ranked(target, cells) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
-        text = method.describe(target, progress)
+        text = describe(target, progress)
         rows.append((target, progress, text, rank, view.board.city[target.pk]))
     context = {
         "view": view,
@@ -329,26 +345,35 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    department = get_object_or_404(Department, pk=pk)
-    role = role_of(request.user)
-    if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        raise PermissionDenied
-    view = _view(request, targets=Target.objects.involving(department), cells=NONE)
+    plan = Plan.objects.from_request(request)
+    department = access.get_department_for_user(request, pk, plan)
+    view = _view(request, targets=Target.objects.involving(department), cells=NONE, plan=plan)
     led = {t.pk for t in Target.objects.led_by(department)}
     rows = _rows(view, lambda t: view.board.city[t.pk])
     tables = []
     for caption, chosen in (("led", [r for r in rows if r.target.pk in led]),
                             ("co", [r for r in rows if r.target.pk not in led])):  # fmt: skip
         table = ProgressTable(
-            chosen, prefix=f"{caption}-", order_by=request.GET.get(f"{caption}-sort")
+            chosen,
+            prefix=f"{caption}-",
+            order_by=request.GET.get(f"{caption}-sort"),
+            link_query=plan_query(request),
         )
         RequestConfig(request, paginate=False).configure(table)
         if request.GET.get("table") == caption:  # export only the table asked for
-            exported = _table_response(request, table, f"progress-{department.slug}-{caption}")
+            exported = _table_response(
+                request, table, view, f"progress-{department.slug}-{caption}", department.name
+            )
             if exported:
                 return exported
         tables.append((caption, table))
-    context = {"view": view, "plan": view.plan, "department": department, "tables": tables}
+    context = {
+        "view": view,
+        "plan": view.plan,
+        "department": department,
+        "tables": tables,
+        "nothing_to_show": _nothing_to_show(request, view, department),
+    }
     return render(request, "targets/progress_department.html", context)
 
 

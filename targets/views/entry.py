@@ -5,20 +5,21 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import District, Role, role_of
+from departments.models import District
 from plans.models import Plan
-from targets import figures
+from targets import access, figures
+from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views.forms import FigureForm
 
-CITY = "city"
+CITY = access.CITY
 
 
 @dataclass
@@ -43,31 +44,25 @@ class Scope:
 
 def scope_for(request: HttpRequest, slug: str, *, write: bool) -> Scope:
     """404 for a district the user may not see; 403 for one they may see but not enter."""
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
-    district = None if slug == CITY else get_object_or_404(District, city=plan.city, slug=slug)
-    if write and not figures.may_enter(request.user, district):
-        role = role_of(request.user)
-        if role and role.kind == Role.Kind.DISTRICT_STAFF:
-            raise Http404
-        raise PermissionDenied
-    return Scope(plan, district)
+    plan = Plan.objects.from_request(request)
+    return Scope(plan, access.get_district_for_user(request, slug, plan, write=write))
 
 
 @login_required
 def entry_start(request: HttpRequest) -> HttpResponse:
     """Straight to the user's own district and the year now being reported."""
-    role = role_of(request.user)
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
+    plan = Plan.objects.from_request(request)
     year = plan.reporting_year()
-    if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        return redirect("figure_entry", role.district.slug, year)
-    if figures.may_enter(request.user, None):
-        return redirect("figure_entry", CITY, year)
-    raise PermissionDenied
+    district = access.own_district(request.user)
+    if district is not None:
+        return _to_entry(request, district.slug, year)
+    access.require(access.may_enter(request.user, None))
+    return _to_entry(request, CITY, year)
+
+
+def _to_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    url = reverse("figure_entry", args=[slug, year])
+    return redirect(url + (f"?{request.GET.urlencode()}" if request.GET.get("plan") else ""))
 
 
 @login_required
@@ -95,7 +90,7 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     ]
     if request.method == "POST" and all(form.is_valid() for form in forms):
         if _save(request, scope, year, forms, stored):
-            return redirect("figure_entry", scope.slug, year)
+            return _to_entry(request, scope.slug, year)
     elif request.method == "POST":
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
     chapters = [
@@ -156,27 +151,6 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
 
 def _conflict_message(figure: Figure) -> str:
     return figures.conflict_message(figure, display_value(figure))
-
-
-def display_value(figure: Figure | None) -> str:
-    """A figure as people read it: "87.5%（350/400）", "12", "是（2023-06-30）"."""
-    if figure is None or not figure.is_filled:
-        return "—"
-    target = figure.target
-    if target.entry == Target.Entry.FRACTION:
-        if figure.numerator is None or not figure.denominator:
-            return "—"
-        ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
-        shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
-        return f"{shown}（{_plain(figure.numerator)}/{_plain(figure.denominator)}）"
-    if figure.value is not None:
-        return f"{_plain(figure.value)} {target.figure_unit}".strip()
-    done = _("yes") if figure.achieved else _("no")
-    return f"{done}（{figure.achieved_on:%Y-%m-%d}）" if figure.achieved_on else done
-
-
-def _plain(value) -> str:
-    return format(value.normalize(), "f")
 
 
 def _deadline_state(period: ReportingPeriod | None) -> dict | None:

@@ -4,26 +4,18 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from departments.models import Role, role_of
-from plans.models import Plan
-from targets import figures, workbook
+from plans.models import Plan, plan_query
+from targets import access, figures, workbook
 from targets.models import FigureImport
 from targets.views.entry import scope_for
-
-
-def _plan() -> Plan:
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
-    return plan
 
 
 @login_required
@@ -40,23 +32,17 @@ def figure_template(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return response
 
 
-def _may_upload(user) -> bool:
-    role = role_of(user)
-    return figures.may_reopen(user) or bool(role and role.kind == Role.Kind.DISTRICT_STAFF)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def figure_import(request: HttpRequest) -> HttpResponse:
-    if not _may_upload(request.user):
-        raise PermissionDenied
+    access.require(access.may_upload(request.user))
+    plan = Plan.objects.from_request(request)
     if request.method == "GET":
-        return render(request, "targets/figure_import.html", {"plan": _plan()})
+        return render(request, "targets/figure_import.html", {"plan": plan})
     upload_file = request.FILES.get("file")
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
-        return redirect("figure_import")
-    plan = _plan()
+        return redirect(reverse("figure_import") + plan_query(request))
     try:
         if upload_file.size > workbook.upload_limits().upload_bytes:  # do not read it at all
             raise workbook.WorkbookError.too_large(upload_file.size)
@@ -86,7 +72,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_object_or_404(
         FigureImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
     )
-    plan = _plan()
+    plan = Plan.objects.from_request(request)
     with transaction.atomic():
         try:
             upload = workbook.read(
@@ -100,7 +86,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Figures changed since the preview; nothing was saved. Upload the file again."),
             )
-            return redirect("figure_import")
+            return redirect(reverse("figure_import") + plan_query(request))
         pending.applied_at = timezone.now()
         pending.summary = _("%(created)d new, %(updated)d changed, %(unchanged)d unchanged") % {
             "created": len(outcome.created),
@@ -112,4 +98,5 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "file": pending.filename, "summary": pending.summary})  # fmt: skip
     first = upload.rows[0]
     slug = first.district.slug if first.district else "city"
-    return redirect("figure_entry", slug, first.entry.key.year)
+    url = reverse("figure_entry", args=[slug, first.entry.key.year])
+    return redirect(url + plan_query(request))

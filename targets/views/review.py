@@ -4,32 +4,24 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from departments.models import District, Role, role_of
+from departments.models import District
 from plans.models import Plan
-from targets import figures
+from targets import access, figures
 from targets.models import Figure, ReportingPeriod, Target
-
-
-def _get_figure_for_user(request: HttpRequest, pk: int) -> Figure:
-    """404 for a figure outside the user's scope (the one scoping rule, Figure.objects.for_user)."""
-    queryset = Figure.objects.for_user(request.user).select_related(
-        "target__task__part__plan", "district", "updated_by"
-    )
-    return get_object_or_404(queryset.prefetch_related("target__task__assignments"), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    figure = _get_figure_for_user(request, pk)
+    figure = access.get_figure_for_user(request, pk, write=request.method == "POST")
     if request.method == "POST":
         return _act_on(request, figure) or redirect(figure)
     history = figure.changes.select_related(
@@ -39,9 +31,9 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "figure": figure,
         "target": figure.target,
         "history": history,
-        "may_review": figures.may_review(request.user, figure.target),
-        "may_reopen": figures.may_reopen(request.user),
-        "may_enter": figures.may_enter(request.user, figure.district),
+        "may_review": access.may_review(request.user, figure.target),
+        "may_reopen": access.may_reopen(request.user),
+        "may_enter": access.may_enter(request.user, figure.district),
     }
     return render(request, "targets/figure_detail.html", context)
 
@@ -49,10 +41,10 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
-    if action in ("approve", "return") and not figures.may_review(request.user, figure.target):
-        raise PermissionDenied
-    if action in ("reopen", "restore") and not figures.may_reopen(request.user):
-        raise PermissionDenied
+    if action in ("approve", "return"):
+        access.require(access.may_review(request.user, figure.target), access.READ_ONLY)
+    if action in ("reopen", "restore"):
+        access.require(access.may_reopen(request.user), access.READ_ONLY)
     if action == "approve":
         done = figures.approve([figure], user=request.user)
         _report(request, done, _("Approved."), _("Only submitted figures can be approved."))
@@ -94,25 +86,14 @@ def _report(request, done: list, success: str, nothing: str) -> None:
         messages.warning(request, nothing)
 
 
-def reviewable(user) -> QuerySet[Figure]:
-    """Figures the user may approve or return: the lead department's targets, or all for the
-    city admin."""
-    role = role_of(user)
-    scoped = Figure.objects.for_user(user)
-    if role and role.kind == Role.Kind.DEPARTMENT_HEAD:
-        return scoped.filter(target__in=Target.objects.led_by(role.department).values("pk"))
-    if figures.may_reopen(user):
-        return scoped
-    return scoped.none()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_list(request: HttpRequest) -> HttpResponse:
-    role = role_of(request.user)
-    if not (figures.may_reopen(request.user) or (role and role.kind == Role.Kind.DEPARTMENT_HEAD)):
-        raise PermissionDenied
-    pending = reviewable(request.user).filter(state=Figure.State.SUBMITTED)
+    access.require(access.may_use_review_list(request.user))
+    plan = Plan.objects.from_request(request)
+    pending = access.reviewable(request.user).filter(
+        state=Figure.State.SUBMITTED, target__task__part__plan=plan
+    )
     if request.method == "POST":
         chosen = list(pending.filter(pk__in=request.POST.getlist("figure")))
         if not chosen:
@@ -138,32 +119,39 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "target__task__number",
         "target__order",
     )
-    return render(request, "targets/review_list.html", {"figures": rows, "year": year})
+    department = access.headed_department(request.user)
+    leads_nothing = (
+        department is not None and not Target.objects.of_plan(plan).led_by(department).exists()
+    )
+    context = {
+        "plan": plan,
+        "figures": rows,
+        "year": year,
+        "department": department,
+        "leads_nothing": leads_nothing,
+    }
+    return render(request, "targets/review_list.html", context)
 
 
 @login_required
 def completeness_latest(request: HttpRequest) -> HttpResponse:
     """The year now being reported: last calendar year, within the plan's years."""
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
-    return redirect("completeness", plan.reporting_year())
+    plan = Plan.objects.from_request(request)
+    url = reverse("completeness", args=[plan.reporting_year()])
+    return redirect(url + (f"?{request.GET.urlencode()}" if request.GET.get("plan") else ""))
 
 
 @login_required
 def completeness(request: HttpRequest, year: int) -> HttpResponse:
     """For each district: applicable targets missing, draft, submitted, approved, returned, late."""
-    plan = Plan.objects.default()
-    if plan is None or year not in plan.years:
+    plan = Plan.objects.from_request(request)
+    if year not in plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
-    role = role_of(request.user)
-    applicable = Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
-    districts = District.objects.filter(city=plan.city)
-    if role and role.kind == Role.Kind.DEPARTMENT_HEAD:
-        applicable = applicable.involving(role.department)
-    if role and role.kind == Role.Kind.DISTRICT_STAFF:
-        districts = districts.filter(pk=role.district_id)
+    applicable = access.scope_targets(
+        Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS), request.user
+    )
+    districts = access.scope_districts(District.objects.filter(city=plan.city), request.user)
     scoped = Figure.objects.for_user(request.user).filter(
         year=year, district__isnull=False, target__in=applicable.values("pk")
     )
@@ -184,6 +172,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         rows.append(
             {
                 "district": district,
+                "may_enter": access.may_enter(request.user, district),
                 "missing": missing,
                 **{state: row.get(state, 0) for state in Figure.State.values},
                 "late": row.get("late", 0) + (missing if overdue else 0),
@@ -197,6 +186,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "total": total,
         "rows": rows,
         "years": list(plan.years),
+        "department": access.headed_department(request.user),
     }
     return render(request, "targets/completeness.html", context)
 

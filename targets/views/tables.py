@@ -2,8 +2,10 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from targets.display import requirement
 from targets.models import Target
 
 PLAN_ORDER = ("task__part__order", "task__number", "order")
@@ -41,7 +43,7 @@ class TargetTable(tables.Table):
         empty_text = _("No target matches these filters.")
 
     def render_requirement(self, record: Target) -> str:
-        return record.requirement
+        return requirement(record)
 
     def render_task(self, record: Target) -> str:
         return f"{record.task.code} {record.task.title}"
@@ -49,9 +51,8 @@ class TargetTable(tables.Table):
 
 def status_badge(progress) -> str:
     mark = "*" if progress.provisional else ""
-    return format_html(
-        '<span class="status status-{}">{}{}</span>', progress.status, progress.label, mark
-    )
+    label = capfirst(progress.label)
+    return format_html('<span class="status status-{}">{}{}</span>', progress.status, label, mark)
 
 
 class StatusColumn(tables.Column):
@@ -59,7 +60,7 @@ class StatusColumn(tables.Column):
         return status_badge(record.progress)
 
     def value(self, record) -> str:
-        return record.progress.label
+        return capfirst(record.progress.label)
 
 
 class ProgressTable(tables.Table):
@@ -83,6 +84,10 @@ class ProgressTable(tables.Table):
     requirement = tables.Column(
         verbose_name=_("Plan"), accessor="target__requirement", orderable=False
     )
+
+    def render_requirement(self, record) -> str:
+        return requirement(record.target)
+
     deadline = tables.Column(verbose_name=_("Deadline"), accessor="target__deadline_year")
     status = StatusColumn(
         verbose_name=_("Status"), accessor="progress__status", order_by=("status_rank",)
@@ -95,6 +100,10 @@ class ProgressTable(tables.Table):
         empty_text = _("No target matches these filters.")
         template_name = "targets/_progress_table.html"
 
+    def __init__(self, *args, link_query: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.link_query = link_query  # "?plan=<slug>" when the page was asked for a plan
+
     def render_trend(self, record) -> str:
         return record.trend
 
@@ -105,13 +114,13 @@ class ProgressTable(tables.Table):
         for bound in self.rows:
             row = bound.record
             target = row.target
-            url = reverse("progress_target", args=[target.pk])
+            url = reverse("progress_target", args=[target.pk]) + self.link_query
             cells = {
                 "code": format_html('<a href="{}">{}</a>', url, target.code),
                 "name": escape(target.name),
                 "lead": escape(target.lead_department or self.default),
                 "value": escape(row.value),
-                "requirement": escape(target.requirement),
+                "requirement": escape(requirement(target)),
                 "deadline": target.deadline_year,
                 "status": status_badge(row.progress),
                 "trend": row.trend,

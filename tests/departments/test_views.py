@@ -35,9 +35,11 @@ def test_department_list_counts_led_and_co_operated_tasks(client, plan):
 
 def test_department_pages_query_count(client, education_bureau, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        client.get(reverse("department_detail", args=[education_bureau.pk]))
+        assert (
+            client.get(reverse("department_detail", args=[education_bureau.pk])).status_code == 200
+        )
     with django_assert_max_num_queries(4):
-        client.get(reverse("department_list"))
+        assert client.get(reverse("department_list")).status_code == 200
 
 
 def test_district_list_shows_eleven_units_with_kinds(client, plan):

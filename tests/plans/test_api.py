@@ -33,4 +33,4 @@ def test_plan_api_is_read_only(client, plan):
 
 def test_plan_api_query_count(client, plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        client.get("/api/plan/")
+        assert client.get("/api/plan/").status_code == 200

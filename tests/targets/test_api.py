@@ -35,4 +35,4 @@ def test_targets_api_lists_every_target_with_its_source(client, plan):
 
 def test_targets_api_query_count(client, plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        client.get("/api/targets/")
+        assert client.get("/api/targets/").status_code == 200

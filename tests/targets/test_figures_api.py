@@ -129,4 +129,5 @@ def test_get_query_count_is_constant(
 ):
     client.force_login(city_admin)
     with django_assert_max_num_queries(5):
-        client.get("/api/figures/")
+        response = client.get("/api/figures/")
+    assert response.status_code == 200

@@ -266,4 +266,5 @@ def test_preview_query_count_does_not_grow_with_rows(
     book = _template(staff)
     with django_assert_max_num_queries(16):
         response = _upload(staff, _bytes(book))
+    assert response.status_code == 200
     assert response.context["counts"]["unchanged"] > 5

@@ -1,0 +1,262 @@
+"""Who may see and change what: the role rules, and one access helper per object kind.
+
+Every role check of the app lives here; views, the nav bar, the API and the querysets ask this
+module, nothing else compares a role's kind. The helpers answer 404 for what a user may not see
+and 403 for what they may see but not change (or, for pages, a page their role has no use for),
+with a reason the 403 page words for the case.
+
+Roles: district staff (bound to one district), department heads (bound to one department; the
+head of a task's first department leads its targets), the city admin (and superusers).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from departments.models import Department, District, Role, role_of
+from plans.models import Plan
+from targets.models import Figure, Target
+
+# Reasons a request is refused with 403, read by templates/403.html.
+READ_ONLY = "read-only"  # the user may see this, but not change it
+NOT_FOR_ROLE = "not-for-role"  # the page is for another role
+
+
+class Denied(PermissionDenied):
+    """403 with the reason the page shows."""
+
+    def __init__(self, reason: str = READ_ONLY) -> None:
+        super().__init__(reason)
+
+
+# Role rules -----------------------------------------------------------------------------------
+
+
+def is_city_admin(user) -> bool:
+    role = role_of(user)
+    return (user.is_authenticated and user.is_superuser) or bool(role and role.is_city_admin)
+
+
+def staff_district_id(user) -> int | None:
+    """The district a district staff member is bound to; None for every other role."""
+    role = role_of(user)
+    return role.district_id if role and role.kind == Role.Kind.DISTRICT_STAFF else None
+
+
+def headed_department(user) -> Department | None:
+    """The department a department head is bound to; None for every other role."""
+    role = role_of(user)
+    return role.department if role and role.kind == Role.Kind.DEPARTMENT_HEAD else None
+
+
+def is_district_staff(user) -> bool:
+    return staff_district_id(user) is not None
+
+
+def is_department_head(user) -> bool:
+    role = role_of(user)
+    return bool(role and role.kind == Role.Kind.DEPARTMENT_HEAD)
+
+
+def has_role(user) -> bool:
+    return role_of(user) is not None or is_city_admin(user)
+
+
+def may_enter(user, district: District | None) -> bool:
+    """District staff enter their own district's figures; the city admin enters any, and the
+    city-level ones (district None)."""
+    if is_city_admin(user):
+        return True
+    own = staff_district_id(user)
+    return own is not None and district is not None and own == district.pk
+
+
+def may_review(user, target: Target) -> bool:
+    """The head of the target's lead department, and the city admin."""
+    if is_city_admin(user):
+        return True
+    department = headed_department(user)
+    return department is not None and any(
+        a.department_id == department.pk and a.is_lead for a in target.task.assignments.all()
+    )
+
+
+def may_reopen(user) -> bool:
+    """Reopening an approved figure and restoring an earlier value: the city admin only."""
+    return is_city_admin(user)
+
+
+def may_upload(user) -> bool:
+    """Excel/CSV uploads: district staff (their own district) and the city admin."""
+    return is_city_admin(user) or is_district_staff(user)
+
+
+def may_use_review_list(user) -> bool:
+    return is_city_admin(user) or is_department_head(user)
+
+
+def may_generate_reports(user) -> bool:
+    return is_city_admin(user)
+
+
+def may_see_department_progress(user) -> bool:
+    """Department dashboards are for the departments and the city, not for district staff."""
+    return user.is_authenticated and not is_district_staff(user)
+
+
+def may_see_district_figures(user, district: District) -> bool:
+    """A district's own figures: its staff, department heads (their targets), the city admin."""
+    own = staff_district_id(user)
+    return user.is_authenticated and (own is None or own == district.pk)
+
+
+def nav(user) -> dict[str, bool]:
+    """What the header's links offer this user; the same rules as the pages behind them."""
+    return {
+        "entry": may_upload(user),
+        "review": may_use_review_list(user),
+        "progress": user.is_authenticated,
+        "completeness": has_role(user),
+        "reports": has_role(user),
+        "admin": is_city_admin(user),
+        "department_progress": may_see_department_progress(user),
+    }
+
+
+# Scoping querysets ----------------------------------------------------------------------------
+
+
+def scope_figures(figures: QuerySet[Figure], user) -> QuerySet[Figure]:
+    """The one scoping rule for figures. District staff: their district's. Department heads:
+    every district's figures of the targets their department leads or co-operates on. The city
+    admin: all. Others: none."""
+    if is_city_admin(user):
+        return figures.all()
+    district_id = staff_district_id(user)
+    if district_id is not None:
+        return figures.filter(district=district_id)
+    department = headed_department(user)
+    if department is not None:
+        return figures.filter(target__in=Target.objects.involving(department).values("pk"))
+    return figures.none()
+
+
+def scope_targets(targets: QuerySet[Target], user) -> QuerySet[Target]:
+    """Targets whose progress a user sees: a department head those of their department."""
+    department = headed_department(user)
+    if department is not None:
+        return targets.filter(pk__in=Target.objects.involving(department).values("pk"))
+    return targets
+
+
+def scope_districts(districts: list[District], user) -> list[District]:
+    """Districts whose own figures a user sees: district staff their own, others all."""
+    own = staff_district_id(user)
+    return [d for d in districts if d.pk == own] if own is not None else list(districts)
+
+
+def reviewable(user) -> QuerySet[Figure]:
+    """Figures the user may approve or return: the lead department's targets, or all for the
+    city admin."""
+    scoped = Figure.objects.for_user(user)
+    if is_city_admin(user):
+        return scoped
+    department = headed_department(user)
+    if department is not None:
+        return scoped.filter(target__in=Target.objects.led_by(department).values("pk"))
+    return scoped.none()
+
+
+def reports_for(user):
+    """District staff see their district's reports; department heads and the city admin all."""
+    from reports.models import Report  # reports depends on targets, not the other way round
+
+    reports = Report.objects.select_related("district")
+    if not has_role(user):
+        return reports.none()
+    district_id = staff_district_id(user)
+    if district_id is not None:
+        return reports.filter(district=district_id)
+    return reports
+
+
+# One access helper per object kind -------------------------------------------------------------
+
+
+def get_figure_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Figure:
+    """404 for a figure outside the user's scope; 403 for writing one the user only sees."""
+    queryset = Figure.objects.for_user(request.user).select_related(
+        "target__task__part__plan", "district", "updated_by"
+    )
+    figure = get_object_or_404(queryset.prefetch_related("target__task__assignments"), pk=pk)
+    if write and not (
+        may_enter(request.user, figure.district) or may_review(request.user, figure.target)
+    ):
+        raise Denied(READ_ONLY)
+    return figure
+
+
+def get_target_for_user(request: HttpRequest, pk: int, plan: Plan) -> Target:
+    """A target of the plan whose progress the user sees: 404 for another department's."""
+    targets = scope_targets(Target.objects.of_plan(plan), request.user)
+    return get_object_or_404(targets, pk=pk)
+
+
+CITY = "city"
+
+
+def get_district_for_user(
+    request: HttpRequest,
+    slug: str,
+    plan: Plan,
+    *,
+    write: bool = False,
+    among: list[District] | None = None,
+) -> District | None:
+    """The district named by slug (None for "city", the city-level figures).
+
+    Reading: 404 for another district's figures (district staff). Writing (entry): 404 where the
+    user cannot even see the district's figures, 403 where they see them but may not enter.
+    `among`: the city's districts, when the caller has them loaded already."""
+    if slug == CITY:
+        district = None
+    elif among is not None:
+        district = next((d for d in among if d.slug == slug), None)
+        if district is None:
+            raise Http404
+    else:
+        district = get_object_or_404(District, city=plan.city, slug=slug)
+    if district is None:
+        visible = has_role(request.user) and not is_district_staff(request.user)
+    else:
+        visible = may_see_district_figures(request.user, district)
+    if not visible:
+        raise Http404
+    if write and not may_enter(request.user, district):
+        raise Denied(READ_ONLY)
+    return district
+
+
+def get_department_for_user(request: HttpRequest, pk: int, plan: Plan) -> Department:
+    """A department's dashboard: 403 for district staff (their role has no use for it)."""
+    department = get_object_or_404(Department, city=plan.city, pk=pk)
+    if not may_see_department_progress(request.user):
+        raise Denied(NOT_FOR_ROLE)
+    return department
+
+
+def get_report_for_user(request: HttpRequest, pk: int):
+    return get_object_or_404(reports_for(request.user), pk=pk)
+
+
+def require(allowed: bool, reason: str = NOT_FOR_ROLE) -> None:
+    """403 with a reason unless allowed: for pages a role has no use for."""
+    if not allowed:
+        raise Denied(reason)
+
+
+def own_district(user) -> District | None:
+    """District staff's own district (for "my entry page"); None for every other role."""
+    district_id = staff_district_id(user)
+    return District.objects.get(pk=district_id) if district_id is not None else None

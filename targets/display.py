@@ -1,0 +1,133 @@
+"""How a value is shown: figures, progress values, units, status labels and the status palette.
+
+One module for the pages, the exports and the PDF reports, so they never disagree. The palette is
+the single source of the status colours: `status_css()` writes the stylesheet rules the pages
+(templates/base.html) and the PDF template use through `{% status_styles %}`.
+"""
+
+import re
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from targets.models import Figure, Target
+
+# Status → (background, text colour, border). Colour plus a distinct border pattern, so the
+# statuses read in grey and in print too. Keys are progress.Status values.
+PALETTE: dict[str, tuple[str, str, str]] = {
+    "met": ("#1d6b2c", "#fff", "1px solid #1d6b2c"),
+    "on_track": ("#cfe8d3", "#134d1f", "1px solid transparent"),
+    "due": ("#e6eefb", "#1f4e8c", "1px dashed #1f4e8c"),
+    "accelerate": ("#ffe9a8", "#5c4300", "1px solid transparent"),
+    "not_met": ("#fde2c4", "#6b3a00", "1px dotted #6b3a00"),
+    "lagging": ("#f4a582", "#4a1300", "1px solid transparent"),
+    "overdue": ("#d6604d", "#fff", "1px dashed #fff"),
+    "regressing": ("#a61b1b", "#fff", "1px solid #a61b1b"),
+    "missed": ("#6d0f0f", "#fff", "2px double #fff"),
+    "no_final": ("#fff", "#6d0f0f", "1px dashed #6d0f0f"),
+    "no_data": ("#f0f2f4", "#66707c", "1px solid transparent"),
+    "part": ("#fff", "#3a4450", "1px solid #a7afb8"),
+}
+BOLD = {"regressing", "missed"}
+
+
+def status_css() -> str:
+    """The `.status-<status>` rules, from the one palette."""
+    rules = []
+    for status, (background, colour, border) in PALETTE.items():
+        weight = " font-weight: 700;" if status in BOLD else ""
+        rules.append(
+            f".status-{status} {{ background: {background}; color: {colour}; "
+            f"border: {border};{weight} }}"
+        )
+    return "\n".join(rules)
+
+
+# Units: Chinese measure words read as such in Chinese and are translated for English readers;
+# a unit the catalogue does not know is shown as the plan writes it.
+PERCENTAGE_POINTS = gettext_lazy("percentage points")
+UNITS = {
+    "所": pgettext_lazy("unit", "schools"),
+    "个": pgettext_lazy("unit", "units"),
+    "名": pgettext_lazy("unit", "people"),
+    "万元": pgettext_lazy("unit", "10,000 yuan"),
+    "元": pgettext_lazy("unit", "yuan"),
+    "次": pgettext_lazy("unit", "times"),
+    "场": pgettext_lazy("unit", "sessions"),
+    "课时": pgettext_lazy("unit", "class hours"),
+    "项": pgettext_lazy("unit", "items"),
+    "百分点": PERCENTAGE_POINTS,
+}
+
+
+_UNIT_WORDS = "|".join(map(re.escape, UNITS))
+_UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d) ({_UNIT_WORDS})(?= |$)")
+
+
+def requirement(target: Target) -> str:
+    """The target in a few symbols ("≥ 10 个", "≥ 1 名 / 5 幼儿园"), its unit in the reader's
+    language; the plan's nouns (幼儿园) stay as the plan writes them."""
+    return _UNIT_AFTER_NUMBER.sub(lambda m: f" {UNITS[m.group(1)]}", target.requirement)
+
+
+def unit_of(target: Target) -> str:
+    """The unit a figure of the target is counted in, in the reader's language."""
+    unit = target.figure_unit
+    return str(UNITS[unit]) if unit in UNITS else unit
+
+
+def number(value: Decimal) -> str:
+    """A measure, as short as it is exact to one decimal: "12", "3.5"."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+def plain(value: Decimal) -> str:
+    """A stored figure exactly as entered: "350", "0.75"."""
+    return format(value.normalize(), "f")
+
+
+def display_value(figure: Figure | None) -> str:
+    """A figure as people read it: "87.5%（350/400）", "12 所", "是（2023-06-30）"."""
+    if figure is None or not figure.is_filled:
+        return "—"
+    target = figure.target
+    if target.entry == Target.Entry.FRACTION:
+        if figure.numerator is None or not figure.denominator:
+            return "—"
+        ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
+        shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
+        return f"{shown}（{plain(figure.numerator)}/{plain(figure.denominator)}）"
+    if figure.value is not None:
+        return f"{plain(figure.value)} {unit_of(target)}".strip()
+    done = _("Yes") if figure.achieved else _("No")
+    return f"{done}（{figure.achieved_on:%Y-%m-%d}）" if figure.achieved_on else done
+
+
+def describe(target: Target, progress) -> str:
+    """A progress value as people read it: "52.1%", "7 / 11", "−1.2 百分点", "+9.0%"."""
+    value = progress.value
+    if progress.count is not None and target.entry != Target.Entry.YES_NO:
+        met, total = progress.count  # the city's count of districts meeting a per-district rule
+        return f"{met} / {total}"
+    if value is None:
+        return "—"
+    if target.kind == Target.Kind.MILESTONE:
+        return "✓" if value else "✗"
+    if target.entry == Target.Entry.YES_NO:
+        if progress.count is None:
+            return _("Yes") if value else _("No")
+        met, total = progress.count
+        return f"{value:.1f}%（{met}/{total}）"
+    if target.kind == Target.Kind.ANNUAL_CHANGE:
+        if target.entry == Target.Entry.FRACTION:
+            unit = f" {PERCENTAGE_POINTS}"
+        else:
+            unit = "%" if target.unit == "%" else f" {unit_of(target)}"
+        sign = "+" if value > 0 else "−" if value < 0 else "±"
+        return f"{sign}{number(abs(value))}{unit}"
+    if target.entry == Target.Entry.FRACTION:
+        return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
+    return f"{number(value)} {unit_of(target)}".strip()

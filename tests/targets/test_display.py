@@ -1,0 +1,64 @@
+"""How values are shown (targets/display.py): one module for the pages, the exports and the PDFs."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from targets import display, progress
+from targets.models import Figure
+from tests.conftest import target_named
+
+pytestmark = pytest.mark.django_db
+
+
+def test_figures_and_progress_values_read_the_same_everywhere(plan, zhangdian):
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    figure = Figure(target=fitness, numerator=Decimal(350), denominator=Decimal(400))
+    assert display.display_value(figure) == "87.5%（350/400）"
+    assert display.describe(fitness, progress.Progress("on_track", value=Decimal("52.14"))) == (
+        "52.1%"
+    )
+    assert progress.describe is display.describe, "the old name is the same function"
+
+
+def test_units_are_chinese_in_chinese_and_english_in_english(plan):
+    schools = next(t for t in plan_targets(plan) if t.figure_unit == "所" and t.kind == "count")
+    shown = progress.Progress("on_track", value=Decimal(12))
+    with translation.override("zh-hans"):
+        assert display.describe(schools, shown) == "12 所"
+    with translation.override("en"):
+        assert display.describe(schools, shown) == "12 schools"
+
+
+def test_requirements_read_in_the_readers_language(plan):
+    bases = target_named(plan, "区县典型性劳动教育基地")
+    assert bases.requirement == "≥ 10 个"
+    with translation.override("zh-hans"):
+        assert display.requirement(bases) == "≥ 10 个"
+    with translation.override("en"):
+        assert display.requirement(bases) == "≥ 10 units"
+
+
+def plan_targets(plan):
+    from targets.models import Target
+
+    return Target.objects.of_plan(plan).select_related("task")
+
+
+def test_one_palette_gives_every_status_its_colour_for_pages_and_pdfs():
+    css = display.status_css()
+    for status in progress.Status.values:
+        assert f".status-{status} {{" in css
+    tag = Template("{% load figures %}{% status_styles %}").render(Context())
+    assert tag.startswith("<style>") and ".status-missed" in tag and ".status-no_final" in tag
+
+
+def test_pages_use_the_palette_and_capitalised_labels_in_english(client, city_admin, plan):
+    client.force_login(city_admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/progress/?year=2024").content.decode()
+    assert display.status_css() in html
+    assert ">No data<" in html and ">no data<" not in html
