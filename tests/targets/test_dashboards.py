@@ -193,7 +193,7 @@ def test_dashboards_run_a_constant_number_of_queries(
 
 def test_stored_standings_equal_the_method_computed_now(seeded):
     """The dashboards read stored standings; they must say what the method says."""
-    _assert_stored_as_computed(seeded, years=(2021, 2023, 2024))
+    _assert_stored_as_computed(seeded, years=(2021, 2023, 2024, 2025))
 
 
 def _assert_stored_as_computed(plan, years):
@@ -229,6 +229,9 @@ def _assert_stored_as_computed(plan, years):
             for target in targets:
                 assert stored.city[target.pk].status == computed.city[target.pk].status, target.code
                 assert stored.city[target.pk].count == computed.city[target.pk].count, target.code
+                assert _essentials(stored.city[target.pk]) == _essentials(
+                    computed.city[target.pk]
+                ), target.code
                 assert stored.behind_count(target) == computed.behind_count(target), target.code
                 assert counted.behind_count(target) == computed.behind_count(target), target.code
                 for district in districts:
@@ -243,7 +246,9 @@ def _essentials(progress):
     """What a stored standing keeps of a Progress (numbers to the six places stored)."""
     value = None if progress.value is None else round(progress.value, 6)
     fields = (progress.status, progress.year, progress.count, progress.provisional)
-    return (*fields, progress.figure_id, value)
+    verdict = (progress.final, progress.baseline_year, progress.years_met, progress.reported)
+    baseline = None if progress.baseline is None else round(progress.baseline, 6)
+    return (*fields, progress.figure_id, value, *verdict, baseline)
 
 
 def test_saving_a_figure_refreshes_its_standing(client, staff_zhangdian, seeded, zhangdian):
