@@ -1,11 +1,9 @@
 """Reviewing figures: one by one on the figure's page, in bulk on the review list; completeness."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from departments.models import District, Role, role_of
 from plans.models import Plan
+from targets import completeness as completeness_of
 from targets import figures
 from targets.models import Figure, ReportingPeriod, Target
 
@@ -145,59 +144,28 @@ def completeness_latest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness(request: HttpRequest, year: int) -> HttpResponse:
-    """For each district: applicable targets missing, draft, submitted, approved, returned, late."""
+    """For each district: applicable targets missing, draft, submitted, approved, returned, late
+    (as targets.completeness defines them)."""
     plan = Plan.objects.default()
     if plan is None or year not in plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
     role = role_of(request.user)
-    applicable = Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
+    applicable = completeness_of.applicable(plan)
     districts = District.objects.filter(city=plan.city)
     if role and role.kind == Role.Kind.DEPARTMENT_HEAD:
         applicable = applicable.involving(role.department)
     if role and role.kind == Role.Kind.DISTRICT_STAFF:
         districts = districts.filter(pk=role.district_id)
-    scoped = Figure.objects.for_user(request.user).filter(
-        year=year, district__isnull=False, target__in=applicable.values("pk")
+    rows = completeness_of.tallies(
+        applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
-    late_after = _end_of(period.deadline) if period else None
-    tallies = {
-        "filled": Count("pk"),
-        **{state: Count("pk", filter=Q(state=state)) for state in Figure.State.values},
-    }
-    if late_after:
-        tallies["late"] = Count("pk", filter=Q(submitted_at__gt=late_after))
-    counts = {row["district"]: row for row in scoped.values("district").annotate(**tallies)}
-    total = applicable.count()
-    overdue = late_after is not None and timezone.now() > late_after
-    rows = []
-    for district in districts:
-        row = counts.get(district.pk, {})
-        missing = total - row.get("filled", 0)
-        rows.append(
-            {
-                "district": district,
-                "missing": missing,
-                **{state: row.get(state, 0) for state in Figure.State.values},
-                "late": row.get("late", 0) + (missing if overdue else 0),
-                "rate": _percent(row.get("submitted", 0) + row.get("approved", 0), total),
-            }
-        )
     context = {
         "plan": plan,
         "year": year,
         "period": period,
-        "total": total,
+        "total": rows[0].total if rows else applicable.count(),
         "rows": rows,
         "years": list(plan.years),
     }
     return render(request, "targets/completeness.html", context)
-
-
-def _percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    """The last moment of a deadline day, in the bureau's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
