@@ -39,8 +39,6 @@ def test_every_line_is_named_at_its_end_and_on_hover():
         assert re.search(rf"<text [^>]*>{re.escape(name)}</text>", svg), name
     city = re.search(r"<text ([^>]*)>淄博市（全市）</text>", svg).group(1)
     assert 'font-weight="bold"' in city, "the city stands out"
-    ends = {
-        name: float(y)
-        for y, name in re.findall(r'<text x="[\d.]+" y="([\d.]+)" [^>]*>(张店区|淄川区)</text>', svg)
-    }
+    end_label = r'<text x="[\d.]+" y="([\d.]+)" [^>]*>(张店区|淄川区)</text>'
+    ends = {name: float(y) for y, name in re.findall(end_label, svg)}
     assert abs(ends["张店区"] - ends["淄川区"]) >= 12, "crowded ends are nudged apart"
