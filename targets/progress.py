@@ -508,6 +508,13 @@ def _every_district(target, by_district, year, district_count, judged) -> Progre
     elif final and result.status != Status.MET:
         result.status = _verdict_of_all(judged, met, district_count)
         result.ratio = None
+        if result.status == Status.FINAL_MISSING:  # show the latest complete year's count
+            complete = [y for y in complete_years(target, by_district, district_count) if y <= year]
+            if complete:
+                then = [district_progress(target, p, complete[-1]) for p in by_district.values()]
+                met_then = sum(1 for p in then if p.status == Status.MET)
+                result.count, result.year = (met_then, district_count), complete[-1]
+                result.value = Decimal(met_then * 100) / district_count
     return result
 
 

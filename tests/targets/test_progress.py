@@ -426,7 +426,8 @@ def test_a_per_district_minimum_counts_one_complete_year():
     districts[1][2025] = Point(2025, value=D(12))
     districts[2][2025] = Point(2025, value=D(10))
     final = city_progress(bases, districts, {}, 2025, district_count=3)
-    assert (final.status, final.count) == (Status.FINAL_MISSING, (2, 3))
+    # 2025 is not complete: the count shown is of 2023, the latest complete year
+    assert (final.status, final.count, final.year) == (Status.FINAL_MISSING, (1, 3), 2023)
     districts[3][2025] = Point(2025, value=D(9))
     final = city_progress(bases, districts, {}, 2025, district_count=3)
     assert (final.status, final.count, final.final) == (Status.MISSED, (2, 3), True)
@@ -464,3 +465,10 @@ def test_ranks_compare_one_years_figures_and_equals_share_a_rank():
     early = rate()
     early.deadline_year = 2022
     assert ranking_year(early, 2025) == 2022, "after the deadline: the deadline year's figures"
+
+
+def test_a_per_district_minimum_without_final_figures_shows_its_latest_complete_year():
+    bases = target(kind="district_minimum", value=D(10), unit="个")
+    districts = {n: {2023: Point(2023, value=D(12 if n < 2 else 9))} for n in range(3)}
+    progress = city_progress(bases, districts, {}, 2025, district_count=3)
+    assert (progress.status, progress.count, progress.year) == (Status.FINAL_MISSING, (2, 3), 2023)
