@@ -82,22 +82,23 @@ def report_context(district: District | None, month: datetime.date, *, generated
     return context
 
 
-def _value(target: Target, progress: method.Progress, year: int) -> str:
-    """The value a status rests on, with its year when that is not the report's year, and the
-    years met of an annual rule once it has its verdict."""
-    text = method.describe(target, progress)
+def _value(target: Target, progress: method.Progress, year: int) -> dict:
+    """The value a status rests on; the year of it when that is not the report's year; and how
+    many years met an annual rule, once it has its verdict."""
+    notes = []
     if progress.year and progress.year != year and progress.value is not None:
-        text += f"（{progress.year}年）"
+        notes.append(f"{progress.year}年数据")
     if progress.final and progress.years_met:
         met, judged = progress.years_met
-        text += f"（{judged}年中{met}年达标）"
-    return text
+        notes.append(f"{judged}年中{met}年达标")
+    return {"text": method.describe(target, progress), "notes": notes}
 
 
 def _gap(target: Target, progress: method.Progress) -> str:
     """Against the required path; once final, against the target itself."""
     if (
-        progress.expected is None
+        progress.status == method.Status.FINAL_MISSING
+        or progress.expected is None
         or progress.value is None
         or target.kind == Target.Kind.ANNUAL_CHANGE
     ):
