@@ -47,7 +47,7 @@ def report_context(district: District | None, month: datetime.date, *, generated
             {
                 "target": target,
                 "progress": progress,
-                "value": _value(target, progress, year),
+                "value": _value(target, progress),
                 "last_year": method.describe(
                     target,
                     method.Progress(method.Status.NO_DATA, value=method.measure(target, last_year)),
@@ -82,16 +82,14 @@ def report_context(district: District | None, month: datetime.date, *, generated
     return context
 
 
-def _value(target: Target, progress: method.Progress, year: int) -> dict:
-    """The value a status rests on; the year of it when that is not the report's year; and how
-    many years met an annual rule, once it has its verdict."""
+def _value(target: Target, progress: method.Progress) -> dict:
+    """The value a status rests on, the year of that value, and how many years met an annual
+    rule once it has its verdict."""
     notes = []
-    if progress.year and progress.year != year and progress.value is not None:
-        notes.append(f"{progress.year}年数据")
     if progress.final and progress.years_met:
         met, judged = progress.years_met
         notes.append(f"{judged}年中{met}年达标")
-    return {"text": method.describe(target, progress), "notes": notes}
+    return {"text": method.describe(target, progress), "year": progress.year, "notes": notes}
 
 
 def _gap(target: Target, progress: method.Progress) -> str:
@@ -165,13 +163,14 @@ def _completeness(plan, district, districts, year, when) -> list[completeness_of
 LATE_WHY = {"missing": "未填报", "draft": "草稿未提交", "returned": "退回后未重新提交"}
 
 
-def _overdue(plan, district, year, when) -> list[tuple[Target, str]]:
-    """The district's figures still not submitted after the year's submission deadline."""
+def _overdue(plan, district, year, when) -> list[tuple[str, list[Target]]]:
+    """The district's figures still not submitted after the year's submission deadline, by why."""
     period = plan.reporting_periods.filter(year=year).first()
     late = completeness_of.late_targets(
         completeness_of.applicable(plan), district, year, period, when
     )
-    return [(target, LATE_WHY[why]) for target, why in late]
+    grouped = {why: [t for t, w in late if w == why] for why in LATE_WHY}
+    return [(LATE_WHY[why], targets) for why, targets in grouped.items() if targets]
 
 
 def _ranking(board, districts, targets) -> list[dict]:
