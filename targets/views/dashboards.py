@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -92,6 +93,11 @@ class Row:
         shown_year = self.progress.year
         if shown_year and shown_year != self.years_as_of:
             text += f"（{shown_year}）"  # the latest year with every district's figure
+        if self.progress.reported:  # the as-of year is not complete: say how far it is
+            n, total = self.progress.reported
+            text += " · " + _("%(year)s: %(n)s of %(total)s districts in") % {
+                "year": self.years_as_of, "n": n, "total": total,
+            }  # fmt: skip
         return text
 
     @property
