@@ -91,13 +91,14 @@ class Row:
     def value(self) -> str:
         text = method.describe(self.target, self.progress)
         shown_year = self.progress.year
-        if shown_year and shown_year != self.years_as_of:
-            text += f"（{shown_year}）"  # the latest year with every district's figure
-        if self.progress.reported:  # the as-of year is not complete: say how far it is
-            n, total = self.progress.reported
-            text += " · " + _("%(year)s: %(n)s of %(total)s districts in") % {
-                "year": self.years_as_of, "n": n, "total": total,
+        reported = self.progress.reported  # the as-of year is not complete: how far it is
+        if shown_year and shown_year != self.years_as_of and reported:
+            text += _(" (%(year)s; %(as_of)s: %(n)s/%(total)s in)") % {
+                "year": shown_year, "as_of": self.years_as_of, "n": reported[0],
+                "total": reported[1],
             }  # fmt: skip
+        elif shown_year and shown_year != self.years_as_of:
+            text += f"（{shown_year}）"  # the latest year with every district's figure
         return text
 
     @property

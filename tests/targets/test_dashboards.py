@@ -35,7 +35,7 @@ def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
     fitness = rows["二(一)4-1"]
     assert fitness.progress.status == Status.ON_TRACK
     # 2024 is not complete (approved: the three districts ahead): the latest complete year counts
-    assert fitness.value == "49.6%（2023） · 2024年已报3/11个区县"
+    assert fitness.value == "49.6%（2023；2024年已报3/11）"
     assert fitness.behind == 5
     assert rows["二(一)8-4"].behind == 0, "a city-reported target has no district to be behind"
     counts = {label: n for _value, label, n in response.context["counts"]}
