@@ -21,6 +21,7 @@ HIGHLIGHT = 'stroke="#c05a00" stroke-width="2.4"'
 OTHERS = 'stroke="#a7afb8" stroke-width="1.1"'
 PATH = 'stroke="#1f4e8c" stroke-width="1.8" stroke-dasharray="7 4"'
 TARGET = 'stroke="#a61b1b" stroke-width="1.5" stroke-dasharray="2 3"'
+HALO = 'fill="#fff" stroke="#fff" stroke-width="3" stroke-linejoin="round"'  # a label's backing
 
 
 @dataclass
@@ -188,9 +189,10 @@ def _end_labels(series: list[Series], x, y, top: float, bottom: float) -> list[s
                 if s.highlight
                 else 'fill="#66707c" font-size="11"'
             )
-            out.append(
-                f'<text x="{end_x + 6:.1f}" y="{label_y:.1f}" {look}>{escape(s.label)}</text>'
-            )
+            at, name = f'x="{end_x + 6:.1f}" y="{label_y:.1f}"', escape(s.label)
+            size = ' font-size="11"' if not (s.emphasis or s.highlight) else ' font-weight="bold"'
+            out.append(f'<text {at}{size} {HALO} aria-hidden="true">{name}</text>')  # under
+            out.append(f"<text {at} {look}>{name}</text>")
     return out
 
 
