@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 
 from departments.models import District
 from plans.models import Plan
+from targets import completeness as completeness_of
 from targets import progress as method
 from targets import standings
-from targets.models import Figure, Target
-from targets.reminders import missing_targets
+from targets.models import Target
 from zibo_edu.lib.charts import Series, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
@@ -47,7 +47,7 @@ def report_context(district: District | None, month: datetime.date, *, generated
             {
                 "target": target,
                 "progress": progress,
-                "value": method.describe(target, progress),
+                "value": _value(target, progress),
                 "last_year": method.describe(
                     target,
                     method.Progress(method.Status.NO_DATA, value=method.measure(target, last_year)),
@@ -73,7 +73,8 @@ def report_context(district: District | None, month: datetime.date, *, generated
         "counts": [(s, s.label, counts[s]) for s in method.ORDER if counts[s]],
         "status_chart": _status_bar(counts, len(rows)),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
-        "completeness": _completeness(plan, district, districts, year, targets),
+        "after_plan": year >= plan.end_year,
+        "completeness": _completeness(plan, district, districts, year, generated_at),
         "overdue": _overdue(plan, district, year, generated_at) if district else [],
     }
     if district is None:
@@ -81,9 +82,21 @@ def report_context(district: District | None, month: datetime.date, *, generated
     return context
 
 
+def _value(target: Target, progress: method.Progress) -> dict:
+    """The value a status rests on, the year of that value, and how many years met an annual
+    rule once it has its verdict."""
+    notes = []
+    if progress.final and progress.years_met:
+        met, judged = progress.years_met
+        notes.append(f"{judged}年中{met}年达标")
+    return {"text": method.describe(target, progress), "year": progress.year, "notes": notes}
+
+
 def _gap(target: Target, progress: method.Progress) -> str:
+    """Against the required path; once final, against the target itself."""
     if (
-        progress.expected is None
+        progress.status == method.Status.FINAL_MISSING
+        or progress.expected is None
         or progress.value is None
         or target.kind == Target.Kind.ANNUAL_CHANGE
     ):
@@ -119,7 +132,8 @@ def _status_bar(counts: Counter, total: int) -> str:
         return ""
     colours = {"met": "#1d6b2c", "on_track": "#7fbf8a", "due": "#9db8e0", "part": "#d5dae0",
                "accelerate": "#f2cf5b", "not_met": "#e8a86a", "lagging": "#e0794f",
-               "overdue": "#c24a3a", "regressing": "#8c1515", "no_data": "#eceff2"}  # fmt: skip
+               "overdue": "#c24a3a", "regressing": "#8c1515", "no_data": "#eceff2",
+               "missed": "#5e0b0b", "no_final": "#7d5fa6"}  # fmt: skip
     x, parts = 0.0, []
     for status in method.ORDER[::-1]:
         n = counts.get(status, 0)
@@ -138,29 +152,25 @@ def _status_bar(counts: Counter, total: int) -> str:
     )
 
 
-def _completeness(plan, district, districts, year, targets) -> list[dict]:
-    applicable = [t.pk for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
-    units = [district] if district else districts
-    counts = Counter(
-        Figure.objects.filter(
-            year=year, target__in=applicable, district__in=[u.pk for u in units]
-        ).values_list("district_id", "state")
-    )
-    rows = []
-    for unit in units:
-        by_state = {s: counts.get((unit.pk, s), 0) for s in Figure.State.values}
-        rows.append(
-            {"district": unit, "missing": len(applicable) - sum(by_state.values()), **by_state}
-        )
-    return rows
-
-
-def _overdue(plan, district, year, when) -> list[Target]:
-    """The district's figures still missing after the year's submission deadline."""
+def _completeness(plan, district, districts, year, when) -> list[completeness_of.Tally]:
+    """The year's figures of each district, counted as the completeness page counts them."""
     period = plan.reporting_periods.filter(year=year).first()
-    if period is None or timezone.localtime(when).date() <= period.deadline:
-        return []
-    return missing_targets(period, district)
+    units = [district] if district else districts
+    applicable = completeness_of.applicable(plan)
+    return completeness_of.tallies(applicable, units, year, period, when)
+
+
+LATE_WHY = {"missing": "未填报", "draft": "草稿未提交", "returned": "退回后未重新提交"}
+
+
+def _overdue(plan, district, year, when) -> list[tuple[str, list[Target]]]:
+    """The district's figures still not submitted after the year's submission deadline, by why."""
+    period = plan.reporting_periods.filter(year=year).first()
+    late = completeness_of.late_targets(
+        completeness_of.applicable(plan), district, year, period, when
+    )
+    grouped = {why: [t for t, w in late if w == why] for why in LATE_WHY}
+    return [(LATE_WHY[why], targets) for why, targets in grouped.items() if targets]
 
 
 def _ranking(board, districts, targets) -> list[dict]:

@@ -1,6 +1,7 @@
-"""Is each target on track? One method for every kind of target, for a district and for the city.
+"""Is each target on track, and after its deadline, was it achieved? One method for every kind of
+target, for a district and for the city (the README gives it with its formulas).
 
-The method (the README gives it with its formulas):
+Before the deadline year (as of a year y < D), a target is judged on its path:
 
 - Targets with a value to reach by a deadline (rates, counts, ratios, shares of districts): the
   latest figure v (year y) is compared with the straight-line path from the baseline b (year y0,
@@ -22,9 +23,18 @@ The method (the README gives it with its formulas):
   districts meeting it, judged on the path as above.
 - Dated milestones: 已达成 when done, 未到期 before the deadline year is over, 已逾期 after.
 
-City values come from district figures: Σ numerators / Σ denominators for rates (never an
-average of percentages), sums for counts and amounts, "n of 11" for per-district criteria. A
-figure entered for the city itself is used as such.
+From the deadline year on (as of y ≥ D) a target gets a verdict, never a path status: 已达成 or
+未达成 on the deadline year's figure, or 缺最终数据 when that figure is not in (even if earlier
+years are). Annual changes and every-year counts: each plan year up to D is judged on its own
+figure; the verdict is 已达成 when every judged year met it, 未达成 otherwise, 缺最终数据 without
+the deadline year's. Milestones not done: 已逾期 until the plan's last year, then 未达成 (or
+缺最终数据 when nothing was reported from the deadline year on).
+
+City values come from district figures, of complete years only: the city's value of year Y
+exists only when every district's figure of Y is in, for every aggregated kind: Σ numerators /
+Σ denominators for rates (never an average of percentages), sums for counts and amounts, the
+share of districts for yes/no criteria and "n of 11" for per-district rules. A figure entered
+for the city itself is used as such.
 """
 
 import datetime
@@ -33,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,11 +99,16 @@ class Progress:
     value: Decimal | None = None  # the latest measure, in the target's terms
     year: int | None = None
     expected: Decimal | None = None  # where the straight path says it should be
-    ratio: Decimal | None = None
+    ratio: Decimal | None = None  # achieved change over required change (to T, once final)
     count: tuple[int, int] | None = None  # (districts meeting, districts) for per-district rules
     provisional: bool = False
     series: dict[int, Decimal] = field(default_factory=dict)  # measure by year, for charts
     figure_id: int | None = None  # the figure the status rests on
+    final: bool = False  # a verdict: the as-of year has reached the deadline year
+    baseline: Decimal | None = None  # the measure the path starts from
+    baseline_year: int | None = None
+    years_met: tuple[int, int] | None = None  # annual and every-year rules: (met, judged)
+    reported: tuple[int, int] | None = None  # city: (districts in, districts) of an incomplete year
 
     @property
     def is_behind(self) -> bool:
@@ -101,6 +117,20 @@ class Progress:
     @property
     def label(self) -> str:
         return str(Status(self.status).label)
+
+
+def is_final(target: Target, year: int) -> bool:
+    """As of `year`, is the target judged by its verdict (its deadline year is reached)?"""
+    return year >= target.deadline_year
+
+
+def plan_years(target: Target) -> tuple[int | None, int]:
+    """The first and last year of the target's plan (None, deadline: a target without a plan)."""
+    try:
+        plan = target.task.part.plan
+    except ObjectDoesNotExist:
+        return None, target.deadline_year
+    return plan.start_year, plan.end_year
 
 
 # Measures ---------------------------------------------------------------------------------
@@ -157,14 +187,20 @@ def _graded(ratio: Decimal) -> Status:
 def on_path(
     target: Target, series: dict[int, Decimal], year: int, goal: Decimal | None = None
 ) -> Progress:
-    """A value to reach by the deadline: the latest figure against the straight-line path."""
+    """A value to reach by the deadline: the latest figure against the straight-line path, or,
+    from the deadline year on, the deadline year's figure against the target."""
     goal = target.value if goal is None else goal
     known = {y: v for y, v in series.items() if y <= year and v is not None}
+    final = is_final(target, year)
     if not known:
-        return Progress(Status.NO_DATA, series=known)
+        return Progress(Status.FINAL_MISSING if final else Status.NO_DATA, series=known,
+                        final=final)  # fmt: skip
     y0, latest = min(known), max(known)
     b, v = known[y0], known[latest]
-    progress = Progress(Status.NO_DATA, value=v, year=latest, series=known)
+    progress = Progress(Status.NO_DATA, value=v, year=latest, series=known, final=final,
+                        baseline=b, baseline_year=y0)  # fmt: skip
+    if final:
+        return _verdict(target, progress, known, goal)
     if meets(target, v, goal):
         progress.status = Status.MET
         return progress
@@ -182,54 +218,132 @@ def on_path(
     return progress
 
 
-def year_on_year(target: Target, series: dict[int, Decimal], year: int) -> Progress:
-    """An annual change: the latest year against the one before."""
-    known = {y: v for y, v in series.items() if y <= year and v is not None}
-    latest = max(known, default=None)
-    if latest is None or latest - 1 not in known:
-        return Progress(Status.NO_DATA, year=latest, series=known)
-    before, now = known[latest - 1], known[latest]
-    relative = target.unit == "%" and target.entry != Target.Entry.FRACTION
-    if relative:
-        change = (now - before) * 100 / before if before else None
+def _verdict(target: Target, progress: Progress, known: dict[int, Decimal], goal) -> Progress:
+    """Met or missed on the deadline year's figure; without it, the final figure is missing (the
+    latest figure stays shown, with its year)."""
+    deadline = target.deadline_year
+    if deadline not in known:
+        progress.status = Status.FINAL_MISSING
+        return progress
+    v = known[deadline]
+    progress.value, progress.year, progress.expected = v, deadline, goal
+    if progress.baseline_year is not None and progress.baseline_year < deadline:
+        if goal != progress.baseline:
+            progress.ratio = (v - progress.baseline) / (goal - progress.baseline)
     else:
-        change = now - before
-    if change is None:
-        return Progress(Status.NO_DATA, year=latest, series=known)
-    achieved = -change if target.direction == Target.Direction.DECREASE else change
+        progress.baseline = progress.baseline_year = None  # no baseline before the deadline
+    progress.status = Status.MET if meets(target, v, goal) else Status.MISSED
+    return progress
+
+
+def _judged_years(target: Target, years: Iterable[int], year: int) -> list[int]:
+    """The plan's years up to the deadline and up to `year` (the baseline year is not judged)."""
+    start, _end = plan_years(target)
+    return sorted(
+        y for y in years if y <= min(year, target.deadline_year) and (start is None or y >= start)
+    )
+
+
+def _summed_up(target: Target, progress: Progress, met_by_year: dict[int, bool], year: int):
+    """Years judged one by one: (met, judged) so far; from the deadline year on, the verdict."""
+    progress.years_met = (sum(met_by_year.values()), len(met_by_year)) if met_by_year else None
+    if not is_final(target, year):
+        return progress
+    progress.final = True
+    if target.deadline_year not in met_by_year:
+        progress.status = Status.FINAL_MISSING
+    else:
+        progress.status = Status.MET if all(met_by_year.values()) else Status.MISSED
+        progress.ratio = None  # a verdict on the years, not one year's ratio
+    return progress
+
+
+def year_on_year(target: Target, series: dict[int, Decimal], year: int) -> Progress:
+    """An annual change: the latest year against the one before; from the deadline year on,
+    every plan year's change judged, the verdict summing them up."""
+    known = {y: v for y, v in series.items() if y <= year and v is not None}
+    relative = target.unit == "%" and target.entry != Target.Entry.FRACTION
+
+    def change(y: int) -> Decimal | None:
+        if y not in known or y - 1 not in known:
+            return None
+        before, now = known[y - 1], known[y]
+        if relative:
+            return (now - before) * 100 / before if before else None
+        return now - before
+
+    def achieved(c: Decimal) -> Decimal:
+        return -c if target.direction == Target.Direction.DECREASE else c
+
+    changes = {y: c for y in _judged_years(target, known, year) if (c := change(y)) is not None}
+    met_by_year = {y: meets(target, achieved(c)) for y, c in changes.items()}
+    if is_final(target, year):
+        shown = (
+            target.deadline_year if target.deadline_year in changes else max(changes, default=None)
+        )
+    else:
+        latest = max(known, default=None)
+        shown = latest if latest is not None and change(latest) is not None else None
+    baseline = {"baseline": known[min(known)], "baseline_year": min(known)} if known else {}
+    if shown is None:
+        progress = Progress(Status.NO_DATA, year=max(known, default=None), series=known, **baseline)
+        return _summed_up(target, progress, met_by_year, year)
+    before, c = known[shown - 1], change(shown)
     step = target.value if target.direction != Target.Direction.DECREASE else -target.value
     expected = before * (1 + step / 100) if relative else before + step
-    progress = Progress(Status.MET, value=change, year=latest, expected=expected, series=known)
-    if meets(target, achieved):
-        return progress
-    if target.value == 0:
-        progress.status = Status.REGRESSING
-        return progress
-    progress.ratio = achieved / target.value
-    progress.status = _graded(progress.ratio)
-    return progress
+    progress = Progress(Status.MET, value=c, year=shown, expected=expected, series=known,
+                        **baseline)  # fmt: skip
+    if not meets(target, achieved(c)):
+        if target.value == 0:
+            progress.status = Status.REGRESSING
+        else:
+            progress.ratio = achieved(c) / target.value
+            progress.status = _graded(progress.ratio)
+    return _summed_up(target, progress, met_by_year, year)
 
 
 def every_year_count(target: Target, series: dict[int, Decimal], year: int) -> Progress:
+    """A count due every year: the latest year's; from the deadline year on, every plan year's
+    judged, the verdict summing them up."""
     known = {y: v for y, v in series.items() if y <= year and v is not None}
-    latest = max(known, default=None)
-    if latest is None:
-        return Progress(Status.NO_DATA, series=known)
-    v = known[latest]
-    progress = Progress(Status.MET, value=v, year=latest, expected=target.value, series=known)
+    met_by_year = {y: meets(target, known[y]) for y in _judged_years(target, known, year)}
+    if is_final(target, year) and target.deadline_year in known:
+        shown = target.deadline_year
+    else:
+        shown = max(known, default=None)
+    if shown is None:
+        return _summed_up(target, Progress(Status.NO_DATA, series=known), met_by_year, year)
+    v = known[shown]
+    progress = Progress(Status.MET, value=v, year=shown, expected=target.value, series=known)
     if not meets(target, v):
         progress.ratio = v / target.value if target.value else Decimal(0)
         progress.status = _graded(progress.ratio)
-    return progress
+    return _summed_up(target, progress, met_by_year, year)
 
 
 def milestone(target: Target, points: dict[int, Point], year: int) -> Progress:
+    """Done: 已达成 (when it was done is its year). Not done: 未到期 before the deadline year is
+    over, 已逾期 after it while the plan runs, and once the plan's last year is reached 未达成, or
+    缺最终数据 when no figure of the deadline year or later says whether it is done."""
+    final = is_final(target, year)
     done = [p for y, p in points.items() if y <= year and p.achieved]
     if done:
         first = min(done, key=lambda p: p.year)
-        return Progress(Status.MET, value=Decimal(100), year=first.year)
-    status = Status.DUE if year < target.deadline_year else Status.OVERDUE
-    return Progress(status, value=Decimal(0), year=max(points, default=None))
+        return Progress(Status.MET, value=Decimal(100), year=first.year, final=final)
+    latest = max((y for y in points if y <= year), default=None)
+    progress = Progress(Status.DUE, value=Decimal(0) if latest else None, year=latest,
+                        final=final)  # fmt: skip
+    if not final:
+        return progress
+    _start, end = plan_years(target)
+    if year < end:
+        progress.status = Status.OVERDUE
+        return progress
+    said = any(
+        p.achieved is not None for y, p in points.items() if target.deadline_year <= y <= year
+    )
+    progress.status = Status.MISSED if said else Status.FINAL_MISSING
+    return progress
 
 
 def share_meeting(met: int, total: int) -> Progress:
@@ -257,13 +371,7 @@ def district_progress(target: Target, points: dict[int, Point], year: int) -> Pr
     elif target.kind == Target.Kind.MILESTONE:
         result = milestone(target, points, year)
     elif target.entry == Target.Entry.YES_NO:
-        latest = max((y for y, p in points.items() if p.achieved is not None), default=None)
-        if latest is None:
-            result = Progress(Status.NO_DATA)
-        else:
-            met = bool(points[latest].achieved)
-            result = Progress(Status.MET if met else Status.NOT_MET, year=latest,
-                              value=Decimal(100 if met else 0))  # fmt: skip
+        result = _yes_or_no(target, points, year)
     else:
         series = {y: measure(target, p) for y, p in points.items()}
         if target.kind == Target.Kind.ANNUAL_CHANGE:
@@ -278,6 +386,27 @@ def district_progress(target: Target, points: dict[int, Point], year: int) -> Pr
     return result
 
 
+def _yes_or_no(target: Target, points: dict[int, Point], year: int) -> Progress:
+    """A district's yes/no criterion: its latest answer; from the deadline year on, the deadline
+    year's answer is the verdict."""
+    answered = {y: p for y, p in points.items() if p.achieved is not None}
+    latest = max(answered, default=None)
+    final = is_final(target, year)
+    if final and target.deadline_year in answered:
+        latest = target.deadline_year
+    if latest is None:
+        return Progress(Status.FINAL_MISSING if final else Status.NO_DATA, final=final)
+    met = bool(answered[latest].achieved)
+    result = Progress(Status.MET if met else Status.NOT_MET, year=latest, final=final,
+                      value=Decimal(100 if met else 0))  # fmt: skip
+    if final:
+        if latest != target.deadline_year:
+            result.status = Status.FINAL_MISSING
+        elif not met:
+            result.status = Status.MISSED
+    return result
+
+
 def is_share_of_city_total(target: Target) -> bool:
     """A city-wide count the districts add up to (建成12所国际化学校): a district's own number
     is its contribution, not something to judge against the city's target."""
@@ -286,6 +415,28 @@ def is_share_of_city_total(target: Target) -> bool:
         and target.reported_by == Target.Reporter.DISTRICTS
         and target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT)
     )
+
+
+def has_figure(target: Target, point: Point | None) -> bool:
+    """Does this point count as the district's figure of its year (for complete years)?"""
+    if point is None:
+        return False
+    if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
+        return point.achieved is not None
+    return measure(target, point) is not None
+
+
+def reported_in(target: Target, by_district: dict[int, dict[int, Point]], year: int) -> int:
+    """How many districts have their figure of `year` in."""
+    return sum(1 for points in by_district.values() if has_figure(target, points.get(year)))
+
+
+def complete_years(
+    target: Target, by_district: dict[int, dict[int, Point]], district_count: int
+) -> list[int]:
+    """The years in which every district's figure is in: the only years with a city value."""
+    years = {y for points in by_district.values() for y in points}
+    return sorted(y for y in years if reported_in(target, by_district, y) == district_count)
 
 
 def city_progress(
@@ -299,37 +450,76 @@ def city_progress(
 ) -> Progress:
     """The city's status, from its own figures or aggregated from the districts' correctly.
 
-    `judged`, `series`: the districts' own progress and the aggregated series, where the caller
-    has them already."""
+    `judged`, `series`: the districts' own progress as of `year` and the aggregated series, where
+    the caller has them already."""
     if target.reported_by == Target.Reporter.CITY or city_points:
         return district_progress(target, city_points, year)
-    per_district = target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE)
-    if judged is None and (per_district or target.per_head):
-        judged = [district_progress(target, points, year) for points in by_district.values()]
-    if per_district or target.per_head:
-        met = sum(1 for p in judged if p.status == Status.MET)
-        result = share_meeting(met, district_count)
-        if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
-            result.status = Status.DUE if year < target.deadline_year else Status.OVERDUE
-        return result
-    if series is None:
-        series = aggregate(target, by_district, district_count)
-    if target.entry == Target.Entry.YES_NO:
-        result = on_path(target, series, year)
-        latest = max((y for y in series if y <= year), default=None)
-        if latest is not None:
-            met = sum(
-                1
-                for points in by_district.values()
-                if points.get(latest) and points[latest].achieved
-            )
+    if target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE) or target.per_head:
+        result = _every_district(target, by_district, year, district_count, judged)
+    else:
+        if series is None:
+            series = aggregate(target, by_district, district_count)
+        if target.kind == Target.Kind.ANNUAL_CHANGE:
+            result = year_on_year(target, series, year)
+        elif target.every_year:
+            result = every_year_count(target, series, year)
+        else:
+            result = on_path(target, series, year)
+        if target.entry == Target.Entry.YES_NO and result.year is not None:
+            met = sum(1 for points in by_district.values() if _achieved(points.get(result.year)))
             result.count = (met, district_count)
-        return result
-    if target.kind == Target.Kind.ANNUAL_CHANGE:
-        return year_on_year(target, series, year)
-    if target.every_year:
-        return every_year_count(target, series, year)
-    return on_path(target, series, year)
+    if target.kind != Target.Kind.MILESTONE:
+        n = reported_in(target, by_district, year)
+        if n < district_count:
+            result.reported = (n, district_count)
+    return result
+
+
+def _achieved(point: Point | None) -> bool:
+    return bool(point and point.achieved)
+
+
+def _every_district(target, by_district, year, district_count, judged) -> Progress:
+    """A rule each district must meet (每个区县至少…, per head, milestones): the city counts the
+    districts meeting it, in the latest year every district's figure is in (milestones: done by
+    `year`). From the deadline year on: 已达成 when all meet, 未达成 as soon as one district's
+    verdict is 未达成 (the others cannot change that), otherwise 缺最终数据."""
+    final = is_final(target, year)
+    as_of = year
+    if target.kind != Target.Kind.MILESTONE and not final:
+        complete = [y for y in complete_years(target, by_district, district_count) if y <= year]
+        if not complete:
+            return Progress(Status.NO_DATA)
+        as_of = complete[-1]
+    if judged is None or as_of != year:
+        judged = [district_progress(target, points, as_of) for points in by_district.values()]
+    met = sum(1 for p in judged if p.status == Status.MET)
+    result = share_meeting(met, district_count)
+    if target.kind != Target.Kind.MILESTONE:
+        result.year = min(as_of, target.deadline_year)
+    result.final = final
+    if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
+        _start, end = plan_years(target)
+        result.status = Status.DUE if not final else Status.OVERDUE
+        if final and year >= end:
+            result.status = _verdict_of_all(judged, met, district_count)
+    elif final and result.status != Status.MET:
+        result.status = _verdict_of_all(judged, met, district_count)
+        result.ratio = None
+        if result.status == Status.FINAL_MISSING:  # show the latest complete year's count
+            complete = [y for y in complete_years(target, by_district, district_count) if y <= year]
+            if complete:
+                then = [district_progress(target, p, complete[-1]) for p in by_district.values()]
+                met_then = sum(1 for p in then if p.status == Status.MET)
+                result.count, result.year = (met_then, district_count), complete[-1]
+                result.value = Decimal(met_then * 100) / district_count
+    return result
+
+
+def _verdict_of_all(judged: list[Progress], met: int, district_count: int) -> Status:
+    if any(p.status == Status.MISSED for p in judged):
+        return Status.MISSED
+    return Status.MET if met == district_count else Status.FINAL_MISSING
 
 
 def aggregate(
@@ -337,31 +527,65 @@ def aggregate(
 ) -> dict[int, Decimal]:
     """City measures by year: Σ numerators / Σ denominators, sums, or the share of districts.
 
-    A sum or a ratio counts only the years in which every district's figure is in: a city total
-    of the districts that happen to have reported would fall for no reason. Shares of districts
-    count a missing figure as not met.
+    Only the years in which every district's figure is in have a city value: a city total of the
+    districts that happen to have reported would fall for no reason, and a district's yes of
+    last year is not its answer for this one.
     """
-    years = {y for points in by_district.values() for y in points}
     series: dict[int, Decimal] = {}
-    for year in sorted(years):
-        points = [p[year] for p in by_district.values() if year in p]
+    if target.entry == Target.Entry.MILESTONE:
+        return series  # counted district by district, never aggregated
+    for year in complete_years(target, by_district, district_count):
+        points = [p[year] for p in by_district.values()]
         if target.entry == Target.Entry.YES_NO:
             met = sum(1 for p in points if p.achieved)
             series[year] = Decimal(met * 100) / district_count
         elif target.entry == Target.Entry.FRACTION:
-            pairs = [
-                (p.numerator, p.denominator)
-                for p in points
-                if p.numerator is not None and p.denominator
-            ]
-            if len(pairs) == district_count:
-                total = Point(year, sum(n for n, _d in pairs), sum(d for _n, d in pairs))
-                series[year] = measure(target, total)
+            total = Point(
+                year, sum(p.numerator for p in points), sum(p.denominator for p in points)
+            )
+            series[year] = measure(target, total)
         else:
-            values = [p.value for p in points if p.value is not None]
-            if len(values) == district_count:
-                series[year] = sum(values)
+            series[year] = sum(p.value for p in points)
     return series
+
+
+def city_at(target: Target, progress: Progress, year: int, district_count: int) -> Progress:
+    """The city's value of one year, for a district × year table: the series' value, with the
+    count of districts for a share of districts (27.3%（3/11）, never 是/否)."""
+    value = progress.series.get(year)
+    if value is None:
+        return Progress(Status.NO_DATA)
+    at = Progress(progress.status, value=value, year=year)
+    if target.entry == Target.Entry.YES_NO:
+        at.count = (int((value * district_count / 100).to_integral_value()), district_count)
+    return at
+
+
+# Ranks ---------------------------------------------------------------------------------------
+
+
+def ranking_year(target: Target, year: int) -> int:
+    """The year whose figures are ranked as of `year`: the deadline year's once it is reached."""
+    if target.kind == Target.Kind.MILESTONE:
+        return year
+    return min(year, target.deadline_year)
+
+
+def rank(target: Target, cells: Iterable[tuple], year: int) -> dict:
+    """Districts ranked on one year's figures: 1 is furthest along; equals share a rank.
+
+    `cells`: (key, Progress) pairs. Only a district whose value is of `year` is ranked (a
+    milestone: done or not as of the year, whenever done); the others get no rank."""
+    descending = target.comparator not in (Target.Comparator.AT_MOST, Target.Comparator.LESS_THAN)
+    if target.kind == Target.Kind.ANNUAL_CHANGE and target.direction == Target.Direction.DECREASE:
+        descending = False
+    milestone_ = target.kind == Target.Kind.MILESTONE
+    measured = [
+        (key, p.value) for key, p in cells if p.value is not None and (milestone_ or p.year == year)
+    ]
+    ordered = sorted(measured, key=lambda kv: kv[1], reverse=descending)
+    first: dict[Decimal, int] = {}  # value -> the rank of the first district with it
+    return {key: first.setdefault(value, n) for n, (key, value) in enumerate(ordered, 1)}
 
 
 # Loading a whole board in a constant number of queries -------------------------------------

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from departments.models import District, Role
-from targets.models import Figure, Reminder, ReportingPeriod, Target
+from targets import completeness
+from targets.models import Reminder, ReportingPeriod, Target
 
 
 def due_periods(today: datetime.date) -> list[ReportingPeriod]:
@@ -21,13 +22,8 @@ def due_periods(today: datetime.date) -> list[ReportingPeriod]:
 
 
 def missing_targets(period: ReportingPeriod, district: District) -> list[Target]:
-    filled = Figure.objects.filled().filter(district=district, year=period.year)
-    return list(
-        Target.objects.of_plan(period.plan)
-        .filter(reported_by=Target.Reporter.DISTRICTS)
-        .exclude(pk__in=filled.values("target_id"))
-        .select_related("task__part")
-    )
+    """The district's missing figures of the period, as targets.completeness defines them."""
+    return completeness.missing_targets(completeness.applicable(period.plan), district, period.year)
 
 
 def send_due(today: datetime.date) -> int:
@@ -42,6 +38,7 @@ def send_due(today: datetime.date) -> int:
 
 def _remind(period: ReportingPeriod, district: District, today: datetime.date) -> bool:
     missing = missing_targets(period, district)
+    entered = completeness.open_targets(completeness.applicable(period.plan), district, period.year)
     recipients = list(
         get_user_model()
         .objects.filter(
@@ -61,13 +58,13 @@ def _remind(period: ReportingPeriod, district: District, today: datetime.date) -
                 recipients=", ".join(recipients),
                 missing=len(missing),
             )
-            _send(period, district, missing, recipients)
+            _send(period, district, missing, entered, recipients)
     except IntegrityError:
         return False  # claimed already: another worker, a retry or a second beat sent it
     return True
 
 
-def _send(period, district, missing, recipients) -> None:
+def _send(period, district, missing, entered, recipients) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "figure_entry", args=[district.slug, period.year]
     )
@@ -83,6 +80,15 @@ def _send(period, district, missing, recipients) -> None:
                 "",
                 *lines,
                 "",
+                *(
+                    [
+                        f"另有{len(entered)}项已填写但尚未提交（草稿或已退回），"
+                        "截止日期后仍未提交的将计为逾期。",
+                        "",
+                    ]
+                    if entered
+                    else []
+                ),
                 f"请登录填报：{link}",
                 "",
                 "淄博市教育局 教育规划跟踪系统（此邮件由系统自动发送）",

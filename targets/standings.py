@@ -146,19 +146,42 @@ def _row(target, district_id, progress: method.Progress, year, approved_only) ->
         provisional=progress.provisional,
         figure_id=progress.figure_id,
         behind=progress.is_behind,
-        series={str(y): str(v) for y, v in progress.series.items()} if district_id is None else {},
+        series=_series_and_verdict(progress, with_series=district_id is None),
     )
+
+
+# A standing keeps, in its JSON column beside the city's series, what a verdict adds to a status
+# (has it the final word, the baseline, the years met, the districts in): no column of its own.
+VERDICT = "_"
+
+
+def _series_and_verdict(progress: method.Progress, *, with_series: bool) -> dict:
+    stored: dict = {str(y): str(v) for y, v in progress.series.items()} if with_series else {}
+    verdict = {
+        "final": progress.final,
+        "baseline": None if progress.baseline is None else str(progress.baseline),
+        "baseline_year": progress.baseline_year,
+        "years_met": progress.years_met,
+        "reported": progress.reported,
+    }
+    verdict = {key: value for key, value in verdict.items() if value}
+    if verdict:
+        stored[VERDICT] = verdict
+    return stored
 
 
 # What a Progress is made of, read as plain tuples: a heat map page reads thousands of rows, and
 # model instances would cost more than the query.
 PROGRESS_FIELDS = ("status", "value", "year", "expected", "ratio", "met", "total", "provisional",
-                   "figure_id")  # fmt: skip
+                   "figure_id", "series")  # fmt: skip
 
 
 def _progress(
-    status, value, year, expected, ratio, met, total, provisional, figure_id, series=None
+    status, value, year, expected, ratio, met, total, provisional, figure_id, series
 ) -> method.Progress:
+    series = dict(series or {})
+    verdict = series.pop(VERDICT, {})
+    baseline = verdict.get("baseline")
     return method.Progress(
         method.Status(status),
         value=value,
@@ -167,8 +190,13 @@ def _progress(
         ratio=ratio,
         count=(met, total) if met is not None else None,
         provisional=provisional,
-        series={int(y): Decimal(v) for y, v in series.items()} if series else {},
+        series={int(y): Decimal(v) for y, v in series.items()},
         figure_id=figure_id,
+        final=verdict.get("final", False),
+        baseline=None if baseline is None else Decimal(baseline),
+        baseline_year=verdict.get("baseline_year"),
+        years_met=tuple(verdict["years_met"]) if "years_met" in verdict else None,
+        reported=tuple(verdict["reported"]) if "reported" in verdict else None,
     )
 
 
@@ -188,10 +216,10 @@ def stored_board(
         as_of=year, approved_only=not include_submitted, target__in=[t.pk for t in targets]
     )
     city, cells, behind = {}, {}, {}
-    for target_id, lagging, series, *fields in rows.filter(district=None).values_list(
-        "target_id", "lagging", "series", *PROGRESS_FIELDS
+    for target_id, lagging, *fields in rows.filter(district=None).values_list(
+        "target_id", "lagging", *PROGRESS_FIELDS
     ):
-        city[target_id] = _progress(*fields, series=series)
+        city[target_id] = _progress(*fields)
         behind[target_id] = lagging or 0
     shown = [d.pk for d in show]
     if shown:

@@ -91,7 +91,13 @@ class Row:
     def value(self) -> str:
         text = describe(self.target, self.progress)
         shown_year = self.progress.year
-        if shown_year and shown_year != self.years_as_of:
+        reported = self.progress.reported  # the as-of year is not complete: how far it is
+        if shown_year and shown_year != self.years_as_of and reported:
+            text += _(" (%(year)s; %(as_of)s: %(n)s/%(total)s in)") % {
+                "year": shown_year, "as_of": self.years_as_of, "n": reported[0],
+                "total": reported[1],
+            }  # fmt: skip
+        elif shown_year and shown_year != self.years_as_of:
             text += f"（{shown_year}）"  # the latest year with every district's figure
         return text
 
@@ -249,10 +255,12 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "target": target,
         "city": city,
-        "cells": _ranked(target, cells),
+        "cells": _ranked(target, cells, view.year),
         "years": years,
         "table": table,
-        "city_row": [describe(target, _at(target, city, y)) for y in years],
+        "city_row": [
+            describe(target, method.city_at(target, city, y, len(view.districts))) for y in years
+        ],
         "chart": _chart(target, city, cells, by_district, view),
     }
     return render(request, "targets/progress_target.html", context)
@@ -270,15 +278,6 @@ def _cell(target: Target, point: method.Point | None) -> str:
             else (f"{point.value}" if point.value is not None else "—")
         )
     return text + ("*" if point.provisional else "")
-
-
-def _at(target: Target, progress: method.Progress, year: int) -> method.Progress:
-    value = progress.series.get(year)
-    return (
-        method.Progress(progress.status, value=value)
-        if value is not None
-        else method.Progress(method.Status.NO_DATA)
-    )
 
 
 def _chart(target: Target, city: method.Progress, cells, by_district, view: View):
@@ -306,16 +305,13 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
     )  # fmt: skip
 
 
-def _ranked(target: Target, cells):
-    """Districts ranked by their latest measure: 1 is furthest along; equals share a rank."""
-    descending = target.comparator not in (Target.Comparator.AT_MOST, Target.Comparator.LESS_THAN)
-    if target.kind == Target.Kind.ANNUAL_CHANGE and target.direction == Target.Direction.DECREASE:
-        descending = False
-    measured = [(d, p) for d, p in cells if p.value is not None]
-    ordered = sorted(measured, key=lambda dp: dp[1].value, reverse=descending)
-    first = {}  # value -> the rank of the first district with it
-    ranks = {d.pk: first.setdefault(p.value, n) for n, (d, p) in enumerate(ordered, 1)}
-    return [(d, p, ranks.get(d.pk), describe(target, p)) for d, p in cells]
+def _ranked(target: Target, cells, year: int):
+    """Districts ranked on one year's figures (targets.progress.rank); each value with its year."""
+    ranks = method.rank(target, [(d.pk, p) for d, p in cells], method.ranking_year(target, year))
+    return [
+        (d, p, ranks.get(d.pk), describe(target, p) + (f"（{p.year}）" if p.year else ""))
+        for d, p in cells
+    ]
 
 
 @login_required
@@ -329,7 +325,7 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         if target.reported_by != Target.Reporter.DISTRICTS:
             continue
         cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
-        rank = next(r for d, _p, r, _t in _ranked(target, cells) if d.pk == district.pk)
+        rank = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
         text = describe(target, progress)
         rows.append((target, progress, text, rank, view.board.city[target.pk]))
@@ -399,6 +395,11 @@ def progress_api(request: HttpRequest) -> JsonResponse:
             "ratio": _float(progress.ratio),
             "districts_meeting": list(progress.count) if progress.count else None,
             "provisional": progress.provisional,
+            "final": progress.final,
+            "baseline": _float(progress.baseline),
+            "baseline_year": progress.baseline_year,
+            "years_met": list(progress.years_met) if progress.years_met else None,
+            "districts_reported": list(progress.reported) if progress.reported else None,
         }
 
     return JsonResponse(

@@ -1,10 +1,7 @@
 """Reviewing figures: one by one on the figure's page, in bulk on the review list; completeness."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from departments.models import District
 from plans.models import Plan
 from targets import access, figures
+from targets import completeness as completeness_of
 from targets.models import Figure, ReportingPeriod, Target
 
 
@@ -143,58 +141,26 @@ def completeness_latest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness(request: HttpRequest, year: int) -> HttpResponse:
-    """For each district: applicable targets missing, draft, submitted, approved, returned, late."""
+    """For each district: applicable targets missing, draft, submitted, approved, returned, late
+    (as targets.completeness defines them)."""
     plan = Plan.objects.from_request(request)
     if year not in plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
-    applicable = access.scope_targets(
-        Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS), request.user
-    )
+    applicable = access.scope_targets(completeness_of.applicable(plan), request.user)
     districts = access.scope_districts(District.objects.filter(city=plan.city), request.user)
-    scoped = Figure.objects.for_user(request.user).filter(
-        year=year, district__isnull=False, target__in=applicable.values("pk")
+    rows = completeness_of.tallies(
+        applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
-    late_after = _end_of(period.deadline) if period else None
-    tallies = {
-        "filled": Count("pk"),
-        **{state: Count("pk", filter=Q(state=state)) for state in Figure.State.values},
-    }
-    if late_after:
-        tallies["late"] = Count("pk", filter=Q(submitted_at__gt=late_after))
-    counts = {row["district"]: row for row in scoped.values("district").annotate(**tallies)}
-    total = applicable.count()
-    overdue = late_after is not None and timezone.now() > late_after
-    rows = []
-    for district in districts:
-        row = counts.get(district.pk, {})
-        missing = total - row.get("filled", 0)
-        rows.append(
-            {
-                "district": district,
-                "may_enter": access.may_enter(request.user, district),
-                "missing": missing,
-                **{state: row.get(state, 0) for state in Figure.State.values},
-                "late": row.get("late", 0) + (missing if overdue else 0),
-                "rate": _percent(row.get("submitted", 0) + row.get("approved", 0), total),
-            }
-        )
+    enterable = {row.district.pk for row in rows if access.may_enter(request.user, row.district)}
     context = {
         "plan": plan,
         "year": year,
         "period": period,
-        "total": total,
+        "total": rows[0].total if rows else applicable.count(),
         "rows": rows,
         "years": list(plan.years),
         "department": access.headed_department(request.user),
+        "enterable": enterable,
     }
     return render(request, "targets/completeness.html", context)
-
-
-def _percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    """The last moment of a deadline day, in the bureau's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))

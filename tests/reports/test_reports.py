@@ -242,9 +242,10 @@ def test_city_admin_button_generates_the_month(
 def test_the_district_report_lists_its_overdue_figures(seeded, tmp_path):
     yiyuan = District.objects.get(slug="yiyuan")
     text = pdf_text(render_report(yiyuan, JUNE, generated_at=AT), tmp_path)
-    assert "逾期未填报" in text  # the demo leaves gaps in the slow districts' 2024 figures
+    assert "逾期未提交" in text  # the demo leaves gaps in the slow districts' 2024 figures
+    assert "未填报（" in text and "草稿未提交（" in text
     zhangdian = District.objects.get(slug="zhangdian")
-    assert "本年度无逾期未填报的数据" in pdf_text(
+    assert "本年度无逾期未提交的数据" in pdf_text(
         render_report(zhangdian, JUNE, generated_at=AT), tmp_path
     )
 
@@ -257,3 +258,25 @@ def test_on_the_first_the_task_reports_on_the_previous_month(seeded, recipients)
     ):  # 08:05 in Zibo
         send_monthly_reports()
     assert set(Report.objects.values_list("month", flat=True)) == {JUNE}
+
+
+def test_after_the_plan_the_report_gives_verdicts_not_paths(seeded, zhangdian, tmp_path):
+    """张店区's 二(一)4-1 is 54.6% in 2025 against "55%以上": 未达成, and it needs attention."""
+    from targets import standings
+    from tests.conftest import make_figure
+
+    fitness = Target.objects.get(code="二(一)4-1")
+    make_figure(fitness, zhangdian, 2025, numerator=546, denominator=1000, state="approved")
+    standings.refresh([fitness.pk])
+    october = datetime.date(2026, 10, 1)
+    at = datetime.datetime(2026, 11, 1, 0, 0, tzinfo=datetime.UTC)
+    text = pdf_text(render_report(zhangdian, october, generated_at=at), tmp_path)
+    flat = text.replace(" ", "")
+    assert "截至2025年数据" in flat and "规划期已结束" in flat
+    attention = flat[flat.index("需要关注的指标") : flat.index("全部指标")]
+    assert "需要关注的指标（0项）" not in flat
+    row = next(line for line in attention.splitlines() if "二(一)4-1" in line)
+    assert "54.6%" in row and "未达成" in row
+    for path_status in ("进展正常", "需加快", "明显滞后", "倒退"):
+        assert path_status not in flat, path_status
+    assert "缺最终数据" in attention, "张店区 has no other 2025 figure in the demo"

@@ -34,7 +34,8 @@ def test_overview_shows_every_target_with_city_status_and_counts(admin, seeded):
     assert len(rows) == 53  # 46 + 7 targets added in issue 9
     fitness = rows["二(一)4-1"]
     assert fitness.progress.status == Status.ON_TRACK
-    assert fitness.value == "49.6%（2023）", "2024 is not complete: the latest complete year counts"
+    # 2024 is not complete (approved: the three districts ahead): the latest complete year counts
+    assert fitness.value == "49.6%（2023；2024年已报3/11）"
     assert fitness.behind == 5
     assert rows["二(一)8-4"].behind == 0, "a city-reported target has no district to be behind"
     counts = {label: n for _value, label, n in response.context["counts"]}
@@ -122,8 +123,14 @@ def test_target_page_has_chart_table_and_ranks(admin, seeded):
     assert "要求路径" in html and "目标 55%" in html
     assert html.count("<polyline") == 11 + 1 + 1, "a line per district, the city's, the path"
     assert ">各区县</text>" in html
-    ranks = {d.name: rank for d, _p, rank, _t in response.context["cells"]}
-    assert ranks["临淄区"] == 1 and ranks["文昌湖区"] == 11
+    cells = {d.name: (rank, text) for d, _p, rank, text in response.context["cells"]}
+    assert cells["临淄区"][0] == 1
+    # approved figures of 2024 are in for the three districts ahead only; the others' latest is
+    # of 2023, shown with its year and not ranked against 2024's
+    ranked = {name for name, (rank, _text) in cells.items() if rank}
+    assert ranked == {"张店区", "临淄区", "高新区"}
+    assert cells["淄川区"][0] is None and cells["淄川区"][1].endswith("（2023）")
+    assert cells["临淄区"][1].endswith("（2024）")
     assert len(response.context["table"]) == 11
     teachers = Target.objects.get(code="二(一)4-4")  # a milestone every district has met
     response = admin.get(f"/progress/targets/{teachers.pk}/?year=2024")
@@ -132,6 +139,8 @@ def test_target_page_has_chart_table_and_ranks(admin, seeded):
 
 
 def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangdian, seeded):
+    from targets.models import Figure
+
     client.force_login(staff_zhangdian)
     fitness = Target.objects.get(code="二(一)4-1")
     response = client.get(f"/progress/targets/{fitness.pk}/?year=2024")
@@ -140,7 +149,45 @@ def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangd
     assert client.get("/progress/districts/zichuan/").status_code == 404
     district = client.get("/progress/districts/zhangdian/?year=2024")
     ranks = {target.code: rank for target, _p, _t, rank, _c in district.context["rows"]}
-    assert ranks["二(一)4-1"] == 3, "its rank among all eleven districts"
+    # ranked on 2024's approved figures only: the three districts ahead have them
+    figures = Figure.objects.filter(target=fitness, year=2024, state="approved")
+    rates = sorted((f.numerator / f.denominator for f in figures), reverse=True)
+    mine = figures.get(district__name="张店区")
+    assert len(rates) == 3
+    assert ranks["二(一)4-1"] == 1 + rates.index(mine.numerator / mine.denominator)
+
+
+def test_after_the_deadline_every_target_has_a_verdict(admin, seeded):
+    """As of 2025 (the plan's last year) no target is on a path any more: the demo has no 2025
+    figure, so a target due in 2025 has its final figure missing; those due earlier are judged on
+    their own deadline year."""
+    rows = _rows(admin.get("/progress/?year=2025"))
+    path = {Status.ON_TRACK, Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.DUE}
+    assert not [code for code, row in rows.items() if row.progress.status in path]
+    assert rows["二(一)4-1"].progress.status == Status.FINAL_MISSING
+    counsellors = rows["二(一)4-4"]  # every district done by the end of 2022
+    assert counsellors.target.deadline_year == 2022 and counsellors.progress.status == Status.MET
+    data = admin.get("/api/progress/?year=2025").json()
+    fitness = next(t for t in data["targets"] if t["code"] == "二(一)4-1")
+    assert fitness["city"]["status"] == "no_final" and fitness["city"]["final"] is True
+    assert fitness["districts"]["zhangdian"]["status"] == "no_final"
+    assert fitness["city"]["districts_reported"] == [0, 11]
+    assert fitness["districts"]["zhangdian"]["baseline_year"] == 2020
+    # the historical view of 2023 still follows the path
+    assert _rows(admin.get("/progress/?year=2023"))["二(一)4-1"].progress.status in path
+
+
+def test_the_city_row_of_a_share_of_districts_is_a_share_of_complete_years(admin, seeded):
+    """二(二)1-1: two districts certified in 2023; in 2024 only the three districts ahead have
+    approved figures (all certified), so 2024 has no city value yet, not 3/11."""
+    certified = Target.objects.get(code="二(二)1-1")
+    response = admin.get(f"/progress/targets/{certified.pk}/?year=2024")
+    row = dict(zip(response.context["years"], response.context["city_row"], strict=True))
+    assert row[2023] == "18.2%（2/11）" and row[2024] == "—"
+    assert response.context["city"].year == 2023 and response.context["city"].count == (2, 11)
+    html = response.content.decode()
+    city_row = next(line for line in html.splitlines() if "18.2%（2/11）" in line)
+    assert "是" not in city_row and "否" not in city_row
 
 
 def test_department_page_separates_led_and_co_operated_targets(client, department_head, seeded):
@@ -193,7 +240,7 @@ def test_dashboards_run_a_constant_number_of_queries(
 
 def test_stored_standings_equal_the_method_computed_now(seeded):
     """The dashboards read stored standings; they must say what the method says."""
-    _assert_stored_as_computed(seeded, years=(2021, 2023, 2024))
+    _assert_stored_as_computed(seeded, years=(2021, 2023, 2024, 2025))
 
 
 def _assert_stored_as_computed(plan, years):
@@ -229,6 +276,9 @@ def _assert_stored_as_computed(plan, years):
             for target in targets:
                 assert stored.city[target.pk].status == computed.city[target.pk].status, target.code
                 assert stored.city[target.pk].count == computed.city[target.pk].count, target.code
+                assert _essentials(stored.city[target.pk]) == _essentials(
+                    computed.city[target.pk]
+                ), target.code
                 assert stored.behind_count(target) == computed.behind_count(target), target.code
                 assert counted.behind_count(target) == computed.behind_count(target), target.code
                 for district in districts:
@@ -243,7 +293,9 @@ def _essentials(progress):
     """What a stored standing keeps of a Progress (numbers to the six places stored)."""
     value = None if progress.value is None else round(progress.value, 6)
     fields = (progress.status, progress.year, progress.count, progress.provisional)
-    return (*fields, progress.figure_id, value)
+    verdict = (progress.final, progress.baseline_year, progress.years_met, progress.reported)
+    baseline = None if progress.baseline is None else round(progress.baseline, 6)
+    return (*fields, progress.figure_id, value, *verdict, baseline)
 
 
 def test_saving_a_figure_refreshes_its_standing(client, staff_zhangdian, seeded, zhangdian):

@@ -5,15 +5,17 @@ from decimal import Decimal
 
 import pytest
 
+from plans.models import Part, Plan, Task
 from targets.models import Target
 from targets.progress import Point, Status, city_progress, district_progress
 
 D = Decimal
+PLAN = Plan(baseline_year=2020, start_year=2021, end_year=2025)  # never saved
 
 
 def target(**fields) -> Target:
     defaults = {"deadline_year": 2025, "comparator": "gte", "per_units": 1, "unit": "%"}
-    return Target(**{**defaults, **fields})
+    return Target(task=Task(part=Part(plan=PLAN)), **{**defaults, **fields})
 
 
 def rate(goal=55, comparator="gte") -> Target:
@@ -293,3 +295,201 @@ def test_teachers_pay_is_judged_per_district_and_the_city_counts_districts():
     districts = {1: {2024: Point(2024, D(200000), D(100000))}, 2: below}
     progress = city_progress(salary, districts, {}, 2024, district_count=2)
     assert progress.count == (1, 2) and progress.status != Status.MET
+
+
+# After the deadline: verdicts, not paths -----------------------------------------------------
+
+
+def test_after_the_deadline_a_rate_is_met_or_missed_on_the_deadline_years_figure():
+    # 张店区's 二(一)4-1: 40% in 2020, 54.6% in 2025, against "55%以上" by 2025. On the path this
+    # would be 进展正常 (r = 14.6 / 15 = 0.97); the plan has ended and 55 was not reached.
+    progress = district_progress(rate(), percent_points(y2020=40, y2024=52, y2025="54.6"), 2025)
+    assert (progress.status, progress.value, progress.year) == (Status.MISSED, D("54.6"), 2025)
+    assert progress.final and progress.is_behind
+    assert (progress.baseline, progress.baseline_year) == (40, 2020)
+    assert round(progress.ratio, 4) == D("0.9733")  # achieved change / required change to 55
+    met = district_progress(rate(), percent_points(y2020=40, y2025=55), 2025)
+    assert (met.status, met.final) == (Status.MET, True)
+
+
+def test_after_the_deadline_a_missing_final_figure_is_said_so():
+    # 2024 already met 55%, but the verdict rests on 2025's figure, which is not in.
+    progress = district_progress(rate(), percent_points(y2020=40, y2024=56), 2025)
+    assert (progress.status, progress.value, progress.year) == (Status.FINAL_MISSING, 56, 2024)
+    assert district_progress(rate(), {}, 2025).status == Status.FINAL_MISSING
+    # As of 2024 (a historical view) the same figures are on the path, and met.
+    assert district_progress(rate(), percent_points(y2020=40, y2024=56), 2024).status == Status.MET
+
+
+@pytest.mark.parametrize("latest", ["52", "49", "40", "38"])
+def test_after_the_deadline_no_path_status_is_ever_given(latest):
+    progress = district_progress(rate(), percent_points(y2020=40, y2025=latest), 2025)
+    assert progress.status == Status.MISSED
+
+
+def test_an_earlier_deadline_is_judged_on_its_own_year():
+    early = rate()
+    early.deadline_year = 2022
+    # 50% in 2022 misses 55%; reaching 56% in 2024 does not change the 2022 verdict.
+    points = percent_points(y2020=40, y2022=50, y2024=56)
+    progress = district_progress(early, points, 2025)
+    assert (progress.status, progress.year, progress.value) == (Status.MISSED, 2022, 50)
+    assert round(progress.ratio, 4) == D("0.6667")  # (50 − 40) / (55 − 40)
+
+
+def myopia() -> Target:
+    return target(kind="annual_change", direction="decrease", value=D(1), unit="百分点",
+                  numerator_label="近视", denominator_label="筛查")  # fmt: skip
+
+
+def test_an_annual_change_after_the_plan_sums_up_every_year():
+    # falls: 2021 1.0 (met), 2022 1.2 (met), 2023 0.8 (missed), 2024 1.0 (met), 2025 1.1 (met)
+    rates = {"y2020": "53", "y2021": "52", "y2022": "50.8", "y2023": "50", "y2024": "49"}
+    points = percent_points(**rates, y2025="47.9")
+    progress = district_progress(myopia(), points, 2025)
+    assert (progress.status, progress.years_met, progress.year) == (Status.MISSED, (4, 5), 2025)
+    assert progress.value == D("-1.1") and progress.final
+    every_year = percent_points(**{**rates, "y2023": "49.8", "y2024": "48.8"}, y2025="47.7")
+    assert district_progress(myopia(), every_year, 2025).status == Status.MET
+    no_final = district_progress(myopia(), percent_points(**rates), 2025)
+    assert (no_final.status, no_final.years_met) == (Status.FINAL_MISSING, (3, 4))
+    # As of 2024 the latest year is judged, and the years so far are counted.
+    as_of_2024 = district_progress(myopia(), percent_points(**rates), 2024)
+    assert (as_of_2024.status, as_of_2024.years_met) == (Status.MET, (3, 4))
+
+
+def test_an_every_year_count_after_the_plan_sums_up_every_plan_year():
+    trainings = target(kind="count", value=D(100), unit="名", every_year=True)
+
+    def counts(**by_year):
+        return {int(y[1:]): Point(int(y[1:]), value=D(v)) for y, v in by_year.items()}
+
+    # 2020 is the baseline, not a year of the plan: 20 trainings then are not judged.
+    years = {"y2020": 20, "y2021": 100, "y2022": 120, "y2024": 100}
+    progress = district_progress(trainings, counts(**years, y2023=90, y2025=110), 2025)
+    assert (progress.status, progress.years_met, progress.value) == (Status.MISSED, (4, 5), 110)
+    met = district_progress(trainings, counts(**years, y2023=100, y2025=110), 2025)
+    assert (met.status, met.years_met) == (Status.MET, (5, 5))
+    no_final = district_progress(trainings, counts(**years, y2023=100), 2025)
+    assert (no_final.status, no_final.years_met) == (Status.FINAL_MISSING, (4, 4))
+
+
+def test_a_milestone_not_done_is_missed_once_the_plan_has_ended():
+    counsellors = target(kind="milestone", deadline_year=2022, value=None, comparator="")
+    not_done = {2022: Point(2022, achieved=False), 2025: Point(2025, achieved=False)}
+    assert district_progress(counsellors, not_done, 2023).status == Status.OVERDUE
+    assert district_progress(counsellors, not_done, 2025).status == Status.MISSED
+    silent = {2021: Point(2021, achieved=False)}  # nothing said from 2022 on
+    assert district_progress(counsellors, silent, 2025).status == Status.FINAL_MISSING
+    late = {2022: Point(2022, achieved=False), 2023: Point(2023, achieved=True)}
+    done = district_progress(counsellors, late, 2025)
+    assert (done.status, done.year) == (Status.MET, 2023)
+
+
+def test_a_districts_yes_or_no_after_the_deadline():
+    certified = target(kind="district_share", value=D(80))
+    yes_then_no = {2024: Point(2024, achieved=True), 2025: Point(2025, achieved=False)}
+    assert district_progress(certified, yes_then_no, 2025).status == Status.MISSED
+    assert district_progress(certified, yes_then_no, 2024).status == Status.MET
+    only_2024 = {2024: Point(2024, achieved=True)}
+    assert district_progress(certified, only_2024, 2025).status == Status.FINAL_MISSING
+    assert district_progress(certified, {2025: Point(2025, achieved=True)}, 2025).status == (
+        Status.MET
+    )
+
+
+# The city: complete years only --------------------------------------------------------------
+
+
+def test_a_city_share_of_districts_uses_complete_years_only():
+    certified = target(kind="district_share", value=D(80))
+    districts = {
+        n: {2020: Point(2020, achieved=False), 2023: Point(2023, achieved=n < 3)} for n in range(11)
+    }
+    for n in range(3):  # three districts' 2024 figures are in; eight are not yet
+        districts[n][2024] = Point(2024, achieved=True)
+    progress = city_progress(certified, districts, {}, 2024, district_count=11)
+    assert 2024 not in progress.series, "eight districts' 2024 figures are not in"
+    assert (progress.year, progress.count, progress.reported) == (2023, (3, 11), (3, 11))
+    assert round(progress.value, 1) == D("27.3")
+    # the path from 0% (2020) to 80% (2025) expects 48% in 2023: r = 27.27 / 48 = 0.57
+    assert progress.status == Status.LAGGING
+    final = city_progress(certified, districts, {}, 2025, district_count=11)
+    assert (final.status, final.year) == (Status.FINAL_MISSING, 2023)
+    for n in range(11):
+        districts[n][2025] = Point(2025, achieved=n < 9)
+    final = city_progress(certified, districts, {}, 2025, district_count=11)
+    assert (final.status, final.count) == (Status.MET, (9, 11))  # 81.8% ≥ 80%
+
+
+def test_a_city_rate_after_the_deadline_needs_every_districts_final_figure():
+    districts = {
+        1: {2020: Point(2020, D(40), D(100)), 2025: Point(2025, D(60), D(100))},
+        2: {2020: Point(2020, D(40), D(100))},
+    }
+    progress = city_progress(rate(), districts, {}, 2025, district_count=2)
+    assert (progress.status, progress.reported) == (Status.FINAL_MISSING, (1, 2))
+    districts[2][2025] = Point(2025, D(49), D(100))
+    progress = city_progress(rate(), districts, {}, 2025, district_count=2)
+    # (60 + 49) / (100 + 100) = 54.5%, not 55%: missed, though one district passed it
+    assert (progress.status, progress.value, progress.reported) == (Status.MISSED, 54.5, None)
+
+
+def test_a_per_district_minimum_counts_one_complete_year():
+    bases = target(kind="district_minimum", value=D(10), unit="个")
+    districts = {
+        1: {2023: Point(2023, value=D(12)), 2024: Point(2024, value=D(12))},
+        2: {2023: Point(2023, value=D(8)), 2024: Point(2024, value=D(11))},
+        3: {2023: Point(2023, value=D(9))},  # 2024 not in yet
+    }
+    progress = city_progress(bases, districts, {}, 2024, district_count=3)
+    assert (progress.count, progress.year, progress.reported) == ((1, 3), 2023, (2, 3))
+    districts[1][2025] = Point(2025, value=D(12))
+    districts[2][2025] = Point(2025, value=D(10))
+    final = city_progress(bases, districts, {}, 2025, district_count=3)
+    # 2025 is not complete: the count shown is of 2023, the latest complete year
+    assert (final.status, final.count, final.year) == (Status.FINAL_MISSING, (1, 3), 2023)
+    districts[3][2025] = Point(2025, value=D(9))
+    final = city_progress(bases, districts, {}, 2025, district_count=3)
+    assert (final.status, final.count, final.final) == (Status.MISSED, (2, 3), True)
+
+
+def test_the_city_row_of_a_share_of_districts_reads_as_a_share():
+    from targets.progress import Progress, city_at, describe
+
+    certified = target(kind="district_share", value=D(80))
+    city = Progress(Status.LAGGING, series={2023: D(300) / 11, 2024: D(400) / 11})
+    assert describe(certified, city_at(certified, city, 2023, 11)) == "27.3%（3/11）"
+    assert describe(certified, city_at(certified, city, 2024, 11)) == "36.4%（4/11）"
+    assert describe(certified, city_at(certified, city, 2025, 11)) == "—"
+
+
+# Ranks -----------------------------------------------------------------------------------------
+
+
+def test_ranks_compare_one_years_figures_and_equals_share_a_rank():
+    from targets.progress import Progress, rank, ranking_year
+
+    cells = [
+        ("a", Progress(Status.ON_TRACK, value=D(52), year=2024)),
+        ("b", Progress(Status.ON_TRACK, value=D(54), year=2024)),
+        ("c", Progress(Status.MET, value=D(60), year=2023)),  # a year behind: not ranked
+        ("d", Progress(Status.ON_TRACK, value=D(52), year=2024)),
+        ("e", Progress(Status.NO_DATA)),
+    ]
+    assert rank(rate(), cells, 2024) == {"b": 1, "a": 2, "d": 2}
+    assert rank(rate(), cells, 2023) == {"c": 1}
+    falls = [("a", Progress(Status.MET, value=D("-1.2"), year=2024)),
+             ("b", Progress(Status.MET, value=D("-0.5"), year=2024))]  # fmt: skip
+    assert rank(myopia(), falls, 2024) == {"a": 1, "b": 2}, "the biggest fall first"
+    assert ranking_year(rate(), 2024) == 2024
+    early = rate()
+    early.deadline_year = 2022
+    assert ranking_year(early, 2025) == 2022, "after the deadline: the deadline year's figures"
+
+
+def test_a_per_district_minimum_without_final_figures_shows_its_latest_complete_year():
+    bases = target(kind="district_minimum", value=D(10), unit="个")
+    districts = {n: {2023: Point(2023, value=D(12 if n < 2 else 9))} for n in range(3)}
+    progress = city_progress(bases, districts, {}, 2025, district_count=3)
+    assert (progress.status, progress.count, progress.year) == (Status.FINAL_MISSING, (2, 3), 2023)

@@ -81,3 +81,15 @@ def test_a_daily_schedule_runs_it():
     task = PeriodicTask.objects.get(task="targets.tasks.send_deadline_reminders")
     assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_month) == ("8", "0", "*")
     assert str(task.crontab.timezone) == "Asia/Shanghai" and task.enabled
+
+
+def test_the_reminder_names_drafts_not_yet_submitted(plan, period, staff_with_email, zhangdian):
+    targets = list(Target.objects.of_plan(plan).filter(reported_by="districts"))
+    for target in targets[2:]:
+        make_figure(target, zhangdian, 2024, value=Decimal(1), state="submitted")
+    make_figure(targets[0], zhangdian, 2024, value=Decimal(1))  # a draft, entered
+    make_figure(targets[1], zhangdian, 2024, note="待核实")  # a draft holding only a note
+    send_deadline_reminders("2025-03-24")
+    body = next(m for m in mail.outbox if m.to == ["zd@example.cn"]).body
+    assert "目前尚有以下1项指标未填报" in body and targets[1].code in body
+    assert "另有1项已填写但尚未提交（草稿或已退回），截止日期后仍未提交的将计为逾期。" in body

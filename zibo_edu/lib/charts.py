@@ -2,9 +2,12 @@
 
 Readable in print and in grey: the city line is thick and dark, districts thin and grey, the
 required path dashed, the target dotted; colour only adds, it never carries the meaning alone.
-Every chart has a <title> and the page puts a text table beside it.
+Every chart has a <title> and the page puts a text table beside it. The value axis ticks at round
+numbers (1, 2, 2.5 or 5 × 10ⁿ apart); every line is named at its end and, on hover, by its own
+<title>.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +21,7 @@ HIGHLIGHT = 'stroke="#c05a00" stroke-width="2.4"'
 OTHERS = 'stroke="#a7afb8" stroke-width="1.1"'
 PATH = 'stroke="#1f4e8c" stroke-width="1.8" stroke-dasharray="7 4"'
 TARGET = 'stroke="#a61b1b" stroke-width="1.5" stroke-dasharray="2 3"'
+HALO = 'fill="#fff" stroke="#fff" stroke-width="3" stroke-linejoin="round"'  # a label's backing
 
 
 @dataclass
@@ -28,8 +32,48 @@ class Series:
     highlight: bool = False  # the district being looked at
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
     return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.1f}"
+
+
+NICE_STEPS = (1, 2, 2.5, 5, 10)
+LABEL_GAP = 12  # px between two line-end labels
+CHAR_WIDTH = 12  # px of a Chinese character at the labels' size
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:
+    """Round ticks covering [low, high], about `count` of them, 1, 2, 2.5 or 5 × 10ⁿ apart, and
+    the decimals they need: (35, 40, 45, 50, 55), 0 rather than 38.1, 42.8, 47.5…"""
+    if high < low:
+        low, high = high, low
+    if high == low:
+        low, high = low - (abs(low) * 0.1 or 1), high + (abs(high) * 0.1 or 1)
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    n = round((last - first) / step)
+    ticks = [round(first + i * step, 10) + 0.0 for i in range(n + 1)]  # never -0.0
+    decimals = max(0, -Decimal(str(round(step, 10))).normalize().as_tuple().exponent)
+    return ticks, decimals
+
+
+def _spread(positions: list[tuple[float, int]], top: float, bottom: float) -> dict[int, float]:
+    """Label y positions at least LABEL_GAP apart, kept between top and bottom: (y, index)."""
+    placed: dict[int, float] = {}
+    previous = None
+    ordered = sorted(positions)
+    for y, index in ordered:
+        y = max(y, top) if previous is None else max(y, previous + LABEL_GAP)
+        placed[index] = previous = y
+    overflow = (previous or 0) - bottom
+    if overflow > 0:  # pushed below the plot: move the column up, keeping the gaps
+        for index in placed:
+            placed[index] -= overflow
+    return placed
 
 
 def line_chart(
@@ -53,9 +97,12 @@ def line_chart(
     if not values:
         values = [0.0, 1.0]
     low, high = min(values), max(values)
-    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1
-    low, high = low - pad, high + pad
-    left, right, top, bottom = 56, 16, 34, 54
+    pad = (high - low) * 0.05
+    ticks, decimals = nice_ticks(low - pad, high + pad)
+    low, high = ticks[0], ticks[-1]
+    named = [s for s in series if s.points]
+    longest = max((len(s.label) for s in named), default=0)
+    left, right, top, bottom = 56, 16 + (CHAR_WIDTH * longest if named else 0), 34, 54
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = years[0], years[-1]
 
@@ -72,12 +119,11 @@ def line_chart(
         f'<text x="{left}" y="18" font-size="14" font-weight="bold" fill="#1d2733">'
         f"{escape(title)}</text>",
     ]
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="#e1e5ea"/><text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-            f'fill="#66707c">{_fmt(value)}{escape(unit)}</text>'
+            f'fill="#66707c">{_fmt(value, decimals)}{escape(unit)}</text>'
         )
     for year in years:
         parts.append(
@@ -98,7 +144,10 @@ def line_chart(
     ordered = sorted(series, key=lambda s: (s.emphasis, s.highlight))
     for s in ordered:
         style = CITY if s.emphasis else HIGHLIGHT if s.highlight else OTHERS
-        parts.append(_polyline(s.points, x, y, style, markers=s.emphasis or s.highlight))
+        line = _polyline(s.points, x, y, style, markers=s.emphasis or s.highlight)
+        if line:
+            parts.append(f"<g><title>{escape(s.label)}</title>{line}</g>")
+    parts += _end_labels(ordered, x, y, top, height - bottom)
     legend_y = height - 14
     legend = [
         (CITY, next((s.label for s in series if s.emphasis), None)),
@@ -118,6 +167,33 @@ def line_chart(
         offset += 40 + 13 * len(text)
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _end_labels(series: list[Series], x, y, top: float, bottom: float) -> list[str]:
+    """Each line's name at its last point, nudged apart where ends crowd; the city's bold."""
+    ends = {}
+    for index, s in enumerate(series):
+        known = [(year, v) for year, v in s.points.items() if v is not None]
+        if known:
+            year, value = max(known)
+            ends[index] = (x(year), y(value))
+    out = []
+    for end_x in {ex for ex, _ey in ends.values()}:
+        column = [(ey + 4, i) for i, (ex, ey) in ends.items() if ex == end_x]
+        for index, label_y in _spread(column, top + 8, bottom).items():
+            s = series[index]
+            look = (
+                'fill="#1d2733" font-weight="bold"'
+                if s.emphasis
+                else 'fill="#c05a00" font-weight="bold"'
+                if s.highlight
+                else 'fill="#66707c" font-size="11"'
+            )
+            at, name = f'x="{end_x + 6:.1f}" y="{label_y:.1f}"', escape(s.label)
+            size = ' font-size="11"' if not (s.emphasis or s.highlight) else ' font-weight="bold"'
+            out.append(f'<text {at}{size} {HALO} aria-hidden="true">{name}</text>')  # under
+            out.append(f"<text {at} {look}>{name}</text>")
+    return out
 
 
 def _polyline(points: dict[int, Decimal], x, y, style: str, markers: bool = False) -> str:
