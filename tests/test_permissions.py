@@ -53,6 +53,12 @@ MATRIX = [
     ("/reports/",                               302,  200,      200,    200,  200),
     ("/reports/{report}/pdf/",                  302,  200,      404,    200,  200),
     ("/reports/generate/",                      302,  405,      405,    405,  405),
+    ("/evaluation/",                            302,  302,      302,    302,  302),
+    ("/evaluation/zibo-2021-2025/",             302,  200,      200,    200,  200),
+    ("/evaluation/zibo-2021-2025/?district=zhangdian", 302, 200, 200,   200,  200),
+    ("/evaluation/zibo-2021-2025/build/",       302,  405,      405,    405,  405),
+    ("/evaluation/reports/{evaluation}/download/", 302, 200,    404,    200,  200),
+    ("/evaluation/no-such-plan/",               302,  404,      404,    404,  404),
     ("/completeness/",                          302,  302,      302,    302,  302),
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
@@ -82,16 +88,24 @@ def as_role(client, request):
 def test_every_url_answers_each_role_as_expected(
     as_role, role, figure, education_bureau, zhangdian
 ):
-    from reports.models import Report
+    from reports.models import EvaluationReport, Report
 
     report = Report.objects.create(
         district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
     ).pk
+    evaluation = EvaluationReport.objects.create(
+        plan=figure.target.task.part.plan, year=2025, district=zhangdian, format="pdf",
+        state="done", file=b"%PDF-",
+    ).pk  # fmt: skip
     client = as_role(role)
     column = ROLES.index(role) + 1
     for row in MATRIX:
         url = row[0].format(
-            figure=figure.pk, department=education_bureau.pk, target=figure.target_id, report=report
+            figure=figure.pk,
+            department=education_bureau.pk,
+            target=figure.target_id,
+            report=report,
+            evaluation=evaluation,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
@@ -147,3 +161,30 @@ def test_staff_cannot_post_into_another_district(as_role, plan):
         "/entry/zhangdian/2024/", {f"t{bases.pk}-value": "5", "action": "save"}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "district"),
+    [
+        ("anonymous", 302, None),
+        ("staff_zhangdian", 302, "zhangdian"),  # asks for 淄川区, builds its own
+        ("staff_zichuan", 302, "zichuan"),
+        ("department_head", 302, "zichuan"),
+        ("city_admin", 302, "zichuan"),
+    ],
+)
+def test_building_an_evaluation_report_is_scoped(as_role, role, status, district, monkeypatch):
+    from reports import tasks
+    from reports.models import EvaluationReport
+
+    monkeypatch.setattr(tasks.build_evaluation_report, "delay", lambda pk: None)
+    response = as_role(role).post(
+        "/evaluation/zibo-2021-2025/build/",
+        {"format": "pdf", "year": "2025", "district": "zichuan"},
+    )
+    assert response.status_code == status
+    report = EvaluationReport.objects.first()
+    if district is None:
+        assert "/login/" in response["Location"] and report is None
+    else:
+        assert report.district.slug == district and report.state == "queued"

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
 
     def handle(self, *args, plan, year, district, format, output, **options) -> None:
+        output = Path(output)
         found = Plan.objects.select_related("city").filter(slug=plan).first()
         if found is None:
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
