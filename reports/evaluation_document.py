@@ -182,7 +182,7 @@ def _targets_section(e: Evaluation) -> list:
             ["序号", "指标", "规划目标", f"基期值（{e.plan.baseline_year}）", column, "结论"],
             rows,
             caption=f"表1  主要目标{kind_text(e)}结论",
-            widths=[0.7, 4.0, 2.5, 1.8, 2.6, 2.3],
+            widths=[0.7, 3.6, 2.3, 1.8, 3.2, 2.3],
         ),
     ]
     for chapter in e.chapters:

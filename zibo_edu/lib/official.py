@@ -464,7 +464,6 @@ def _docx_blocks(docx, blocks: list[Block]) -> None:
 
 
 def _page_setup(docx) -> None:
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
@@ -475,12 +474,11 @@ def _page_setup(docx) -> None:
     section.header_distance = Mm(15)
     # The number's line starts 7 mm below the type area: its bottom is that less one line of 4号.
     section.footer_distance = Mm(BOTTOM - PAGE_NUMBER_GAP) - Pt(PAGE_NUMBER_SIZE * 1.3)
+    # No document grid: with exact line spacing the 22 lines need none, and a grid would snap
+    # the title and table lines to the body's pitch.
     grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH * 20)))  # 22 lines a page, in twips
+    if grid is not None:
+        section._sectPr.remove(grid)
     docx.settings.odd_and_even_pages_header_footer = True
 
 
@@ -652,11 +650,13 @@ def _docx_table(docx, table: Table):
             cell.paragraphs[0].style = docx.styles[STYLES["table"]]
             if i in table.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if table.widths:
-        total = sum(table.widths)
-        for column, width in zip(grid.columns, table.widths, strict=True):
-            for cell in column.cells:
-                cell.width = Mm(AREA_WIDTH * width / total)
+    widths = table.widths or [1] * len(table.header)
+    total = sum(widths)
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Mm(AREA_WIDTH * width / total)  # the grid, for LibreOffice and WPS
+        for cell in column.cells:
+            cell.width = Mm(AREA_WIDTH * width / total)  # each cell, for Word
     return first or grid.rows[0].cells[0].paragraphs[0]
 
 
