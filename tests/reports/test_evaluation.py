@@ -124,7 +124,7 @@ def test_city_admin_sees_every_target_and_what_is_missing(
     text = response.content.decode()
     assert "学生体质健康测试优良率" in text and "文昌湖区" in text
     assert len(response.context["evaluation"].targets) == 46
-    assert "尚未完成" in text or "Not complete" in text
+    assert "评估尚不完整" in text and "文昌湖区" in text.split('id="missing"')[1]
 
 
 def test_department_head_sees_the_whole_with_their_targets_marked(client, plan, fitness):
