@@ -82,8 +82,13 @@ def _counts_sentence(counts: list[tuple[Verdict, int]]) -> str:
     return "，".join(f"{LABELS[v]}{n}项" for v, n in counts) or "尚无结论"
 
 
-def _names(districts) -> str:
-    return "、".join(d.name for d in districts) or "—"
+def _names(districts, of: int | None = None) -> str:
+    """District names, or "全部11个" when they are all of them."""
+    if not districts:
+        return "—"
+    if of is not None and len(districts) == of and of > 1:
+        return f"全部{of}个"
+    return f"{len(districts)}个：" + "、".join(d.name for d in districts)
 
 
 # The document ------------------------------------------------------------------------------
@@ -217,7 +222,7 @@ def _tasks_section(e: Evaluation) -> list:
                 for target in task.targets:
                     judged = _judged(e, target)
                     verdict = verdict_text(judged.verdict) if judged else "—"
-                    parts.append(f"{target.target.name}{verdict}")
+                    parts.append(f"{target.target.name}（{verdict}）")
                 text = f"涉及指标{len(task.targets)}项：" + "；".join(parts) + "。"
             else:
                 text = "本任务未设量化指标。"
@@ -295,18 +300,17 @@ def _annexes(e: Evaluation) -> list[Annex]:
     if e.district is None:
         header = ["序号", "指标", "牵头部门", "全市结论", "达到要求的区县", "未达到的区县",
                   "缺数据的区县"]  # fmt: skip
-        rows = [
-            [
-                str(n),
-                t.target.name,
-                t.target.lead_department.name if t.target.lead_department else "—",
-                verdict_text(t.city.verdict),
-                _names(t.met) if t.districts and _judges_districts(t) else "—",
-                _names(t.short) if t.districts and _judges_districts(t) else "—",
-                _names(t.lacking) if t.districts and _judges_districts(t) else "—",
-            ]
-            for n, t in enumerate(e.targets, 1)
-        ]
+        rows = []
+        for n, t in enumerate(e.targets, 1):
+            judged = bool(t.districts) and _judges_districts(t)
+            lead = t.target.lead_department
+            rows.append(
+                [str(n), t.target.name, lead.name if lead else "—", verdict_text(t.city.verdict)]
+                + [
+                    _names(group, len(e.districts)) if judged else "—"
+                    for group in (t.met, t.short, t.lacking)
+                ]
+            )
         widths = [0.7, 3.2, 1.8, 1.5, 2.6, 2.6, 2.6]
     else:
         header = ["序号", "指标", "牵头部门", f"{e.district.name}数值", "区县结论", "全市结论"]
