@@ -63,6 +63,7 @@ MATRIX = [
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
     ("/admin/targets/figure/",                  302,  302,      302,    302,  200),
+    ("/admin/reports/evaluationreport/",        302,  302,      302,    302,  200),
 ]  # fmt: skip
 
 
