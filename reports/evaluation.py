@@ -374,16 +374,20 @@ def _department_targets(plan: Plan, department: Department | None) -> set[int] |
 
 def _evaluate_target(target, judged_year, year, boards, show, own, by_district, baseline_year):
     at_deadline, now = boards[judged_year], boards[year]
+    milestone = target.kind == Target.Kind.MILESTONE
     districts = {}
     if target.reported_by == Target.Reporter.DISTRICTS:
         for district in show:
             key = (target.pk, district.pk)
             progress = at_deadline.cells[key]
             verdict = grade(target, progress, year, now=now.cells[key])
-            districts[district.pk] = Judged(verdict, progress, _value(target, progress),
-                                            progress.year, judged_year)  # fmt: skip
+            shown = now.cells[key] if milestone else progress  # done late: shown as done
+            districts[district.pk] = Judged(verdict, shown, _value(target, shown), shown.year,
+                                            judged_year)  # fmt: skip
     city_progress = at_deadline.city[target.pk]
     verdict = grade(target, city_progress, year, now=now.city[target.pk])
+    if milestone:
+        city_progress = now.city[target.pk]
     if target.reported_by == Target.Reporter.DISTRICTS and year >= target.deadline_year:
         verdict = _city_final(target, verdict, at_deadline, now, list(by_district))
     city = Judged(verdict, city_progress, _value(target, city_progress), city_progress.year,

@@ -132,7 +132,8 @@ def _overview(e: Evaluation) -> list:
         ),
         Paragraph(_method_sentence(e)),
         Paragraph(
-            f"评估结果：{len(judged)}项指标中，{_counts_sentence(e.counts)}。"
+            f"评估结果：{_judged_sentence(len(judged), len(e.targets))}，"
+            f"{_counts_sentence(e.counts)}。"
             + (
                 f"目前仍有{len(e.missing)}项数据未到位（见附件2），相关指标暂按“缺最终数据”"
                 "列示，待数据补齐审核后重新生成本报告。"
@@ -143,6 +144,15 @@ def _overview(e: Evaluation) -> list:
         Paragraph("【待撰写：规划实施的总体评价。】", "draft"),
     ]
     return blocks
+
+
+def _judged_sentence(judged: int, targets: int) -> str:
+    if judged == targets:
+        return f"{targets}项指标中"
+    return (
+        f"作出结论的{judged}项指标中（另有{targets - judged}项为全市性总量指标，区县数据计入全市，"
+        "不单独评定）"
+    )
 
 
 def _method_sentence(e: Evaluation) -> str:

@@ -90,6 +90,8 @@ def test_final_milestone_done_late_by_one_district(plan, districts):
     assert row.districts[districts[0].pk].verdict == Verdict.DONE
     assert row.districts[districts[-1].pk].verdict == Verdict.DONE_LATE
     assert row.city.verdict == Verdict.DONE_LATE
+    assert row.city.value == "11 / 11"  # done by all, as of the evaluation
+    assert row.districts[districts[-1].pk].shown == "✓（2023）"
     assert not [m for m in evaluation.missing if m.target == teachers]
 
 
