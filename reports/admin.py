@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from reports import delivery
-from reports.models import Recipient, Report
+from reports.models import EvaluationReport, Recipient, Report
 from reports.tasks import send_report
 
 
@@ -37,3 +37,16 @@ class ReportAdmin(admin.ModelAdmin):
                 send_report.delay_on_commit(report.pk)
                 queued += 1
         messages.success(request, _("%(n)d reports queued to be sent.") % {"n": queued})
+
+
+@admin.register(EvaluationReport)
+class EvaluationReportAdmin(admin.ModelAdmin):
+    """The archive of built evaluations, read-only: they are asked for on the evaluation page."""
+
+    list_display = ["plan", "year", "district", "format", "state", "requested_by", "finished_at"]
+    list_filter = ["state", "format", "year", "district"]
+    readonly_fields = ["plan", "year", "district", "format", "state", "error", "requested_by",
+                       "created_at", "finished_at"]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

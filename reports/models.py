@@ -1,5 +1,6 @@
 """Monthly progress reports: who receives them, and each report's way from pending to sent."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,60 @@ class Report(models.Model):
     def filename(self) -> str:
         slug = self.district.slug if self.district else "city"
         return f"zibo-progress-{slug}-{self.month:%Y-%m}.pdf"
+
+
+class EvaluationReport(models.Model):
+    """An evaluation of a plan (final, or mid-term for a year inside it) rendered in one format,
+    built by a worker and kept in the archive."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (.docx)"
+        XLSX = "xlsx", "Excel (.xlsx)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        BUILDING = "building", _("building")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    district = models.ForeignKey(
+        "departments.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        help_text=_("Empty for the whole city."),
+    )
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.BinaryField(_("file"), null=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation report")
+        verbose_name_plural = _("evaluation reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.slug} {self.year} {self.district or _('city')} {self.format}"
+
+    @property
+    def filename(self) -> str:
+        scope = self.district.slug if self.district else "city"
+        return f"{self.plan.slug}-evaluation-{self.year}-{scope}.{self.format}"

@@ -45,3 +45,12 @@ def send_report(self, pk: int) -> int:
             return pk
         raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
     return pk
+
+
+@shared_task
+def build_evaluation_report(pk: int) -> int:
+    """An evaluation report asked for on the page: rendered by reports.evaluation_document."""
+    from reports.evaluation_document import build_report  # WeasyPrint loads only in workers
+
+    build_report(pk)
+    return pk

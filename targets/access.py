@@ -119,6 +119,7 @@ def nav(user) -> dict[str, bool]:
         "progress": user.is_authenticated,
         "completeness": has_role(user),
         "reports": has_role(user),
+        "evaluation": has_role(user),
         "admin": is_city_admin(user),
         "department_progress": may_see_department_progress(user),
     }

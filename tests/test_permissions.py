@@ -59,6 +59,13 @@ MATRIX = [
     ("report_list",           "/reports/",                             302,  200,  200,  200,  200),
     ("report_pdf",            "/reports/{report}/pdf/",                302,  200,  404,  200,  200),
     ("report_generate",       "/reports/generate/",                    302,  405,  405,  405,  405),
+    ("evaluation_start",      "/evaluation/",                          302,  302,  302,  302,  302),
+    ("evaluation",            "/evaluation/zibo-2021-2025/",           302,  200,  200,  200,  200),
+    ("evaluation",            "/evaluation/zibo-2021-2025/?district=zhangdian", 302, 200, 200, 200, 200),
+    ("evaluation_build",      "/evaluation/zibo-2021-2025/build/",     302,  405,  405,  405,  405),
+    ("evaluation_download",   "/evaluation/reports/{evaluation}/download/", 302, 200, 404, 200, 200),
+    ("evaluation",            "/evaluation/no-such-plan/",             302,  404,  404,  404,  404),
+    ("admin:reports_evaluationreport_changelist", "/admin/reports/evaluationreport/", 302, 302, 302, 302, 200),
     ("completeness_latest",   "/completeness/",                        302,  302,  302,  302,  302),
     ("completeness",          "/completeness/2024/",                   302,  200,  200,  200,  200),
     ("admin:index",           "/admin/",                               302,  302,  302,  302,  200),
@@ -94,8 +101,20 @@ def report(zhangdian):
     )
 
 
+@pytest.fixture
+def evaluation(figure, zhangdian):
+    from reports.models import EvaluationReport
+
+    return EvaluationReport.objects.create(
+        plan=figure.target.task.part.plan, year=2025, district=zhangdian, format="pdf",
+        state="done", file=b"%PDF-",
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(as_role, role, figure, education_bureau, report):
+def test_every_url_answers_each_role_as_expected(
+    as_role, role, figure, education_bureau, report, evaluation
+):
     client = as_role(role)
     column = ROLES.index(role) + 2
     for row in MATRIX:
@@ -104,6 +123,7 @@ def test_every_url_answers_each_role_as_expected(as_role, role, figure, educatio
             department=education_bureau.pk,
             target=figure.target_id,
             report=report.pk,
+            evaluation=evaluation.pk,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
@@ -290,3 +310,30 @@ def test_staff_cannot_post_into_another_district(as_role, plan):
         "/entry/zhangdian/2024/", {f"t{bases.pk}-value": "5", "action": "save"}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "district"),
+    [
+        ("anonymous", 302, None),
+        ("staff_zhangdian", 302, "zhangdian"),  # asks for 淄川区, builds its own
+        ("staff_zichuan", 302, "zichuan"),
+        ("department_head", 302, "zichuan"),
+        ("city_admin", 302, "zichuan"),
+    ],
+)
+def test_building_an_evaluation_report_is_scoped(as_role, role, status, district, monkeypatch):
+    from reports import tasks
+    from reports.models import EvaluationReport
+
+    monkeypatch.setattr(tasks.build_evaluation_report, "delay", lambda pk: None)
+    response = as_role(role).post(
+        "/evaluation/zibo-2021-2025/build/",
+        {"format": "pdf", "year": "2025", "district": "zichuan"},
+    )
+    assert response.status_code == status
+    report = EvaluationReport.objects.first()
+    if district is None:
+        assert "/login/" in response["Location"] and report is None
+    else:
+        assert report.district.slug == district and report.state == "queued"

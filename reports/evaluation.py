@@ -1,0 +1,580 @@
+"""The evaluation of a plan (终期评估, or 中期评估 for a year inside the plan): one verdict per
+target, for the city and for each district, with what is still missing for a complete evaluation.
+
+The method (the README gives it beside the progress method):
+
+- A target is judged on its deadline-year figure, as the board of `targets.progress` gives it
+  as of that year (so the evaluation follows the board's rules: approved figures, city values
+  from complete years only):
+      已完成 the figure meets the target;
+      基本完成 it reached at least 90% of the required change, (v − b) / (T − b) ≥ 0.9 from the
+          baseline b (an annual change: 90% of the required change; an every-year count: 90% of
+          the count; a per-district rule: at least 90% of the districts meet it);
+      未完成 otherwise;
+      缺最终数据 the deadline year's figure is not in (approved).
+- Dated milestones: 已完成 when done by the end of the deadline year, 逾期完成 when done later
+  (by the evaluation year), 未完成 when not done.
+- The city's verdict on a target the districts report waits for every district's final figure:
+  it is 缺最终数据 while one is missing, unless the target is met already.
+- Per-district rules (每个区县至少…, milestones of each district): the city's verdict counts the
+  districts: all met 已完成, at least 90% 基本完成; the evaluation names which districts met it,
+  which did not and which lack a figure.
+- For a year before a target's deadline (a mid-term evaluation) the target is judged on the
+  straight path, as the dashboards do: 已完成 (met early), 进展正常, 需加快, 明显滞后 (or 倒退),
+  缺数据; milestones not yet due are 未到期.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department, District
+from plans.models import Part, Plan, Task
+from targets import progress as method
+from targets.models import Figure, Target
+
+MOSTLY_SHARE = Decimal("0.9")  # 基本完成: at least 90% of the required change
+FURTHEST_BEHIND = 3  # districts named as furthest behind
+
+
+class Verdict(models.TextChoices):
+    DONE = "done", _("completed")
+    DONE_LATE = "done_late", _("completed late")
+    MOSTLY = "mostly", _("largely completed")
+    NOT_DONE = "not_done", _("not completed")
+    NO_FINAL = "no_final", _("final figure missing")
+    # Before the deadline (a mid-term evaluation): the path, as on the dashboards.
+    ON_TRACK = "on_track", _("on track")
+    ACCELERATE = "accelerate", _("needs to speed up")
+    LAGGING = "lagging", _("lagging behind")
+    NO_DATA = "no_data", _("figures missing")
+    NOT_DUE = "not_due", _("not yet due")
+
+
+FINAL_VERDICTS = [Verdict.DONE, Verdict.DONE_LATE, Verdict.MOSTLY, Verdict.NOT_DONE,
+                  Verdict.NO_FINAL]  # fmt: skip
+ORDER = [Verdict.NOT_DONE, Verdict.NO_FINAL, Verdict.LAGGING, Verdict.NO_DATA,
+         Verdict.ACCELERATE, Verdict.MOSTLY, Verdict.DONE_LATE, Verdict.ON_TRACK, Verdict.NOT_DUE,
+         Verdict.DONE]  # fmt: skip
+SHORTFALL = {Verdict.NOT_DONE, Verdict.NO_FINAL, Verdict.LAGGING, Verdict.NO_DATA,
+             Verdict.ACCELERATE}  # fmt: skip
+GOOD = {Verdict.DONE, Verdict.DONE_LATE, Verdict.MOSTLY, Verdict.ON_TRACK}
+MISSING_FIGURE = {Verdict.NO_FINAL, Verdict.NO_DATA}
+
+PATH_VERDICTS = {
+    method.Status.MET: Verdict.DONE,
+    method.Status.ON_TRACK: Verdict.ON_TRACK,
+    method.Status.ACCELERATE: Verdict.ACCELERATE,
+    method.Status.LAGGING: Verdict.LAGGING,
+    method.Status.REGRESSING: Verdict.LAGGING,
+    method.Status.NOT_MET: Verdict.LAGGING,
+    method.Status.DUE: Verdict.NOT_DUE,
+    method.Status.OVERDUE: Verdict.NOT_DONE,
+    method.Status.MISSED: Verdict.NOT_DONE,
+    method.Status.FINAL_MISSING: Verdict.NO_FINAL,
+    method.Status.NO_DATA: Verdict.NO_DATA,
+}
+
+
+# The grading rule --------------------------------------------------------------------------
+
+
+def completion(target: Target, progress: method.Progress) -> Decimal | None:
+    """How much of the required change was made: the method's ratio at the deadline (actual
+    over required progress from the baseline), else computed from the series."""
+    if progress.ratio is not None:
+        return progress.ratio
+    series = progress.series
+    if target.value is None or len(series) < 2 or target.kind == Target.Kind.ANNUAL_CHANGE:
+        return None
+    baseline, final = series[min(series)], series[max(series)]
+    required = target.value - baseline
+    return (final - baseline) / required if required else None
+
+
+def grade(
+    target: Target,
+    at_deadline: method.Progress,
+    year: int,
+    *,
+    now: method.Progress | None = None,
+) -> Verdict | None:
+    """One unit's verdict on a target, evaluated as of `year`.
+
+    `at_deadline`: the board's progress as of min(year, the target's deadline year); `now`: as
+    of `year` itself (for milestones done late). None: nothing to judge (a district's part of a
+    city-wide count)."""
+    if at_deadline.status == method.Status.PART:
+        return None
+    due = year >= target.deadline_year
+    if target.kind == Target.Kind.MILESTONE:
+        if at_deadline.status == method.Status.MET:
+            return Verdict.DONE
+        if now is not None and now.status == method.Status.MET:
+            return Verdict.DONE_LATE
+        return Verdict.NOT_DONE if due else Verdict.NOT_DUE
+    if not due:
+        return PATH_VERDICTS[method.Status(at_deadline.status)]
+    # At the deadline the verdict rests on the deadline year's figure, met earlier or not.
+    if at_deadline.status == method.Status.FINAL_MISSING or not _has_final(target, at_deadline):
+        return Verdict.NO_FINAL
+    if at_deadline.status == method.Status.MET:
+        return Verdict.DONE
+    share = completion(target, at_deadline)
+    return Verdict.MOSTLY if share is not None and share >= MOSTLY_SHARE else Verdict.NOT_DONE
+
+
+def _has_final(target: Target, progress: method.Progress) -> bool:
+    if progress.count is not None and progress.year is None:
+        return True  # a count of districts: the caller checks the districts' own figures
+    return progress.year is not None and progress.year >= target.deadline_year
+
+
+def grade_districts(verdicts: list[Verdict]) -> Verdict:
+    """The city's final verdict on a per-district rule, from the districts' verdicts."""
+    met = sum(1 for v in verdicts if v in (Verdict.DONE, Verdict.DONE_LATE))
+    if verdicts and met == len(verdicts):
+        late = any(v == Verdict.DONE_LATE for v in verdicts)
+        return Verdict.DONE_LATE if late else Verdict.DONE
+    if any(v == Verdict.NO_FINAL for v in verdicts):
+        return Verdict.NO_FINAL
+    if verdicts and Decimal(met) / len(verdicts) >= MOSTLY_SHARE:
+        return Verdict.MOSTLY
+    return Verdict.NOT_DONE
+
+
+# The evaluation ----------------------------------------------------------------------------
+
+
+@dataclass
+class Judged:
+    """One unit's (a district's or the city's) verdict on one target."""
+
+    verdict: Verdict | None
+    progress: method.Progress
+    value: str  # the figure it rests on, as people read it
+    year: int | None  # the year of that figure
+    judged_year: int | None = None  # the year it should be: the deadline's, or the evaluation's
+
+    @property
+    def shown(self) -> str:
+        """The value, with its year when it is not the year judged (an older figure)."""
+        if self.value == "—" or self.year is None or self.year == self.judged_year:
+            return self.value
+        return f"{self.value}（{self.year}）"
+
+    @property
+    def label(self) -> str:
+        return str(self.verdict.label) if self.verdict else str(method.Status.PART.label)
+
+
+@dataclass
+class MissingFigure:
+    """A figure an evaluation needs that is not approved yet."""
+
+    target: Target
+    district: District | None  # None: the city's own figure
+    year: int
+    state: str  # "missing" (nothing entered) or a Figure.State
+
+    @property
+    def state_label(self) -> str:
+        if self.state == "missing":
+            return str(_("not entered"))
+        return str(Figure.State(self.state).label)
+
+
+@dataclass
+class TargetEvaluation:
+    target: Target
+    judged_year: int  # min(evaluation year, deadline year)
+    city: Judged
+    baseline: str
+    districts: dict[int, Judged] = field(default_factory=dict)
+    own: bool = True  # the department's (for a department head), else True
+
+    district_index: dict[int, District] = field(default_factory=dict, repr=False)
+
+    def districts_with(self, *verdicts: Verdict) -> list[District]:
+        return [
+            self.district_index[pk] for pk, j in self.districts.items() if j.verdict in verdicts
+        ]
+
+    @property
+    def met(self) -> list[District]:
+        return self.districts_with(Verdict.DONE, Verdict.DONE_LATE, Verdict.ON_TRACK)
+
+    @property
+    def short(self) -> list[District]:
+        return self.districts_with(
+            Verdict.NOT_DONE, Verdict.MOSTLY, Verdict.LAGGING, Verdict.ACCELERATE
+        )
+
+    @property
+    def lacking(self) -> list[District]:
+        return self.districts_with(Verdict.NO_FINAL, Verdict.NO_DATA)
+
+
+@dataclass
+class TaskEvaluation:
+    task: Task
+    lead_department: Department | None
+    targets: list[TargetEvaluation]
+    reports: list[str]  # the task's approved implementation reports (the ledger's), if any
+
+
+@dataclass
+class ChapterEvaluation:
+    part: Part
+    tasks: list[TaskEvaluation]
+
+    @property
+    def targets(self) -> list[TargetEvaluation]:
+        return [t for task in self.tasks for t in task.targets]
+
+    @property
+    def counts(self) -> list[tuple[Verdict, int]]:
+        return count_verdicts(t.city.verdict for t in self.targets)
+
+
+@dataclass
+class DistrictRow:
+    district: District
+    counts: Counter
+    judged: int
+    shortfalls: list[Target]
+
+    @property
+    def good(self) -> int:
+        return sum(n for v, n in self.counts.items() if v in GOOD)
+
+    @property
+    def share(self) -> Decimal | None:
+        return Decimal(self.good * 100) / self.judged if self.judged else None
+
+    def count(self, verdict: str) -> int:
+        return self.counts.get(Verdict(verdict), 0)
+
+
+@dataclass
+class Evaluation:
+    plan: Plan
+    year: int
+    final: bool  # 终期 (the plan's last year reached), else 中期
+    district: District | None
+    department: Department | None
+    targets: list[TargetEvaluation]
+    chapters: list[ChapterEvaluation]
+    districts: list[District]  # every district of the city
+    district_rows: list[DistrictRow]
+    missing: list[MissingFigure]
+    generated_at: datetime.datetime
+
+    @property
+    def kind_label(self) -> str:
+        return str(_("final evaluation")) if self.final else str(_("mid-term evaluation"))
+
+    @property
+    def counts(self) -> list[tuple[Verdict, int]]:
+        return count_verdicts(self.verdict_of(t) for t in self.targets)
+
+    def verdict_of(self, target: TargetEvaluation) -> Verdict | None:
+        """The verdict this evaluation speaks of: the district's own, or the city's."""
+        if self.district is not None:
+            judged = target.districts.get(self.district.pk)
+            return judged.verdict if judged else None
+        return target.city.verdict
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def furthest_behind(self) -> list[DistrictRow]:
+        """The districts with the lowest share of targets completed or on track; none when
+        every district stands alike (say, all still lack their final figures)."""
+        rows = [r for r in self.district_rows if r.judged]
+        if len({(r.share, len(r.shortfalls)) for r in rows}) < 2:
+            return []
+        rows.sort(key=lambda r: (r.share, -len(r.shortfalls), r.district.order))
+        best = max((r.share, -len(r.shortfalls)) for r in rows)
+        return [r for r in rows[:FURTHEST_BEHIND] if (r.share, -len(r.shortfalls)) < best]
+
+
+def count_verdicts(verdicts) -> list[tuple[Verdict, int]]:
+    counts = Counter(v for v in verdicts if v is not None)
+    return [(v, counts[v]) for v in ORDER[::-1] if counts[v]]
+
+
+def evaluation_year(plan: Plan, year: int | None = None) -> int:
+    """The year an evaluation speaks of: the plan's last year unless a year inside it is asked."""
+    if year is None:
+        return plan.reporting_year()
+    return min(max(year, plan.start_year), plan.end_year)
+
+
+def evaluate(
+    plan: Plan,
+    year: int | None = None,
+    *,
+    district: District | None = None,
+    department: Department | None = None,
+    generated_at: datetime.datetime | None = None,
+) -> Evaluation:
+    """Evaluate the plan as of `year` (final when it is the plan's last year, mid-term before):
+    every target's verdict for the city and each district (or only `district`'s), the
+    department's targets marked when `department` is given."""
+    year = evaluation_year(plan, year)
+    districts = list(District.objects.filter(city=plan.city))
+    show = [district] if district else districts
+    targets = list(Target.objects.of_plan(plan).for_listing())
+    if district is not None:
+        targets = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
+    own = _department_targets(plan, department)
+    years = sorted({min(year, t.deadline_year) for t in targets} | {year})
+    boards = {
+        y: method.board(plan, y, targets=targets, districts=districts, show=show) for y in years
+    }
+    by_district = {d.pk: d for d in districts}
+    evaluated = []
+    for target in targets:
+        judged_year = min(year, target.deadline_year)
+        evaluated.append(
+            _evaluate_target(
+                target, judged_year, year, boards, show, own, by_district, plan.baseline_year
+            )
+        )
+    missing = missing_figures(plan, evaluated, year, show, city=district is None)
+    chapters = _chapters(plan, evaluated)
+    return Evaluation(
+        plan=plan,
+        year=year,
+        final=year >= plan.end_year,
+        district=district,
+        department=department,
+        targets=evaluated,
+        chapters=chapters,
+        districts=districts,
+        district_rows=_district_rows(evaluated, show),
+        missing=missing,
+        generated_at=generated_at or timezone.now(),
+    )
+
+
+def _department_targets(plan: Plan, department: Department | None) -> set[int] | None:
+    if department is None:
+        return None
+    return set(Target.objects.of_plan(plan).involving(department).values_list("pk", flat=True))
+
+
+def _evaluate_target(target, judged_year, year, boards, show, own, by_district, baseline_year):
+    at_deadline, now = boards[judged_year], boards[year]
+    milestone = target.kind == Target.Kind.MILESTONE
+    districts = {}
+    if target.reported_by == Target.Reporter.DISTRICTS:
+        for district in show:
+            key = (target.pk, district.pk)
+            progress = at_deadline.cells[key]
+            verdict = grade(target, progress, year, now=now.cells[key])
+            shown = now.cells[key] if milestone else progress  # done late: shown as done
+            districts[district.pk] = Judged(verdict, shown, _value(target, shown), shown.year,
+                                            judged_year)  # fmt: skip
+    city_progress = at_deadline.city[target.pk]
+    verdict = grade(target, city_progress, year, now=now.city[target.pk])
+    if milestone:
+        city_progress = now.city[target.pk]
+    if target.reported_by == Target.Reporter.DISTRICTS and year >= target.deadline_year:
+        verdict = _city_final(target, verdict, at_deadline, now, list(by_district))
+    city = Judged(verdict, city_progress, _value(target, city_progress), city_progress.year,
+                  judged_year)  # fmt: skip
+    return TargetEvaluation(
+        target=target,
+        judged_year=judged_year,
+        city=city,
+        baseline=_baseline(target, at_deadline.city_series.get(target.pk, {}), baseline_year),
+        districts=districts,
+        own=own is None or target.pk in own,
+        district_index=by_district,
+    )
+
+
+def _city_final(target, verdict, board, now, district_pks) -> Verdict:
+    """The city's final verdict on a target its districts report: per-district rules count the
+    districts; any other waits for every district's deadline-year figure unless already met."""
+    cells = [board.cells.get((target.pk, pk)) for pk in district_pks]
+    if any(cell is None for cell in cells):  # a board of one district: the city's as judged
+        return verdict
+    if target.kind in method.PER_DISTRICT_KINDS or target.per_head:
+        year = now.year
+        return grade_districts(
+            [grade(target, c, year, now=now.cells[(target.pk, pk)]) or Verdict.NO_FINAL
+             for c, pk in zip(cells, district_pks, strict=True)]
+        )  # fmt: skip
+    if verdict in (Verdict.DONE, Verdict.NO_FINAL):
+        return verdict
+    if any(c.year is None or c.year < target.deadline_year for c in cells):
+        return Verdict.NO_FINAL
+    return verdict
+
+
+def _value(target: Target, progress: method.Progress) -> str:
+    return method.describe(target, progress)
+
+
+def level(target: Target, value: Decimal | None) -> str:
+    """A measure as people read it (a level, never a change): 52.1%, 1.25, 12 所."""
+    if value is None:
+        return "—"
+    if target.kind == Target.Kind.MILESTONE:
+        return "✓" if value else "✗"
+    if target.entry == Target.Entry.YES_NO and target.kind != Target.Kind.DISTRICT_SHARE:
+        return "是" if value else "否"
+    if target.is_percentage or target.kind == Target.Kind.DISTRICT_SHARE:
+        return f"{value:.1f}%"
+    if target.entry == Target.Entry.FRACTION:
+        return f"{value:.2f}"
+    number = str(int(value)) if value == value.to_integral_value() else f"{value:.1f}"
+    return f"{number} {target.figure_unit}".strip()
+
+
+def _baseline(target: Target, series: dict[int, Decimal], baseline_year: int) -> str:
+    """The city's earliest figure: the baseline year's, else the first year's (with its year)."""
+    if not series or target.kind == Target.Kind.MILESTONE:
+        return "—"
+    first = min(series)
+    return level(target, series[first]) + ("" if first == baseline_year else f"（{first}）")
+
+
+# What is missing for a complete evaluation ------------------------------------------------
+
+
+def missing_figures(
+    plan: Plan, evaluated: list[TargetEvaluation], year: int, show: list[District], *, city: bool
+) -> list[MissingFigure]:
+    """The figures each target is judged on that are not approved: each district's (or the
+    city's own) for the target's deadline year, or the evaluation year before the deadline.
+    A milestone done (and approved) in an earlier year needs nothing more.
+
+    The one place that says "missing" for the evaluation; it switches to targets.completeness
+    (the shared definition being written) when that lands."""
+    targets = [e.target for e in evaluated]
+    figures = Figure.objects.filter(
+        target__in=targets, year__lte=year, district__in=[d.pk for d in show]
+    )
+    if city:
+        figures = Figure.objects.filter(target__in=targets, year__lte=year).filter(
+            models.Q(district__in=[d.pk for d in show]) | models.Q(district__isnull=True)
+        )
+    filled = set(figures.filled().values_list("pk", flat=True))
+    states, done = {}, set()
+    for pk, target_id, district_id, fig_year, state, achieved in figures.values_list(
+        "pk", "target_id", "district_id", "year", "state", "achieved"
+    ):
+        states[(target_id, district_id, fig_year)] = state if pk in filled else "missing"
+        if achieved and state == Figure.State.APPROVED:
+            done.add((target_id, district_id))
+    missing = []
+    for evaluation in evaluated:
+        target = evaluation.target
+        if target.reported_by == Target.Reporter.CITY:
+            units = [None] if city else []
+        else:
+            units = show
+        for unit in units:
+            unit_pk = unit.pk if unit else None
+            if target.kind == Target.Kind.MILESTONE and (target.pk, unit_pk) in done:
+                continue
+            state = states.get((target.pk, unit_pk, evaluation.judged_year), "missing")
+            if state != Figure.State.APPROVED:
+                missing.append(MissingFigure(target, unit, evaluation.judged_year, state))
+    return missing
+
+
+# Chapters, tasks and districts -------------------------------------------------------------
+
+
+def task_reports(task_ids: list[int]) -> dict[int, list[str]]:
+    """Hook for the task ledger: each task's approved implementation reports, as short texts
+    for 重点任务落实情况. None are kept yet, so the section shows the targets' verdicts only."""
+    return {}
+
+
+def _chapters(plan: Plan, evaluated: list[TargetEvaluation]) -> list[ChapterEvaluation]:
+    by_task = defaultdict(list)
+    for evaluation in evaluated:
+        by_task[evaluation.target.task_id].append(evaluation)
+    parts = Part.objects.filter(plan=plan, kind=Part.Kind.KEY_TASKS).order_by("order")
+    tasks = Task.objects.filter(part__in=parts).with_departments().order_by("number")
+    reports = task_reports([t.pk for t in tasks])
+    tasks_by_part = defaultdict(list)
+    for task in tasks:
+        tasks_by_part[task.part_id].append(
+            TaskEvaluation(
+                task, task.lead_department, by_task.get(task.pk, []), reports.get(task.pk, [])
+            )
+        )
+    return [ChapterEvaluation(part, tasks_by_part[part.pk]) for part in parts]
+
+
+def _district_rows(evaluated: list[TargetEvaluation], show: list[District]) -> list[DistrictRow]:
+    rows = []
+    for district in show:
+        counts, shortfalls = Counter(), []
+        for evaluation in evaluated:
+            judged = evaluation.districts.get(district.pk)
+            if judged is None or judged.verdict is None:
+                continue
+            counts[judged.verdict] += 1
+            if judged.verdict in SHORTFALL:
+                shortfalls.append(evaluation.target)
+        rows.append(DistrictRow(district, counts, sum(counts.values()), shortfalls))
+    return rows
+
+
+# Who may see which evaluation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may see of an evaluation and ask to be built."""
+
+    district: District | None  # set for district staff: their district's part only
+    department: Department | None  # set for department heads: their targets marked
+
+    @property
+    def may_choose_district(self) -> bool:
+        return self.district is None
+
+
+def evaluation_access(user) -> Access | None:
+    """The role rule for evaluations (it moves to the access module when that lands): the city
+    admin sees everything; a department head the whole evaluation, their department's targets
+    marked; district staff their own district's part only; anyone else nothing (None)."""
+    from departments.models import Role, role_of
+
+    role = role_of(user)
+    if role is None:
+        return Access(None, None) if user.is_authenticated and user.is_superuser else None
+    if role.kind == Role.Kind.DISTRICT_STAFF:
+        return Access(role.district, None)
+    if role.kind == Role.Kind.DEPARTMENT_HEAD:
+        return Access(None, role.department)
+    return Access(None, None)
+
+
+def reports_for(user):
+    """The archived evaluation reports a user may see and download."""
+    from reports.models import EvaluationReport
+
+    access = evaluation_access(user)
+    reports = EvaluationReport.objects.select_related("plan", "district", "requested_by")
+    if access is None:
+        return reports.none()
+    if access.district is not None:
+        return reports.filter(district=access.district)
+    return reports

@@ -1,0 +1,213 @@
+"""The evaluation page of a plan, its archive of built reports, and their downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from departments.models import District
+from plans.models import Plan
+from reports import evaluation as domain
+from reports.evaluation_document import FORMATS
+from reports.models import EvaluationReport
+from reports.tasks import build_evaluation_report
+from zibo_edu.lib.charts import Series, line_chart
+
+CHARTS = 4  # charts of the targets furthest from their goal
+
+
+def _access(request: HttpRequest) -> domain.Access:
+    access = domain.evaluation_access(request.user)
+    if access is None:
+        raise PermissionDenied
+    return access
+
+
+def _district(request: HttpRequest, plan: Plan, access: domain.Access) -> District | None:
+    """District staff: their own; others: the one asked for (?district=slug), or the city."""
+    if access.district is not None:
+        return access.district
+    slug = request.GET.get("district") or request.POST.get("district") or ""
+    if not slug:
+        return None
+    return get_object_or_404(District, city=plan.city, slug=slug)
+
+
+def _year(raw: str, plan: Plan) -> int | None:
+    return (
+        int(raw)
+        if raw.isdigit() and int(raw) in range(plan.start_year, plan.end_year + 1)
+        else None
+    )
+
+
+@login_required
+def evaluation_start(request: HttpRequest) -> HttpResponse:
+    plan = Plan.objects.default()
+    if plan is None:
+        raise Http404
+    return redirect("evaluation", plan.slug)
+
+
+@login_required
+def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access(request)
+    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    district = _district(request, plan, access)
+    year = _year(request.GET.get("year", ""), plan)
+    evaluation = domain.evaluate(plan, year, district=district, department=access.department)
+    mine = access.department is not None and request.GET.get("mine") == "1"
+    chapters = []
+    for chapter in evaluation.chapters:
+        rows = [
+            (t, t.districts.get(district.pk) if district else None)
+            for t in chapter.targets
+            if t.own or not mine
+        ]
+        if rows:
+            chapters.append((chapter, rows))
+    reports = _archive(request, plan)
+    context = {
+        "plan": plan,
+        "evaluation": evaluation,
+        "access": access,
+        "mine": mine,
+        "chapters": chapters,
+        "counts": [(v, v.label, n) for v, n in evaluation.counts],
+        "verdict_bar": _verdict_bar(evaluation.counts),
+        "charts": _charts(evaluation),
+        "missing_by_unit": _missing_by_unit(evaluation),
+        "years": range(plan.start_year, plan.end_year + 1),
+        "districts": evaluation.districts if access.may_choose_district else [],
+        "district_table": [
+            (row, [row.count(v) for v, _n in evaluation.counts]) for row in evaluation.district_rows
+        ],
+        "reports": reports,
+        "working": any(r.state in ("queued", "building") for r in reports),
+        "formats": EvaluationReport.Format.choices,
+    }
+    return render(request, "reports/evaluation.html", context)
+
+
+def _archive(request: HttpRequest, plan: Plan) -> list[EvaluationReport]:
+    return list(domain.reports_for(request.user).filter(plan=plan).defer("file")[:30])
+
+
+@login_required
+@require_POST
+def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue a report of the evaluation shown (year, district, format); a worker builds it."""
+    access = _access(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    district = _district(request, plan, access)
+    fmt = request.POST.get("format", "")
+    year = _year(request.POST.get("year", ""), plan)
+    if fmt not in FORMATS or year is None:
+        messages.error(request, _("Choose a format (PDF, Word or Excel) and a year of the plan."))
+        return redirect("evaluation", plan.slug)
+    report = EvaluationReport.objects.create(
+        plan=plan, year=year, district=district, format=fmt, requested_by=request.user
+    )
+    transaction.on_commit(lambda: build_evaluation_report.delay(report.pk))
+    messages.success(request, _("The report is being built; it appears in the archive below."))
+    query = f"?year={year}" + (
+        f"&district={district.slug}" if district and access.may_choose_district else ""
+    )
+    return redirect(reverse("evaluation", args=[plan.slug]) + query + "#archive")
+
+
+@login_required
+def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(domain.reports_for(request.user), pk=pk)
+    if report.state != EvaluationReport.State.DONE or not report.file:
+        raise Http404
+    response = HttpResponse(bytes(report.file), content_type=FORMATS[report.format])
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    return response
+
+
+def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
+    """What is still missing for a complete evaluation, by reporting unit and state."""
+    units: dict = {}
+    for figure in evaluation.missing:
+        key = figure.district.pk if figure.district else 0
+        unit = units.setdefault(
+            key,
+            {
+                "name": figure.district.name if figure.district else _("city"),
+                "figures": [],
+                "order": figure.district.order if figure.district else -1,
+            },
+        )
+        unit["figures"].append(figure)
+    return sorted(units.values(), key=lambda u: u["order"])
+
+
+VERDICT_COLOURS = {
+    "done": "#1d6b2c", "done_late": "#5f9e6b", "mostly": "#a9d3b0", "on_track": "#cfe8d3",
+    "not_due": "#9db8e0", "accelerate": "#ffe9a8", "lagging": "#e0794f", "not_done": "#a61b1b",
+    "no_final": "#d5dae0", "no_data": "#eceff2",
+}  # fmt: skip
+
+
+def _verdict_bar(counts) -> str:
+    """One horizontal bar of verdicts, each part labelled with its count (a table is beside)."""
+    total = sum(n for _v, n in counts)
+    if not total:
+        return ""
+    x, parts = 0.0, []
+    for verdict, n in counts:
+        width = 600 * n / total
+        ink = "#fff" if verdict in ("done", "not_done") else "#000"
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" '
+            f'fill="{VERDICT_COLOURS[verdict]}" stroke="#fff"/><text x="{x + width / 2:.1f}" '
+            f'y="17" text-anchor="middle" font-size="11" fill="{ink}">{n}</text>'
+        )
+        x += width
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
+        f'role="img" aria-label="{_("Targets by verdict")}">{"".join(parts)}</svg>'
+    )
+
+
+def _charts(evaluation: domain.Evaluation) -> list[str]:
+    """The targets furthest from their goal, drawn as on the target dashboard."""
+    plan = evaluation.plan
+    behind = [
+        t
+        for t in evaluation.targets
+        if t.city.verdict in domain.SHORTFALL
+        and t.city.progress.series
+        and t.target.kind not in ("district_minimum", "milestone", "annual_change")
+    ]
+    behind.sort(key=lambda t: (t.city.progress.ratio is None, t.city.progress.ratio or 0))
+    charts = []
+    for item in behind[:CHARTS]:
+        target = item.target
+        series = []
+        if evaluation.district is not None:
+            own = item.districts.get(evaluation.district.pk)
+            if own and own.progress.series:
+                series.append(Series(evaluation.district.name, own.progress.series, highlight=True))
+        series.append(Series(f"{plan.city.name}（全市）", item.city.progress.series, emphasis=True))
+        city = item.city.progress.series
+        first = min(city)
+        charts.append(
+            line_chart(
+                f"{target.code} {target.name}",
+                list(plan.years),
+                series,
+                path={first: city[first], target.deadline_year: target.value},
+                target=target.value,
+                unit="%" if target.is_percentage else "",
+                width=640,
+                height=260,
+            )
+        )
+    return charts
