@@ -15,7 +15,6 @@ from plans.models import (
     Delivery,
     LedgerChange,
     ReportingRound,
-    TaskReport,
 )
 
 pytestmark = pytest.mark.django_db
@@ -206,8 +205,8 @@ def test_attachment_limits_and_no_orphans(
 def test_discarding_a_draft_removes_its_files(plan, city_admin, sports_bureau, settings, tmp_path):
     from django.core.management import call_command
 
-    from tests.conftest import make_user
     from departments.models import Role
+    from tests.conftest import make_user
 
     call_command("load_plan", verbosity=0)
     settings.MEDIA_ROOT = tmp_path / "media2"
