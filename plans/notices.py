@@ -94,9 +94,10 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
         value = f"{current.value.normalize():f}{target.unit}"
         if current.expected is not None:
             gap = (current.expected - current.value).normalize()
+            gap_unit = "个百分点" if target.unit == "%" else target.unit
             lines.append(
                 f"最新值{value}（{current.year}年），按期应达{current.expected.normalize():f}{target.unit}，"
-                f"差距{gap:f}{target.unit}。"
+                f"差距{gap:f}{gap_unit}。"
             )
         else:
             lines.append(f"最新值{value}（{current.year}年）。")

@@ -64,11 +64,36 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
             except IntegrityError:
                 continue  # announced already: exactly once
             created.append(delivery)
-    from plans.tasks import send_delivery
-
     for delivery in created:
-        transaction.on_commit(lambda pk=delivery.pk: send_delivery.delay(pk))
+        transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
     return created
+
+
+def enqueue(pk: int) -> None:
+    """To a worker; in-process (no broker: the embedded default and the tests) every attempt is
+    made at once, without raising into the request that caused the event."""
+    from plans.tasks import send_delivery
+    from zibo_edu.celery import app
+
+    if not app.conf.task_always_eager:
+        send_delivery.delay(pk)
+        return
+    for _attempt in range(MAX_ATTEMPTS):
+        try:
+            send(pk)
+            return
+        except Exception:
+            continue
+
+
+def resend(pk: int) -> bool:
+    """The admin's 重新发送: a failed delivery goes back to pending with fresh attempts."""
+    again = Delivery.objects.filter(pk=pk, state=Delivery.State.FAILED).update(
+        state=Delivery.State.PENDING, attempts=0
+    )
+    if again:
+        transaction.on_commit(lambda: enqueue(pk))
+    return again == 1
 
 
 def send(pk: int) -> bool:

@@ -167,3 +167,14 @@ def open_round(plan, city_admin):
     ledger.open_round(final, city_admin)
     final.refresh_from_db()
     return final
+
+
+@pytest.fixture
+def webhook_server():
+    """A real HTTP server on 127.0.0.1 recording what robots are sent."""
+    from tests import webhook_server as recorder
+
+    server = recorder.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -57,6 +57,27 @@ MATRIX = [
     ("/completeness/2024/",                     302,  200,      200,    200,  200),
     ("/admin/",                                 302,  302,      302,    302,  200),
     ("/admin/targets/figure/",                  302,  302,      302,    302,  200),
+    # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
+    ("/ledger/",                                302,  200,      200,    200,  200),
+    ("/ledger/?_export=csv",                    302,  200,      200,    200,  200),
+    ("/ledger/inbox/",                          302,  200,      200,    200,  200),
+    ("/ledger/rounds/",                         302,  403,      403,    403,  200),
+    ("/ledger/rounds/{round}/open/",            302,  405,      405,    405,  405),
+    ("/ledger/tasks/{task}/",                   302,  200,      200,    200,  200),
+    ("/ledger/tasks/999999/",                   302,  404,      404,    404,  404),
+    ("/ledger/rounds/{round}/tasks/{task}/contribution/", 302, 403, 403, 403, 403),
+    ("/ledger/rounds/{round}/tasks/{task}/report/",       302, 200, 200, 200, 200),
+    ("/ledger/rounds/{round}/tasks/{task}/review/",       302, 405, 405, 405, 405),
+    ("/ledger/attachments/{attachment}/",       302,  404,      404,    200,  200),
+    ("/ledger/attachments/{attachment}/delete/", 302, 405,      405,    405,  405),
+    ("/notices/",                               302,  200,      200,    200,  200),
+    ("/notices/new/",                           302,  403,      403,    403,  200),
+    ("/notices/{notice}/",                      302,  200,      404,    404,  200),
+    ("/notices/{notice}/review/",               302,  405,      405,    405,  405),
+    ("/notices/{notice}/pdf/",                  302,  200,      404,    404,  200),
+    ("/api/tasks/",                             401,  200,      200,    200,  200),
+    ("/api/notices/",                           401,  200,      200,    200,  200),
+    ("/api/contributions/",                     405,  405,      405,    405,  405),
 ]  # fmt: skip
 
 
@@ -66,6 +87,26 @@ def figure(plan, zhangdian):
     return make_figure(
         fitness, zhangdian, 2024, numerator=Decimal(5), denominator=Decimal(10), state="submitted"
     )
+
+
+@pytest.fixture
+def ledger_ids(
+    plan, zhangdian, city_admin, head_sports, fitness_task, open_round, settings, tmp_path
+):
+    """A round, the task 二(一)4, a notice to 张店区, 市体育局's attachment to 二(一)4."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans import ledger, notices
+
+    settings.MEDIA_ROOT = tmp_path
+    contribution = ledger.contribution_for(open_round, fitness_task, head_sports.role.department)
+    attachment = ledger.add_attachment(contribution, SimpleUploadedFile("a.pdf", b"%PDF"), None)
+    notice = notices.issue(
+        plan, city_admin, subject="s", facts="f", requirements="r", district=zhangdian,
+        reply_deadline=datetime.date.today() + datetime.timedelta(days=10),
+    )  # fmt: skip
+    return {"round": open_round.pk, "task": fitness_task.pk, "notice": notice.pk,
+            "attachment": attachment.pk}  # fmt: skip
 
 
 @pytest.fixture
@@ -80,7 +121,7 @@ def as_role(client, request):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, zhangdian
+    as_role, role, figure, education_bureau, zhangdian, ledger_ids
 ):
     from reports.models import Report
 
@@ -91,7 +132,11 @@ def test_every_url_answers_each_role_as_expected(
     column = ROLES.index(role) + 1
     for row in MATRIX:
         url = row[0].format(
-            figure=figure.pk, department=education_bureau.pk, target=figure.target_id, report=report
+            figure=figure.pk,
+            department=education_bureau.pk,
+            target=figure.target_id,
+            report=report,
+            **ledger_ids,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"

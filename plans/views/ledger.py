@@ -297,11 +297,11 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
             _add_errors(form, error)
         except (ledger.ConflictError, ledger.LockedError) as error:
             form.add_error(None, str(error))
-    contributions = list(
-        reporting_round.contributions.filter(task=task)
-        .select_related("department")
-        .prefetch_related("attachments")
-    )
+    written = {
+        c.department_id: c
+        for c in reporting_round.contributions.filter(task=task).prefetch_related("attachments")
+    }
+    contributions = [(d, written.get(d.pk)) for d in task.co_operating_departments]
     context = {
         "task": task,
         "round": reporting_round,
