@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from departments.models import Department, District, Role
+from departments.models import District
 from plans import ledger
 from plans.models import Contribution, LedgerChange, LedgerState, Notice, Plan, TaskReport
 
@@ -33,7 +33,6 @@ def seed(plan: Plan, admin: User | None = None) -> int:
     """Create the demo ledger; returns how many contributions and reports were created."""
     if Contribution.objects.filter(round__plan=plan, is_demo=True).exists():
         return 0
-    _accounts(plan, admin)
     ledger.ensure_default_rounds(plan)
     rounds = list(plan.rounds.order_by("period_end"))
     for reporting_round in rounds:
@@ -218,17 +217,3 @@ def _notices(plan: Plan, admin, tasks) -> None:
                 text=reply + MARK, replied_at=_at(deadline - datetime.timedelta(days=2))
             )
 
-
-def _accounts(plan: Plan, admin: User | None) -> None:
-    """A head for every co-operating department too (head-<slug>), sharing the demo password."""
-    if admin is None:
-        return
-    for department in Department.objects.filter(
-        city=plan.city, assignments__task__part__plan=plan
-    ).distinct():
-        user, created = User.objects.get_or_create(
-            username=f"head-{department.slug}",
-            defaults={"first_name": f"{department.name}负责人", "password": admin.password},
-        )
-        if created:
-            Role.objects.create(user=user, kind=Role.Kind.DEPARTMENT_HEAD, department=department)
