@@ -216,4 +216,3 @@ def _notices(plan: Plan, admin, tasks) -> None:
             notice.replies.create(
                 text=reply + MARK, replied_at=_at(deadline - datetime.timedelta(days=2))
             )
-

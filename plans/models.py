@@ -356,6 +356,12 @@ class LedgerChange(models.Model):
     def __str__(self) -> str:
         return f"{self.contribution or self.report} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        labels = {"save": _("saved"), "submit": _("submitted"), "approve": _("approved"),
+                  "return": _("returned"), "demo": _("demo data")}  # fmt: skip
+        return str(labels.get(self.action, self.action))
+
 
 def attachment_path(attachment: "Attachment", filename: str) -> str:
     # The stored name is ours (no user text in paths); the user's file name is kept in `name`.

@@ -2,6 +2,7 @@
 replies, closing, overdue, reminders and the one-page PDF."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -91,13 +92,13 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
     )
     lines.append(f"{district.name}截至{year}年的状态为“{label}”。")
     if current.value is not None:
-        value = f"{current.value.normalize():f}{target.unit}"
+        value = f"{_short(current.value)}{target.unit}"
         if current.expected is not None:
-            gap = (current.expected - current.value).normalize()
+            gap = _short(current.expected - current.value)
             gap_unit = "个百分点" if target.unit == "%" else target.unit
             lines.append(
-                f"最新值{value}（{current.year}年），按期应达{current.expected.normalize():f}{target.unit}，"
-                f"差距{gap:f}{gap_unit}。"
+                f"最新值{value}（{current.year}年），按期应达{_short(current.expected)}{target.unit}，"
+                f"差距{gap}{gap_unit}。"
             )
         else:
             lines.append(f"最新值{value}（{current.year}年）。")
@@ -110,6 +111,11 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
     if behind_since is not None:
         lines.append(f"自{behind_since}年起持续落后。")
     return subject, "\n".join(lines)
+
+
+def _short(value) -> str:
+    """One decimal at most, as the bureau writes figures in a notice: 45.3, 55, 4.4."""
+    return f"{value.quantize(Decimal('0.1')).normalize():f}"
 
 
 # Issuing and answering -------------------------------------------------------------------------

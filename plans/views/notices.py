@@ -32,7 +32,8 @@ class NoticeForm(forms.Form):
         label=gettext_lazy("What is required"), widget=forms.Textarea(attrs={"rows": 4})
     )
     reply_deadline = forms.DateField(
-        label=gettext_lazy("Reply deadline"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Reply deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, plan, *args, **kwargs):

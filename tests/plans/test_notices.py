@@ -279,3 +279,27 @@ def test_daily_reminders_for_contributions_due_and_notices_overdue(
     assert "二(一)4" in sports[0]["markdown"]["text"]
     zd = webhook_server.bodies("/zd")
     assert len(zd) == 1 and notice.number in zd[0]["markdown"]["content"]
+
+
+def test_overdue_notices_are_flagged_on_the_department_page_and_the_dashboard(
+    client, plan, city_admin, department_head, education_bureau, staff_zichuan
+):
+    notice = _issue(plan, city_admin, department=education_bureau)
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 9, 0), tick=False):
+        client.force_login(department_head)
+        page = client.get(f"/departments/{education_bureau.pk}/").content.decode()
+        assert notice.number in page and "overdue-notices" in page
+        assert notice.number in client.get("/progress/").content.decode()
+        client.force_login(staff_zichuan)  # not the recipient: no flag
+        assert (
+            notice.number not in client.get(f"/departments/{education_bureau.pk}/").content.decode()
+        )
+        client.logout()
+        assert (
+            "overdue-notices"
+            not in client.get(f"/departments/{education_bureau.pk}/").content.decode()
+        )
+    client.force_login(department_head)
+    assert (
+        "overdue-notices" not in client.get(f"/departments/{education_bureau.pk}/").content.decode()
+    )
