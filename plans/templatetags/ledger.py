@@ -15,6 +15,7 @@ def overdue_notices(context, department=None, district=None) -> dict:
     user = getattr(request, "user", None)
     if user is None or not access.may_see_ledger(user):
         return {"overdue": []}
-    visible = set(access.notices_for(user).values_list("pk", flat=True))
-    overdue = notices.open_overdue_for(district=district, department=department)
-    return {"overdue": [n for n in overdue if n.pk in visible]}
+    among = access.notices_for(user)
+    return {
+        "overdue": notices.open_overdue_for(district=district, department=department, among=among)
+    }
