@@ -7,12 +7,33 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_schedule(apps, schema_editor):
+    """Daily at 08:30: contributions due soon and notices overdue (editable in the admin)."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="8", day_of_month="*", month_of_year="*", day_of_week="*",
+        timezone="Asia/Shanghai",
+    )  # fmt: skip
+    PeriodicTask.objects.get_or_create(
+        name="任务台账提醒（每日）",
+        defaults={"task": "plans.tasks.send_ledger_reminders", "crontab": crontab},
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name="任务台账提醒（每日）"
+    ).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0001_initial'),
         ('plans', '0001_initial'),
         ('targets', '0007_standing_lagging'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -240,4 +261,5 @@ class Migration(migrations.Migration):
             model_name='webhookendpoint',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', False), ('district__isnull', True)), models.Q(('department__isnull', True), ('district__isnull', False)), _connector='OR'), name='webhook_one_owner'),
         ),
+        migrations.RunPython(create_schedule, remove_schedule),
     ]

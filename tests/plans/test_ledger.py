@@ -1,6 +1,9 @@
 """The task ledger: rounds, contributions, the lead's report, review, audit, versions, files."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
@@ -268,3 +271,35 @@ def test_a_round_deadline_cannot_precede_its_period(plan):
             period_end=datetime.date(2025, 6, 30),
             deadline=datetime.date(2025, 6, 1),
         )
+
+
+def _settings_with(env: dict) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(settings.STORAGES['default']['BACKEND'], type(s).__name__, "
+        "getattr(s, 'bucket_name', ''), getattr(s, 'endpoint_url', ''))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "zibo_edu.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment
+    )
+
+
+def test_attachments_go_to_an_s3_compatible_store_when_configured():
+    s3 = _settings_with(
+        {"STORAGE_URL": "s3://zibo-ledger", "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}
+    )
+    assert s3.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "S3Storage",
+        "zibo-ledger",
+        "http://127.0.0.1:9000",
+    ]
+    local = _settings_with({"STORAGE_URL": ""})
+    assert local.stdout.split()[:2] == [
+        "django.core.files.storage.FileSystemStorage",
+        "FileSystemStorage",
+    ]
+    bad = _settings_with({"STORAGE_URL": "ftp://x"})
+    assert bad.returncode != 0 and "STORAGE_URL must be s3://<bucket>" in bad.stderr

@@ -303,3 +303,10 @@ def test_overdue_notices_are_flagged_on_the_department_page_and_the_dashboard(
     assert (
         "overdue-notices" not in client.get(f"/departments/{education_bureau.pk}/").content.decode()
     )
+
+
+def test_the_daily_reminder_is_scheduled_in_the_database():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="plans.tasks.send_ledger_reminders")
+    assert (task.crontab.hour, task.crontab.minute) == ("8", "30")
