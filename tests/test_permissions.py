@@ -60,6 +60,7 @@ MATRIX = [
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
     ("/ledger/",                                302,  200,      200,    200,  200),
     ("/ledger/?_export=csv",                    302,  200,      200,    200,  200),
+    ("/ledger/?_export=xlsx",                   302,  200,      200,    200,  200),
     ("/ledger/inbox/",                          302,  200,      200,    200,  200),
     ("/ledger/rounds/",                         302,  403,      403,    403,  200),
     ("/ledger/rounds/{round}/open/",            302,  405,      405,    405,  405),

@@ -1,8 +1,6 @@
 """The task ledger's pages: the ledger, rounds, a task's rounds, contributions, reports, inbox."""
 
-import csv
-import io
-
+import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -82,8 +80,8 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
         rows = [r for r in rows if r.report is None or not r.report.status]
     elif status:
         rows = [r for r in rows if r.report and r.report.status == status]
-    if request.GET.get("_export") == "csv":
-        return _export_csv(rows, chosen)
+    if request.GET.get("_export") in ("csv", "xlsx"):
+        return _export(rows, chosen, request.GET["_export"])
     context = {
         "plan": plan,
         "rounds": rounds,
@@ -98,40 +96,35 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/ledger.html", context)
 
 
-def _export_csv(rows, chosen) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Task"),
-            _("Title"),
-            _("Lead department"),
-            _("Co-operating departments"),
-            _("Round"),
-            _("Task status"),
-            _("State"),
-            _("Contributions in"),
-            _("Contributions missing"),
-            _("Open notices"),
+def _export(rows, chosen, kind: str) -> HttpResponse:
+    """The ledger as shown, to CSV (UTF-8 with a BOM, as Excel opens it) or Excel."""
+    data = tablib.Dataset(
+        headers=[
+            _("Task"), _("Title"), _("Lead department"), _("Co-operating departments"),
+            _("Round"), _("Task status"), _("State"), _("Contributions in"),
+            _("Contributions missing"), _("Open notices"),
         ]
-    )
+    )  # fmt: skip
     for row in rows:
-        writer.writerow(
+        report = row.report
+        data.append(
             [
-                row.task.code,
-                row.task.title,
-                row.lead or "",
-                "、".join(d.name for d in row.co_operating),
-                chosen or "",
-                row.report.get_status_display() if row.report and row.report.status else "",
-                row.report.get_state_display() if row.report else "",
+                row.task.code, row.task.title, str(row.lead or ""),
+                "、".join(d.name for d in row.co_operating), str(chosen or ""),
+                report.get_status_display() if report and report.status else "",
+                report.get_state_display() if report else "",
                 "、".join(d.name for d in row.contributions_in),
-                "、".join(d.name for d in row.contributions_missing),
-                row.open_notices,
+                "、".join(d.name for d in row.contributions_missing), row.open_notices,
             ]
+        )  # fmt: skip
+    if kind == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(data.export("xlsx"), content_type=content_type)
+    else:
+        response = HttpResponse(
+            "\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8"
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ledger.csv"'
+    response["Content-Disposition"] = f'attachment; filename="ledger.{kind}"'
     return response
 
 

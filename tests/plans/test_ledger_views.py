@@ -209,6 +209,13 @@ def test_ledger_filters_and_export(client, plan, open_round, city_admin, sports_
     assert export["Content-Type"].startswith("text/csv")
     assert "二(一)4,提升学生体质健康水平,市教育局,市卫生健康委、市体育局" in text
     assert "二(二)1" not in text
+    xlsx = client.get("/ledger/?_export=xlsx")
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 49 and sheet.cell(1, 3).value == "牵头部门"
 
 
 def test_inbox_pages(client, plan, open_round, head_sports, staff_zhangdian, city_admin, zhangdian):
