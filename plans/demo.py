@@ -7,6 +7,7 @@ import datetime
 import random
 import zlib
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -195,7 +196,7 @@ def _notices(plan: Plan, admin, tasks) -> None:
         notice = Notice.objects.create(
             plan=plan,
             city=plan.city,
-            prefix="淄教督",
+            prefix=settings.NOTICE_NUMBER_PREFIX,
             year=issued.year,
             sequence=sequence,
             department=None if is_district else recipient,

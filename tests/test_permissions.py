@@ -193,3 +193,32 @@ def test_staff_cannot_post_into_another_district(as_role, plan):
         "/entry/zhangdian/2024/", {f"t{bases.pk}-value": "5", "action": "save"}
     )
     assert response.status_code == 404
+
+
+#        url (the task ledger)                           co-operating 市体育局, not involved 市外办
+LEDGER_MATRIX = [
+    ("/ledger/",                                               200,  200),
+    ("/ledger/inbox/",                                         200,  200),
+    ("/ledger/rounds/",                                        403,  403),
+    ("/ledger/tasks/{task}/",                                  200,  200),
+    ("/ledger/rounds/{round}/tasks/{task}/contribution/",      200,  403),
+    ("/ledger/rounds/{round}/tasks/{task}/report/",            200,  200),
+    ("/ledger/attachments/{attachment}/",                      200,  404),
+    ("/notices/",                                              200,  200),
+    ("/notices/new/",                                          403,  403),
+    ("/notices/{notice}/",                                     404,  404),
+    ("/notices/{notice}/pdf/",                                 404,  404),
+    ("/api/tasks/",                                            200,  200),
+    ("/api/notices/",                                          200,  200),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["head_sports", "head_uninvolved"])
+def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
+    client, request, role, ledger_ids
+):
+    client.force_login(request.getfixturevalue(role))
+    column = 1 if role == "head_sports" else 2
+    for row in LEDGER_MATRIX:
+        url = row[0].format(**ledger_ids)
+        assert client.get(url).status_code == row[column], f"{role} GET {url}"
