@@ -398,7 +398,7 @@ def task_history(task: Task) -> list[dict]:
     rounds = task.part.plan.rounds.filter(opened_at__isnull=False).order_by("-period_end")
     reports = {r.round_id: r for r in task.reports.prefetch_related("targets")}
     contributions = defaultdict(dict)
-    for contribution in task.contributions.select_related("department").prefetch_related(
+    for contribution in task.contributions.select_related("department", "round").prefetch_related(
         "attachments"
     ):
         contributions[contribution.round_id][contribution.department_id] = contribution

@@ -292,7 +292,9 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
             form.add_error(None, str(error))
     written = {
         c.department_id: c
-        for c in reporting_round.contributions.filter(task=task).prefetch_related("attachments")
+        for c in reporting_round.contributions.filter(task=task)
+        .select_related("round")
+        .prefetch_related("attachments")
     }
     contributions = [(d, written.get(d.pk)) for d in task.co_operating_departments]
     context = {

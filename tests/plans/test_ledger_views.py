@@ -399,3 +399,38 @@ def test_api_session_posts_need_the_csrf_token(open_round, fitness_task, head_sp
     client.force_login(head_sports)
     assert _post(client, {"round": "2025H2", "task": "二(一)4", "text": "x"}).status_code == 403
     assert not TaskReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "ceiling"),
+    [
+        ("city_admin", "/ledger/", 14),
+        ("city_admin", "/ledger/?round=2023H1&_export=csv", 14),
+        ("city_admin", "/ledger/inbox/", 12),
+        ("department_head", "/ledger/inbox/", 12),
+        ("city_admin", "/notices/", 10),
+        ("city_admin", "/api/tasks/", 12),
+        ("city_admin", "/api/notices/", 10),
+        ("department_head", "/ledger/tasks/{task}/", 14),
+        ("department_head", "/ledger/rounds/{round}/tasks/{task}/report/", 20),
+    ],
+)
+def test_ledger_pages_run_a_bounded_number_of_queries(
+    client,
+    request,
+    plan,
+    city_admin,
+    fitness_task,
+    who,
+    url,
+    ceiling,
+    django_assert_max_num_queries,
+):
+    from plans import demo
+
+    demo.seed(plan, city_admin)
+    final = plan.rounds.get(is_final=True)
+    client.force_login(request.getfixturevalue(who))
+    with django_assert_max_num_queries(ceiling):
+        response = client.get(url.format(task=fitness_task.pk, round=final.pk))
+    assert response.status_code == 200
