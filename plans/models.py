@@ -550,6 +550,19 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.department or self.district} · {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        """Robots are reached over HTTPS; plain HTTP only on this machine (tests, a local relay)."""
+        from urllib.parse import urlsplit
+
+        from django.core.exceptions import ValidationError
+
+        parts = urlsplit(self.url or "")
+        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValidationError({"url": _("A robot's webhook URL must start with https://.")})
+        if self.kind == self.Kind.WECOM and self.secret:
+            raise ValidationError({"secret": _("Only DingTalk robots are signed with a secret.")})
+
 
 class Delivery(models.Model):
     """One notification to one channel (an email, a robot), claimed once and sent once."""

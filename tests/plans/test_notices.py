@@ -310,3 +310,16 @@ def test_the_daily_reminder_is_scheduled_in_the_database():
 
     task = PeriodicTask.objects.get(task="plans.tasks.send_ledger_reminders")
     assert (task.crontab.hour, task.crontab.minute) == ("8", "30")
+
+
+def test_robot_urls_must_be_https_except_on_this_machine(zhangdian):
+    robot = WebhookEndpoint(district=zhangdian, kind="wecom", url="http://qyapi.weixin.qq.com/x")
+    with pytest.raises(ValidationError, match="https"):
+        robot.full_clean()
+    robot.url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    robot.full_clean()
+    robot.url, robot.secret = "http://127.0.0.1:8080/hook", "SEC"
+    with pytest.raises(ValidationError, match="DingTalk"):
+        robot.full_clean()
+    robot.kind = "dingtalk"
+    robot.full_clean()
