@@ -132,8 +132,13 @@ def save_contribution(
     version: int | None,
     submit: bool = False,
     channel: str = Channel.FORM,
+    upload=None,
 ) -> Contribution:
-    """Save a department's contribution (and submit it); the same rules for the form and the API."""
+    """Save a department's contribution (and submit it), with an uploaded file if any; the same
+    rules for the form and the API. All or nothing: the file is checked first and stored last,
+    so a refused save stores no file."""
+    if upload is not None:
+        check_upload(upload)
     with transaction.atomic():
         contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if not contribution.round.is_open:
@@ -157,6 +162,8 @@ def save_contribution(
             contribution.state = LedgerState.SUBMITTED
             contribution.submitted_at = timezone.now()
         new = _snapshot(contribution, (*CONTRIBUTION_FIELDS, "state"))
+        if upload is not None:
+            new["attachment"] = upload.name
         if new == old:
             return contribution
         contribution.version += 1
@@ -168,13 +175,16 @@ def save_contribution(
             channel=channel,
             action="submit" if submit else "save",
             old={k: v for k, v in old.items() if new[k] != v},
-            new={k: v for k, v in new.items() if old[k] != v},
+            new={k: v for k, v in new.items() if old.get(k) != v},
         )
+        if upload is not None:
+            add_attachment(contribution, upload, user)
     return contribution
 
 
-def add_attachment(contribution: Contribution, upload, user) -> Attachment:
-    """Keep an uploaded file as evidence; refuses files too large or of a type not allowed."""
+def check_upload(upload) -> str:
+    """The file's type as stored, or a ValidationError naming the file and the limit broken."""
+
     limit = settings.LEDGER_ATTACHMENT_MAX_BYTES
     allowed = settings.LEDGER_ATTACHMENT_TYPES
     name = upload.name or "file"
@@ -197,13 +207,20 @@ def add_attachment(contribution: Contribution, upload, user) -> Attachment:
                 }
             }
         )
+    return allowed[suffix]
+
+
+def add_attachment(contribution: Contribution, upload, user) -> Attachment:
+    """Keep an uploaded file as evidence; refuses files too large or of a type not allowed."""
+    content_type = check_upload(upload)
     if _report_locked(contribution.round, contribution.task):
         raise LockedError(_("The task's report is approved: its contributions are locked."))
+    name = upload.name or "file"
     attachment = Attachment(
         contribution=contribution,
         name=name[:200],
         size=upload.size,
-        content_type=allowed[suffix],
+        content_type=content_type,
         uploaded_by=user,
     )
     attachment.file.save(name, upload, save=False)

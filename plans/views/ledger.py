@@ -192,14 +192,13 @@ def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> Http
                 ledger.discard_contribution(contribution)
                 messages.success(request, _("The draft and its attachments were discarded."))
                 return redirect("ledger_task", task.pk)
-            if form.cleaned_data["file"]:
-                ledger.add_attachment(contribution, form.cleaned_data["file"], request.user)
             ledger.save_contribution(
                 contribution,
                 request.user,
                 form.cleaned_data,
                 version=form.cleaned_data["version"],
                 submit=action == "submit",
+                upload=form.cleaned_data["file"],
             )
             messages.success(request, _("Submitted.") if action == "submit" else _("Saved."))
             return redirect("ledger_contribution", reporting_round.pk, task.pk)

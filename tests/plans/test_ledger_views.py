@@ -53,20 +53,27 @@ def test_co_operating_department_writes_its_contribution_with_a_file(
 
 
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(
-    client, open_round, fitness_task, head_sports, sports_bureau
+    settings, client, open_round, fitness_task, head_sports, sports_bureau
 ):
     contribution = ledger.contribution_for(open_round, fitness_task, sports_bureau)
     ledger.save_contribution(contribution, head_sports, {"text": "别处保存的"}, version=0)
     client.force_login(head_sports)
     response = client.post(
         _url(open_round, fitness_task, "contribution"),
-        {"text": "我的新内容", "version": 0, "action": "save"},
+        {
+            "text": "我的新内容",
+            "version": 0,
+            "action": "save",
+            "file": SimpleUploadedFile("证明.pdf", b"%PDF-stale"),
+        },
     )
     assert response.status_code == 400
     assert "head-sports" in response.content.decode()
     assert "我的新内容" in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.text == "别处保存的"
+    assert not contribution.attachments.exists()
+    assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*")), "no file stored"
 
 
 def test_a_bad_file_saves_nothing(client, open_round, fitness_task, head_sports):
