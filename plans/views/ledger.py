@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans import access, ledger
-from plans.models import LedgerState, TaskReport
+from plans.models import Delivery, LedgerState, TaskReport
 from plans.views.pages import plan_from_request
 
 
@@ -138,7 +138,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(n)s rounds created.") % {"n": created})
         return redirect("ledger_rounds")
     rounds = [(r, ledger.contribution_counts(r) if r.is_open else None) for r in plan.rounds.all()]
-    return render(request, "plans/ledger_rounds.html", {"plan": plan, "rounds": rounds})
+    failed = Delivery.objects.filter(state=Delivery.State.FAILED).count()
+    context = {"plan": plan, "rounds": rounds, "failed_deliveries": failed}
+    return render(request, "plans/ledger_rounds.html", context)
 
 
 @login_required

@@ -185,7 +185,7 @@ def test_issued_notice_reaches_both_robots_once(
 
 
 def test_a_failing_robot_is_retried_then_shown_failed(
-    plan, city_admin, zhangdian, webhook_server, django_capture_on_commit_callbacks
+    client, plan, city_admin, zhangdian, webhook_server, django_capture_on_commit_callbacks
 ):
     WebhookEndpoint.objects.create(
         district=zhangdian, kind="wecom", url=webhook_server.url + "/wecom"
@@ -201,6 +201,14 @@ def test_a_failing_robot_is_retried_then_shown_failed(
     failed = Delivery.objects.exclude(pk=delivery.pk).get()
     assert failed.state == "failed" and failed.attempts == notifications.MAX_ATTEMPTS
     assert "500" in failed.last_error
+    client.force_login(city_admin)
+    rounds_page = client.get("/ledger/rounds/").content.decode()
+    assert "/admin/plans/delivery/?state__exact=failed" in rounds_page
+    assert (
+        "/admin/plans/delivery/"
+        in client.get("/admin/plans/delivery/?state__exact=failed").request["PATH_INFO"]
+    )
+    assert failed.title in client.get("/admin/plans/delivery/?state__exact=failed").content.decode()
     webhook_server.fail_next = 0
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.resend(failed.pk)
