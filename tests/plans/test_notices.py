@@ -327,7 +327,7 @@ def test_robot_urls_must_be_https_except_on_this_machine(zhangdian):
     robot.url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     robot.full_clean()
     robot.url, robot.secret = "http://127.0.0.1:8080/hook", "SEC"
-    with pytest.raises(ValidationError, match="DingTalk"):
+    with pytest.raises(ValidationError, match="secret"):
         robot.full_clean()
     robot.kind = "dingtalk"
     robot.full_clean()
