@@ -120,6 +120,7 @@ def nav(user) -> dict[str, bool]:
         "completeness": has_role(user),
         "reports": has_role(user),
         "evaluation": has_role(user),
+        "ledger": has_role(user),
         "admin": is_city_admin(user),
         "department_progress": may_see_department_progress(user),
     }

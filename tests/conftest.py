@@ -127,3 +127,54 @@ def target_named(plan, name):
     from targets.models import Target
 
     return Target.objects.of_plan(plan).select_related("task").get(name=name)
+
+
+# The task ledger (plans app): a co-operating department and one not involved in 二(一)4.
+
+
+@pytest.fixture
+def sports_bureau(plan) -> Department:
+    return Department.objects.get(city=plan.city, name="市体育局")
+
+
+@pytest.fixture
+def head_sports(sports_bureau) -> User:
+    """Head of 市体育局, which co-operates on 二(一)4 提升学生体质健康水平."""
+    return make_user("head-sports", Role.Kind.DEPARTMENT_HEAD, department=sports_bureau)
+
+
+@pytest.fixture
+def head_uninvolved(plan) -> User:
+    """Head of 市外办, which has no part in 二(一)4."""
+    foreign = Department.objects.get(city=plan.city, name="市外办")
+    return make_user("head-foreign-affairs", Role.Kind.DEPARTMENT_HEAD, department=foreign)
+
+
+@pytest.fixture
+def fitness_task(plan):
+    from plans.models import Task
+
+    return Task.objects.with_departments().get(part__plan=plan, code="二(一)4")
+
+
+@pytest.fixture
+def open_round(plan, city_admin):
+    """The plan's final round (2025年下半年), opened by the city admin."""
+    from plans import ledger
+
+    ledger.ensure_default_rounds(plan)
+    final = plan.rounds.get(code="2025H2")
+    ledger.open_round(final, city_admin)
+    final.refresh_from_db()
+    return final
+
+
+@pytest.fixture
+def webhook_server():
+    """A real HTTP server on 127.0.0.1 recording what robots are sent."""
+    from tests import webhook_server as recorder
+
+    server = recorder.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -71,6 +71,28 @@ MATRIX = [
     ("admin:index",           "/admin/",                               302,  302,  302,  302,  200),
     ("admin:targets_figure_changelist", "/admin/targets/figure/",      302,  302,  302,  302,  200),
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
+    # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
+    ("ledger",                "/ledger/",                              302,  200,  200,  200,  200),
+    ("ledger",                "/ledger/?_export=csv",                  302,  200,  200,  200,  200),
+    ("ledger",                "/ledger/?_export=xlsx",                 302,  200,  200,  200,  200),
+    ("ledger_inbox",          "/ledger/inbox/",                        302,  200,  200,  200,  200),
+    ("ledger_rounds",         "/ledger/rounds/",                       302,  403,  403,  403,  200),
+    ("ledger_round_open",     "/ledger/rounds/{round}/open/",          302,  405,  405,  405,  405),
+    ("ledger_task",           "/ledger/tasks/{task}/",                 302,  200,  200,  200,  200),
+    ("ledger_task",           "/ledger/tasks/999999/",                 302,  404,  404,  404,  404),
+    ("ledger_contribution",   "/ledger/rounds/{round}/tasks/{task}/contribution/", 302, 403, 403, 403, 403),  # noqa: E501
+    ("ledger_report",         "/ledger/rounds/{round}/tasks/{task}/report/",       302, 200, 200, 200, 200),  # noqa: E501
+    ("ledger_report_review",  "/ledger/rounds/{round}/tasks/{task}/review/",       302, 405, 405, 405, 405),  # noqa: E501
+    ("ledger_attachment",     "/ledger/attachments/{attachment}/",     302,  404,  404,  200,  200),
+    ("ledger_attachment_delete", "/ledger/attachments/{attachment}/delete/", 302, 405, 405, 405, 405),  # noqa: E501
+    ("notice_list",           "/notices/",                             302,  200,  200,  200,  200),
+    ("notice_new",            "/notices/new/",                         302,  403,  403,  403,  200),
+    ("notice_detail",         "/notices/{notice}/",                    302,  200,  404,  404,  200),
+    ("notice_review",         "/notices/{notice}/review/",             302,  405,  405,  405,  405),
+    ("notice_pdf",            "/notices/{notice}/pdf/",                302,  200,  404,  404,  200),
+    ("api_tasks",             "/api/tasks/",                           401,  200,  200,  200,  200),
+    ("api_notices",           "/api/notices/",                         401,  200,  200,  200,  200),
+    ("api_contributions",     "/api/contributions/",                   405,  405,  405,  405,  405),
 ]  # fmt: skip
 
 
@@ -80,6 +102,26 @@ def figure(plan, zhangdian):
     return make_figure(
         fitness, zhangdian, 2024, numerator=Decimal(5), denominator=Decimal(10), state="submitted"
     )
+
+
+@pytest.fixture
+def ledger_ids(
+    plan, zhangdian, city_admin, head_sports, fitness_task, open_round, settings, tmp_path
+):
+    """A round, the task 二(一)4, a notice to 张店区, 市体育局's attachment to 二(一)4."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans import ledger, notices
+
+    settings.MEDIA_ROOT = tmp_path
+    contribution = ledger.contribution_for(open_round, fitness_task, head_sports.role.department)
+    attachment = ledger.add_attachment(contribution, SimpleUploadedFile("a.pdf", b"%PDF"), None)
+    notice = notices.issue(
+        plan, city_admin, subject="s", facts="f", requirements="r", district=zhangdian,
+        reply_deadline=datetime.date.today() + datetime.timedelta(days=10),
+    )  # fmt: skip
+    return {"round": open_round.pk, "task": fitness_task.pk, "notice": notice.pk,
+            "attachment": attachment.pk}  # fmt: skip
 
 
 @pytest.fixture
@@ -113,7 +155,7 @@ def evaluation(figure, zhangdian):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, report, evaluation
+    as_role, role, figure, education_bureau, report, evaluation, ledger_ids
 ):
     client = as_role(role)
     column = ROLES.index(role) + 2
@@ -124,6 +166,7 @@ def test_every_url_answers_each_role_as_expected(
             target=figure.target_id,
             report=report.pk,
             evaluation=evaluation.pk,
+            **ledger_ids,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
@@ -337,3 +380,32 @@ def test_building_an_evaluation_report_is_scoped(as_role, role, status, district
         assert "/login/" in response["Location"] and report is None
     else:
         assert report.district.slug == district and report.state == "queued"
+
+
+#        url (the task ledger)                           co-operating 市体育局, not involved 市外办
+LEDGER_MATRIX = [
+    ("/ledger/",                                               200,  200),
+    ("/ledger/inbox/",                                         200,  200),
+    ("/ledger/rounds/",                                        403,  403),
+    ("/ledger/tasks/{task}/",                                  200,  200),
+    ("/ledger/rounds/{round}/tasks/{task}/contribution/",      200,  403),
+    ("/ledger/rounds/{round}/tasks/{task}/report/",            200,  200),
+    ("/ledger/attachments/{attachment}/",                      200,  404),
+    ("/notices/",                                              200,  200),
+    ("/notices/new/",                                          403,  403),
+    ("/notices/{notice}/",                                     404,  404),
+    ("/notices/{notice}/pdf/",                                 404,  404),
+    ("/api/tasks/",                                            200,  200),
+    ("/api/notices/",                                          200,  200),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["head_sports", "head_uninvolved"])
+def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
+    client, request, role, ledger_ids
+):
+    client.force_login(request.getfixturevalue(role))
+    column = 1 if role == "head_sports" else 2
+    for row in LEDGER_MATRIX:
+        url = row[0].format(**ledger_ids)
+        assert client.get(url).status_code == row[column], f"{role} GET {url}"

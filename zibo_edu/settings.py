@@ -167,3 +167,43 @@ ZIBO_DEFAULT_PLAN = env_str("ZIBO_DEFAULT_PLAN", "zibo-2021-2025")
 # Licensed fonts for official documents (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体): a folder
 # whose fonts take precedence over the free ones Debian ships (zibo_edu/lib/official.py).
 OFFICIAL_FONTS_DIR = env_str("OFFICIAL_FONTS_DIR")
+
+# --- Task ledger (plans app, issue 11): attachments, notices ----------------------------------
+# Attachments go through Django's storage API: the file system under var/media on the embedded
+# default; any S3-compatible store (django-storages) when STORAGE_URL names a bucket, e.g.
+# STORAGE_URL=s3://zibo-ledger with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, for a store
+# other than AWS, AWS_S3_ENDPOINT_URL (MinIO, 阿里云 OSS, 腾讯云 COS…).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGE_URL = env_str("STORAGE_URL")
+if STORAGE_URL:
+    if not STORAGE_URL.startswith("s3://") or len(STORAGE_URL) <= len("s3://"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"STORAGE_URL must be s3://<bucket>, not {STORAGE_URL!r}")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_URL.removeprefix("s3://").strip("/"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+LEDGER_ATTACHMENT_MAX_BYTES = env_int("LEDGER_ATTACHMENT_MAX_MB", 20) * 2**20
+LEDGER_ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "txt": "text/plain",
+}
+# Supervision notices are numbered as the bureau numbers them: 淄教督〔2026〕3号.
+NOTICE_NUMBER_PREFIX = env_str("NOTICE_NUMBER_PREFIX", "淄教督")
+# Days before a round's deadline when departments that still owe a contribution are reminded.
+LEDGER_REMIND_DAYS = env_int("LEDGER_REMIND_DAYS", 7)

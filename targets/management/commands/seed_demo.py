@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from departments.models import Department, District, Role
+from plans import demo as ledger_demo
 from plans.models import Plan
 from reports.models import Recipient
 from targets import demo
@@ -54,6 +55,9 @@ class Command(BaseCommand):
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
             )
         created = demo.seed(plan, user=User.objects.get(username="city-admin"))
+        self.stdout.write(
+            f"Demo ledger rows: {ledger_demo.seed(plan, User.objects.get(username='city-admin'))}"
+        )
         for district in [*District.objects.filter(city=plan.city), None]:
             Recipient.objects.get_or_create(
                 district=district,

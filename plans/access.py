@@ -1,0 +1,146 @@
+"""Who may see and change what in the task ledger and the supervision notices.
+
+One `get_x_for_user(request, pk, write=...)` per object kind: 404 for what the user may not see,
+403 for what they may see but not change. Views, the nav bar and the API ask this module; nothing
+checks `role.kind` inline.
+
+- The ledger (tasks, rounds, reports, contributions) is open to every signed-in role: the plan is
+  public and the city follows it in the open. Attachments are evidence: only the task's
+  departments and the city admin download them.
+- A department writes only its own contribution to a task it co-operates on; only the lead
+  department writes the task's report; only the city admin opens rounds, approves, returns and
+  issues notices.
+- A notice is seen by the city admin and by its recipient (the department or the district), and
+  replied to by the recipient only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from departments.models import Role, role_of
+from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
+
+
+def is_city_admin(user) -> bool:
+    role = role_of(user)
+    return role is not None and role.is_city_admin
+
+
+def department_of(user):
+    role = role_of(user)
+    return role.department if role and role.kind == Role.Kind.DEPARTMENT_HEAD else None
+
+
+def district_of(user):
+    role = role_of(user)
+    return role.district if role and role.kind == Role.Kind.DISTRICT_STAFF else None
+
+
+def may_see_ledger(user) -> bool:
+    return role_of(user) is not None
+
+
+def may_manage(user) -> bool:
+    """Open rounds, approve or return reports, issue and close notices: the city admin."""
+    return is_city_admin(user)
+
+
+def may_have_inbox(user) -> bool:
+    return role_of(user) is not None
+
+
+def position_on(user, task: Task) -> int | None:
+    """0 when the user's department leads the task, >0 when it co-operates, None otherwise."""
+    department = department_of(user)
+    if department is None:
+        return None
+    return (
+        TaskDepartment.objects.filter(task=task, department=department)
+        .values_list("position", flat=True)
+        .first()
+    )
+
+
+def may_contribute(user, task: Task) -> bool:
+    position = position_on(user, task)
+    return position is not None and position > 0
+
+
+def may_write_report(user, task: Task) -> bool:
+    return position_on(user, task) == 0
+
+
+def may_see_attachments(user, task: Task) -> bool:
+    return is_city_admin(user) or position_on(user, task) is not None
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    notices = Notice.objects.select_related("department", "district", "task", "target")
+    if is_city_admin(user):
+        return notices
+    if department := department_of(user):
+        return notices.filter(department=department)
+    if district := district_of(user):
+        return notices.filter(district=district)
+    return notices.none()
+
+
+def may_reply(user, notice: Notice) -> bool:
+    department, district = department_of(user), district_of(user)
+    return (department is not None and notice.department_id == department.pk) or (
+        district is not None and notice.district_id == district.pk
+    )
+
+
+def _signed_in(request: HttpRequest) -> None:
+    if not may_see_ledger(request.user):
+        raise Http404
+
+
+def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
+    """A task of the ledger; write is "" (read), "contribution" or "report"."""
+    _signed_in(request)
+    task = get_object_or_404(
+        Task.objects.with_departments().select_related("part__plan"),
+        pk=pk,
+        part__kind="key_tasks",
+    )
+    if write == "contribution" and not may_contribute(request.user, task):
+        raise PermissionDenied
+    if write == "report" and not may_write_report(request.user, task):
+        raise PermissionDenied
+    if write == "review" and not may_manage(request.user):
+        raise PermissionDenied
+    return task
+
+
+def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> ReportingRound:
+    _signed_in(request)
+    reporting_round = get_object_or_404(ReportingRound.objects.select_related("plan"), pk=pk)
+    if write and not may_manage(request.user):
+        raise PermissionDenied
+    return reporting_round
+
+
+def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Attachment:
+    _signed_in(request)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("contribution__task", "contribution__round"), pk=pk
+    )
+    if not may_see_attachments(request.user, attachment.contribution.task):
+        raise Http404
+    if write and department_of(request.user) != attachment.contribution.department:
+        raise PermissionDenied
+    return attachment
+
+
+def get_notice_for_user(request: HttpRequest, pk: int, write: str = "") -> Notice:
+    """A notice; write is "" (read), "reply" (its recipient) or "review" (the city admin)."""
+    notice = get_object_or_404(notices_for(request.user), pk=pk)
+    if write == "reply" and not may_reply(request.user, notice):
+        raise PermissionDenied
+    if write == "review" and not may_manage(request.user):
+        raise PermissionDenied
+    return notice

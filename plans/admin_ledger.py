@@ -1,0 +1,98 @@
+"""The ledger in the admin: rounds, reports, contributions, notices, robots, and notifications
+(failed ones first, with their last error, and an action to send them again)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from plans import notifications
+from plans.models import (
+    Attachment,
+    Contribution,
+    Delivery,
+    LedgerChange,
+    Notice,
+    NoticeReply,
+    ReportingRound,
+    TaskReport,
+    WebhookEndpoint,
+)
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "period_end", "deadline", "is_final", "opened_at"]
+    list_filter = ["plan", "is_final"]
+    readonly_fields = ["opened_at"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["name", "size", "content_type", "uploaded_at", "uploaded_by"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["task", "department", "round", "state", "submitted_at", "is_demo"]
+    list_filter = ["round", "state", "department", "is_demo"]
+    list_select_related = ["task", "department", "round"]
+    search_fields = ["task__code", "text"]
+    readonly_fields = ["version", "updated_by", "submitted_at"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(admin.ModelAdmin):
+    list_display = ["task", "round", "status", "state", "submitted_at", "approved_at", "is_demo"]
+    list_filter = ["round", "state", "status", "is_demo"]
+    list_select_related = ["task", "round"]
+    search_fields = ["task__code", "text"]
+    readonly_fields = ["version", "updated_by", "submitted_at", "approved_at"]
+
+
+@admin.register(LedgerChange)
+class LedgerChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "changed_by", "channel", "action", "contribution", "report"]
+    list_filter = ["channel", "action"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NoticeReplyInline(admin.StackedInline):
+    model = NoticeReply
+    extra = 0
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "subject", "department", "district", "reply_deadline", "state"]
+    list_filter = ["state", "year", "is_demo"]
+    search_fields = ["subject", "facts"]
+    inlines = [NoticeReplyInline]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "url", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "endpoint", "title", "state", "attempts", "last_error"]
+    list_filter = ["state", "event"]
+    search_fields = ["title", "last_error"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["send_again"]
+
+    def get_ordering(self, request):
+        return ["state", "-created_at"]  # failed before pending before sent (alphabetical)
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset) -> None:
+        count = sum(notifications.resend(pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)s queued again.") % {"n": count}, messages.SUCCESS)

@@ -1,0 +1,188 @@
+"""Notifications of the ledger by email and group robots, each sent exactly once.
+
+An event (a round opened, a contribution due, a report returned, a notice issued or overdue)
+becomes Delivery rows: one email to the unit's users, one message per active robot of the unit.
+A row's `key` names the event, its subject and the channel, and is unique, so announcing the same
+event twice creates nothing new. Sending claims the row (pending → sending, a conditional UPDATE
+that must change one row); a failure puts it back with the error for the retry, and the last
+attempt marks it failed, shown in the admin (通知), where it can be sent again.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from departments.models import Role
+from plans.models import Delivery, WebhookEndpoint
+from zibo_edu.lib import webhooks
+
+MAX_ATTEMPTS = 5
+Event = Delivery.Event
+
+
+def _emails_of(unit) -> list[str]:
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if unit._meta.model_name == "department":
+        users = users.filter(role__kind=Role.Kind.DEPARTMENT_HEAD, role__department=unit)
+    else:
+        users = users.filter(role__kind=Role.Kind.DISTRICT_STAFF, role__district=unit)
+    return sorted(users.values_list("email", flat=True))
+
+
+def _robots_of(unit):
+    kind = "department" if unit._meta.model_name == "department" else "district"
+    return WebhookEndpoint.objects.filter(active=True, **{kind: unit})
+
+
+def announce(event: str, key: str, units, title: str, body: str) -> list[Delivery]:
+    """Create the deliveries of an event for these departments or districts (once per key) and
+    send them after the commit. Returns the deliveries created now."""
+    created = []
+    link = settings.SITE_URL.rstrip("/")
+    body = body.replace("{site}", link)
+    for unit in units:
+        unit_key = f"{unit._meta.model_name}:{unit.pk}"
+        channels = [(None, _emails_of(unit))] + [(robot, []) for robot in _robots_of(unit)]
+        for robot, emails in channels:
+            if robot is None and not emails:
+                continue
+            channel = f"robot:{robot.pk}" if robot else "email"
+            try:
+                with transaction.atomic():
+                    delivery = Delivery.objects.create(
+                        key=f"{event}:{key}:{unit_key}:{channel}"[:200],
+                        event=event,
+                        endpoint=robot,
+                        emails=emails,
+                        title=title,
+                        body=body,
+                    )
+            except IntegrityError:
+                continue  # announced already: exactly once
+            created.append(delivery)
+    for delivery in created:
+        transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
+    return created
+
+
+def enqueue(pk: int) -> None:
+    """To a worker; in-process (no broker: the embedded default and the tests) every attempt is
+    made at once, without raising into the request that caused the event."""
+    from plans.tasks import send_delivery
+    from zibo_edu.celery import app
+
+    if not app.conf.task_always_eager:
+        send_delivery.delay(pk)
+        return
+    for _attempt in range(MAX_ATTEMPTS):
+        try:
+            send(pk)
+            return
+        except Exception:
+            continue
+
+
+def resend(pk: int) -> bool:
+    """The admin's 重新发送: a failed delivery goes back to pending with fresh attempts."""
+    again = Delivery.objects.filter(pk=pk, state=Delivery.State.FAILED).update(
+        state=Delivery.State.PENDING, attempts=0
+    )
+    if again:
+        transaction.on_commit(lambda: enqueue(pk))
+    return again == 1
+
+
+def send(pk: int) -> bool:
+    """Send one delivery; False when another run has it or it was sent. Raises on failure
+    (after putting the row back, or marking it failed on the last attempt)."""
+    claimed = Delivery.objects.filter(
+        pk=pk, state__in=[Delivery.State.PENDING, Delivery.State.FAILED]
+    ).update(state=Delivery.State.SENDING, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return False
+    delivery = Delivery.objects.select_related("endpoint").get(pk=pk)
+    try:
+        if delivery.endpoint is not None:
+            robot = delivery.endpoint
+            webhooks.post(robot.kind, robot.url, delivery.title, delivery.body, robot.secret)
+        else:
+            send_mail(delivery.title, delivery.body, None, delivery.emails, fail_silently=False)
+    except Exception as error:
+        state = (
+            Delivery.State.FAILED if delivery.attempts >= MAX_ATTEMPTS else Delivery.State.PENDING
+        )
+        Delivery.objects.filter(pk=pk).update(state=state, last_error=str(error)[:2000])
+        raise
+    Delivery.objects.filter(pk=pk).update(
+        state=Delivery.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def give_up(pk: int, error: str) -> None:
+    Delivery.objects.filter(pk=pk).exclude(state=Delivery.State.SENT).update(
+        state=Delivery.State.FAILED, last_error=error[:2000]
+    )
+
+
+# The events ------------------------------------------------------------------------------------
+
+
+def round_opened(reporting_round, departments) -> list[Delivery]:
+    title = f"【任务台账】{reporting_round.title}报送已开启"
+    body = (
+        f"{reporting_round.plan.title}\n\n{reporting_round.title}重点任务进展报送已开启，"
+        f"请于{reporting_round.deadline:%Y年%-m月%-d日}前报送。\n\n"
+        f"[待办事项]({{site}}{reverse('ledger_inbox')})"
+    )
+    return announce(Event.ROUND_OPENED, f"round:{reporting_round.pk}", departments, title, body)
+
+
+def contribution_due(reporting_round, department, tasks) -> list[Delivery]:
+    title = f"【任务台账】{reporting_round.title}配合任务材料待报送"
+    lines = "\n".join(f"- {task.code} {task.title}" for task in tasks)
+    body = (
+        f"{department.name}尚未报送以下任务的{reporting_round.title}落实情况，"
+        f"截止日期{reporting_round.deadline:%Y年%-m月%-d日}：\n\n{lines}\n\n"
+        f"[待办事项]({{site}}{reverse('ledger_inbox')})"
+    )
+    key = f"round:{reporting_round.pk}:{timezone.localdate():%Y-%m-%d}"
+    return announce(Event.CONTRIBUTION_DUE, key, [department], title, body)
+
+
+def report_returned(report) -> list[Delivery]:
+    lead = report.task.lead_department
+    if lead is None:
+        return []
+    title = f"【任务台账】{report.task.code}进展报告被退回"
+    url = reverse("ledger_report", args=[report.round_id, report.task_id])
+    body = (
+        f"{report.round.title} {report.task.code} {report.task.title} 的进展报告被退回。\n\n"
+        f"退回原因：{report.return_reason}\n\n[修改报告]({{site}}{url})"
+    )
+    key = f"report:{report.pk}:v{report.version}"
+    return announce(Event.REPORT_RETURNED, key, [lead], title, body)
+
+
+def notice_issued(notice) -> list[Delivery]:
+    title = f"【督办单】{notice.number}"
+    body = (
+        f"{notice.recipient}：\n\n{notice.subject}\n\n{notice.facts}\n\n督办要求：{notice.requirements}\n\n"
+        f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。"
+        f"[查看督办单]({{site}}{notice.get_absolute_url()})"
+    )
+    return announce(Event.NOTICE_ISSUED, f"notice:{notice.pk}", [notice.recipient], title, body)
+
+
+def notice_overdue(notice) -> list[Delivery]:
+    title = f"【督办单逾期】{notice.number}"
+    body = (
+        f"{notice.recipient}：督办单{notice.number}（{notice.subject}）的回复期限"
+        f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。"
+        f"[查看督办单]({{site}}{notice.get_absolute_url()})"
+    )
+    return announce(Event.NOTICE_OVERDUE, f"notice:{notice.pk}", [notice.recipient], title, body)
