@@ -5,6 +5,7 @@ printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALL
 EMAIL_* variables.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -129,6 +130,37 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reliability (see the README's design notes). A task is acknowledged only when it has finished
+# (acks_late), and one whose worker process died is handed back at once (reject_on_worker_lost);
+# a worker reserves one task at a time beyond the ones it runs. Messages held by a worker that
+# vanished entirely come back after the visibility timeout, which must exceed the longest retry
+# countdown (8 minutes); the report sweep (every 2 minutes) does not wait for it: it re-signals
+# whatever a dead worker left `generating`/`sending` for ZIBO_REPORT_STUCK_AFTER seconds. Every
+# task is safe to run twice (each step is claimed in the database).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    # The web process must not hang on a dead Redis: connect in 1 s, give up after one retry.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker waits for Redis at start-up
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The result backend's own reconnection (20 tries a second apart by default: the 19 s a page
+# once waited) is cut to one quick retry too.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_EXPIRES = datetime.timedelta(days=1)
+ZIBO_REPORT_STUCK_AFTER = env_int("ZIBO_REPORT_STUCK_AFTER", 300)  # seconds
 # The schedules live in the database (django-celery-beat), where the city admin can change them
 # in the admin; a migration in reports/ creates them: reminders daily at 08:00, reports on the
 # 1st at 08:00, Asia/Shanghai.

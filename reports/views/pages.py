@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from departments.models import Role, role_of
 from reports.models import Report
-from reports.tasks import previous_month, send_monthly_reports
+from reports.tasks import previous_month, request_month
 from targets import figures
 
 
@@ -55,10 +54,19 @@ def generate_now(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose a month (YYYY-MM)."))
         return redirect("report_list")
-    transaction.on_commit(lambda: send_monthly_reports.delay(day.isoformat()))
-    messages.success(
-        request, _("The reports for %(month)s are being generated.") % {"month": month}
-    )
+    if request_month(day):
+        messages.success(
+            request, _("The reports for %(month)s are being generated.") % {"month": month}
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Recorded: the reports for %(month)s will be generated and sent automatically "
+                "as soon as the task queue is back; it cannot be reached right now."
+            )
+            % {"month": month},
+        )
     return redirect("report_list")
 
 
