@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_celery_beat",
     "django_filters",
     "django_tables2",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "zibo_edu.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zibo_edu.middleware.ChineseFirstLocaleMiddleware",
@@ -135,11 +138,35 @@ STORAGES = {
 # Behind HTTPS (production): secure cookies, HSTS, redirects. ZIBO_HTTPS=true turns them on.
 if env_bool("ZIBO_HTTPS", default=False):
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe over plain HTTP inside the network: /healthz answers there too.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and images from this
+# site only; no inline script, no inline style attribute, no plugin, no framing, forms post here.
+# Charts are inline SVG elements with presentation attributes, which CSP does not restrict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+ZIBO_PERMISSIONS_POLICY = [
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+]  # fmt: skip
 
 # Redis and Celery. Without REDIS_URL, tasks run in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
