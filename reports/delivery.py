@@ -35,13 +35,20 @@ from targets.models import Target
 log = logging.getLogger(__name__)
 
 
-def schedule(month: datetime.date, districts=None, *, city: bool = True) -> list[Report]:
-    """The reports of a month, created pending where they do not exist yet."""
+def schedule(
+    month: datetime.date, districts=None, *, city: bool = True, deliver: bool = False
+) -> list[Report]:
+    """The reports of a month, created pending where they do not exist yet. `deliver`: the
+    request is to mail them too (the beat, the button), which the sweep then sees through."""
     month = month.replace(day=1)
     units = list(districts if districts is not None else District.objects.all())
     reports = []
     for unit in [*units, *([None] if city else [])]:
-        report, _created = Report.objects.get_or_create(district=unit, month=month)
+        report, _created = Report.objects.get_or_create(
+            district=unit, month=month, defaults={"deliver": deliver}
+        )
+        if deliver and not report.deliver:
+            Report.objects.filter(pk=report.pk).update(deliver=True)
         reports.append(report)
     return reports
 
@@ -147,7 +154,7 @@ def resend(pk: int) -> bool:
     again = Report.objects.filter(
         pk=pk, state__in=[Report.State.FAILED, Report.State.SENT], pdf__isnull=False
     )
-    return _move(again, Report.State.GENERATED, error="", resent=F("resent") + 1) == 1
+    return _move(again, Report.State.GENERATED, error="", resent=F("resent") + 1, deliver=True) == 1
 
 
 def stuck_after() -> datetime.timedelta:
@@ -170,9 +177,10 @@ def sweep(now=None) -> Swept:
       reached the mail server before the crash, so it goes out again with the same Message-ID.
     - `pending` reports whose last signal is older than that, or was never sent (Redis was
       down when the beat or the admin asked): their rendering is signalled again.
-    - `generated` reports that went through the queue (a report generated on the command line
-      without --send is not mailed behind the admin's back) with no error (a mail error has its
-      own retries; "no recipients" waits for the admin) and an old signal: their mailing is.
+    - `generated` reports someone asked to be mailed (`deliver`: the beat, the button, "send
+      again"; a report generated on the command line without --send is not mailed behind the
+      admin's back) with no error (a mail error has its own retries; "no recipients" waits for
+      the admin) whose last signal is old or was never sent: their mailing is.
     A duplicate signal is harmless: the claim lets one through.
     """
     now = now or timezone.now()
@@ -188,8 +196,8 @@ def sweep(now=None) -> Swept:
         log.warning("sweep: %d reports held by a dead worker put back", released)
     pending = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
     to_generate = list(pending.filter(state=Report.State.PENDING).values_list("pk", flat=True))
-    generated = Report.objects.filter(
-        state=Report.State.GENERATED, error="", pdf__isnull=False, queued_at__lt=cutoff
+    generated = pending.filter(
+        state=Report.State.GENERATED, deliver=True, error="", pdf__isnull=False
     )
     to_send = list(generated.values_list("pk", flat=True))
     return Swept(released, to_generate, to_send)

@@ -66,6 +66,9 @@ class Report(models.Model):
     # next step was last signalled to the queue (empty: never, e.g. Redis was down).
     state_since = models.DateTimeField(_("in this state since"), default=timezone.now)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    deliver = models.BooleanField(
+        _("to be mailed"), default=False, help_text=_("Asked by the schedule or the admin.")
+    )
     # Deliveries asked by the admin's "send again": part of the Message-ID, so that a resend is a
     # new message while a repeat after a crash keeps the same one.
     resent = models.PositiveSmallIntegerField(_("sent again"), default=0)

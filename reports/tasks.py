@@ -22,7 +22,7 @@ def previous_month(today: datetime.date) -> datetime.date:
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _signal(task, pks: list[int]) -> bool:
+def signal(task, pks: list[int]) -> bool:
     """Tell the queue; False (logged, nothing raised) when the broker cannot be reached. The
     sweep signals again whatever was not stamped as queued."""
     queued = []
@@ -45,16 +45,16 @@ def request_month(day: datetime.date) -> bool:
     """Record the month's reports as rows first, then signal their rendering. False when the
     queue is down: nothing is lost, the sweep signals them once it is back."""
     with transaction.atomic():
-        reports = delivery.schedule(day)
-    return _signal(generate_report, [r.pk for r in reports])
+        reports = delivery.schedule(day, deliver=True)
+    return signal(generate_report, [r.pk for r in reports])
 
 
 @shared_task
 def send_monthly_reports(month: str | None = None) -> int:
     """Beat, 1st of the month: every district's report and the city's, for the previous month."""
     day = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
-    reports = delivery.schedule(day)
-    transaction.on_commit(lambda: _signal(generate_report, [r.pk for r in reports]))
+    reports = delivery.schedule(day, deliver=True)
+    transaction.on_commit(lambda: signal(generate_report, [r.pk for r in reports]))
     return len(reports)
 
 
@@ -62,8 +62,8 @@ def send_monthly_reports(month: str | None = None) -> int:
 def sweep_reports() -> dict:
     """Beat, every 2 minutes: put back what dead workers held, signal what was never heard."""
     swept = delivery.sweep()
-    _signal(generate_report, swept.to_generate)
-    _signal(send_report, swept.to_send)
+    signal(generate_report, swept.to_generate)
+    signal(send_report, swept.to_send)
     return {
         "released": swept.released,
         "generate": len(swept.to_generate),
@@ -74,7 +74,7 @@ def sweep_reports() -> dict:
 @shared_task
 def generate_report(pk: int) -> int:
     if delivery.generate(pk):
-        transaction.on_commit(lambda: _signal(send_report, [pk]))
+        transaction.on_commit(lambda: signal(send_report, [pk]))
     return pk
 
 

@@ -44,6 +44,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="report",
+            name="deliver",
+            field=models.BooleanField(
+                default=False, help_text="Asked by the schedule or the admin.",
+                verbose_name="to be mailed",
+            ),
+        ),
+        migrations.AddField(
+            model_name="report",
             name="resent",
             field=models.PositiveSmallIntegerField(default=0, verbose_name="sent again"),
         ),

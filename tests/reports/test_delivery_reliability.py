@@ -55,7 +55,7 @@ def test_a_report_keeps_its_message_id_and_a_resend_gets_a_new_one(
 def test_a_worker_dead_while_sending_is_released_and_sent_again_with_the_same_message_id(
     seeded, zhangdian, recipients, monkeypatch
 ):
-    report = delivery.schedule(JUNE, [zhangdian])[0]
+    report = delivery.schedule(JUNE, [zhangdian], deliver=True)[0]
     delivery.generate(report.pk)
     # The worker claims the report, the mail server accepts it, the worker dies before `sent`.
     assert delivery._claim(report.pk, "generating", "sending") is None
@@ -74,7 +74,7 @@ def test_the_sweep_task_finishes_what_a_dead_worker_left(
     seeded, zhangdian, recipients, django_capture_on_commit_callbacks, settings
 ):
     settings.ZIBO_REPORT_STUCK_AFTER = 0
-    rendering, sending = delivery.schedule(JUNE, [zhangdian])
+    rendering, sending = delivery.schedule(JUNE, [zhangdian], deliver=True)
     delivery.generate(sending.pk)
     queued = datetime.datetime.now(datetime.UTC)  # both went through the queue
     Report.objects.filter(pk=rendering.pk).update(state="generating", queued_at=queued)
@@ -145,3 +145,32 @@ def test_what_was_asked_while_redis_was_down_is_done_when_it_is_back(
         assert sweep_reports()["generate"] == 12
     assert [m.to for m in mail.outbox] == [["zd@example.cn"]]
     assert Report.objects.get(district__slug="zhangdian", month=JUNE).state == "sent"
+
+
+def test_send_again_in_the_admin_with_redis_down_is_sent_by_the_sweep_later(
+    client,
+    seeded,
+    zhangdian,
+    recipients,
+    city_admin,
+    queue_down,
+    django_capture_on_commit_callbacks,
+):
+    from zibo_edu.celery import app
+
+    report = delivery.schedule(JUNE, [zhangdian], city=False)[0]
+    delivery.generate(report.pk)
+    delivery.send(report.pk)
+    client.force_login(city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/reports/report/",
+            {"action": "send_again", "_selected_action": [report.pk]},
+        )
+    assert response.status_code == 302
+    assert Report.objects.get(pk=report.pk).state == "generated"
+    app.conf.task_always_eager = True  # the queue is back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_reports()["send"] == 1
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].extra_headers["Message-ID"] != mail.outbox[0].extra_headers["Message-ID"]
