@@ -194,9 +194,9 @@ def sweep(now=None) -> Swept:
     )  # fmt: skip
     if released:
         log.warning("sweep: %d reports held by a dead worker put back", released)
-    pending = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
-    to_generate = list(pending.filter(state=Report.State.PENDING).values_list("pk", flat=True))
-    generated = pending.filter(
+    unsignalled = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+    to_generate = list(unsignalled.filter(state=Report.State.PENDING).values_list("pk", flat=True))
+    generated = unsignalled.filter(
         state=Report.State.GENERATED, deliver=True, error="", pdf__isnull=False
     )
     to_send = list(generated.values_list("pk", flat=True))
