@@ -2,18 +2,26 @@
 
 Every step claims its report with a conditional UPDATE that must change exactly one row:
 pending → generating (render), generated → sending (mail). A retried task, a second worker or a
-beat firing twice finds nothing to claim and does nothing. A worker that dies while rendering
-leaves `generating`; `release_stale` puts such reports back to pending after a timeout. A report
-is marked sent only after the mail server accepted it.
+beat firing twice finds nothing to claim and does nothing. A report is marked sent only after the
+mail server accepted it.
+
+The rows are the record of what is to be done; the queue only signals it. A worker killed
+mid-step leaves its report `generating` or `sending`, and a signal can be lost (Redis down when it
+was sent, a dead worker's prefetched messages): `sweep` puts claims older than
+ZIBO_REPORT_STUCK_AFTER back and names the reports whose next step must be signalled again. Each
+report keeps one Message-ID, so a mail sent again after a crash between the mail server's
+acceptance and the `sent` mark is recognisably the same message.
 """
 
 import datetime
 import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from departments.models import District
@@ -25,38 +33,57 @@ from targets import standings
 from targets.models import Target
 
 log = logging.getLogger(__name__)
-STALE_AFTER = datetime.timedelta(minutes=30)
 
 
-def schedule(month: datetime.date, districts=None, *, city: bool = True) -> list[Report]:
-    """The reports of a month, created pending where they do not exist yet."""
+def schedule(
+    month: datetime.date, districts=None, *, city: bool = True, deliver: bool = False
+) -> list[Report]:
+    """The reports of a month, created pending where they do not exist yet. `deliver`: the
+    request is to mail them too (the beat, the button), which the sweep then sees through."""
     month = month.replace(day=1)
     units = list(districts if districts is not None else District.objects.all())
     reports = []
     for unit in [*units, *([None] if city else [])]:
-        report, _created = Report.objects.get_or_create(district=unit, month=month)
+        report, _created = Report.objects.get_or_create(
+            district=unit, month=month, defaults={"deliver": deliver}
+        )
+        if deliver and not report.deliver:
+            Report.objects.filter(pk=report.pk).update(deliver=True)
         reports.append(report)
     return reports
 
 
-def _claim(pk: int, source: str, target: str) -> bool:
-    return Report.objects.filter(pk=pk, state=source).update(state=target) == 1
+def _claim(pk: int, source: str, target: str):
+    """Move the report from `source` to `target` if no one else did; the claim (a queryset) that
+    this run alone holds, or None. Finishing through the claim changes nothing if the sweep
+    took the report back meanwhile (a run slower than ZIBO_REPORT_STUCK_AFTER): the run that
+    claimed it since finishes instead, so a report is never generated or marked twice."""
+    now = timezone.now()
+    if Report.objects.filter(pk=pk, state=source).update(state=target, state_since=now) != 1:
+        return None
+    return Report.objects.filter(pk=pk, state=target, state_since=now)
+
+
+def _move(reports, state: str, **fields) -> int:
+    """Every state change goes through here, so `state_since` is always right."""
+    return reports.update(state=state, state_since=timezone.now(), **fields)
 
 
 def generate(pk: int, *, generated_at=None) -> bool:
     """Render a pending report; False when another run has it already."""
-    if not _claim(pk, Report.State.PENDING, Report.State.GENERATING):
+    claim = _claim(pk, Report.State.PENDING, Report.State.GENERATING)
+    if claim is None:
         return False
     report = Report.objects.select_related("district").get(pk=pk)
     try:
         pdf = render_report(report.district, report.month, generated_at=generated_at)
     except Exception as error:  # a broken report must not stay claimed forever
-        Report.objects.filter(pk=pk).update(state=Report.State.FAILED, error=f"render: {error}")
+        _move(claim, Report.State.FAILED, error=f"render: {error}")
         raise
-    Report.objects.filter(pk=pk).update(
-        state=Report.State.GENERATED, pdf=pdf, generated_at=timezone.now(), error=""
-    )
-    return True
+    done = _move(
+        claim, Report.State.GENERATED, pdf=pdf, generated_at=timezone.now(), error=""
+    )  # fmt: skip
+    return done == 1
 
 
 def recipients(report: Report) -> list[str]:
@@ -74,55 +101,110 @@ def send(pk: int) -> bool:
 
     On a mail error the report goes back to `generated` with the error and the attempt counted,
     and the error is raised for the task to retry."""
-    if not _claim(pk, Report.State.GENERATED, Report.State.SENDING):
+    claim = _claim(pk, Report.State.GENERATED, Report.State.SENDING)
+    if claim is None:
         return False
     report = Report.objects.select_related("district").get(pk=pk)
     to = recipients(report)
     if not to:
-        Report.objects.filter(pk=pk).update(
-            state=Report.State.GENERATED, error="无收件人：请在管理后台添加报告收件人"
-        )
+        _move(
+            claim, Report.State.GENERATED,
+            error="无收件人：请在管理后台添加报告收件人",
+        )  # fmt: skip
         return False
-    message = EmailMessage(_subject(report), _body(report), settings.DEFAULT_FROM_EMAIL, to)
+    message = EmailMessage(
+        _subject(report), _body(report), settings.DEFAULT_FROM_EMAIL, to,
+        headers={"Message-ID": message_id(report)},
+    )  # fmt: skip
     message.attach(report.filename, bytes(report.pdf), "application/pdf")
     try:
         message.send()
     except Exception as error:
-        Report.objects.filter(pk=pk).update(
-            state=Report.State.GENERATED, error=f"mail: {error}", attempts=report.attempts + 1
-        )
+        _move(
+            claim, Report.State.GENERATED, error=f"mail: {error}", attempts=report.attempts + 1
+        )  # fmt: skip
         raise
-    Report.objects.filter(pk=pk).update(
-        state=Report.State.SENT, sent_at=timezone.now(), sent_to=", ".join(to),
-        attempts=report.attempts + 1, error="",
+    # The mail is out: record it even if the sweep took the report back meanwhile, so that no
+    # other run sends it again.
+    _move(
+        Report.objects.filter(pk=pk, state__in=[Report.State.SENDING, Report.State.GENERATED]),
+        Report.State.SENT,
+        sent_at=timezone.now(), sent_to=", ".join(to), attempts=report.attempts + 1, error="",
     )  # fmt: skip
     return True
 
 
+def message_id(report: Report) -> str:
+    """The same for every attempt at one delivery (a repeat after a crash is a duplicate a mail
+    client can recognise); a new one when the city admin sends the report again."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<zibo-report-{report.pk}.{report.resent}@{domain}>"
+
+
 def give_up(pk: int, error: str) -> None:
     """After the last retry: visibly failed; the city admin can send it again."""
-    Report.objects.filter(pk=pk, state=Report.State.GENERATED).update(
-        state=Report.State.FAILED, error=error
+    _move(
+        Report.objects.filter(pk=pk, state=Report.State.GENERATED), Report.State.FAILED, error=error
     )
 
 
 @transaction.atomic
 def resend(pk: int) -> bool:
     """Put a failed (or sent) report back to be sent again: the admin's button."""
-    return (
-        Report.objects.filter(
-            pk=pk, state__in=[Report.State.FAILED, Report.State.SENT], pdf__isnull=False
-        ).update(state=Report.State.GENERATED, error="")
-        == 1
+    again = Report.objects.filter(
+        pk=pk, state__in=[Report.State.FAILED, Report.State.SENT], pdf__isnull=False
     )
+    return _move(again, Report.State.GENERATED, error="", resent=F("resent") + 1, deliver=True) == 1
 
 
-def release_stale(now=None) -> int:
-    """Reports left `generating` by a dead worker go back to pending."""
+def stuck_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.ZIBO_REPORT_STUCK_AFTER)
+
+
+@dataclass
+class Swept:
+    released: int  # claims of dead workers put back
+    to_generate: list[int]  # pending reports whose rendering must be signalled (again)
+    to_send: list[int]  # generated reports whose mailing must be signalled (again)
+
+
+@transaction.atomic
+def sweep(now=None) -> Swept:
+    """Put back what a dead worker held and name what the queue must be told (again).
+
+    - `generating` or `sending` for longer than ZIBO_REPORT_STUCK_AFTER: the worker died (a report
+      renders and mails in seconds). Back to pending, or to generated: a `sending` report may have
+      reached the mail server before the crash, so it goes out again with the same Message-ID.
+    - `pending` reports whose last signal is older than that, or was never sent (Redis was
+      down when the beat or the admin asked): their rendering is signalled again.
+    - `generated` reports someone asked to be mailed (`deliver`: the beat, the button, "send
+      again"; a report generated on the command line without --send is not mailed behind the
+      admin's back) with no error (a mail error has its own retries; "no recipients" waits for
+      the admin) whose last signal is old or was never sent: their mailing is.
+    A duplicate signal is harmless: the claim lets one through.
+    """
     now = now or timezone.now()
-    return Report.objects.filter(
-        Q(state=Report.State.GENERATING), created_at__lt=now - STALE_AFTER
-    ).update(state=Report.State.PENDING)
+    cutoff = now - stuck_after()
+    released = _move(
+        Report.objects.filter(state=Report.State.GENERATING, state_since__lt=cutoff),
+        Report.State.PENDING,
+    ) + _move(
+        Report.objects.filter(state=Report.State.SENDING, state_since__lt=cutoff),
+        Report.State.GENERATED, error="",
+    )  # fmt: skip
+    if released:
+        log.warning("sweep: %d reports held by a dead worker put back", released)
+    unsignalled = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+    to_generate = list(unsignalled.filter(state=Report.State.PENDING).values_list("pk", flat=True))
+    generated = unsignalled.filter(
+        state=Report.State.GENERATED, deliver=True, error="", pdf__isnull=False
+    )
+    to_send = list(generated.values_list("pk", flat=True))
+    return Swept(released, to_generate, to_send)
+
+
+def mark_queued(pks: list[int]) -> None:
+    Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
 def _subject(report: Report) -> str:

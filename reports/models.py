@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,6 +63,16 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     sent_to = models.TextField(_("sent to"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # For the sweep (reports.delivery.sweep): since when the report is in its state, and when its
+    # next step was last signalled to the queue (empty: never, e.g. Redis was down).
+    state_since = models.DateTimeField(_("in this state since"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    deliver = models.BooleanField(
+        _("to be mailed"), default=False, help_text=_("Asked by the schedule or the admin.")
+    )
+    # Deliveries asked by the admin's "send again": part of the Message-ID, so that a resend is a
+    # new message while a repeat after a crash keeps the same one.
+    resent = models.PositiveSmallIntegerField(_("sent again"), default=0)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -197,10 +197,15 @@ class FigureChangeAdmin(admin.ModelAdmin):
     search_fields = ["figure__target__code", "changed_by__username", "comment"]
     list_select_related = ["figure__target", "figure__district", "changed_by"]
 
+    # The audit trail is append-only for everyone, superusers included: rows are written by the
+    # channels themselves, never added, changed or deleted here (PostgreSQL refuses it too).
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

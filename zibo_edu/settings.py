@@ -5,6 +5,7 @@ printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALL
 EMAIL_* variables.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "django_celery_beat",
     "django_filters",
     "django_tables2",
@@ -39,6 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "zibo_edu.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zibo_edu.middleware.ChineseFirstLocaleMiddleware",
@@ -47,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into zibo_edu.lockout's answer
 ]
 
 ROOT_URLCONF = "zibo_edu.urls"
@@ -87,9 +93,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user+address
     "django.contrib.auth.backends.ModelBackend",
     "departments.backends.CityAdminBackend",
 ]
+# Brute force (django-axes, zibo_edu/lockout.py): a username is locked at one address after 5
+# failures, an address after 20, for 30 minutes; the login form, the admin's and HTTP Basic on
+# the API all count. The city admin unlocks in the admin (访问尝试) or `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+ZIBO_ADDRESS_FAILURE_LIMIT = env_int("ZIBO_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "zibo_edu.lockout.AddressAwareHandler"
+AXES_LOCKOUT_CALLABLE = "zibo_edu.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "zibo_edu.lockout.client_ip"
+# Behind reverse proxies (nginx, a load balancer), how many append to X-Forwarded-For: the
+# address axes counts is the one the outermost trusted proxy saw. 0: REMOTE_ADDR.
+ZIBO_PROXY_COUNT = env_int("ZIBO_PROXY_COUNT", 0)
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -116,11 +138,35 @@ STORAGES = {
 # Behind HTTPS (production): secure cookies, HSTS, redirects. ZIBO_HTTPS=true turns them on.
 if env_bool("ZIBO_HTTPS", default=False):
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe over plain HTTP inside the network: /healthz answers there too.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and images from this
+# site only; no inline script, no inline style attribute, no plugin, no framing, forms post here.
+# Charts are inline SVG elements with presentation attributes, which CSP does not restrict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+ZIBO_PERMISSIONS_POLICY = [
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+]  # fmt: skip
 
 # Redis and Celery. Without REDIS_URL, tasks run in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
@@ -129,6 +175,37 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reliability (see the README's design notes). A task is acknowledged only when it has finished
+# (acks_late), and one whose worker process died is handed back at once (reject_on_worker_lost);
+# a worker reserves one task at a time beyond the ones it runs. Messages held by a worker that
+# vanished entirely come back after the visibility timeout, which must exceed the longest retry
+# countdown (8 minutes); the report sweep (every 2 minutes) does not wait for it: it re-signals
+# whatever a dead worker left `generating`/`sending` for ZIBO_REPORT_STUCK_AFTER seconds. Every
+# task is safe to run twice (each step is claimed in the database).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    # The web process must not hang on a dead Redis: connect in 1 s, give up after one retry.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker waits for Redis at start-up
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The result backend's own reconnection (20 tries a second apart by default: the 19 s a page
+# once waited) is cut to one quick retry too.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_EXPIRES = datetime.timedelta(days=1)
+ZIBO_REPORT_STUCK_AFTER = env_int("ZIBO_REPORT_STUCK_AFTER", 300)  # seconds
 # The schedules live in the database (django-celery-beat), where the city admin can change them
 # in the admin; a migration in reports/ creates them: reminders daily at 08:00, reports on the
 # 1st at 08:00, Asia/Shanghai.

@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from plans.models import Plan, plan_query
 from reports.models import Report
-from reports.tasks import previous_month, send_monthly_reports
+from reports.tasks import previous_month, request_month
 from targets import access
 
 
@@ -47,10 +46,19 @@ def generate_now(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose a month (YYYY-MM)."))
         return redirect(reverse("report_list") + plan_query(request))
-    transaction.on_commit(lambda: send_monthly_reports.delay(day.isoformat()))
-    messages.success(
-        request, _("The reports for %(month)s are being generated.") % {"month": month}
-    )
+    if request_month(day):
+        messages.success(
+            request, _("The reports for %(month)s are being generated.") % {"month": month}
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Recorded: the reports for %(month)s will be generated and sent automatically "
+                "as soon as the task queue is back; it cannot be reached right now."
+            )
+            % {"month": month},
+        )
     return redirect(reverse("report_list") + plan_query(request))
 
 

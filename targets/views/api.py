@@ -5,6 +5,7 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -69,7 +70,9 @@ def api_user(request: HttpRequest):
             username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
-        return authenticate(request, username=username, password=password)
+        user = authenticate(request, username=username, password=password)
+        request.authenticated_by_basic = user is not None
+        return user
     if request.user.is_authenticated:
         return request.user
     return None
@@ -101,6 +104,23 @@ def _figure_json(figure: Figure) -> dict:
     }
 
 
+def _forgery_check(request: HttpRequest) -> JsonResponse | None:
+    """Session requests need the CSRF token. Only a request Basic actually authenticated skips
+    it, and then a browser's cached Basic credentials must not be ridden by a foreign page: the
+    body must be JSON (a cross-site form cannot send it without a CORS preflight, which this API
+    never grants) and an Origin, where sent, must be this site's."""
+    if not getattr(request, "authenticated_by_basic", False):
+        rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        return _error(403, "CSRF check failed") if rejected is not None else None
+    origin = request.headers.get("Origin")
+    own = f"{request.scheme}://{request.get_host()}"
+    if origin and origin not in {own, *settings.CSRF_TRUSTED_ORIGINS}:
+        return _error(403, "CSRF check failed: foreign Origin")
+    if request.content_type != "application/json":
+        return _error(415, "the body must be JSON (Content-Type: application/json)")
+    return None
+
+
 @csrf_exempt  # session requests are checked below; Basic-auth clients carry no cookie to forge
 @require_http_methods(["GET", "POST"])
 def figures_api(request: HttpRequest) -> JsonResponse:
@@ -110,10 +130,9 @@ def figures_api(request: HttpRequest) -> JsonResponse:
         response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
         return response
     if request.method == "POST":
-        if "Authorization" not in request.headers:
-            rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-            if rejected is not None:
-                return _error(403, "CSRF check failed")
+        refused = _forgery_check(request)
+        if refused is not None:
+            return refused
         return _post_figure(request, user)
     plan = Plan.objects.from_request(request)
     figures_ = (

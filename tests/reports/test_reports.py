@@ -124,9 +124,9 @@ def test_a_crash_between_render_and_send_sends_once_later(seeded, zhangdian, rec
 def test_a_dead_renderer_is_released_after_a_timeout(seeded, zhangdian):
     report = delivery.schedule(JUNE, [zhangdian])[0]
     Report.objects.filter(pk=report.pk).update(state="generating")
-    assert delivery.release_stale() == 0
-    later = report.created_at + delivery.STALE_AFTER + datetime.timedelta(minutes=1)
-    assert delivery.release_stale(now=later) == 1
+    assert delivery.sweep().released == 0
+    later = report.created_at + delivery.stuck_after() + datetime.timedelta(minutes=1)
+    assert delivery.sweep(now=later).released == 1
     assert delivery.generate(report.pk) is True
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             units = list(District.objects.filter(name=district))
             if not units:
                 raise CommandError(f"no district named {district!r}")
-        for report in delivery.schedule(day, units, city=units is None):
+        for report in delivery.schedule(day, units, city=units is None, deliver=send):
             made = delivery.generate(report.pk)
             sent = delivery.send(report.pk) if send else False
             report.refresh_from_db()
