@@ -552,19 +552,17 @@ class Access:
 
 
 def evaluation_access(user) -> Access | None:
-    """The role rule for evaluations (it moves to the access module when that lands): the city
+    """The role rule for evaluations, from targets.access's rules: the city
     admin sees everything; a department head the whole evaluation, their department's targets
     marked; district staff their own district's part only; anyone else nothing (None)."""
-    from departments.models import Role, role_of
+    from targets import access
 
-    role = role_of(user)
-    if role is None:
-        return Access(None, None) if user.is_authenticated and user.is_superuser else None
-    if role.kind == Role.Kind.DISTRICT_STAFF:
-        return Access(role.district, None)
-    if role.kind == Role.Kind.DEPARTMENT_HEAD:
-        return Access(None, role.department)
-    return Access(None, None)
+    if not access.has_role(user):
+        return None
+    district_id = access.staff_district_id(user)
+    if district_id is not None:
+        return Access(access.own_district(user), None)
+    return Access(None, access.headed_department(user))
 
 
 def reports_for(user):

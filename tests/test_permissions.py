@@ -271,7 +271,8 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
             restored = Figure.objects.get(target=bases, district=zhangdian, year=2024)
             first = restored.changes.order_by("pk").first()
             return lambda c: c.post(
-                f"/figures/{restored.pk}/", {"action": "restore", "change": first.pk}
+                f"/figures/{restored.pk}/",
+                {"action": "restore", "change": first.pk, "confirmed": "yes"},
             )
         if action == "confirm":
             uploader = Client()
