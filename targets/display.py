@@ -1,8 +1,8 @@
 """How a value is shown: figures, progress values, units, status labels and the status palette.
 
 One module for the pages, the exports and the PDF reports, so they never disagree. The palette is
-the single source of the status colours: `status_css()` writes the stylesheet rules the pages
-(templates/base.html) and the PDF template use through `{% status_styles %}`.
+the single source of the status colours: `status_css()` writes the stylesheet rules that pages load
+from /assets/status.css and the PDF template inlines through `{% status_styles %}`.
 """
 
 import re

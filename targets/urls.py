@@ -1,8 +1,9 @@
 from django.urls import path
 
-from targets.views import api, dashboards, entry, imports, lists, review
+from targets.views import api, assets, dashboards, entry, imports, lists, review
 
 urlpatterns = [
+    path("assets/status.css", assets.status_stylesheet, name="status_css"),
     path("targets/", lists.target_list, name="target_list"),
     path("entry/", entry.entry_start, name="entry_start"),
     path("entry/<slug:slug>/<int:year>/", entry.figure_entry, name="figure_entry"),

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from tests.conftest import make_figure, target_named
+from tests.zibo_edu.test_security_headers import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ MATRIX = [
     ("api_districts",         "/api/districts/",                       200,  200,  200,  200,  200),
     ("api_figures",           "/api/figures/",                         401,  200,  200,  200,  200),
     ("api_figures",           "/api/figures/?district=zhangdian",      401,  200,  200,  200,  200),
+    ("status_css",            "/assets/status.css",                    200,  200,  200,  200,  200),
     ("healthz",               "/healthz",                              200,  200,  200,  200,  200),
     ("login",                 "/accounts/login/",                      200,  200,  200,  200,  200),
     ("logout",                "/accounts/logout/",                     405,  405,  405,  405,  405),
@@ -170,6 +172,10 @@ def test_every_url_answers_each_role_as_expected(
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            page = response.content.decode()  # CSP: nothing inline on any page
+            for inline in (INLINE_SCRIPT, INLINE_HANDLER, INLINE_STYLE):
+                assert not inline.search(page), f"{role} GET {url}: inline {inline.pattern}"
         if (
             response.status_code == 302
             and role == "anonymous"
