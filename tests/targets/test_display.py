@@ -60,5 +60,8 @@ def test_pages_use_the_palette_and_capitalised_labels_in_english(client, city_ad
     client.force_login(city_admin)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get("/progress/?year=2024").content.decode()
-    assert display.status_css() in html
+    assert f'href="{reverse("status_css")}"' in html  # the palette, as a stylesheet
+    stylesheet = client.get(reverse("status_css"))
+    assert stylesheet["Content-Type"].startswith("text/css")
+    assert stylesheet.content.decode() == display.status_css()
     assert ">No data<" in html and ">no data<" not in html
