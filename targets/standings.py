@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from departments.models import District
 from plans.models import Plan
+from targets import bulk
 from targets import progress as method
-from targets.models import Standing, Target
+from targets.models import Figure, Standing, Target
 
 ALL = None  # every district's rows
 
@@ -60,30 +61,158 @@ def _refresh_targets(plan: Plan, targets: list[Target], changed) -> int:
     for target in targets:
         pks = changed[target.pk]
         groups[ALL if pks is ALL else frozenset(pks) - {None}].append(target)
+    written = 0
+    for pks, group in groups.items():
+        if pks is ALL:
+            written += _refresh_all(plan, group, districts)
+        else:
+            written += _refresh_some(plan, group, districts, pks)
+    _count_lagging(targets)
+    return written
+
+
+def _refresh_all(plan: Plan, targets: list[Target], districts: list) -> int:
+    """Every district's rows and the city's, from all the figures."""
     # One query for both bases: approved-only is the same figures without the submitted.
     every = method.load_points(targets, plan.years, include_submitted=True)
     rows = []
     for approved_only in (True, False):
         points = _approved(every) if approved_only else every
         aggregates = {}  # the city's series, computed once for all years
-        for pks, group in groups.items():
-            show = districts if pks is ALL else [d for d in districts if d.pk in pks]
-            for year in plan.years:
-                board = method.board_from_points(
-                    points, year, targets=group, districts=districts, show=show,
-                    aggregates=aggregates,
-                )  # fmt: skip
-                rows += _rows(board, year, approved_only, show)
-    stale = Q(pk__in=[])
-    for pks, group in groups.items():
-        rows_of_group = Q(target__in=group)
-        if pks is not ALL:
-            rows_of_group &= Q(district__isnull=True) | Q(district__in=pks)
-        stale |= rows_of_group
-    Standing.objects.filter(stale).delete()
-    Standing.objects.bulk_create(rows, batch_size=5000)
-    _count_lagging(targets)
+        for year in plan.years:
+            board = method.board_from_points(
+                points, year, targets=targets, districts=districts, aggregates=aggregates
+            )
+            rows += _rows(board, year, approved_only, districts)
+    Standing.objects.filter(target__in=targets).delete()
+    _insert(rows)
     return len(rows)
+
+
+def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: frozenset) -> int:
+    """The rows of the districts whose figures changed, from their own figures; then the city's,
+    from totals and counts of every district's figures taken in the database (and, for rules
+    each district must meet, from the districts' stored rows), never from 2,800 districts'
+    figures read one by one."""
+    every = method.load_points(targets, plan.years, include_submitted=True, districts=pks)
+    show = [d for d in districts if d.pk in pks]
+    rows = []
+    for approved_only in (True, False):
+        points = _approved(every) if approved_only else every
+        for target in targets:
+            by_district = points.get(target.pk, {})
+            for year in plan.years:
+                for district in show:
+                    if target.reported_by == Target.Reporter.CITY:
+                        progress = method.Progress(method.Status.NO_DATA)
+                    else:
+                        own = by_district.get(district.pk, {})
+                        progress = method.district_progress(target, own, year)
+                    rows.append(_row(target, district.pk, progress, year, approved_only))
+    Standing.objects.filter(target__in=targets, district__in=pks).delete()
+    _insert(rows)
+    written = len(rows)
+    rows = []
+    count = len(districts) or 1
+    totals = _district_totals(targets, count)
+    judged = _judged_counts([t for t in targets if _counted_by_district(t)])
+    for approved_only in (True, False):
+        points = _approved(every) if approved_only else every
+        for target in targets:
+            city_points = points.get(target.pk, {}).get(None, {})
+            reported, said_yes, series = totals[(target.pk, approved_only)]
+            for year in plan.years:
+                facts = method.Districts(
+                    count, reported, said_yes, series,
+                    judged=lambda as_of, t=target.pk, a=approved_only: judged.get((t, as_of, a),
+                                                                                   (0, 0)),
+                )  # fmt: skip
+                progress = method.city_progress(
+                    target, {}, city_points, year, count, districts=facts
+                )
+                rows.append(_row(target, None, progress, year, approved_only))
+    Standing.objects.filter(target__in=targets, district__isnull=True).delete()
+    _insert(rows)
+    return written + len(rows)
+
+
+def _counted_by_district(target: Target) -> bool:
+    kinds = (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE)
+    return target.kind in kinds or target.per_head
+
+
+def _district_totals(targets: list[Target], count: int) -> dict:
+    """By target and basis: the districts reporting each year, those answering yes, and the
+    city's series of the complete years, from one grouped query over the districts' figures."""
+    has = Q(numerator__isnull=False, denominator__isnull=False) & ~Q(denominator=0)
+    rows = (
+        Figure.objects.filter(
+            target__in=targets,
+            district__isnull=False,
+            state__in=[Figure.State.APPROVED, Figure.State.SUBMITTED],
+        )
+        .values_list("target_id", "year", "state")
+        .annotate(
+            fractions=Count("pk", filter=has),
+            numerators=Sum("numerator", filter=has),
+            denominators=Sum("denominator", filter=has),
+            values=Count("value"),
+            value_sum=Sum("value"),
+            answers=Count("achieved"),
+            yes=Count("pk", filter=Q(achieved=True)),
+        )
+        .order_by()
+    )
+    sums = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])  # by (target, year, approved only)
+    for target_id, year, state, *numbers in rows:
+        bases = (True, False) if state == Figure.State.APPROVED else (False,)
+        for approved_only in bases:
+            total = sums[(target_id, year, approved_only)]
+            for i, n in enumerate(numbers):
+                total[i] += n or 0
+    by_pk = {t.pk: t for t in targets}
+    result = {(t.pk, a): ({}, {}, {}) for t in targets for a in (True, False)}
+    for (target_id, year, approved_only), numbers in sums.items():
+        fractions, numerators, denominators, values, value_sum, answers, yes = numbers
+        target = by_pk[target_id]
+        reported, said_yes, series = result[(target_id, approved_only)]
+        if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
+            reported[year] = answers
+        elif target.entry == Target.Entry.FRACTION:
+            reported[year] = fractions
+        else:
+            reported[year] = values
+        said_yes[year] = yes
+        if reported[year] == count and target.entry != Target.Entry.MILESTONE:
+            series[year] = method.city_value(
+                target, count, said_yes=yes, numerators=numerators,
+                denominators=denominators, values=value_sum,
+            )  # fmt: skip
+    for (_pk, _a), (_reported, _said_yes, series) in result.items():
+        ordered = dict(sorted(series.items()))
+        series.clear()
+        series.update(ordered)
+    return result
+
+
+def _judged_counts(targets: list[Target]) -> dict:
+    """By (target, as-of year, basis): the districts whose stored rows meet the rule, and those
+    whose verdict is 未达成."""
+    counts = defaultdict(lambda: [0, 0])
+    if targets:
+        rows = (
+            Standing.objects.filter(
+                target__in=targets,
+                district__isnull=False,
+                status__in=[method.Status.MET, method.Status.MISSED],
+            )
+            .values_list("target_id", "as_of", "approved_only", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for target_id, as_of, approved_only, status, n in rows:
+            counts[(target_id, as_of, approved_only)][status == method.Status.MISSED] += n
+    return {key: tuple(value) for key, value in counts.items()}
 
 
 def refresh_plan(plan: Plan) -> int:
@@ -99,6 +228,10 @@ def _approved(points):
         }
         for target, by_district in points.items()
     }
+
+
+def _insert(rows: list[Standing]) -> None:
+    bulk.insert(Standing, rows)
 
 
 def _rows(board: method.Board, year: int, approved_only: bool, districts) -> list[Standing]:
