@@ -402,11 +402,10 @@ def test_saves_through_the_entry_form_keep_the_stored_city_equal_to_the_method(
     counts taken in the database (rules each district must meet: from the districts' stored
     rows). At a modest size, after saves of every kind of target in several districts and years,
     drafts, submissions and approvals, what is stored is what the method computes afresh."""
-    from tests.conftest import make_user
-
     from departments.models import District, Role
     from targets import standings
     from targets.models import Figure
+    from tests.conftest import make_user
 
     copies = []
     extra = []
