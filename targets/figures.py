@@ -363,22 +363,19 @@ def _refuse_concurrent_saves(figures: list[Figure]) -> None:
 
 def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
     """The audit rows for (action, figure, old, new) tuples, in one query."""
-    bulk.insert(
+    user_id = user.pk if user is not None else None
+    bulk.insert_rows(
         FigureChange,
+        AUDIT_COLUMNS,
         [
-            FigureChange(
-                figure=figure,
-                changed_at=at,
-                changed_by=user,
-                channel=channel,
-                action=action,
-                old=old,
-                new=new,
-                comment=comment,
-            )
+            (figure.pk, at, user_id, channel, action, old, new, comment)
             for action, figure, old, new in changes
         ],
     )
+
+
+AUDIT_COLUMNS = ("figure_id", "changed_at", "changed_by_id", "channel", "action", "old", "new",
+                 "comment")  # fmt: skip
 
 
 def _transition(

@@ -148,7 +148,7 @@ def _tally(statuses: Iterable[str]) -> list[int]:
     return tally
 
 
-def _tallies_after(targets: list[Target], pks, new_rows: list[Standing]) -> dict | None:
+def _tallies_after(targets: list[Target], pks, new_rows: list[tuple]) -> dict | None:
     """The counts kept on the city rows, with the changed districts' old rows taken out and
     their new rows put in: a few dozen rows read, not every district's. None where a city row
     keeps no counts."""
@@ -167,7 +167,7 @@ def _tallies_after(targets: list[Target], pks, new_rows: list[Standing]) -> dict
         old[(target_id, as_of, approved_only)].append(status)
     new = defaultdict(list)
     for row in new_rows:
-        new[(row.target_id, row.as_of, row.approved_only)].append(row.status)
+        new[(row[TARGET], row[AS_OF], row[APPROVED_ONLY])].append(row[STATUS])
     for key in old.keys() | new.keys():
         if key not in tallies:
             return None
@@ -266,11 +266,11 @@ def _approved(points):
     }
 
 
-def _insert(rows: list[Standing]) -> None:
-    bulk.insert(Standing, rows)
+def _insert(rows: list[tuple]) -> None:
+    bulk.insert_rows(Standing, COLUMNS, rows)
 
 
-def _rows(board: method.Board, year, approved_only, districts, tally=False) -> list[Standing]:
+def _rows(board: method.Board, year, approved_only, districts, tally=False) -> list[tuple]:
     rows = []
     for target in board.targets:
         cells = [board.cells[(target.pk, district.pk)] for district in districts]
@@ -281,28 +281,24 @@ def _rows(board: method.Board, year, approved_only, districts, tally=False) -> l
     return rows
 
 
+# A standing row as written: plain values, no model instance (a full refresh writes millions).
+COLUMNS = ("target_id", "district_id", "as_of", "approved_only", "status", "value", "year",
+           "expected", "ratio", "met", "total", "provisional", "figure_id", "behind", "lagging",
+           "series")  # fmt: skip
+TARGET, AS_OF, APPROVED_ONLY, STATUS = 0, 2, 3, 4
+
+
 def _row(target, district_id, progress: method.Progress, year, approved_only, tally=None):
     series = _series_and_verdict(progress, with_series=district_id is None)
     if tally is not None:
         series[COUNTS] = list(tally)
-    return Standing(
-        target_id=target.pk,
-        district_id=district_id,
-        as_of=year,
-        approved_only=approved_only,
-        status=progress.status,
-        value=progress.value,
-        year=progress.year,
-        expected=progress.expected,
-        ratio=progress.ratio,
-        met=progress.count[0] if progress.count else None,
-        total=progress.count[1] if progress.count else None,
-        provisional=progress.provisional,
-        figure_id=progress.figure_id,
-        behind=progress.is_behind,
-        lagging=tally[2] if tally is not None else None,
-        series=series,
-    )
+    count = progress.count
+    return (
+        target.pk, district_id, year, approved_only, str(progress.status), progress.value,
+        progress.year, progress.expected, progress.ratio, count[0] if count else None,
+        count[1] if count else None, progress.provisional, progress.figure_id,
+        progress.is_behind, tally[2] if tally is not None else None, series,
+    )  # fmt: skip
 
 
 # A standing keeps, in its JSON column beside the city's series, what a verdict adds to a status
