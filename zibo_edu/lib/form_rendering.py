@@ -3,8 +3,8 @@
 A page of forms (the entry page: four fields for each of 50 targets) renders some 200 widgets, and
 Django renders each through three templates (the widget's, input.html, attrs.html): a third of
 the page's time. The plain inputs and the textarea are written here instead, character for
-character what those templates write, stripped as DjangoTemplates returns them (tests/zibo_edu/test_form_rendering.py compares them); any
-other widget goes through its template as before.
+character what those templates write, stripped as DjangoTemplates returns them
+(tests/zibo_edu/test_form_rendering.py compares them); any other widget goes through its template.
 """
 
 from django.forms.renderers import DjangoTemplates
