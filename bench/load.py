@@ -18,6 +18,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -197,6 +198,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         cwd=ROOT, env={**os.environ, "DEBUG": "false"},
     )  # fmt: skip
     for _ in range(100):
+        if server.poll() is not None:
+            sys.exit(f"gunicorn did not start on 127.0.0.1:{port}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
             return server
@@ -214,7 +217,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--most", type=int, default=100_000, help="requests at most")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--url", help="a running server on loopback (prepared already)")
     parser.add_argument("--prepare-only", action="store_true")
     args = parser.parse_args()
@@ -227,8 +230,9 @@ def main() -> None:
         accounts = prepare(args.users)
     if args.prepare_only:
         return
-    server = None if args.url else start_gunicorn(args.port, args.workers)
-    base = args.url.rstrip("/") if args.url else f"http://127.0.0.1:{args.port}"
+    port = args.port or _free_port()
+    server = None if args.url else start_gunicorn(port, args.workers)
+    base = args.url.rstrip("/") if args.url else f"http://127.0.0.1:{port}"
     try:
         sessions = [Session(base, username, slug) for username, slug in accounts]
         times, errors, elapsed = drive(sessions, args.seconds, args.most)
@@ -237,6 +241,13 @@ def main() -> None:
         if server is not None:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    """A port nobody listens on (another server on a fixed port would answer in our stead)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _existing_accounts(users: int) -> list[tuple[str, str]]:
