@@ -4,14 +4,18 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zibo_bench \\
         .venv/bin/python bench/import_figures.py
 
-(the PostgreSQL database must exist and may be emptied). Target: the import (read, check every row,
-compare with what is stored, save in bulk with the audit trail) costs at most 2x the bare read.
+(the PostgreSQL database must exist and may be emptied); `import_figures.py 20000` times the
+largest upload the limits allow. Target: the import (read, check every row,
+compare with what is stored, save in bulk with the audit trail) costs at most 1.5x openpyxl's
+streaming read (read_only=True) of the same file (issue 13).
 The bare read is timed both ways openpyxl offers: its default load_workbook(), and read_only=True,
 which the import itself uses. Prints the figures; asserts nothing.
 """
 
 import io
+import resource
 import statistics
+import sys
 import time
 
 from _setup import django_with_plan
@@ -26,8 +30,8 @@ from plans.models import Plan  # noqa: E402
 from targets import workbook  # noqa: E402
 from targets.models import Figure, Target  # noqa: E402
 
-ROWS = 10_000
-EXTRA_DISTRICTS = 40
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000  # 20000: the largest upload allowed
+EXTRA_DISTRICTS = 40 if ROWS <= 10_000 else 80
 
 
 def build_file(plan: Plan) -> tuple[bytes, int]:
@@ -120,9 +124,11 @@ def main() -> None:
         f"save {first - checked:.2f} s), {len(outcome.created)} figures created"
     )
     print(f"import, same file again:      {second:6.2f} s, {again.changed} changed")
-    print(f"import / load_workbook():     {first / read_default:6.2f}x (target: at most 2x)")
-    print(f"import / read_only load:      {first / read_streaming:6.2f}x")
+    print(f"import / load_workbook():     {first / read_default:6.2f}x")
+    print(f"import / read_only load:      {first / read_streaming:6.2f}x (target: at most 1.5x)")
     print(f"figures stored: {Figure.objects.count()}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process: {peak:.0f} MiB (file built, read 7 times, imported twice)")
 
 
 def _vendor() -> str:

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from targets import standings
+from targets import bulk, standings
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
 VALUE_FIELDS = SNAPSHOT_FIELDS
@@ -308,15 +308,45 @@ def record(
         raise FigureConflict(stale)
     if locked:
         raise FigureLocked(locked)
-    Figure.objects.bulk_create(outcome.created)
     if outcome.updated:
         _refuse_concurrent_saves(outcome.updated)
-        Figure.objects.bulk_update(
-            outcome.updated, [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
-        )
-    log_changes(changes, user=user, channel=channel, at=now, comment=comment)
+    _write(outcome.created, outcome.updated, changes, user=user, channel=channel, at=now,
+           comment=comment)  # fmt: skip
     standings.refresh_figures(outcome.created + outcome.updated)
     return outcome
+
+
+UPDATED_FIELDS = [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
+
+
+def _write(created: list[Figure], updated: list[Figure], changes, *, user, channel, at, comment):
+    """The statements that write a save: new figures (COPY on PostgreSQL, with their ids taken
+    first for the audit rows), changed figures (one UPDATE from arrays), the audit rows (COPY)."""
+    bulk.insert(Figure, created, with_ids=True)
+    if connection.vendor == "postgresql" and len(updated) > 1:
+        _update_from_arrays(updated)
+    elif updated:
+        Figure.objects.bulk_update(updated, UPDATED_FIELDS)
+    log_changes(changes, user=user, channel=channel, at=at, comment=comment)
+
+
+def _update_from_arrays(figures: list[Figure]) -> None:
+    """bulk_update writes CASE WHEN pk = … for each row and field, which PostgreSQL reads row by
+    row; one UPDATE … FROM unnest(arrays) joins on the primary key instead."""
+    fields = [Figure._meta.get_field(name) for name in UPDATED_FIELDS]
+    table = connection.ops.quote_name(Figure._meta.db_table)
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    types = [f.db_type(connection) for f in fields]
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "
+        f"AS v(id, {', '.join(columns)}) WHERE {table}.id = v.id"
+    )
+    values = [[f.pk for f in figures]]
+    values += [[getattr(figure, f.attname) for figure in figures] for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 def _refuse_concurrent_saves(figures: list[Figure]) -> None:
@@ -333,19 +363,19 @@ def _refuse_concurrent_saves(figures: list[Figure]) -> None:
 
 def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
     """The audit rows for (action, figure, old, new) tuples, in one query."""
-    FigureChange.objects.bulk_create(
-        FigureChange(
-            figure=figure,
-            changed_at=at,
-            changed_by=user,
-            channel=channel,
-            action=action,
-            old=old,
-            new=new,
-            comment=comment,
-        )
-        for action, figure, old, new in changes
+    user_id = user.pk if user is not None else None
+    bulk.insert_rows(
+        FigureChange,
+        AUDIT_COLUMNS,
+        [
+            (figure.pk, at, user_id, channel, action, old, new, comment)
+            for action, figure, old, new in changes
+        ],
     )
+
+
+AUDIT_COLUMNS = ("figure_id", "changed_at", "changed_by_id", "channel", "action", "old", "new",
+                 "comment")  # fmt: skip
 
 
 def _transition(

@@ -39,7 +39,7 @@ for the city itself is used as such.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -439,6 +439,44 @@ def complete_years(
     return sorted(y for y in years if reported_in(target, by_district, y) == district_count)
 
 
+@dataclass
+class Districts:
+    """What the city's status needs of the districts' figures of one target: counted from the
+    points here (`Districts.of`), or in the database at national size (targets.standings)."""
+
+    count: int  # the districts of the city
+    reported: dict[int, int]  # by year: the districts whose figure is in
+    said_yes: dict[int, int]  # by year: the districts answering yes
+    series: dict[int, Decimal]  # the city's measure of each complete year (`aggregate`)
+    judged: Callable[[int], tuple[int, int]]  # as of a year: (districts meeting, missed)
+
+    def complete_years(self) -> list[int]:
+        """The years in which every district's figure is in: the only years with a city value."""
+        return sorted(y for y, n in self.reported.items() if n == self.count)
+
+    @classmethod
+    def of(cls, target, by_district, district_count, year, judged=None, series=None):
+        years = {y for points in by_district.values() for y in points}
+
+        def judged_as_of(as_of: int) -> tuple[int, int]:
+            if judged is not None and as_of == year:
+                statuses = [p.status for p in judged]
+            else:
+                statuses = [
+                    district_progress(target, points, as_of).status
+                    for points in by_district.values()
+                ]
+            return statuses.count(Status.MET), statuses.count(Status.MISSED)
+
+        return cls(
+            district_count,
+            {y: reported_in(target, by_district, y) for y in years},
+            {y: sum(1 for p in by_district.values() if _achieved(p.get(y))) for y in years},
+            aggregate(target, by_district, district_count) if series is None else series,
+            judged_as_of,
+        )
+
+
 def city_progress(
     target: Target,
     by_district: dict[int, dict[int, Point]],
@@ -447,18 +485,20 @@ def city_progress(
     district_count: int,
     judged: list[Progress] | None = None,
     series: dict[int, Decimal] | None = None,
+    districts: Districts | None = None,
 ) -> Progress:
     """The city's status, from its own figures or aggregated from the districts' correctly.
 
     `judged`, `series`: the districts' own progress as of `year` and the aggregated series, where
-    the caller has them already."""
+    the caller has them already; `districts`: all it needs of them, counted elsewhere."""
     if target.reported_by == Target.Reporter.CITY or city_points:
         return district_progress(target, city_points, year)
+    if districts is None:
+        districts = Districts.of(target, by_district, district_count, year, judged, series)
     if target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE) or target.per_head:
-        result = _every_district(target, by_district, year, district_count, judged)
+        result = _every_district(target, districts, year)
     else:
-        if series is None:
-            series = aggregate(target, by_district, district_count)
+        series = districts.series
         if target.kind == Target.Kind.ANNUAL_CHANGE:
             result = year_on_year(target, series, year)
         elif target.every_year:
@@ -466,12 +506,11 @@ def city_progress(
         else:
             result = on_path(target, series, year)
         if target.entry == Target.Entry.YES_NO and result.year is not None:
-            met = sum(1 for points in by_district.values() if _achieved(points.get(result.year)))
-            result.count = (met, district_count)
+            result.count = (districts.said_yes.get(result.year, 0), districts.count)
     if target.kind != Target.Kind.MILESTONE:
-        n = reported_in(target, by_district, year)
-        if n < district_count:
-            result.reported = (n, district_count)
+        n = districts.reported.get(year, 0)
+        if n < districts.count:
+            result.reported = (n, districts.count)
     return result
 
 
@@ -479,21 +518,20 @@ def _achieved(point: Point | None) -> bool:
     return bool(point and point.achieved)
 
 
-def _every_district(target, by_district, year, district_count, judged) -> Progress:
+def _every_district(target, districts: Districts, year) -> Progress:
     """A rule each district must meet (每个区县至少…, per head, milestones): the city counts the
     districts meeting it, in the latest year every district's figure is in (milestones: done by
     `year`). From the deadline year on: 已达成 when all meet, 未达成 as soon as one district's
     verdict is 未达成 (the others cannot change that), otherwise 缺最终数据."""
     final = is_final(target, year)
+    district_count = districts.count
     as_of = year
     if target.kind != Target.Kind.MILESTONE and not final:
-        complete = [y for y in complete_years(target, by_district, district_count) if y <= year]
+        complete = [y for y in districts.complete_years() if y <= year]
         if not complete:
             return Progress(Status.NO_DATA)
         as_of = complete[-1]
-    if judged is None or as_of != year:
-        judged = [district_progress(target, points, as_of) for points in by_district.values()]
-    met = sum(1 for p in judged if p.status == Status.MET)
+    met, missed = districts.judged(as_of)
     result = share_meeting(met, district_count)
     if target.kind != Target.Kind.MILESTONE:
         result.year = min(as_of, target.deadline_year)
@@ -502,22 +540,21 @@ def _every_district(target, by_district, year, district_count, judged) -> Progre
         _start, end = plan_years(target)
         result.status = Status.DUE if not final else Status.OVERDUE
         if final and year >= end:
-            result.status = _verdict_of_all(judged, met, district_count)
+            result.status = _verdict_of_all(missed, met, district_count)
     elif final and result.status != Status.MET:
-        result.status = _verdict_of_all(judged, met, district_count)
+        result.status = _verdict_of_all(missed, met, district_count)
         result.ratio = None
         if result.status == Status.FINAL_MISSING:  # show the latest complete year's count
-            complete = [y for y in complete_years(target, by_district, district_count) if y <= year]
+            complete = [y for y in districts.complete_years() if y <= year]
             if complete:
-                then = [district_progress(target, p, complete[-1]) for p in by_district.values()]
-                met_then = sum(1 for p in then if p.status == Status.MET)
+                met_then, _missed = districts.judged(complete[-1])
                 result.count, result.year = (met_then, district_count), complete[-1]
                 result.value = Decimal(met_then * 100) / district_count
     return result
 
 
-def _verdict_of_all(judged: list[Progress], met: int, district_count: int) -> Status:
-    if any(p.status == Status.MISSED for p in judged):
+def _verdict_of_all(missed: int, met: int, district_count: int) -> Status:
+    if missed:
         return Status.MISSED
     return Status.MET if met == district_count else Status.FINAL_MISSING
 
@@ -536,17 +573,27 @@ def aggregate(
         return series  # counted district by district, never aggregated
     for year in complete_years(target, by_district, district_count):
         points = [p[year] for p in by_district.values()]
-        if target.entry == Target.Entry.YES_NO:
-            met = sum(1 for p in points if p.achieved)
-            series[year] = Decimal(met * 100) / district_count
-        elif target.entry == Target.Entry.FRACTION:
-            total = Point(
-                year, sum(p.numerator for p in points), sum(p.denominator for p in points)
-            )
-            series[year] = measure(target, total)
-        else:
-            series[year] = sum(p.value for p in points)
+        fraction = target.entry == Target.Entry.FRACTION
+        amount = target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT)
+        series[year] = city_value(
+            target,
+            district_count,
+            said_yes=sum(1 for p in points if p.achieved),
+            numerators=sum(p.numerator for p in points) if fraction else None,
+            denominators=sum(p.denominator for p in points) if fraction else None,
+            values=sum(p.value for p in points) if amount else None,
+        )
     return series
+
+
+def city_value(target: Target, district_count: int, *, said_yes, numerators, denominators, values):
+    """The city's measure of a complete year from the districts' totals: Σ numerators /
+    Σ denominators for rates, sums for counts and amounts, the share of districts for yes/no."""
+    if target.entry == Target.Entry.YES_NO:
+        return Decimal(said_yes * 100) / district_count
+    if target.entry == Target.Entry.FRACTION:
+        return target.measure(numerators, denominators)
+    return values
 
 
 def city_at(target: Target, progress: Progress, year: int, district_count: int) -> Progress:
@@ -609,12 +656,19 @@ class Board:
         return sum(1 for d in self.districts if self.cells[(target.pk, d.pk)].is_behind)
 
 
-def load_points(targets: Iterable[Target], years: Iterable[int], include_submitted: bool):
-    """Figures as Points, by target and district (None: the city): one query."""
+def load_points(
+    targets: Iterable[Target], years: Iterable[int], include_submitted: bool, districts=None
+):
+    """Figures as Points, by target and district (None: the city): one query. `districts`: only
+    these districts' figures (primary keys) and the city's own."""
     states = [Figure.State.APPROVED] + ([Figure.State.SUBMITTED] if include_submitted else [])
     figures = Figure.objects.filter(
         target__in=[t.pk for t in targets], year__in=list(years), state__in=states
     )
+    if districts is not None:
+        figures = figures.filter(
+            models.Q(district__in=list(districts)) | models.Q(district__isnull=True)
+        )
     points: dict[int, dict[int | None, dict[int, Point]]] = defaultdict(lambda: defaultdict(dict))
     for row in figures.values_list(
         "target_id", "district_id", "year", "numerator", "denominator", "value", "achieved",

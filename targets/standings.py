@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 
 from departments.models import District
 from plans.models import Plan
+from targets import bulk
 from targets import progress as method
-from targets.models import Standing, Target
+from targets.models import Figure, Standing, Target
 
 ALL = None  # every district's rows
 
@@ -60,30 +60,195 @@ def _refresh_targets(plan: Plan, targets: list[Target], changed) -> int:
     for target in targets:
         pks = changed[target.pk]
         groups[ALL if pks is ALL else frozenset(pks) - {None}].append(target)
+    written = 0
+    for pks, group in groups.items():
+        if pks is ALL:
+            written += _refresh_all(plan, group, districts)
+        else:
+            written += _refresh_some(plan, group, districts, pks)
+    return written
+
+
+def _refresh_all(plan: Plan, targets: list[Target], districts: list) -> int:
+    """Every district's rows and the city's, from all the figures."""
     # One query for both bases: approved-only is the same figures without the submitted.
     every = method.load_points(targets, plan.years, include_submitted=True)
     rows = []
     for approved_only in (True, False):
         points = _approved(every) if approved_only else every
         aggregates = {}  # the city's series, computed once for all years
-        for pks, group in groups.items():
-            show = districts if pks is ALL else [d for d in districts if d.pk in pks]
-            for year in plan.years:
-                board = method.board_from_points(
-                    points, year, targets=group, districts=districts, show=show,
-                    aggregates=aggregates,
-                )  # fmt: skip
-                rows += _rows(board, year, approved_only, show)
-    stale = Q(pk__in=[])
-    for pks, group in groups.items():
-        rows_of_group = Q(target__in=group)
-        if pks is not ALL:
-            rows_of_group &= Q(district__isnull=True) | Q(district__in=pks)
-        stale |= rows_of_group
-    Standing.objects.filter(stale).delete()
-    Standing.objects.bulk_create(rows, batch_size=5000)
-    _count_lagging(targets)
+        for year in plan.years:
+            board = method.board_from_points(
+                points, year, targets=targets, districts=districts, aggregates=aggregates
+            )
+            rows += _rows(board, year, approved_only, districts, tally=True)
+    Standing.objects.filter(target__in=targets).delete()
+    _insert(rows)
     return len(rows)
+
+
+def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: frozenset) -> int:
+    """The rows of the districts whose figures changed, from their own figures; then the city's,
+    from totals and counts of every district's figures taken in the database (and, for rules
+    each district must meet, from the districts' stored rows), never from 2,800 districts'
+    figures read one by one."""
+    every = method.load_points(targets, plan.years, include_submitted=True, districts=pks)
+    show = [d for d in districts if d.pk in pks]
+    rows = []
+    for approved_only in (True, False):
+        points = _approved(every) if approved_only else every
+        for target in targets:
+            by_district = points.get(target.pk, {})
+            for year in plan.years:
+                for district in show:
+                    if target.reported_by == Target.Reporter.CITY:
+                        progress = method.Progress(method.Status.NO_DATA)
+                    else:
+                        own = by_district.get(district.pk, {})
+                        progress = method.district_progress(target, own, year)
+                    rows.append(_row(target, district.pk, progress, year, approved_only))
+    tallies = _tallies_after(targets, pks, rows)
+    Standing.objects.filter(target__in=targets, district__in=pks).delete()
+    _insert(rows)
+    written = len(rows)
+    if tallies is None:  # rows stored before the counts were kept: count them all once
+        tallies = _tallies_counted(targets)
+    rows = []
+    count = len(districts) or 1
+    totals = _district_totals(targets, count)
+    for approved_only in (True, False):
+        points = _approved(every) if approved_only else every
+        for target in targets:
+            city_points = points.get(target.pk, {}).get(None, {})
+            reported, said_yes, series = totals[(target.pk, approved_only)]
+            for year in plan.years:
+                tally = tallies.get((target.pk, year, approved_only), (0, 0, 0))
+                facts = method.Districts(
+                    count, reported, said_yes, series,
+                    judged=lambda as_of, t=target.pk, a=approved_only: tuple(
+                        tallies.get((t, as_of, a), (0, 0, 0))[:2]
+                    ),
+                )  # fmt: skip
+                progress = method.city_progress(
+                    target, {}, city_points, year, count, districts=facts
+                )
+                rows.append(_row(target, None, progress, year, approved_only, tally=tally))
+    Standing.objects.filter(target__in=targets, district__isnull=True).delete()
+    _insert(rows)
+    return written + len(rows)
+
+
+def _tally(statuses: Iterable[str]) -> list[int]:
+    """(districts meeting, districts whose verdict is 未达成, districts behind) of some statuses."""
+    tally = [0, 0, 0]
+    for status in statuses:
+        tally[0] += status == method.Status.MET
+        tally[1] += status == method.Status.MISSED
+        tally[2] += status in method.BEHIND
+    return tally
+
+
+def _tallies_after(targets: list[Target], pks, new_rows: list[tuple]) -> dict | None:
+    """The counts kept on the city rows, with the changed districts' old rows taken out and
+    their new rows put in: a few dozen rows read, not every district's. None where a city row
+    keeps no counts."""
+    tallies = {}
+    for target_id, as_of, approved_only, series in Standing.objects.filter(
+        target__in=targets, district__isnull=True
+    ).values_list("target_id", "as_of", "approved_only", "series"):
+        kept = (series or {}).get(COUNTS)
+        if kept is None:
+            return None
+        tallies[(target_id, as_of, approved_only)] = list(kept)
+    old = defaultdict(list)
+    for target_id, as_of, approved_only, status in Standing.objects.filter(
+        target__in=targets, district__in=pks
+    ).values_list("target_id", "as_of", "approved_only", "status"):
+        old[(target_id, as_of, approved_only)].append(status)
+    new = defaultdict(list)
+    for row in new_rows:
+        new[(row[TARGET], row[AS_OF], row[APPROVED_ONLY])].append(row[STATUS])
+    for key in old.keys() | new.keys():
+        if key not in tallies:
+            return None
+        before, after = _tally(old.get(key, ())), _tally(new.get(key, ()))
+        tallies[key] = [n - b + a for n, b, a in zip(tallies[key], before, after, strict=True)]
+    return tallies
+
+
+def _tallies_counted(targets: list[Target]) -> dict:
+    """The counts of every district's stored rows, in the database."""
+    tallies = defaultdict(lambda: [0, 0, 0])
+    rows = (
+        Standing.objects.filter(target__in=targets, district__isnull=False)
+        .values_list("target_id", "as_of", "approved_only", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for target_id, as_of, approved_only, status, n in rows:
+        tally = tallies[(target_id, as_of, approved_only)]
+        for i, counted in enumerate(_tally([status])):
+            tally[i] += counted * n
+    return dict(tallies)
+
+
+def _counted_by_district(target: Target) -> bool:
+    kinds = (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE)
+    return target.kind in kinds or target.per_head
+
+
+def _district_totals(targets: list[Target], count: int) -> dict:
+    """By target and basis: the districts reporting each year, those answering yes, and the
+    city's series of the complete years, from one grouped query over the districts' figures."""
+    has = Q(numerator__isnull=False, denominator__isnull=False) & ~Q(denominator=0)
+    rows = (
+        Figure.objects.filter(
+            target__in=targets,
+            district__isnull=False,
+            state__in=[Figure.State.APPROVED, Figure.State.SUBMITTED],
+        )
+        .values_list("target_id", "year", "state")
+        .annotate(
+            fractions=Count("pk", filter=has),
+            numerators=Sum("numerator", filter=has),
+            denominators=Sum("denominator", filter=has),
+            values=Count("value"),
+            value_sum=Sum("value"),
+            answers=Count("achieved"),
+            yes=Count("pk", filter=Q(achieved=True)),
+        )
+        .order_by()
+    )
+    sums = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])  # by (target, year, approved only)
+    for target_id, year, state, *numbers in rows:
+        bases = (True, False) if state == Figure.State.APPROVED else (False,)
+        for approved_only in bases:
+            total = sums[(target_id, year, approved_only)]
+            for i, n in enumerate(numbers):
+                total[i] += n or 0
+    by_pk = {t.pk: t for t in targets}
+    result = {(t.pk, a): ({}, {}, {}) for t in targets for a in (True, False)}
+    for (target_id, year, approved_only), numbers in sums.items():
+        fractions, numerators, denominators, values, value_sum, answers, yes = numbers
+        target = by_pk[target_id]
+        reported, said_yes, series = result[(target_id, approved_only)]
+        if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
+            reported[year] = answers
+        elif target.entry == Target.Entry.FRACTION:
+            reported[year] = fractions
+        else:
+            reported[year] = values
+        said_yes[year] = yes
+        if reported[year] == count and target.entry != Target.Entry.MILESTONE:
+            series[year] = method.city_value(
+                target, count, said_yes=yes, numerators=numerators,
+                denominators=denominators, values=value_sum,
+            )  # fmt: skip
+    for (_pk, _a), (_reported, _said_yes, series) in result.items():
+        ordered = dict(sorted(series.items()))
+        series.clear()
+        series.update(ordered)
+    return result
 
 
 def refresh_plan(plan: Plan) -> int:
@@ -101,58 +266,47 @@ def _approved(points):
     }
 
 
-def _rows(board: method.Board, year: int, approved_only: bool, districts) -> list[Standing]:
+def _insert(rows: list[tuple]) -> None:
+    bulk.insert_rows(Standing, COLUMNS, rows)
+
+
+def _rows(board: method.Board, year, approved_only, districts, tally=False) -> list[tuple]:
     rows = []
     for target in board.targets:
-        rows.append(_row(target, None, board.city[target.pk], year, approved_only))
-        for district in districts:
-            progress = board.cells[(target.pk, district.pk)]
+        cells = [board.cells[(target.pk, district.pk)] for district in districts]
+        counts = _tally(p.status for p in cells) if tally else None
+        rows.append(_row(target, None, board.city[target.pk], year, approved_only, tally=counts))
+        for district, progress in zip(districts, cells, strict=True):
             rows.append(_row(target, district.pk, progress, year, approved_only))
     return rows
 
 
-def _count_lagging(targets: list[Target]) -> None:
-    """Count, on the city rows, the districts whose stored rows are behind: one UPDATE."""
-    behind = (
-        Standing.objects.filter(
-            target=OuterRef("target"),
-            as_of=OuterRef("as_of"),
-            approved_only=OuterRef("approved_only"),
-            district__isnull=False,
-            behind=True,
-        )
-        .values("target")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Standing.objects.filter(target__in=targets, district__isnull=True).update(
-        lagging=Coalesce(Subquery(behind, output_field=IntegerField()), 0)
-    )
+# A standing row as written: plain values, no model instance (a full refresh writes millions).
+COLUMNS = ("target_id", "district_id", "as_of", "approved_only", "status", "value", "year",
+           "expected", "ratio", "met", "total", "provisional", "figure_id", "behind", "lagging",
+           "series")  # fmt: skip
+TARGET, AS_OF, APPROVED_ONLY, STATUS = 0, 2, 3, 4
 
 
-def _row(target, district_id, progress: method.Progress, year, approved_only) -> Standing:
-    return Standing(
-        target_id=target.pk,
-        district_id=district_id,
-        as_of=year,
-        approved_only=approved_only,
-        status=progress.status,
-        value=progress.value,
-        year=progress.year,
-        expected=progress.expected,
-        ratio=progress.ratio,
-        met=progress.count[0] if progress.count else None,
-        total=progress.count[1] if progress.count else None,
-        provisional=progress.provisional,
-        figure_id=progress.figure_id,
-        behind=progress.is_behind,
-        series=_series_and_verdict(progress, with_series=district_id is None),
-    )
+def _row(target, district_id, progress: method.Progress, year, approved_only, tally=None):
+    series = _series_and_verdict(progress, with_series=district_id is None)
+    if tally is not None:
+        series[COUNTS] = list(tally)
+    count = progress.count
+    return (
+        target.pk, district_id, year, approved_only, str(progress.status), progress.value,
+        progress.year, progress.expected, progress.ratio, count[0] if count else None,
+        count[1] if count else None, progress.provisional, progress.figure_id,
+        progress.is_behind, tally[2] if tally is not None else None, series,
+    )  # fmt: skip
 
 
 # A standing keeps, in its JSON column beside the city's series, what a verdict adds to a status
 # (has it the final word, the baseline, the years met, the districts in): no column of its own.
 VERDICT = "_"
+# A city row keeps too the counts of the districts' stored rows of its year (meeting, 未达成,
+# behind), which a save corrects for the districts it rewrote instead of counting 2,800 again.
+COUNTS = "_n"
 
 
 def _series_and_verdict(progress: method.Progress, *, with_series: bool) -> dict:
@@ -181,6 +335,7 @@ def _progress(
 ) -> method.Progress:
     series = dict(series or {})
     verdict = series.pop(VERDICT, {})
+    series.pop(COUNTS, None)
     baseline = verdict.get("baseline")
     return method.Progress(
         method.Status(status),

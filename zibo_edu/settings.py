@@ -57,6 +57,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "zibo_edu.urls"
 WSGI_APPLICATION = "zibo_edu.wsgi.application"
+# Plain inputs rendered without a template each (the entry page renders 200 of them).
+FORM_RENDERER = "zibo_edu.lib.form_rendering.FormRenderer"
 
 TEMPLATES = [
     {

@@ -393,3 +393,65 @@ def test_editing_a_target_in_the_admin_judges_its_figures_anew(client, city_admi
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert city.get().status == Status.MET
+
+
+def test_saves_through_the_entry_form_keep_the_stored_city_equal_to_the_method(
+    client, department_head, seeded, zhangdian
+):
+    """A save refreshes its district's rows from its figures and the city's from totals and
+    counts taken in the database (rules each district must meet: from the districts' stored
+    rows). At a modest size, after saves of every kind of target in several districts and years,
+    drafts, submissions and approvals, what is stored is what the method computes afresh."""
+    from departments.models import District, Role
+    from targets import standings
+    from targets.models import Figure
+    from tests.conftest import make_user
+
+    copies = []
+    extra = []
+    for n in range(6):
+        district = District.objects.create(
+            city=seeded.city, name=f"测试区{n}", slug=f"test-{n}", kind="district", order=90 + n
+        )
+        extra.append(district)
+        for figure in Figure.objects.filter(district=zhangdian):
+            figure.pk, figure.district = None, district
+            copies.append(figure)
+    Figure.objects.bulk_create(copies)
+    standings.refresh_plan(seeded)
+
+    def fill(target, n):
+        if target.entry == Target.Entry.FRACTION:
+            return {"numerator": str(300 + 90 * (n % 7)), "denominator": "1000"}
+        if target.entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
+            return {"value": str(2 + 3 * n)}
+        if target.entry == Target.Entry.YES_NO:
+            return {"achieved": "yes" if n % 2 else "no"}
+        return {"achieved": "yes", "achieved_on": "2024-06-30"} if n % 2 else {"achieved": "no"}
+
+    targets = list(Target.objects.of_plan(seeded).filter(reported_by="districts"))
+    for n, (district, year) in enumerate(
+        [(zhangdian, 2025), (extra[0], 2025), (extra[1], 2024), (extra[2], 2025)]
+    ):
+        Figure.objects.filter(district=district, year=year).update(state="draft")
+        versions = dict(
+            Figure.objects.filter(district=district, year=year).values_list("target_id", "version")
+        )
+        staff = make_user(f"staff-{district.slug}", Role.Kind.DISTRICT_STAFF, district=district)
+        client.force_login(staff)
+        data = {"action": "submit"}
+        for i, target in enumerate(targets):
+            for name, value in fill(target, n + i).items():
+                data[f"t{target.pk}-{name}"] = value
+            data[f"t{target.pk}-note"] = "重新统计"
+            if target.pk in versions:
+                data[f"t{target.pk}-version"] = versions[target.pk]
+        response = client.post(f"/entry/{district.slug}/{year}/", data)
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        if n % 2:
+            client.force_login(department_head)
+            for figure in Figure.objects.filter(district=district, year=year, state="submitted"):
+                figure_url = f"/figures/{figure.pk}/"
+                client.post(figure_url, {"action": "approve", "version": figure.version})
+    assert Figure.objects.filter(state="submitted").exists()
+    _assert_stored_as_computed(seeded, years=seeded.years)
