@@ -312,6 +312,8 @@ def test_city_admin_finds_the_upload_on_the_plan_list(client, city_admin):
 
 @pytest.mark.parametrize("role", ["staff_zhangdian", "department_head"])
 def test_only_the_city_admin_may_upload_a_plan_file(client, db, request, role):
+    # `db` is declared, not only reached through getfixturevalue: pytest-django creates the test
+    # database for the tests that declare it, so run alone this test found no tables.
     client.force_login(request.getfixturevalue(role))
     before = _snapshot_counts()
     assert client.get(DRAFT_URL).status_code == 302  # to the admin's login
