@@ -11,10 +11,15 @@ A plan document is read paragraph by paragraph (.txt lines or .docx paragraphs):
 - each task: its title (up to the first 。), its text, and the departments in the bracket that
   ends it, "(市教育局、市发展改革委负责)", in order: the first one named leads;
 - candidate targets: the value phrases the wording rules find in each task sentence (percentages,
-  numbers of things, yearly changes, deadlines, and the plan's words for "every unit"), each
-  guessed a kind, comparator, value and deadline and marked `confirm: true` with a note. Nothing
-  is loaded until a person has checked each one and deleted its `confirm` line: `load_plan`
-  refuses a file that still holds one.
+  numbers of things and ranges of them (1—2项, the low end), yearly changes, deadlines as a year or
+  counted from the issue date (三年内), and the plan's words for "every unit": 全覆盖, 所有, 必须,
+  万兆到县/千兆到校/百兆到班 …), each guessed a kind, comparator, value and deadline and marked
+  `confirm: true` with a note. A candidate entered as numerator and denominator carries a guessed
+  `numerator_may_exceed` (true only for a 配比 such as 每5所幼儿园配备1名). A two-digit number
+  that may be a range whose dash was lost (12项 for 1—2项) carries a `doubt`; where the printed
+  number cannot be meant (12 skills for every student) also the likely `doubt_reading`, whose low
+  end is the value. Nothing is loaded until a person has checked each one and deleted its
+  `confirm` line: `load_plan` refuses a file that still holds one.
 
 What cannot be told from the text (department and district short codes, numerator and denominator
 labels) is taken from the city's rows already in the database where there are some, and otherwise
@@ -36,7 +41,7 @@ from departments.models import Department, District
 from plans.loading import PlanFileError, load_plan_file, task_code
 from plans.models import Part, Plan, Task, TaskDepartment
 from targets.models import Target
-from targets.wording import numbers_in
+from targets.wording import deadlines_in, numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 _CN = "一二三四五六七八九十"
@@ -79,6 +84,10 @@ class Candidate:
     every_year: bool = False
     per_units: int = 1
     deadline_year: int | None = None
+    # a deadline counted from the issue date (三年内): the year, or None until the date is known
+    relative_deadline: bool = False
+    doubt: str = ""
+    doubt_reading: str = ""
 
 
 @dataclass
@@ -304,6 +313,9 @@ def _read_years(plan: DraftPlan, paragraphs: list[str]) -> None:
 
 _MEASURE = "个所名项场次家人课时门类万元元亿元间平方米"
 _NUM = r"\d+(?:\.\d+)?"
+_RANGE_DASH = "—–~～-"
+# A number or a range of them, "1—2": a range states its low end as the least asked.
+_AMOUNT = rf"{_NUM}(?:[{_RANGE_DASH}]{_NUM})?"
 _CN_ONE = r"[一两二三四五六七八九十]"
 # (kind, pattern); earlier rules win where two phrases overlap.
 _RULES: list[tuple[str, re.Pattern]] = [
@@ -316,10 +328,14 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ),
     ("annual_change", re.compile(r"逐年只增不减|只增不减")),
     ("milestone", re.compile(r"(\d{4})年(?:年底|年末|底|末)?(?:前|以前)")),
+    ("milestone", re.compile(rf"(?<!\d)(?:\d{{1,2}}|{_CN_ONE})年内")),
+    # 必须 binds every unit the clause names: "超过1000人规模的学校必须配备专职教师" (the 1000人
+    # is who, not a count), so it is read before the counts.
+    ("every", re.compile(r"[^,。;，；、]{0,16}必须[^,。;，；、\d%]{1,20}(?=[,。;，；、]|$)")),
     (
         "unit_ratio",
         re.compile(
-            rf"每(\d+)(?:所|个|名)[^,。;，；、]{{1,10}}?(?:配备|建有|建成|设置)({_NUM}|{_CN_ONE})"
+            rf"每(\d+)(?:所|个|名)[^,。;，；、]{{1,10}}?(?:配备|建有|建成|设置)({_AMOUNT}|{_CN_ONE})"
             rf"(?:名|个|所)"
         ),
     ),
@@ -327,14 +343,19 @@ _RULES: list[tuple[str, re.Pattern]] = [
         "unit_ratio",
         re.compile(
             rf"每(?:名|个|位)?[^,。;，；、每]{{1,6}}每(?:年|学期|周)[^,。;，；、\d]{{1,4}}"
-            rf"({_NUM}|{_CN_ONE})(?:次|项|名|个)"
+            rf"({_AMOUNT}|{_CN_ONE})(?:次|项|名|个)"
         ),
+    ),
+    # what every one person is to have: 每位学生掌握1—2项运动技能
+    (
+        "unit_ratio",
+        re.compile(rf"每(?:位|名)[^,。;，；、\d每]{{1,8}}?({_AMOUNT}|{_CN_ONE})(?:项|门|种|次|个)"),
     ),
     (
         "at_least",
         re.compile(
             rf"(?:每(?:周|年|学期|月))?(?:至少|不少于|不低于)[^,。;，；、\d{_CN}]{{0,6}}"
-            rf"({_NUM}|{_CN_ONE})(?:个|所|名|项|课时|次|门|家|场)"
+            rf"({_AMOUNT}|{_CN_ONE})(?:个|所|名|项|课时|次|门|家|场)"
         ),
     ),
     (
@@ -343,16 +364,19 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ),
     (
         "count",
-        re.compile(rf"(?:每年[^,。;，；、\d]{{0,4}})?({_NUM})([{_MEASURE}])(?:以上|左右)?"),
+        re.compile(rf"(?:每年[^,。;，；、\d]{{0,4}})?({_AMOUNT})([{_MEASURE}])(?:以上|左右)?"),
     ),
-    ("every", re.compile(r"全覆盖|不低于或高于")),
+    ("every", re.compile(r"全覆盖|不低于或高于|万兆到县|千兆到校|百兆到班")),
     ("every", re.compile(r"(?:所有|校校|全面实现)[^,。;，；、]{1,20}|全部[^,。;，；、]{1,8}")),
 ]
 _SKIP_COUNT_AFTER = re.compile(r"[《“\"A-Za-z]$")
 
 
-def find_candidates(sentence: str, end_year: int) -> list[Candidate]:
-    """The value phrases of one sentence that may be targets, in the order they stand."""
+def find_candidates(
+    sentence: str, end_year: int, issued_on: datetime.date | None = None
+) -> list[Candidate]:
+    """The value phrases of one sentence that may be targets, in the order they stand.
+    `issued_on` dates the deadlines counted from the issue date (三年内)."""
     taken: list[tuple[int, int]] = []
     found: list[Candidate] = []
     for rule, pattern in _RULES:
@@ -360,20 +384,33 @@ def find_candidates(sentence: str, end_year: int) -> list[Candidate]:
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
                 continue
-            candidate = _candidate(rule, match, sentence, end_year)
+            candidate = _candidate(rule, match, sentence, end_year, issued_on)
             if candidate is None:
                 continue
+            _read_doubt(candidate)
             taken.append((start, end))
             found.append(candidate)
     return sorted(found, key=lambda c: c.start)
 
 
-def _candidate(rule: str, match: re.Match, sentence: str, end_year: int) -> Candidate | None:
+def _candidate(
+    rule: str,
+    match: re.Match,
+    sentence: str,
+    end_year: int,
+    issued_on: datetime.date | None = None,
+) -> Candidate | None:
     text = match.group(0)
     before = sentence[: match.start()]
     deadline = int(years[-1]) if (years := _BY_YEAR.findall(sentence)) else end_year
     stated = sorted(numbers_in(text))
     if rule == "milestone":
+        if text.endswith("年内"):  # counted from the issue date, by the loader's rule
+            within = deadlines_in(text, issued_on) if issued_on else set()
+            year = within.pop() if len(within) == 1 else None
+            return Candidate(
+                "milestone", text, match.start(), deadline_year=year, relative_deadline=True
+            )
         year = int(match.group(1))
         return Candidate("milestone", text, match.start(), deadline_year=year)
     if rule == "annual_change":
@@ -392,7 +429,7 @@ def _candidate(rule: str, match: re.Match, sentence: str, end_year: int) -> Cand
             deadline_year=deadline,
         )
     if rule == "unit_ratio":
-        numbers = [Decimal(n) for n in re.findall(_NUM, text)] or stated
+        numbers = [Decimal(n) for n in re.findall(_NUM, _low_ends(text))] or stated
         per_units = int(numbers[0]) if len(numbers) > 1 and text.startswith("每") else 1
         value = numbers[-1] if numbers else (stated[0] if stated else None)
         if value is None:
@@ -411,7 +448,7 @@ def _candidate(rule: str, match: re.Match, sentence: str, end_year: int) -> Cand
     if rule == "at_least":
         if not stated:
             return None
-        value = stated[-1]
+        value = sorted(numbers_in(_low_ends(text)))[-1]
         kind = "district_minimum" if "区县" in before[-12:] else "unit_ratio"
         return Candidate(
             kind,
@@ -449,15 +486,16 @@ def _candidate(rule: str, match: re.Match, sentence: str, end_year: int) -> Cand
             "count",
             text,
             match.start(),
-            value=Decimal(match.group(1)),
+            value=Decimal(_low_ends(match.group(1))),
             comparator="about" if "左右" in text else "gte",
             unit=match.group(2),
             every_year=text.startswith("每年"),
             deadline_year=deadline,
         )
-    # the plan's words for every unit (全覆盖 …) or for "at least the reference"
+    # the plan's words for every unit (全覆盖 …) or for "at least the reference"; 万兆到县 reaches
+    # every county: a share of districts
     return Candidate(
-        "rate",
+        "district_share" if text == "万兆到县" else "rate",
         text,
         match.start(),
         value=Decimal(100),
@@ -465,6 +503,47 @@ def _candidate(rule: str, match: re.Match, sentence: str, end_year: int) -> Cand
         unit="%",
         deadline_year=deadline,
     )
+
+
+def _low_ends(text: str) -> str:
+    """ "掌握1—2项" -> "掌握1项": a range asks for at least its low end."""
+    return re.sub(rf"({_NUM})[{_RANGE_DASH}]{_NUM}", r"\1", text)
+
+
+# A two-digit number of things whose digits rise by a little, "12项", "68个": possibly a range
+# "1—2项" whose dash was lost in transcription.
+_LOST_DASH = re.compile(
+    rf"(?<![\d.{_RANGE_DASH}])([1-9])([1-9])(?![\d.%{_RANGE_DASH}])([{_MEASURE}])"
+)
+# Where a printed number of that kind cannot be meant: what every single person is to have.
+_PER_PERSON = re.compile(r"^每(?:位|名)")
+
+
+def _read_doubt(candidate: Candidate) -> None:
+    """Marks a number that may be a range with its dash lost. Per person (每位学生掌握12项) the
+    range is the likely reading and its low end the value; otherwise the printed number stands."""
+    if candidate.kind == "milestone":
+        return
+    match = next(
+        (m for m in _LOST_DASH.finditer(candidate.value_text) if 0 < int(m[2]) - int(m[1]) <= 3),
+        None,
+    )
+    if match is None:
+        return
+    low, high, measure = match.groups()
+    printed, ranged = f"{low}{high}{measure}", f"{low}—{high}{measure}"
+    if _PER_PERSON.match(candidate.value_text):
+        candidate.doubt_reading = candidate.value_text.replace(printed, ranged, 1)
+        candidate.value = Decimal(low)
+        candidate.doubt = (
+            f"原文作“{printed}”，按常理应为“{ranged}”（连接号可能在转录中丢失），"
+            f"暂按“{ranged}”计（至少{low}{measure}），请对照正式文件核实。"
+        )
+    elif candidate.value == Decimal(low + high):
+        candidate.doubt = (
+            f"原文作“{printed}”，也可能是“{ranged}”（连接号可能在转录中丢失），"
+            f"暂按{low}{high}{measure}计，请对照正式文件核实。"
+        )
 
 
 def _first_arabic(text: str) -> Decimal | None:
@@ -486,7 +565,10 @@ def _candidate_name(sentence: str, candidate: Candidate) -> str:
     """The words just before the value phrase, back to the last comma: what the value is of."""
     before = re.split(r"[,，;；、:：]", sentence[: candidate.start])[-1]
     before = re.sub(r"^(?:到\d{4}年|全市|力争|确保|实现|努力)+", "", before).strip()
+    before = re.sub(r"(?:在|于)$", "", before).strip()
     after = re.split(r"[,，;；。]", sentence[candidate.start + len(candidate.value_text) :])[0]
+    if candidate.relative_deadline and after:  # "力争在三年内形成…体系": what is to be done
+        return after[:60]
     name = before or (candidate.value_text + after)
     name = re.sub(r"(?:达到|超过|不低于|保持|为)$", "", name).strip()
     return (name or candidate.value_text)[:60]
@@ -539,7 +621,7 @@ def draft_plan(
             "baseline_year": start_year - 1,
             "preamble": plan.preamble,
         },
-        "parts": [_part_data(part, end_year) for part in plan.parts],
+        "parts": [_part_data(part, end_year, plan.issued_on) for part in plan.parts],
     }
     if not plan.issued_on:
         notes.append("plan: issue date not found; fill issued_on")
@@ -547,7 +629,9 @@ def draft_plan(
     return data
 
 
-def _part_data(part: DraftPart, end_year: int) -> dict[str, Any]:
+def _part_data(
+    part: DraftPart, end_year: int, issued_on: datetime.date | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {"code": part.code, "kind": part.kind, "title": part.title}
     if part.notes:
         data["note"] = "; ".join(part.notes)
@@ -571,7 +655,7 @@ def _part_data(part: DraftPart, end_year: int) -> dict[str, Any]:
                 (
                     (sentence.strip(), candidate)
                     for sentence in sentences(task.text)
-                    for candidate in find_candidates(sentence.strip(), end_year)
+                    for candidate in find_candidates(sentence.strip(), end_year, issued_on)
                 ),
                 1,
             )
@@ -622,16 +706,36 @@ def _target_data(code: str, sentence: str, candidate: Candidate) -> dict[str, An
     if candidate.kind in ("rate", "unit_ratio"):
         target["numerator_label"] = ""
         target["denominator_label"] = ""
+        target["numerator_may_exceed"] = numerator_may_exceed(candidate)
     target["value_text"] = candidate.value_text
+    if candidate.doubt:
+        target["doubt"] = candidate.doubt
+    if candidate.doubt_reading:
+        target["doubt_reading"] = candidate.doubt_reading
     target["source_sentence"] = sentence
     target["note"] = _note(candidate)
     return target
 
 
+def numerator_may_exceed(candidate: Candidate) -> bool:
+    """A best guess for a person to confirm: a 配比 (每5所幼儿园配备1名: 督学 per 幼儿园) is a
+    ratio of two things and may exceed 1; a share (schools, students reached) may not."""
+    return candidate.kind == "unit_ratio" and candidate.per_units > 1
+
+
 def _note(candidate: Candidate) -> str:
     words = "candidate found by the wording rules: check kind, value, scope and who reports"
     if candidate.kind in ("rate", "unit_ratio"):
-        words += ", fill numerator_label and denominator_label"
+        words += (
+            ", fill numerator_label and denominator_label, check numerator_may_exceed "
+            "(a guess: true for a ratio of two things, false for a share)"
+        )
+    if candidate.relative_deadline:
+        words += ", the deadline is counted from the issue date"
+        if candidate.deadline_year is None:
+            words += " (fill issued_on, then deadline_year)"
+    if candidate.doubt:
+        words += ", check the doubtful number against the official document (doubt)"
     return words + "; then delete `confirm: true` (or the whole target if it is none)"
 
 

@@ -4,6 +4,7 @@ On Zibo's text the draft must give the fixture's parts, its 48 key tasks with th
 order, and propose at least 90% of the fixture's targets with the right value wording.
 """
 
+import datetime
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -13,8 +14,8 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from plans.drafting import draft_plan, read_paragraphs, to_yaml
-from plans.loading import PlanFileError, load_plan_file, validate
+from plans.drafting import draft_plan, find_candidates, read_paragraphs, to_yaml
+from plans.loading import PlanFileError, deadline_year, load_plan_file, validate
 from plans.models import Plan, Task
 from targets.models import Target
 
@@ -40,15 +41,18 @@ def _targets(data: dict) -> list[dict]:
     return [g for t in _tasks(data).values() for g in t.get("targets", [])]
 
 
-def _stated(target: dict) -> Decimal:
+def _stated(target: dict, issued_on: datetime.date) -> Decimal:
+    """The value, or for a milestone its deadline year: as written, or as the loader counts a
+    deadline the wording states from the issue date (三年内)."""
     if target["kind"] == "milestone":
-        return Decimal(target["deadline_year"])
+        return Decimal(deadline_year(target, issued_on))
     return Decimal(str(target["value"]))
 
 
 def _proposed(fixture: dict, draft: dict) -> tuple[list[str], list[str]]:
     """Fixture targets a draft candidate proposes: in the same task, with a value wording that
     holds the fixture's or is held by it, and the same value. Each candidate counts once."""
+    issued_on = datetime.date.fromisoformat(str(fixture["plan"]["issued_on"]))
     drafted = {key: list(task.get("targets", [])) for key, task in _tasks(draft).items()}
     found, missed = [], []
     for key, task in _tasks(fixture).items():
@@ -59,7 +63,7 @@ def _proposed(fixture: dict, draft: dict) -> tuple[list[str], list[str]]:
                     candidate
                     for candidate in drafted.get(key, [])
                     if (wording in candidate["value_text"] or candidate["value_text"] in wording)
-                    and _stated(candidate) == _stated(target)
+                    and _stated(candidate, issued_on) == _stated(target, issued_on)
                 ),
                 None,
             )
@@ -120,6 +124,64 @@ def test_every_candidate_is_marked_for_a_person_to_confirm(draft):
         assert candidate["confirm"] is True
         assert "check" in candidate["note"]
         assert candidate["value_text"] in candidate["source_sentence"]
+
+
+ISSUED_ON = datetime.date(2022, 4, 26)
+
+
+def _found(sentence: str) -> list[tuple]:
+    return [
+        (c.kind, c.value_text, c.value, c.deadline_year)
+        for c in find_candidates(sentence, 2025, ISSUED_ON)
+    ]
+
+
+def test_a_deadline_within_years_is_counted_from_the_issue_date():
+    assert _found("力争在三年内形成教育系统完善的网络安全管理体系。") == [
+        ("milestone", "三年内", None, 2025)
+    ]
+    assert find_candidates("力争在三年内形成体系。", 2025)[0].deadline_year is None  # no date yet
+
+
+def test_a_range_asks_for_its_low_end():
+    assert _found("让每位学生掌握1—2项运动技能。") == [
+        ("unit_ratio", "每位学生掌握1—2项", Decimal(1), 2025)
+    ]
+    assert _found("每年新建2—3所幼儿园。") == [("count", "每年新建2—3所", Decimal(2), 2025)]
+
+
+def test_the_every_unit_words_are_proposed_as_all():
+    assert _found("超过1000人规模的学校必须配备专职教师。") == [
+        ("rate", "超过1000人规模的学校必须配备专职教师", Decimal(100), 2025)
+    ]
+    assert _found("实现中小学固定宽带网络万兆到县、千兆到校、百兆到班。") == [
+        ("district_share", "万兆到县", Decimal(100), 2025),
+        ("rate", "千兆到校", Decimal(100), 2025),
+        ("rate", "百兆到班", Decimal(100), 2025),
+    ]
+    assert _found("学校必须达到90%。") == [("rate", "90%", Decimal(90), 2025)]
+
+
+def test_a_number_that_may_have_lost_its_dash_is_marked_doubtful():
+    (per_person,) = find_candidates("让每位学生掌握12项运动技能。", 2025, ISSUED_ON)
+    assert (per_person.value, per_person.doubt_reading) == (Decimal(1), "每位学生掌握1—2项")
+    assert "12项" in per_person.doubt and "1—2项" in per_person.doubt
+    (schools,) = find_candidates("建成12所国际化学校。", 2025, ISSUED_ON)
+    assert (schools.value, schools.doubt_reading) == (Decimal(12), "")
+    assert "1—2所" in schools.doubt
+    (plain,) = find_candidates("建成30所国际化学校。", 2025, ISSUED_ON)
+    assert plain.doubt == ""
+
+
+def test_a_fraction_candidate_guesses_whether_its_numerator_may_exceed(draft):
+    fractions = [t for t in _targets(draft) if "numerator_label" in t]
+    assert fractions
+    guesses = {t["value_text"]: t["numerator_may_exceed"] for t in fractions}
+    assert guesses["每5所幼儿园配备1名"] is True  # 督学 per 幼儿园: a ratio of two things
+    assert guesses["55%"] is False  # a share
+    assert all("numerator_may_exceed" in t["note"] for t in fractions)
+    others = [t for t in _targets(draft) if "numerator_label" not in t]
+    assert not [t for t in others if "numerator_may_exceed" in t]
 
 
 def test_load_plan_refuses_a_draft_with_unconfirmed_candidates(draft):
@@ -249,7 +311,9 @@ def test_city_admin_finds_the_upload_on_the_plan_list(client, city_admin):
 
 
 @pytest.mark.parametrize("role", ["staff_zhangdian", "department_head"])
-def test_only_the_city_admin_may_upload_a_plan_file(client, request, role):
+def test_only_the_city_admin_may_upload_a_plan_file(client, db, request, role):
+    # `db` is declared, not only reached through getfixturevalue: pytest-django creates the test
+    # database for the tests that declare it, so run alone this test found no tables.
     client.force_login(request.getfixturevalue(role))
     before = _snapshot_counts()
     assert client.get(DRAFT_URL).status_code == 302  # to the admin's login
