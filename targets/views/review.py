@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from departments.models import District
-from plans.models import Plan
-from targets import access, figures
+from plans.models import Plan, plan_query
+from targets import access, figures, reminders
 from targets import completeness as completeness_of
 from targets.models import Figure, ReportingPeriod, Target
 
@@ -153,6 +153,10 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
     enterable = {row.district.pk for row in rows if access.may_enter(request.user, row.district)}
+    reminded = reminders.last_reminded(period) if period else {}
+    for row in rows:
+        row.reminded = reminded.get(row.district.pk)
+        row.owes = row.missing + row.draft + row.returned
     context = {
         "plan": plan,
         "year": year,
@@ -162,5 +166,38 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "years": list(plan.years),
         "department": access.headed_department(request.user),
         "enterable": enterable,
+        "may_remind": period is not None and access.may_remind(request.user),
     }
     return render(request, "targets/completeness.html", context)
+
+
+@login_required
+@require_POST
+def remind_now(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    """The city admin's "remind now" for one district: the daily task's message, logged."""
+    access.require(access.may_remind(request.user))
+    plan = Plan.objects.from_request(request)
+    period = get_object_or_404(ReportingPeriod, plan=plan, year=year)
+    district = get_object_or_404(District, city=plan.city, slug=slug)
+    outcome = reminders.remind_now(period, district, user=request.user)
+    if outcome.sent:
+        messages.success(
+            request,
+            _("%(district)s is reminded: %(recipients)s.")
+            % {"district": district, "recipients": outcome.reminder.recipients},
+        )
+    else:
+        messages.warning(
+            request,
+            {
+                "claimed": _(
+                    "%(district)s was already reminded today; one reminder a day is sent."
+                ),
+                "complete": _("%(district)s has submitted every figure: nothing to remind of."),
+                "no_recipients": _(
+                    "%(district)s has no active staff with an email address: nobody to remind."
+                ),
+            }[outcome.reason]
+            % {"district": district},
+        )
+    return redirect(reverse("completeness", args=[year]) + plan_query(request))

@@ -190,3 +190,52 @@ def test_nothing_is_emailed_when_the_return_is_rolled_back(
             figures.send_back([figure], user=department_head, reason="核对")
             raise RuntimeError
     assert mail.outbox == []
+
+
+# "Remind now" on the completeness page (the city admin).
+
+
+def test_remind_now_sends_the_same_reminder_logs_who_asked_and_shows_it(
+    client, period, staff_with_email, city_admin
+):
+    client.force_login(city_admin)
+    with time_machine.travel(datetime.datetime(2025, 5, 6, 10, tzinfo=datetime.UTC), tick=False):
+        response = client.post("/completeness/2024/remind/zhangdian/", follow=True)
+        assert response.status_code == 200
+        assert [m.to for m in mail.outbox] == [["zd@example.cn"]]
+        assert mail.outbox[0].subject.startswith("【逾期提醒】张店区2024年度数据已逾期36天")
+        reminder = Reminder.objects.get()
+        assert (reminder.kind, reminder.requested_by, reminder.sent_on) == (
+            "manual",
+            city_admin,
+            datetime.date(2025, 5, 6),
+        )
+        page = response.content.decode()
+        assert "2025-05-06" in page and "city-admin" in page
+        # the same day: claimed once, whoever sends it (the daily task included)
+        client.post("/completeness/2024/remind/zhangdian/")
+        assert send_deadline_reminders() == 1  # 淄川区 only
+    assert len(mail.outbox) == 2
+
+
+def test_remind_now_is_for_the_city_admin_only(client, period, staff_with_email, department_head):
+    client.force_login(department_head)
+    assert client.post("/completeness/2024/remind/zhangdian/").status_code == 403
+    assert client.get("/completeness/2024/").context["may_remind"] is False
+    assert "Remind now" not in client.get("/completeness/2024/").content.decode()
+    assert mail.outbox == [] and not Reminder.objects.exists()
+
+
+def test_remind_now_answers_a_district_with_everything_in_and_no_period(
+    client, plan, period, staff_with_email, zhangdian, city_admin
+):
+    for target in Target.objects.of_plan(plan).filter(reported_by="districts"):
+        make_figure(target, zhangdian, 2024, value=Decimal(1), state="approved")
+    client.force_login(city_admin)
+    response = client.post("/completeness/2024/remind/zhangdian/", follow=True)
+    assert "nothing to remind of" in response.content.decode() or "无需提醒" in (
+        response.content.decode()
+    )
+    assert mail.outbox == []
+    assert client.post("/completeness/2023/remind/zhangdian/").status_code == 404
+    assert client.post("/completeness/2024/remind/nowhere/").status_code == 404
