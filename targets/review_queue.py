@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from departments.models import Department
 from targets.display import PERCENTAGE_POINTS, number, unit_of
@@ -121,9 +120,3 @@ def next_after(order: list[int], acted: set[int]) -> int | None:
     after = [pk for pk in order[positions[-1] + 1 :] if pk not in acted]
     before = [pk for pk in order[: positions[-1]] if pk not in acted]
     return next(iter(after + before), None)
-
-
-def describe_wait(days: int | None) -> str:
-    if days is None:
-        return "—"
-    return _("waiting %(n)d days") % {"n": days} if days != 1 else _("waiting 1 day")

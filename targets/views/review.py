@@ -49,7 +49,7 @@ def _act_in_queue(request: HttpRequest, figure: Figure) -> HttpResponse:
     item (same filter), or back on the list when none is left."""
     queue_query = request.POST["queue"]
     plan = figure.target.task.part.plan
-    _, queue = _queue(request, plan, QueryDict(queue_query))
+    queue = _queue(request, plan, QueryDict(queue_query))[1]
     order = list(queue.filter(state=Figure.State.SUBMITTED).values_list("pk", flat=True))
     refused = _act_on(request, figure)
     figure.refresh_from_db(fields=["state"])
@@ -118,7 +118,7 @@ class ReviewFilter(django_filters.FilterSet):
     """The review queue's filters (GET): district, year, chapter, target and state."""
 
     district = django_filters.ModelChoiceFilter(
-        label=_l("district"), to_field_name="slug", queryset=District.objects.none(),
+        label=_l("District"), to_field_name="slug", queryset=District.objects.none(),
         empty_label=_l("All"),
     )  # fmt: skip
     year = django_filters.ChoiceFilter(label=_l("year"), choices=[], empty_label=_l("All"))
