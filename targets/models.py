@@ -577,7 +577,7 @@ class Reminder(models.Model):
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("before the deadline")
-        OVERDUE = "overdue", _("overdue")
+        OVERDUE = "overdue", _("overdue reminder")
         MANUAL = "manual", _("by hand")
 
     sent_on = models.DateField(_("sent on"))
