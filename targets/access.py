@@ -100,6 +100,11 @@ def may_generate_reports(user) -> bool:
     return is_city_admin(user)
 
 
+def may_remind(user) -> bool:
+    """ "Remind now" on the completeness page: the city admin only."""
+    return is_city_admin(user)
+
+
 def may_see_department_progress(user) -> bool:
     """Department dashboards are for the departments and the city, not for district staff."""
     return user.is_authenticated and not is_district_staff(user)

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from targets import bulk, standings
+from targets import bulk, reminders, standings
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
 VALUE_FIELDS = SNAPSHOT_FIELDS
@@ -432,6 +432,8 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
         raise ValueError(_("Say why the figures are returned."))
     ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
     _transition(ready, user=user, action="return", state=Figure.State.RETURNED, comment=reason)
+    if ready:  # the district's staff learn why at once, once the return is committed
+        transaction.on_commit(lambda: reminders.send_returned(ready, reason=reason))
     return ready
 
 

@@ -253,6 +253,14 @@ class ReportingPeriod(models.Model):
         default=7,
         help_text=_("District staff are emailed their missing figures this many days before."),
     )
+    overdue_every_days = models.PositiveSmallIntegerField(
+        _("overdue reminder every (days)"),
+        default=7,
+        help_text=_(
+            "After the deadline, districts whose figures are not all in are reminded again at "
+            "this interval until they are; 0: no overdue reminders."
+        ),
+    )
     change_note_threshold = models.DecimalField(
         _("change needing a note (%)"),
         max_digits=5,
@@ -566,7 +574,23 @@ class Reminder(models.Model):
     district = models.ForeignKey(
         "departments.District", on_delete=models.CASCADE, related_name="reminders"
     )
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        OVERDUE = "overdue", _("overdue reminder")
+        MANUAL = "manual", _("by hand")
+
     sent_on = models.DateField(_("sent on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BEFORE)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), null=True, blank=True, default=timezone.now)
     recipients = models.TextField(_("recipients"), blank=True)
     missing = models.PositiveIntegerField(_("missing figures"), default=0)
 

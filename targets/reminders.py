@@ -1,24 +1,39 @@
-"""Deadline reminders: district staff get their missing figures by email before the deadline."""
+"""Chasing the figures by email: district staff get what they still owe, before the deadline and,
+once it has passed, again at the period's overdue interval until everything is in; the city admin
+can remind a district by hand. A returned figure tells the district why at once.
+
+Each reminder is claimed in the database first (one per period, district and day, whoever sends
+it), so a retried task, a second beat or a click on "remind now" never sends twice a day.
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from departments.models import District, Role
 from targets import completeness
-from targets.models import Reminder, ReportingPeriod, Target
+from targets.display import display_value
+from targets.models import Figure, Reminder, ReportingPeriod, Target
 
 
 def due_periods(today: datetime.date) -> list[ReportingPeriod]:
+    """Periods whose before-the-deadline reminder is due today."""
     periods = ReportingPeriod.objects.select_related("plan__city")
     return [
         p for p in periods if p.deadline - datetime.timedelta(days=p.remind_days_before) == today
     ]
+
+
+def overdue_periods(today: datetime.date) -> list[ReportingPeriod]:
+    """Periods whose deadline has passed and that chase late districts (an interval above 0)."""
+    periods = ReportingPeriod.objects.select_related("plan__city")
+    return [p for p in periods.filter(deadline__lt=today, overdue_every_days__gt=0)]
 
 
 def missing_targets(period: ReportingPeriod, district: District) -> list[Target]:
@@ -26,20 +41,63 @@ def missing_targets(period: ReportingPeriod, district: District) -> list[Target]
     return completeness.missing_targets(completeness.applicable(period.plan), district, period.year)
 
 
+def days_late(period: ReportingPeriod, today: datetime.date) -> int:
+    return max((today - period.deadline).days, 0)
+
+
+def last_reminded(period: ReportingPeriod) -> dict[int, Reminder]:
+    """Each district's latest reminder of the period (one query)."""
+    latest: dict[int, Reminder] = {}
+    for reminder in period.reminders.select_related("requested_by").order_by("sent_on", "pk"):
+        latest[reminder.district_id] = reminder
+    return latest
+
+
 def send_due(today: datetime.date) -> int:
-    """Send the reminders due today; returns how many districts were emailed."""
+    """Send the reminders due today; returns how many districts were emailed.
+
+    Before the deadline: on the day `remind_days_before` ahead of it. After it: each district
+    whose figures are not all in (missing, or entered but not submitted) once its last reminder of
+    the period is `overdue_every_days` old or more (or it had none since the deadline)."""
     sent = 0
     for period in due_periods(today):
-        for district in District.objects.filter(city=period.plan.city):
-            if _remind(period, district, today):
+        for district in District.objects.filter(city=period.plan.city).select_related("city"):
+            if _remind(period, district, today, Reminder.Kind.BEFORE):
+                sent += 1
+    for period in overdue_periods(today):
+        since = today - datetime.timedelta(days=period.overdue_every_days)
+        recent = period.reminders.filter(sent_on__gt=max(since, period.deadline)).values("district")
+        for district in (
+            District.objects.filter(city=period.plan.city)
+            .select_related("city")
+            .exclude(pk__in=recent)
+        ):
+            if _remind(period, district, today, Reminder.Kind.OVERDUE):
                 sent += 1
     return sent
 
 
-def _remind(period: ReportingPeriod, district: District, today: datetime.date) -> bool:
-    missing = missing_targets(period, district)
-    entered = completeness.open_targets(completeness.applicable(period.plan), district, period.year)
-    recipients = list(
+@dataclass
+class Outcome:
+    sent: bool
+    reason: str = ""  # why not: "claimed", "complete", "no_recipients"
+    reminder: Reminder | None = None
+
+
+def remind_now(period: ReportingPeriod, district: District, *, user) -> Outcome:
+    """The city admin's "remind now": the same message and claim as the daily task's, logged with
+    who asked."""
+    today = timezone.localdate()
+    kind = Reminder.Kind.MANUAL
+    return _claim_and_send(period, district, today, kind, requested_by=user)
+
+
+def _remind(period, district, today, kind) -> bool:
+    return _claim_and_send(period, district, today, kind).sent
+
+
+def _recipients(district: District) -> list[str]:
+    return list(
         get_user_model()
         .objects.filter(
             is_active=True, role__kind=Role.Kind.DISTRICT_STAFF, role__district=district
@@ -47,51 +105,136 @@ def _remind(period: ReportingPeriod, district: District, today: datetime.date) -
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    if not missing or not recipients:
-        return False
+
+
+def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome:
+    missing = missing_targets(period, district)
+    entered = completeness.open_targets(completeness.applicable(period.plan), district, period.year)
+    late = today > period.deadline
+    if not missing and not (late and entered):
+        return Outcome(False, "complete")
+    recipients = _recipients(district)
+    if not recipients:
+        return Outcome(False, "no_recipients")
     try:
         with transaction.atomic():
-            Reminder.objects.create(
+            reminder = Reminder.objects.create(
                 period=period,
                 district=district,
                 sent_on=today,
+                kind=kind,
+                requested_by=requested_by,
                 recipients=", ".join(recipients),
-                missing=len(missing),
+                missing=len(missing) + (len(entered) if late else 0),
             )
-            _send(period, district, missing, entered, recipients)
+            _send(period, district, missing, entered, recipients, today)
     except IntegrityError:
-        return False  # claimed already: another worker, a retry or a second beat sent it
-    return True
+        return Outcome(False, "claimed")  # another worker, a retry or a second beat sent it
+    return Outcome(True, reminder=reminder)
 
 
-def _send(period, district, missing, entered, recipients) -> None:
+def _signature(district: District) -> str:
+    return f"{district.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）"
+
+
+def _send(period, district, missing, entered, recipients, today) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "figure_entry", args=[district.slug, period.year]
     )
     lines = [f"  {target.code} {target.name}" for target in missing]
+    late = days_late(period, today)
     with translation.override("zh-hans"):
-        subject = f"【提醒】{district.name}{period.year}年度数据尚有{len(missing)}项未填报"
-        body = "\n".join(
-            [
-                f"{district.name}填报员：",
-                "",
+        if late:
+            subject = (
+                f"【逾期提醒】{district.name}{period.year}年度数据已逾期{late}天，"
+                f"尚有{len(missing) + len(entered)}项未提交"
+            )
+            opening = [
+                f"{period.year}年度指标数据的提交截止日期为{period.deadline:%Y年%m月%d日}，"
+                f"至今已逾期{late}天。",
+            ]
+            if missing:
+                opening += ["", f"以下{len(missing)}项指标仍未填报：", "", *lines]
+            if entered:
+                opening += [
+                    "",
+                    f"以下{len(entered)}项已填写但尚未提交（草稿或已退回），请核对后提交：",
+                    "",
+                    *[f"  {target.code} {target.name}" for target in entered],
+                ]
+            opening += ["", "数据全部提交后将不再发送此提醒。"]
+        else:
+            subject = f"【提醒】{district.name}{period.year}年度数据尚有{len(missing)}项未填报"
+            opening = [
                 f"{period.year}年度指标数据的提交截止日期为{period.deadline:%Y年%m月%d日}，"
                 f"目前尚有以下{len(missing)}项指标未填报：",
                 "",
                 *lines,
-                "",
                 *(
                     [
+                        "",
                         f"另有{len(entered)}项已填写但尚未提交（草稿或已退回），"
                         "截止日期后仍未提交的将计为逾期。",
-                        "",
                     ]
                     if entered
                     else []
                 ),
+            ]
+        body = "\n".join(
+            [
+                f"{district.name}填报员：",
+                "",
+                *opening,
+                "",
                 f"请登录填报：{link}",
                 "",
-                "淄博市教育局 教育规划跟踪系统（此邮件由系统自动发送）",
+                _signature(district),
             ]
         )
     send_mail(subject, body, None, recipients)
+
+
+def send_returned(figures: list[Figure], *, reason: str) -> int:
+    """Email each district's staff the figures just returned to them, with the reviewer's reason.
+    Returns how many emails were sent. Called after the commit of the return."""
+    by_district: dict[int, list[Figure]] = {}
+    for figure in figures:
+        if figure.district_id is not None:
+            by_district.setdefault(figure.district_id, []).append(figure)
+    sent = 0
+    for district in District.objects.filter(pk__in=by_district).select_related("city"):
+        recipients = _recipients(district)
+        if not recipients:
+            continue
+        returned = by_district[district.pk]
+        years = sorted({f.year for f in returned})
+        with translation.override("zh-hans"):
+            lines = []
+            for figure in returned:
+                target = figure.target
+                link = settings.SITE_URL.rstrip("/") + figure.get_absolute_url()
+                lines += [
+                    f"  {target.code} {target.name}（{figure.year}年）",
+                    f"    填报值：{display_value(figure)}",
+                    f"    查看：{link}",
+                ]
+            subject = (
+                f"【退回】{district.name}{'、'.join(map(str, years))}年度"
+                f"有{len(returned)}项数据被退回"
+            )
+            body = "\n".join(
+                [
+                    f"{district.name}填报员：",
+                    "",
+                    f"以下{len(returned)}项数据已被退回，请修改后重新提交。",
+                    "",
+                    f"退回原因：{reason}",
+                    "",
+                    *lines,
+                    "",
+                    _signature(district),
+                ]
+            )
+        send_mail(subject, body, None, recipients)
+        sent += 1
+    return sent

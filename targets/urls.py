@@ -18,6 +18,11 @@ urlpatterns = [
     path("review/", review.review_list, name="review_list"),
     path("completeness/", review.completeness_latest, name="completeness_latest"),
     path("completeness/<int:year>/", review.completeness, name="completeness"),
+    path(
+        "completeness/<int:year>/remind/<slug:slug>/",
+        review.remind_now,
+        name="completeness_remind",
+    ),
     path("progress/", dashboards.overview, name="progress_overview"),
     path("progress/heatmap/", dashboards.heatmap, name="progress_heatmap"),
     path("progress/targets/<int:pk>/", dashboards.target_progress, name="progress_target"),

@@ -70,6 +70,7 @@ MATRIX = [
     ("admin:reports_evaluationreport_changelist", "/admin/reports/evaluationreport/", 302, 302, 302, 302, 200),  # noqa: E501
     ("completeness_latest",   "/completeness/",                        302,  302,  302,  302,  302),
     ("completeness",          "/completeness/2024/",                   302,  200,  200,  200,  200),
+    ("completeness_remind",   "/completeness/2024/remind/zhangdian/",  302,  405,  405,  405,  405),
     ("admin:index",           "/admin/",                               302,  302,  302,  302,  200),
     ("admin:targets_figure_changelist", "/admin/targets/figure/",      302,  302,  302,  302,  200),
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
@@ -219,6 +220,7 @@ POSTS = [
     ("upload",              302,  200,  422,  403,  200),
     ("confirm",             302,  302,  404,  404,  404),
     ("generate",            302,  403,  403,  403,  302),
+    ("remind",              302,  403,  403,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
@@ -280,6 +282,13 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                 f"/figures/{restored.pk}/",
                 {"action": "restore", "change": first.pk, "confirmed": "yes"},
             )
+        if action == "remind":
+            from targets.models import ReportingPeriod
+
+            ReportingPeriod.objects.create(
+                plan=plan, year=2024, deadline=datetime.date(2025, 3, 31)
+            )
+            return lambda c: c.post("/completeness/2024/remind/zhangdian/")
         if action == "confirm":
             uploader = Client()
             uploader.force_login(staff_zhangdian)

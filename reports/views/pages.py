@@ -21,18 +21,32 @@ def report_list(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.from_request(request)
     of_city = Q(district__city=plan.city) | Q(district__isnull=True)  # the city's own report
     reports = list(access.reports_for(request.user).filter(of_city).defer("pdf"))
-    working = any(
-        r.state in (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
-        for r in reports
-    )
+    busy = (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
+    working = any(r.state in busy for r in reports)
     context = {
         "reports": reports,
         "working": working,
+        "progress": _progress(reports, busy),
         "plan": plan,
         "may_generate": access.may_generate_reports(request.user),
         "last_month": previous_month(timezone.localdate()),
     }
     return render(request, "reports/report_list.html", context)
+
+
+def _progress(reports: list[Report], busy) -> list[dict]:
+    """Months still being worked on (newest first): how many of their reports are generated and
+    how many sent, of how many."""
+    months: dict[datetime.date, dict] = {}
+    for report in reports:
+        month = months.setdefault(
+            report.month, {"month": report.month, "total": 0, "generated": 0, "sent": 0, "busy": 0}
+        )
+        month["total"] += 1
+        month["generated"] += report.generated_at is not None
+        month["sent"] += report.state == Report.State.SENT
+        month["busy"] += report.state in busy
+    return sorted((m for m in months.values() if m["busy"]), key=lambda m: m["month"], reverse=True)
 
 
 @login_required
@@ -45,6 +59,16 @@ def generate_now(request: HttpRequest) -> HttpResponse:
         day = datetime.date.fromisoformat(f"{month}-01")
     except ValueError:
         messages.error(request, _("Choose a month (YYYY-MM)."))
+        return redirect(reverse("report_list") + plan_query(request))
+    if day >= timezone.localdate().replace(day=1):
+        messages.error(
+            request,
+            _(
+                "%(month)s is not over yet: a month's reports can be generated once it has "
+                "ended (the latest is %(last)s)."
+            )
+            % {"month": month, "last": f"{previous_month(timezone.localdate()):%Y-%m}"},
+        )
         return redirect(reverse("report_list") + plan_query(request))
     if request_month(day):
         messages.success(
