@@ -60,6 +60,29 @@ class Plan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     preamble = models.TextField(_("preamble"), blank=True)
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        help_text=_("The plan this one succeeds (十五五 after 十四五)."),
+    )
+    closed_on = models.DateField(
+        _("read-only from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the plan is closed: from then on its figures, ledger and notices are "
+            "read-only. Set it once the final figures are in and the evaluation is issued."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("made-up example"),
+        default=False,
+        help_text=_("A made-up plan for the demonstration, marked 演示 on every page."),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -90,6 +113,18 @@ class Plan(models.Model):
     def years(self) -> range:
         """Every year a figure may be reported for: the baseline, then the plan's years."""
         return range(self.baseline_year, self.end_year + 1)
+
+    def is_ended(self, today: datetime.date | None = None) -> bool:
+        """The one rule for a plan that is over: closed (closed_on reached), so read-only.
+
+        Its period ending is not enough: the final year's figures are reported, reviewed and
+        evaluated in the year after it, so a plan stays writable until the city closes it."""
+        return self.closed_on is not None and self.closed_on <= (today or timezone.localdate())
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        """Not closed, and its period (baseline year included) has begun."""
+        year = (today or timezone.localdate()).year
+        return not self.is_ended(today) and self.baseline_year <= year
 
 
 class Part(models.Model):

@@ -21,6 +21,7 @@ from targets.models import Figure, Target
 # Reasons a request is refused with 403, read by templates/403.html.
 READ_ONLY = "read-only"  # the user may see this, but not change it
 NOT_FOR_ROLE = "not-for-role"  # the page is for another role
+PLAN_ENDED = "plan-ended"  # the plan is closed: everything in it is read-only
 
 
 class Denied(PermissionDenied):
@@ -61,6 +62,18 @@ def is_department_head(user) -> bool:
 
 def has_role(user) -> bool:
     return role_of(user) is not None or is_city_admin(user)
+
+
+def may_write_plan(user, plan: Plan, today=None) -> bool:
+    """The one rule for an ended plan: nobody writes in it any more (figures, imports, the API,
+    review, the ledger, notices), whatever their role; it stays fully readable."""
+    return not plan.is_ended(today)
+
+
+def require_open(user, plan: Plan) -> None:
+    """403 "the plan is closed" for any write into an ended plan."""
+    if not may_write_plan(user, plan):
+        raise Denied(PLAN_ENDED)
 
 
 def may_enter(user, district: District | None) -> bool:
@@ -192,6 +205,8 @@ def get_figure_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
         "target__task__part__plan", "district", "updated_by"
     )
     figure = get_object_or_404(queryset.prefetch_related("target__task__assignments"), pk=pk)
+    if write:
+        require_open(request.user, figure.target.task.part.plan)
     if write and not (
         may_enter(request.user, figure.district) or may_review(request.user, figure.target)
     ):
@@ -235,6 +250,8 @@ def get_district_for_user(
         visible = may_see_district_figures(request.user, district)
     if not visible:
         raise Http404
+    if write:
+        require_open(request.user, plan)
     if write and not may_enter(request.user, district):
         raise Denied(READ_ONLY)
     return district

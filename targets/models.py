@@ -84,6 +84,16 @@ class Target(models.Model):
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="targets"
     )
     code = models.CharField(_("code"), max_length=30)
+    indicator = models.SlugField(
+        _("indicator key"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "A short stable name of what is measured (kindergarten-public-share): the same "
+            "indicator across plans and across cities."
+        ),
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.CharField(_("unit"), max_length=20, blank=True)

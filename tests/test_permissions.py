@@ -409,3 +409,59 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
     for row in LEDGER_MATRIX:
         url = row[0].format(**ledger_ids)
         assert client.get(url).status_code == row[column], f"{role} GET {url}"
+
+
+# An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
+ENDED_WRITES = [row[0] for row in POSTS if row[0] != "generate"]
+
+
+@pytest.mark.parametrize("action", ENDED_WRITES)
+def test_an_ended_plan_refuses_every_write_even_the_city_admins(as_role, post_action, plan, action):
+    from plans.models import Plan
+
+    send = post_action(action)
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    before = _snapshot()
+    response = send(as_role("staff_zhangdian" if action == "confirm" else "city_admin"))
+    assert response.status_code == 403, action
+    assert _snapshot() == before, f"{action} changed data in an ended plan"
+
+
+def test_an_ended_plan_stays_browsable(as_role, plan, figure, ledger_ids):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    client = as_role("city_admin")
+    for url in ("/plans/zibo-2021-2025/", "/progress/", "/targets/", "/ledger/", "/notices/",
+                f"/figures/{figure.pk}/", "/evaluation/zibo-2021-2025/", "/completeness/2025/",
+                "/progress/?_export=xlsx"):  # fmt: skip
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "data"),
+    [
+        ("head_sports", "/ledger/rounds/{round}/tasks/{task}/contribution/", {"text": "进展"}),
+        ("city_admin", "/ledger/rounds/{round}/open/", {}),
+        ("city_admin", "/ledger/rounds/", {}),
+        ("city_admin", "/notices/new/", {}),
+        ("city_admin", "/notices/{notice}/review/", {"action": "close"}),
+        ("staff_zhangdian", "/notices/{notice}/", {"reply": "已整改"}),
+        ("head_sports", "/ledger/attachments/{attachment}/delete/", {}),
+    ],
+)
+def test_an_ended_plans_ledger_and_notices_are_read_only(
+    as_role, plan, ledger_ids, role, url, data
+):
+    from plans.models import Contribution, Notice, Plan, ReportingRound
+
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    state = lambda: (  # noqa: E731
+        list(Contribution.objects.values_list("pk", "text", "version")),
+        list(Notice.objects.values_list("pk", "state")),
+        list(ReportingRound.objects.values_list("pk", "opened_at")),
+    )
+    before = state()
+    response = as_role(role).post(url.format(**ledger_ids), data)
+    assert response.status_code == 403, url
+    assert state() == before

@@ -93,6 +93,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         state=Figure.State.SUBMITTED, target__task__part__plan=plan
     )
     if request.method == "POST":
+        access.require_open(request.user, plan)
         chosen = list(pending.filter(pk__in=request.POST.getlist("figure")))
         if not chosen:
             messages.warning(request, _("Tick the figures to approve or return."))
