@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import translation
 
 from departments.models import City, Department, District
+from plans import succession
 from plans.models import Part, Plan, Task, TaskDepartment
 from targets import standings
 from targets.models import Target
@@ -71,6 +72,8 @@ def load_plan_file(path: Path) -> LoadResult:
             result = _apply(data)
             if result.changed:  # definitions changed: stored progress must follow
                 standings.refresh_plan(result.plan)
+            if result.plan.follows_id:  # the baseline is the predecessor's final figures
+                succession.carry_over(result.plan)
             return result
     except models.ProtectedError as error:
         names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])

@@ -31,6 +31,11 @@ class PlanQuerySet(models.QuerySet):
         plans = self.select_related("city")
         return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
 
+    def listing(self, today: datetime.date | None = None) -> list["Plan"]:
+        """Plans as the switcher and `/` list them: current ones first, then the newest."""
+        plans = list(self.select_related("city", "follows"))
+        return sorted(plans, key=lambda p: (not p.is_current(today), -p.end_year, p.city.name))
+
     def from_request(self, request: HttpRequest) -> "Plan":
         """The one way a page, an export or an endpoint picks its plan: ?plan=<slug>, else the
         default plan. 404 for an unknown or malformed slug, or when no plan is loaded."""

@@ -142,6 +142,11 @@ def nav(user) -> dict[str, bool]:
 # Scoping querysets ----------------------------------------------------------------------------
 
 
+def plans_for(user) -> list[Plan]:
+    """The plans a user may switch between, current ones first."""
+    return Plan.objects.listing()
+
+
 def scope_figures(figures: QuerySet[Figure], user) -> QuerySet[Figure]:
     """The one scoping rule for figures. District staff: their district's. Department heads:
     every district's figures of the targets their department leads or co-operates on. The city
