@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from departments.models import Role, role_of
 from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
-from targets.access import may_write_plan, require_open
+from targets.access import city_id_of, is_province, may_see_plan, may_write_plan, require_open
 
 __all__ = ["may_write_plan", "require_open"]  # the ended-plan rule, asked here by ledger views
 
@@ -81,8 +81,9 @@ def may_see_attachments(user, task: Task) -> bool:
 
 def notices_for(user) -> QuerySet[Notice]:
     notices = Notice.objects.select_related("plan", "department", "district", "task", "target")
-    if is_city_admin(user):
-        return notices
+    if is_city_admin(user) or is_province(user):
+        city = city_id_of(user)  # the province reads every city's notices
+        return notices if city is None else notices.filter(plan__city=city)
     if department := department_of(user):
         return notices.filter(department=department)
     if district := district_of(user):
@@ -110,6 +111,8 @@ def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
         pk=pk,
         part__kind="key_tasks",
     )
+    if not may_see_plan(request.user, task.part.plan):
+        raise Http404
     if write:
         require_open(request.user, task.part.plan)
     if write == "contribution" and not may_contribute(request.user, task):
@@ -124,6 +127,8 @@ def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
 def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> ReportingRound:
     _signed_in(request)
     reporting_round = get_object_or_404(ReportingRound.objects.select_related("plan"), pk=pk)
+    if not may_see_plan(request.user, reporting_round.plan):
+        raise Http404
     if write:
         require_open(request.user, reporting_round.plan)
     if write and not may_manage(request.user):
@@ -137,6 +142,8 @@ def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) 
         Attachment.objects.select_related("contribution__task", "contribution__round__plan"), pk=pk
     )
     if not may_see_attachments(request.user, attachment.contribution.task):
+        raise Http404
+    if not may_see_plan(request.user, attachment.contribution.round.plan):
         raise Http404
     if write:
         require_open(request.user, attachment.contribution.round.plan)

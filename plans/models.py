@@ -39,15 +39,20 @@ class PlanQuerySet(models.QuerySet):
     def from_request(self, request: HttpRequest) -> "Plan":
         """The one way a page, an export or an endpoint picks its plan: ?plan=<slug>, else the
         default plan. 404 for an unknown or malformed slug, or when no plan is loaded."""
+        from targets import access  # the role rules; access imports this module
+
         slug = request.GET.get("plan")
+        user = getattr(request, "user", None)
         if slug is None or slug == "":
             plan = self.default()
+            if plan is not None and user is not None and not access.may_see_plan(user, plan):
+                plan = next(iter(access.plans_for(user)), None)  # the user's city's plan
         elif PLAN_SLUG.fullmatch(slug):
             plan = self.select_related("city").filter(slug=slug).first()
         else:
             plan = None
-        if plan is None:
-            raise Http404("No such plan has been loaded.")
+        if plan is None or (user is not None and not access.may_see_plan(user, plan)):
+            raise Http404("No such plan has been loaded.")  # another city's: as if none
         return plan
 
 

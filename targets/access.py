@@ -7,6 +7,11 @@ with a reason the 403 page words for the case.
 
 Roles: district staff (bound to one district), department heads (bound to one department; the
 head of a task's first department leads its targets), the city admin (and superusers).
+
+Cities: every role belongs to one city (district staff and department heads through their district
+or department, the city admin names it) and sees only that city's plans, figures, reports and
+notices. The provincial role (省教育厅) reads every city and administers none; superusers see
+every city too.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -39,6 +44,27 @@ def is_city_admin(user) -> bool:
     return (user.is_authenticated and user.is_superuser) or bool(role and role.is_city_admin)
 
 
+def is_province(user) -> bool:
+    """The provincial education department: reads every city, writes nothing."""
+    role = role_of(user)
+    return bool(role and role.kind == Role.Kind.PROVINCE)
+
+
+def city_id_of(user) -> int | None:
+    """The one city a user's data is scoped to; None for every city (the province, superusers)
+    and for anonymous users (who read the public plan pages only)."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    role = role_of(user)
+    return role.city_id_bound if role is not None else None
+
+
+def may_see_plan(user, plan: Plan) -> bool:
+    """A city's users see only their city's plans; the province and anonymous readers all."""
+    city = city_id_of(user)
+    return city is None or plan.city_id == city
+
+
 def staff_district_id(user) -> int | None:
     """The district a district staff member is bound to; None for every other role."""
     role = role_of(user)
@@ -61,6 +87,7 @@ def is_department_head(user) -> bool:
 
 
 def has_role(user) -> bool:
+    """Any role, the province's included (it reads what the city admin reads)."""
     return role_of(user) is not None or is_city_admin(user)
 
 
@@ -77,12 +104,17 @@ def require_open(user, plan: Plan) -> None:
 
 
 def may_enter(user, district: District | None) -> bool:
-    """District staff enter their own district's figures; the city admin enters any, and the
-    city-level ones (district None)."""
+    """District staff enter their own district's figures; the city admin enters any of the
+    city's, and the city-level ones (district None)."""
     if is_city_admin(user):
-        return True
+        return district is None or may_see_city(user, district.city_id)
     own = staff_district_id(user)
     return own is not None and district is not None and own == district.pk
+
+
+def may_see_city(user, city_id: int) -> bool:
+    own = city_id_of(user)
+    return own is None or own == city_id
 
 
 def may_review(user, target: Target) -> bool:
@@ -143,16 +175,21 @@ def nav(user) -> dict[str, bool]:
 
 
 def plans_for(user) -> list[Plan]:
-    """The plans a user may switch between, current ones first."""
-    return Plan.objects.listing()
+    """The plans a user may switch between, current ones first: their city's."""
+    city = city_id_of(user)
+    plans = Plan.objects.all() if city is None else Plan.objects.filter(city=city)
+    return plans.listing()
 
 
 def scope_figures(figures: QuerySet[Figure], user) -> QuerySet[Figure]:
     """The one scoping rule for figures. District staff: their district's. Department heads:
     every district's figures of the targets their department leads or co-operates on. The city
-    admin: all. Others: none."""
-    if is_city_admin(user):
-        return figures.all()
+    admin: all of the city's; the province: all. Others: none."""
+    if is_city_admin(user) or is_province(user):
+        city = city_id_of(user)
+        return (
+            figures.all() if city is None else figures.filter(target__task__part__plan__city=city)
+        )
     district_id = staff_district_id(user)
     if district_id is not None:
         return figures.filter(district=district_id)
@@ -181,7 +218,7 @@ def reviewable(user) -> QuerySet[Figure]:
     city admin."""
     scoped = Figure.objects.for_user(user)
     if is_city_admin(user):
-        return scoped
+        return scoped  # already the city's
     department = headed_department(user)
     if department is not None:
         return scoped.filter(target__in=Target.objects.led_by(department).values("pk"))
@@ -195,6 +232,9 @@ def reports_for(user):
     reports = Report.objects.select_related("district")
     if not has_role(user):
         return reports.none()
+    city = city_id_of(user)
+    if city is not None:
+        reports = reports.filter(district__city=city)
     district_id = staff_district_id(user)
     if district_id is not None:
         return reports.filter(district=district_id)
@@ -217,6 +257,14 @@ def get_figure_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
     ):
         raise Denied(READ_ONLY)
     return figure
+
+
+def get_plan_for_user(request: HttpRequest, slug: str) -> Plan:
+    """A plan named in the path: 404 for an unknown one and for another city's."""
+    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    if not may_see_plan(request.user, plan):
+        raise Http404
+    return plan
 
 
 def get_target_for_user(request: HttpRequest, pk: int, plan: Plan) -> Target:

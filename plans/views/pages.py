@@ -1,5 +1,5 @@
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def _links_keep(plan: Plan) -> dict:
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    plan = access.get_plan_for_user(request, slug)
     tasks = Task.objects.with_departments().annotate(target_count=Count("targets"))
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=tasks))
     counts = {
@@ -56,6 +56,8 @@ def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse
         part__plan__slug=slug,
         slug=task_slug,
     )
+    if not access.may_see_plan(request.user, task.part.plan):
+        raise Http404
     targets = list(task.targets.all())
     context = {
         "task": task,
