@@ -156,6 +156,11 @@ def may_see_district_figures(user, district: District) -> bool:
     return user.is_authenticated and (own is None or own == district.pk)
 
 
+def may_compare_cities(user) -> bool:
+    """The province page: the provincial role (and superusers)."""
+    return is_province(user) or (user.is_authenticated and user.is_superuser)
+
+
 def nav(user) -> dict[str, bool]:
     """What the header's links offer this user; the same rules as the pages behind them."""
     return {
@@ -167,6 +172,7 @@ def nav(user) -> dict[str, bool]:
         "evaluation": has_role(user),
         "ledger": has_role(user),
         "admin": is_city_admin(user),
+        "province": may_compare_cities(user),
         "department_progress": may_see_department_progress(user),
     }
 

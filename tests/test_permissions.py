@@ -26,6 +26,7 @@ ROLES = ["anonymous", "staff_zhangdian", "staff_zichuan", "department_head", "ci
 MATRIX = [
     ("home",                  "/",                                     302,  302,  302,  302,  302),
     ("plan_detail",           "/plans/zibo-2021-2025/",                200,  200,  200,  200,  200),
+    ("province",              "/province/",                            302,  403,  403,  403,  403),
     ("task_detail",           "/plans/zibo-2021-2025/tasks/2-1-4/",    200,  200,  200,  200,  200),
     ("target_list",           "/targets/",                             200,  200,  200,  200,  200),
     ("department_list",       "/departments/",                         200,  200,  200,  200,  200),
@@ -477,6 +478,7 @@ CITY_ROLES = ["staff_shili", "admin_shili", "province"]
 CITY_MATRIX = [
     ("home",                  "/",                                               302,  302,  200),
     ("plan_detail",           "/plans/zibo-2021-2025/",                          404,  404,  200),
+    ("province",              "/province/",                                      403,  403,  200),
     ("plan_detail",           "/plans/demo-shili-2021-2025/",                    200,  200,  200),
     ("task_detail",           "/plans/zibo-2021-2025/tasks/2-1-4/",              404,  404,  200),
     ("target_list",           "/targets/",                                       200,  200,  200),
