@@ -31,6 +31,14 @@ class PlanQuerySet(models.QuerySet):
         plans = self.select_related("city")
         return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
 
+    def for_city(self, city: "City | None") -> "Plan | None":
+        """The plan a city's reports and reminders speak of: the default plan when it is the
+        city's (or no city is given), else the city's newest."""
+        default = self.default()
+        if city is None or (default is not None and default.city_id == city.pk):
+            return default
+        return self.select_related("city").filter(city=city).first()
+
     def listing(self, today: datetime.date | None = None) -> list["Plan"]:
         """Plans as the switcher and `/` list them: current ones first, then the newest."""
         plans = list(self.select_related("city", "follows"))

@@ -91,7 +91,7 @@ def _send(period, district, missing, entered, recipients) -> None:
                 ),
                 f"请登录填报：{link}",
                 "",
-                "淄博市教育局 教育规划跟踪系统（此邮件由系统自动发送）",
+                f"{period.plan.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）",
             ]
         )
     send_mail(subject, body, None, recipients)
