@@ -108,7 +108,8 @@ def chain(plan: Plan) -> list[Plan]:
 def long_series(target: Target) -> list[Year]:
     """The city's value of the target's indicator year by year across its chain of plans: the
     predecessor's years, then the successor's (whose baseline is the predecessor's last year,
-    shown once, as carried over). Submitted figures count, as on the dashboards."""
+    shown once, as carried over); a plan with no figures yet shows its target at its deadline
+    (value None). Submitted figures count, as on the dashboards."""
     plan = target.task.part.plan
     plans = chain(plan) if target.indicator else [plan]
     if len(plans) == 1:
@@ -126,9 +127,12 @@ def long_series(target: Target) -> list[Year]:
         board = progress.board(
             each, each.end_year, targets=[same], districts=districts, include_submitted=True
         )
-        for year, value in board.city_series.get(same.pk, {}).items():
+        series = board.city_series.get(same.pk, {})
+        for year, value in series.items():
             if year in rows and year == each.baseline_year:
                 rows[year].carried = True  # the predecessor's final year, this one's baseline
                 continue
             rows[year] = Year(year, value, each, same)
+        if not any(year > each.baseline_year for year in series):
+            rows.setdefault(same.deadline_year, Year(same.deadline_year, None, each, same))
     return [rows[year] for year in sorted(rows)]

@@ -278,7 +278,8 @@ def _long_series(target: Target) -> dict:
         by_plan.setdefault(
             row.plan.pk, Series(row.plan.title, {}, emphasis=row.plan == target.task.part.plan)
         )
-        by_plan[row.plan.pk].points[row.year] = row.value
+        if row.value is not None:  # a plan without figures yet: its target only
+            by_plan[row.plan.pk].points[row.year] = row.value
     years = [row.year for row in rows]
     chart = None
     if target.entry not in (Target.Entry.YES_NO, Target.Entry.MILESTONE):

@@ -123,6 +123,7 @@ def test_a_targets_page_shows_the_long_series_across_both_plans(client, city_adm
         (2020, Decimal(50), "zibo-2021-2025", False),
         (2024, Decimal(64), "zibo-2021-2025", False),
         (2025, Decimal(66), "zibo-2021-2025", True),
+        (2030, None, "demo-zibo-2026-2030", False),  # no figures yet: its target, at its deadline
     ]
     assert 'id="long-series"' in response.content.decode()
     assert response.context["long_chart"] is not None
