@@ -172,3 +172,16 @@ def test_a_second_plan_is_shown_and_exported_on_its_own(client, city_admin, plan
     assert export.status_code == 200
     text = export.content.decode("utf-8-sig")
     assert "幼儿教师专科及以上学历占比" in text and "学生掌握运动技能" not in text
+
+
+def test_the_demo_command_loads_the_made_up_plans_marked_and_closes_the_real_one(plan):
+    from django.core.management import call_command
+
+    from departments.models import Role
+
+    call_command("load_demo_plans", "--close-predecessor", verbosity=0)
+    demo = Plan.objects.filter(slug__startswith="demo-")
+    assert demo.count() == 2 and all(p.is_demo and "演示" in p.title for p in demo)
+    plan.refresh_from_db()
+    assert plan.is_ended() and not plan.is_demo
+    assert Role.objects.get(user__username="province-demo").kind == Role.Kind.PROVINCE

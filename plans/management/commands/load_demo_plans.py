@@ -14,14 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from departments.models import District
+from departments.models import District, Role
 from plans import succession
 from plans.loading import PlanFileError, load_plan_file
 from plans.models import Plan
 from targets import standings
+from targets.management.commands.seed_demo import DEMO_PASSWORD
 from targets.models import Figure, Target
 
 DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -99,6 +101,21 @@ def _step(numerator, denominator):
     return min(denominator, (numerator * Decimal("1.02")).quantize(Decimal(1)))
 
 
+def demo_users(made_up: Plan) -> list[str]:
+    """省教育厅 (reads every city) and 示例市's admin, with the demo password."""
+    accounts = [
+        ("province-demo", "省教育厅(演示)", {"kind": Role.Kind.PROVINCE}),
+        ("admin-shili", "示例市管理员(演示)", {"kind": Role.Kind.CITY_ADMIN, "city": made_up.city}),
+    ]
+    for username, full_name, role in accounts:
+        user, _created = User.objects.get_or_create(username=username)
+        user.first_name, user.is_staff = full_name, role["kind"] == Role.Kind.CITY_ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Role.objects.update_or_create(user=user, defaults=role)
+    return [username for username, _name, _role in accounts]
+
+
 class Command(BaseCommand):
     help = (
         "Load the made-up example plans (演示) that show plans side by side and the province page."
@@ -127,6 +144,7 @@ class Command(BaseCommand):
             standings.refresh_plan(successor.follows)
         carried = succession.carry_over(successor)
         standings.refresh_plan(successor)
+        users = demo_users(made_up)
         if close_predecessor and successor.follows is not None:
             Plan.objects.filter(pk=successor.follows_id).update(closed_on=timezone.localdate())
         if verbosity:
@@ -135,3 +153,4 @@ class Command(BaseCommand):
                 f"{successor.slug} carried over from {successor.follows.slug}"
                 + (" (now closed, read-only)" if close_predecessor else "")
             )
+            self.stdout.write(f"演示 logins (password {DEMO_PASSWORD}): {', '.join(users)}")
