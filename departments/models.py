@@ -148,7 +148,7 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        bound_to = self.district or self.department or self.city
+        bound_to = self.district or self.department  # not the city: one query less per page
         label = self.get_kind_display()
         return f"{label} · {bound_to}" if bound_to else str(label)
 
@@ -182,8 +182,6 @@ class Role(models.Model):
             return _("head of %(department)s") % {"department": self.department.name}
         if self.kind == self.Kind.PROVINCE:
             return str(_("provincial education department"))
-        if self.city_id:
-            return _("%(city)s administrator") % {"city": self.city.name}
         return str(_("city administrator"))
 
     @property
