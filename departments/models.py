@@ -78,13 +78,16 @@ class Role(models.Model):
     """What a user does in the application, and for which district or department.
 
     District staff (区县填报员) are bound to one district, department heads (牵头部门负责人) to one
-    department; the city admin (市局管理员) is bound to neither. The database enforces the binding.
+    department, and so to its city; the city admin (市局管理员) names the city. The provincial
+    role (省教育厅) is bound to nothing: it reads every city and administers none. The database
+    enforces the binding.
     """
 
     class Kind(models.TextChoices):
         DISTRICT_STAFF = "district_staff", _("district staff")
         DEPARTMENT_HEAD = "department_head", _("department head")
         CITY_ADMIN = "city_admin", _("city administrator")
+        PROVINCE = "province", _("provincial education department")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role"
@@ -106,6 +109,15 @@ class Role(models.Model):
         blank=True,
         related_name="heads",
     )
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="admins",
+        help_text=_("The city a city administrator administers."),
+    )
 
     class Meta:
         verbose_name = _("role")
@@ -117,18 +129,49 @@ class Role(models.Model):
                     Q(kind="district_staff", district__isnull=False, department__isnull=True)
                     | Q(kind="department_head", district__isnull=True, department__isnull=False)
                     | Q(kind="city_admin", district__isnull=True, department__isnull=True)
+                    | Q(kind="province", district__isnull=True, department__isnull=True)
                 ),
                 violation_error_message=_(
                     "District staff need a district, department heads a department, and the "
-                    "city administrator neither."
+                    "city administrator and the province neither."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                name="role_city_only_for_city_admin",
+                condition=Q(kind="city_admin", city__isnull=False)
+                | (~Q(kind="city_admin") & Q(city__isnull=True)),
+                violation_error_message=_(
+                    "A city administrator names the city; the other roles take it from their "
+                    "district or department, the province has none."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        bound_to = self.district or self.department
+        bound_to = self.district or self.department  # not the city: one query less per page
         label = self.get_kind_display()
         return f"{label} · {bound_to}" if bound_to else str(label)
+
+    def save(self, *args, **kwargs) -> None:
+        """A city admin named without a city is the installation's (its only city, else the
+        default plan's), as the migration bound the existing ones."""
+        if self.kind == self.Kind.CITY_ADMIN and self.city_id is None:
+            cities = list(City.objects.values_list("pk", flat=True)[:2])
+            if len(cities) > 1:  # the city of the installation's default plan
+                cities = City.objects.filter(plans__slug=settings.ZIBO_DEFAULT_PLAN)
+                cities = list(cities.values_list("pk", flat=True))
+            if len(cities) == 1:
+                self.city_id = cities[0]
+        super().save(*args, **kwargs)
+
+    @property
+    def city_id_bound(self) -> int | None:
+        """The city the role belongs to; None for the province (every city)."""
+        if self.district_id:
+            return self.district.city_id
+        if self.department_id:
+            return self.department.city_id
+        return self.city_id
 
     @property
     def title(self) -> str:
@@ -137,6 +180,8 @@ class Role(models.Model):
             return _("%(district)s staff") % {"district": self.district.name}
         if self.kind == self.Kind.DEPARTMENT_HEAD:
             return _("head of %(department)s") % {"department": self.department.name}
+        if self.kind == self.Kind.PROVINCE:
+            return str(_("provincial education department"))
         return str(_("city administrator"))
 
     @property

@@ -21,6 +21,9 @@ from django.shortcuts import get_object_or_404
 
 from departments.models import Role, role_of
 from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
+from targets.access import city_id_of, is_province, may_see_plan, may_write_plan, require_open
+
+__all__ = ["may_write_plan", "require_open"]  # the ended-plan rule, asked here by ledger views
 
 
 def is_city_admin(user) -> bool:
@@ -77,9 +80,10 @@ def may_see_attachments(user, task: Task) -> bool:
 
 
 def notices_for(user) -> QuerySet[Notice]:
-    notices = Notice.objects.select_related("department", "district", "task", "target")
-    if is_city_admin(user):
-        return notices
+    notices = Notice.objects.select_related("plan", "department", "district", "task", "target")
+    if is_city_admin(user) or is_province(user):
+        city = city_id_of(user)  # the province reads every city's notices
+        return notices if city is None else notices.filter(plan__city=city)
     if department := department_of(user):
         return notices.filter(department=department)
     if district := district_of(user):
@@ -107,6 +111,10 @@ def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
         pk=pk,
         part__kind="key_tasks",
     )
+    if not may_see_plan(request.user, task.part.plan):
+        raise Http404
+    if write:
+        require_open(request.user, task.part.plan)
     if write == "contribution" and not may_contribute(request.user, task):
         raise PermissionDenied
     if write == "report" and not may_write_report(request.user, task):
@@ -119,6 +127,10 @@ def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
 def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> ReportingRound:
     _signed_in(request)
     reporting_round = get_object_or_404(ReportingRound.objects.select_related("plan"), pk=pk)
+    if not may_see_plan(request.user, reporting_round.plan):
+        raise Http404
+    if write:
+        require_open(request.user, reporting_round.plan)
     if write and not may_manage(request.user):
         raise PermissionDenied
     return reporting_round
@@ -127,10 +139,14 @@ def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> Re
 def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Attachment:
     _signed_in(request)
     attachment = get_object_or_404(
-        Attachment.objects.select_related("contribution__task", "contribution__round"), pk=pk
+        Attachment.objects.select_related("contribution__task", "contribution__round__plan"), pk=pk
     )
     if not may_see_attachments(request.user, attachment.contribution.task):
         raise Http404
+    if not may_see_plan(request.user, attachment.contribution.round.plan):
+        raise Http404
+    if write:
+        require_open(request.user, attachment.contribution.round.plan)
     if write and department_of(request.user) != attachment.contribution.department:
         raise PermissionDenied
     return attachment
@@ -139,6 +155,8 @@ def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) 
 def get_notice_for_user(request: HttpRequest, pk: int, write: str = "") -> Notice:
     """A notice; write is "" (read), "reply" (its recipient) or "review" (the city admin)."""
     notice = get_object_or_404(notices_for(request.user), pk=pk)
+    if write:
+        require_open(request.user, notice.plan)
     if write == "reply" and not may_reply(request.user, notice):
         raise PermissionDenied
     if write == "review" and not may_manage(request.user):

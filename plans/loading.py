@@ -6,6 +6,7 @@ department and district names) and only what differs is written, so a second loa
 """
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,12 +18,14 @@ from django.db import models, transaction
 from django.utils import translation
 
 from departments.models import City, Department, District
+from plans import succession
 from plans.models import Part, Plan, Task, TaskDepartment
 from targets import standings
 from targets.models import Target
 from targets.wording import deadlines_in, numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
+INDICATOR_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class PlanFileError(Exception):
@@ -69,6 +72,8 @@ def load_plan_file(path: Path) -> LoadResult:
             result = _apply(data)
             if result.changed:  # definitions changed: stored progress must follow
                 standings.refresh_plan(result.plan)
+            if result.plan.follows_id:  # the baseline is the predecessor's final figures
+                succession.carry_over(result.plan)
             return result
     except models.ProtectedError as error:
         names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
@@ -108,6 +113,7 @@ def validate(data: Any) -> list[str]:
     departments = {d.get("name") for d in data["departments"]}
     problems += _duplicates("part", [p.get("code") for p in data["parts"]])
     target_codes: list[str] = []
+    indicators: list[str] = []
     for part in data["parts"]:
         if part.get("kind") not in Part.Kind.values:
             problems.append(f"part {part.get('code')}: unknown kind {part.get('kind')!r}")
@@ -119,6 +125,7 @@ def validate(data: Any) -> list[str]:
             problems += _task_problems(code, task, departments)
             for target in task.get("targets", []):
                 target_codes.append(target.get("code"))
+                indicators.append(target.get("indicator", ""))
                 where = f"target {target.get('code')} ({code})"
                 if target.get("confirm"):  # a candidate drafted by draft_plan, not yet checked
                     problems.append(f"{where}: a drafted candidate, still marked confirm: true")
@@ -126,6 +133,18 @@ def validate(data: Any) -> list[str]:
                     f"{where}: {p}" for p in _target_problems(target, task, years, issued_on)
                 ]
     problems += _duplicates("target code", target_codes)
+    problems += _duplicates("indicator key", [key for key in indicators if key])
+    for key in indicators:
+        if key and not INDICATOR_KEY.fullmatch(str(key)):
+            problems.append(
+                f"indicator key {key!r}: use lower-case letters, digits and hyphens "
+                "(kindergarten-public-share)"
+            )
+    follows = plan.get("follows")
+    if follows and not Plan.objects.filter(slug=follows).exists():
+        problems.append(f"plan: follows {follows!r}, which is not loaded; load that plan first")
+    if follows and follows == plan.get("slug"):
+        problems.append("plan: a plan cannot follow itself")
     return problems
 
 
@@ -313,6 +332,10 @@ def _apply(data: dict) -> LoadResult:
 
     plan_data = dict(data["plan"])
     plan_data["issued_on"] = datetime.date.fromisoformat(str(plan_data["issued_on"]))
+    follows = plan_data.pop("follows", None)
+    plan_data["follows_id"] = Plan.objects.get(slug=follows).pk if follows else None
+    if plan_data.get("closed_on"):
+        plan_data["closed_on"] = datetime.date.fromisoformat(str(plan_data["closed_on"]))
     plans = {plan.slug: plan for plan in Plan.objects.filter(slug=plan_data["slug"])}
     plan = write.put(plans, plan_data["slug"], Plan, {"city_id": city.pk, **plan_data})
 
@@ -384,6 +407,7 @@ def _put_departments(
 def _target_values(target: dict, issued_on: datetime.date) -> dict:
     return {
         "code": target["code"],
+        "indicator": target.get("indicator", ""),
         "name": target["name"],
         "kind": target["kind"],
         "unit": target.get("unit", ""),

@@ -31,18 +31,36 @@ class PlanQuerySet(models.QuerySet):
         plans = self.select_related("city")
         return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
 
+    def for_city(self, city: "City | None") -> "Plan | None":
+        """The plan a city's reports and reminders speak of: the default plan when it is the
+        city's (or no city is given), else the city's newest."""
+        default = self.default()
+        if city is None or (default is not None and default.city_id == city.pk):
+            return default
+        return self.select_related("city").filter(city=city).first()
+
+    def listing(self, today: datetime.date | None = None) -> list["Plan"]:
+        """Plans as the switcher and `/` list them: current ones first, then the newest."""
+        plans = list(self.select_related("city", "follows"))
+        return sorted(plans, key=lambda p: (not p.is_current(today), -p.end_year, p.city.name))
+
     def from_request(self, request: HttpRequest) -> "Plan":
         """The one way a page, an export or an endpoint picks its plan: ?plan=<slug>, else the
         default plan. 404 for an unknown or malformed slug, or when no plan is loaded."""
+        from targets import access  # the role rules; access imports this module
+
         slug = request.GET.get("plan")
+        user = getattr(request, "user", None)
         if slug is None or slug == "":
             plan = self.default()
+            if plan is not None and user is not None and not access.may_see_plan(user, plan):
+                plan = next(iter(access.plans_for(user)), None)  # the user's city's plan
         elif PLAN_SLUG.fullmatch(slug):
             plan = self.select_related("city").filter(slug=slug).first()
         else:
             plan = None
-        if plan is None:
-            raise Http404("No such plan has been loaded.")
+        if plan is None or (user is not None and not access.may_see_plan(user, plan)):
+            raise Http404("No such plan has been loaded.")  # another city's: as if none
         return plan
 
 
@@ -60,6 +78,29 @@ class Plan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     preamble = models.TextField(_("preamble"), blank=True)
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        help_text=_("The plan this one succeeds (十五五 after 十四五)."),
+    )
+    closed_on = models.DateField(
+        _("read-only from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the plan is closed: from then on its figures, ledger and notices are "
+            "read-only. Set it once the final figures are in and the evaluation is issued."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("made-up example"),
+        default=False,
+        help_text=_("A made-up plan for the demonstration, marked 演示 on every page."),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -90,6 +131,18 @@ class Plan(models.Model):
     def years(self) -> range:
         """Every year a figure may be reported for: the baseline, then the plan's years."""
         return range(self.baseline_year, self.end_year + 1)
+
+    def is_ended(self, today: datetime.date | None = None) -> bool:
+        """The one rule for a plan that is over: closed (closed_on reached), so read-only.
+
+        Its period ending is not enough: the final year's figures are reported, reviewed and
+        evaluated in the year after it, so a plan stays writable until the city closes it."""
+        return self.closed_on is not None and self.closed_on <= (today or timezone.localdate())
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        """Not closed, and its period (baseline year included) has begun."""
+        year = (today or timezone.localdate()).year
+        return not self.is_ended(today) and self.baseline_year <= year
 
 
 class Part(models.Model):

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from plans.views import api, api_ledger, ledger, notices, pages
+from plans.views import api, api_ledger, ledger, notices, pages, province
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("province/", province.province_page, name="province"),
     path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/tasks/<slug:task_slug>/", pages.task_detail, name="task_detail"),
     path("api/plan/", api.plan_api, name="api_plan"),

@@ -41,7 +41,9 @@ def schedule(
     """The reports of a month, created pending where they do not exist yet. `deliver`: the
     request is to mail them too (the beat, the button), which the sweep then sees through."""
     month = month.replace(day=1)
-    units = list(districts if districts is not None else District.objects.all())
+    if districts is None:  # the districts of the cities that track a plan, not a constant city
+        districts = District.objects.filter(city__plans__isnull=False).distinct()
+    units = list(districts)
     reports = []
     for unit in [*units, *([None] if city else [])]:
         report, _created = Report.objects.get_or_create(
@@ -207,13 +209,19 @@ def mark_queued(pks: list[int]) -> None:
     Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
+def _plan_of(report: Report) -> Plan:
+    """The plan of the report's city (the district's; the default plan's for a city report)."""
+    return Plan.objects.for_city(report.district.city if report.district else None)
+
+
 def _subject(report: Report) -> str:
-    name = report.district.name if report.district else "淄博市"
-    return f"【月报】{name}教育“十四五”规划实施进展（{report.month:%Y年%m月}）"
+    plan = _plan_of(report)
+    name = report.district.name if report.district else plan.city.name
+    return f"【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
-    plan = Plan.objects.default()
+    plan = _plan_of(report)
     year = as_of_year(plan, report.month)
     targets = list(Target.objects.of_plan(plan))
     if report.district:
@@ -230,8 +238,8 @@ def _body(report: Report) -> str:
     return "\n".join([
         f"{name}：",
         "",
-        f"附件为{report.month:%Y年%m月}教育事业发展“十四五”规划实施进展月报（截至{year}年已审核数据）。",
+        f"附件为{report.month:%Y年%m月}《{plan.title}》实施进展月报（截至{year}年已审核数据）。",
         f"跟踪指标 {len(judged)} 项：已达成或进展正常 {good} 项，需关注 {behind} 项。",
         "",
-        "淄博市教育局 教育规划跟踪系统（此邮件由系统自动发送）",
+        f"{plan.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）",
     ])  # fmt: skip

@@ -7,6 +7,11 @@ with a reason the 403 page words for the case.
 
 Roles: district staff (bound to one district), department heads (bound to one department; the
 head of a task's first department leads its targets), the city admin (and superusers).
+
+Cities: every role belongs to one city (district staff and department heads through their district
+or department, the city admin names it) and sees only that city's plans, figures, reports and
+notices. The provincial role (省教育厅) reads every city and administers none; superusers see
+every city too.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +26,7 @@ from targets.models import Figure, Target
 # Reasons a request is refused with 403, read by templates/403.html.
 READ_ONLY = "read-only"  # the user may see this, but not change it
 NOT_FOR_ROLE = "not-for-role"  # the page is for another role
+PLAN_ENDED = "plan-ended"  # the plan is closed: everything in it is read-only
 
 
 class Denied(PermissionDenied):
@@ -36,6 +42,27 @@ class Denied(PermissionDenied):
 def is_city_admin(user) -> bool:
     role = role_of(user)
     return (user.is_authenticated and user.is_superuser) or bool(role and role.is_city_admin)
+
+
+def is_province(user) -> bool:
+    """The provincial education department: reads every city, writes nothing."""
+    role = role_of(user)
+    return bool(role and role.kind == Role.Kind.PROVINCE)
+
+
+def city_id_of(user) -> int | None:
+    """The one city a user's data is scoped to; None for every city (the province, superusers)
+    and for anonymous users (who read the public plan pages only)."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    role = role_of(user)
+    return role.city_id_bound if role is not None else None
+
+
+def may_see_plan(user, plan: Plan) -> bool:
+    """A city's users see only their city's plans; the province and anonymous readers all."""
+    city = city_id_of(user)
+    return city is None or plan.city_id == city
 
 
 def staff_district_id(user) -> int | None:
@@ -60,16 +87,34 @@ def is_department_head(user) -> bool:
 
 
 def has_role(user) -> bool:
+    """Any role, the province's included (it reads what the city admin reads)."""
     return role_of(user) is not None or is_city_admin(user)
 
 
+def may_write_plan(user, plan: Plan, today=None) -> bool:
+    """The one rule for an ended plan: nobody writes in it any more (figures, imports, the API,
+    review, the ledger, notices), whatever their role; it stays fully readable."""
+    return not plan.is_ended(today)
+
+
+def require_open(user, plan: Plan) -> None:
+    """403 "the plan is closed" for any write into an ended plan."""
+    if not may_write_plan(user, plan):
+        raise Denied(PLAN_ENDED)
+
+
 def may_enter(user, district: District | None) -> bool:
-    """District staff enter their own district's figures; the city admin enters any, and the
-    city-level ones (district None)."""
+    """District staff enter their own district's figures; the city admin enters any of the
+    city's, and the city-level ones (district None)."""
     if is_city_admin(user):
-        return True
+        return district is None or may_see_city(user, district.city_id)
     own = staff_district_id(user)
     return own is not None and district is not None and own == district.pk
+
+
+def may_see_city(user, city_id: int) -> bool:
+    own = city_id_of(user)
+    return own is None or own == city_id
 
 
 def may_review(user, target: Target) -> bool:
@@ -116,6 +161,11 @@ def may_see_district_figures(user, district: District) -> bool:
     return user.is_authenticated and (own is None or own == district.pk)
 
 
+def may_compare_cities(user) -> bool:
+    """The province page: the provincial role (and superusers)."""
+    return is_province(user) or (user.is_authenticated and user.is_superuser)
+
+
 def nav(user) -> dict[str, bool]:
     """What the header's links offer this user; the same rules as the pages behind them."""
     return {
@@ -127,6 +177,7 @@ def nav(user) -> dict[str, bool]:
         "evaluation": has_role(user),
         "ledger": has_role(user),
         "admin": is_city_admin(user),
+        "province": may_compare_cities(user),
         "department_progress": may_see_department_progress(user),
     }
 
@@ -134,12 +185,22 @@ def nav(user) -> dict[str, bool]:
 # Scoping querysets ----------------------------------------------------------------------------
 
 
+def plans_for(user) -> list[Plan]:
+    """The plans a user may switch between, current ones first: their city's."""
+    city = city_id_of(user)
+    plans = Plan.objects.all() if city is None else Plan.objects.filter(city=city)
+    return plans.listing()
+
+
 def scope_figures(figures: QuerySet[Figure], user) -> QuerySet[Figure]:
     """The one scoping rule for figures. District staff: their district's. Department heads:
     every district's figures of the targets their department leads or co-operates on. The city
-    admin: all. Others: none."""
-    if is_city_admin(user):
-        return figures.all()
+    admin: all of the city's; the province: all. Others: none."""
+    if is_city_admin(user) or is_province(user):
+        city = city_id_of(user)
+        return (
+            figures.all() if city is None else figures.filter(target__task__part__plan__city=city)
+        )
     district_id = staff_district_id(user)
     if district_id is not None:
         return figures.filter(district=district_id)
@@ -168,7 +229,7 @@ def reviewable(user) -> QuerySet[Figure]:
     city admin."""
     scoped = Figure.objects.for_user(user)
     if is_city_admin(user):
-        return scoped
+        return scoped  # already the city's
     department = headed_department(user)
     if department is not None:
         return scoped.filter(target__in=Target.objects.led_by(department).values("pk"))
@@ -182,6 +243,9 @@ def reports_for(user):
     reports = Report.objects.select_related("district")
     if not has_role(user):
         return reports.none()
+    city = city_id_of(user)
+    if city is not None:
+        reports = reports.filter(district__city=city)
     district_id = staff_district_id(user)
     if district_id is not None:
         return reports.filter(district=district_id)
@@ -197,11 +261,21 @@ def get_figure_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
         "target__task__part__plan", "district", "updated_by"
     )
     figure = get_object_or_404(queryset.prefetch_related("target__task__assignments"), pk=pk)
+    if write:
+        require_open(request.user, figure.target.task.part.plan)
     if write and not (
         may_enter(request.user, figure.district) or may_review(request.user, figure.target)
     ):
         raise Denied(READ_ONLY)
     return figure
+
+
+def get_plan_for_user(request: HttpRequest, slug: str) -> Plan:
+    """A plan named in the path: 404 for an unknown one and for another city's."""
+    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    if not may_see_plan(request.user, plan):
+        raise Http404
+    return plan
 
 
 def get_target_for_user(request: HttpRequest, pk: int, plan: Plan) -> Target:
@@ -240,6 +314,8 @@ def get_district_for_user(
         visible = may_see_district_figures(request.user, district)
     if not visible:
         raise Http404
+    if write:
+        require_open(request.user, plan)
     if write and not may_enter(request.user, district):
         raise Denied(READ_ONLY)
     return district

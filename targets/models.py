@@ -84,6 +84,16 @@ class Target(models.Model):
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="targets"
     )
     code = models.CharField(_("code"), max_length=30)
+    indicator = models.SlugField(
+        _("indicator key"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "A short stable name of what is measured (kindergarten-public-share): the same "
+            "indicator across plans and across cities."
+        ),
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
@@ -340,6 +350,15 @@ class Figure(models.Model):
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        help_text=_("A successor plan's baseline figure: the predecessor's final figure."),
+    )
     return_reason = models.TextField(_("reason for returning"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

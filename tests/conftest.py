@@ -178,3 +178,31 @@ def webhook_server():
     yield server
     server.shutdown()
     server.server_close()
+
+
+# A second city: 示例市, a MADE-UP city of the demo files (fixtures/demo/, marked 演示), with its
+# own staff and admin, and the provincial role (省教育厅) that reads every city.
+
+
+@pytest.fixture
+def shili_plan(db) -> Plan:
+    from plans.loading import load_plan_file
+
+    path = settings.BASE_DIR / "fixtures" / "demo" / "demo-shili-2021-2025.yaml"
+    return load_plan_file(path).plan
+
+
+@pytest.fixture
+def staff_shili(shili_plan) -> User:
+    district = District.objects.get(city=shili_plan.city, slug="dongcheng")
+    return make_user("staff-shili-dongcheng", Role.Kind.DISTRICT_STAFF, district=district)
+
+
+@pytest.fixture
+def admin_shili(shili_plan) -> User:
+    return make_user("admin-shili", Role.Kind.CITY_ADMIN, city=shili_plan.city)
+
+
+@pytest.fixture
+def province(db) -> User:
+    return make_user("province-education", Role.Kind.PROVINCE)

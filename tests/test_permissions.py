@@ -27,6 +27,7 @@ ROLES = ["anonymous", "staff_zhangdian", "staff_zichuan", "department_head", "ci
 MATRIX = [
     ("home",                  "/",                                     302,  302,  302,  302,  302),
     ("plan_detail",           "/plans/zibo-2021-2025/",                200,  200,  200,  200,  200),
+    ("province",              "/province/",                            302,  403,  403,  403,  403),
     ("task_detail",           "/plans/zibo-2021-2025/tasks/2-1-4/",    200,  200,  200,  200,  200),
     ("target_list",           "/targets/",                             200,  200,  200,  200,  200),
     ("department_list",       "/departments/",                         200,  200,  200,  200,  200),
@@ -425,3 +426,162 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
     for row in LEDGER_MATRIX:
         url = row[0].format(**ledger_ids)
         assert client.get(url).status_code == row[column], f"{role} GET {url}"
+
+
+# An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
+ENDED_WRITES = [row[0] for row in POSTS if row[0] != "generate"]
+
+
+@pytest.mark.parametrize("action", ENDED_WRITES)
+def test_an_ended_plan_refuses_every_write_even_the_city_admins(as_role, post_action, plan, action):
+    from plans.models import Plan
+
+    send = post_action(action)
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    before = _snapshot()
+    response = send(as_role("staff_zhangdian" if action == "confirm" else "city_admin"))
+    assert response.status_code == 403, action
+    assert _snapshot() == before, f"{action} changed data in an ended plan"
+
+
+def test_an_ended_plan_stays_browsable(as_role, plan, figure, ledger_ids):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    client = as_role("city_admin")
+    for url in ("/plans/zibo-2021-2025/", "/progress/", "/targets/", "/ledger/", "/notices/",
+                f"/figures/{figure.pk}/", "/evaluation/zibo-2021-2025/", "/completeness/2025/",
+                "/progress/?_export=xlsx"):  # fmt: skip
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "data"),
+    [
+        ("head_sports", "/ledger/rounds/{round}/tasks/{task}/contribution/", {"text": "进展"}),
+        ("city_admin", "/ledger/rounds/{round}/open/", {}),
+        ("city_admin", "/ledger/rounds/", {}),
+        ("city_admin", "/notices/new/", {}),
+        ("city_admin", "/notices/{notice}/review/", {"action": "close"}),
+        ("staff_zhangdian", "/notices/{notice}/", {"reply": "已整改"}),
+        ("head_sports", "/ledger/attachments/{attachment}/delete/", {}),
+    ],
+)
+def test_an_ended_plans_ledger_and_notices_are_read_only(
+    as_role, plan, ledger_ids, role, url, data
+):
+    from plans.models import Contribution, Notice, Plan, ReportingRound
+
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    state = lambda: (  # noqa: E731
+        list(Contribution.objects.values_list("pk", "text", "version")),
+        list(Notice.objects.values_list("pk", "state")),
+        list(ReportingRound.objects.values_list("pk", "opened_at")),
+    )
+    before = state()
+    response = as_role(role).post(url.format(**ledger_ids), data)
+    assert response.status_code == 403, url
+    assert state() == before
+
+
+# A second city (示例市, made up, loaded beside Zibo) and the province: every URL of MATRIX, on
+# Zibo's data, for 示例市's staff and admin (who see only their city: Zibo's objects are 404, the
+# pages without a plan in the path show 示例市's plan) and for the province (reads everything,
+# changes nothing).
+CITY_ROLES = ["staff_shili", "admin_shili", "province"]
+
+#   URL name                  url                                               staff admin prov
+CITY_MATRIX = [
+    ("home",                  "/",                                               302,  302,  200),
+    ("plan_detail",           "/plans/zibo-2021-2025/",                          404,  404,  200),
+    ("province",              "/province/",                                      403,  403,  200),
+    ("plan_detail",           "/plans/demo-shili-2021-2025/",                    200,  200,  200),
+    ("task_detail",           "/plans/zibo-2021-2025/tasks/2-1-4/",              404,  404,  200),
+    ("target_list",           "/targets/",                                       200,  200,  200),
+    ("target_list",           "/targets/?plan=zibo-2021-2025",                   404,  404,  200),
+    ("department_list",       "/departments/",                                   200,  200,  200),
+    ("department_detail",     "/departments/{department}/",                      404,  404,  200),
+    ("district_list",         "/districts/",                                     200,  200,  200),
+    ("district_detail",       "/districts/zhangdian/",                           404,  404,  200),
+    ("district_detail",       "/districts/dongcheng/?plan=demo-shili-2021-2025", 200,  200,  200),
+    ("api_plan",              "/api/plan/",                                      200,  200,  200),
+    ("api_plan",              "/api/plan/?plan=zibo-2021-2025",                  404,  404,  200),
+    ("api_targets",           "/api/targets/",                                   200,  200,  200),
+    ("api_districts",         "/api/districts/",                                 200,  200,  200),
+    ("api_figures",           "/api/figures/",                                   200,  200,  200),
+    ("api_figures",           "/api/figures/?plan=zibo-2021-2025",               404,  404,  200),
+    ("healthz",               "/healthz",                                        200,  200,  200),
+    ("login",                 "/accounts/login/",                                200,  200,  200),
+    ("logout",                "/accounts/logout/",                               405,  405,  405),
+    ("set_language",          "/i18n/setlang/",                                  302,  302,  302),
+    ("entry_start",           "/entry/",                                         302,  302,  403),
+    ("figure_entry",          "/entry/zhangdian/2024/",                          404,  404,  403),
+    ("figure_entry",          "/entry/dongcheng/2024/",                          200,  200,  404),
+    ("figure_entry",          "/entry/dongcheng/2024/?plan=demo-shili-2021-2025", 200, 200, 403),
+    ("figure_entry",          "/entry/city/2024/",                               404,  200,  403),
+    ("figure_template",       "/entry/zhangdian/2024/template.xlsx",             404,  404,  403),
+    ("figure_template",       "/entry/dongcheng/2024/template.xlsx",             200,  200,  404),
+    ("figure_import",         "/import/",                                        200,  200,  403),
+    ("import_confirm",        "/import/999/confirm/",                            405,  405,  405),
+    ("figure_detail",         "/figures/{figure}/",                              404,  404,  200),
+    ("review_list",           "/review/",                                        403,  200,  403),
+    ("progress_overview",     "/progress/",                                      200,  200,  200),
+    ("progress_overview",     "/progress/?plan=zibo-2021-2025",                  404,  404,  200),
+    ("progress_heatmap",      "/progress/heatmap/",                              200,  200,  200),
+    ("progress_target",       "/progress/targets/{target}/",                     404,  404,  200),
+    ("progress_district",     "/progress/districts/zhangdian/",                  404,  404,  200),
+    ("progress_department",   "/progress/departments/{department}/",             404,  404,  200),
+    ("api_progress",          "/api/progress/",                                  200,  200,  200),
+    ("report_list",           "/reports/",                                       200,  200,  200),
+    ("report_pdf",            "/reports/{report}/pdf/",                          404,  404,  200),
+    ("report_generate",       "/reports/generate/",                              405,  405,  405),
+    ("evaluation_start",      "/evaluation/",                                    302,  302,  302),
+    ("evaluation",            "/evaluation/zibo-2021-2025/",                     404,  404,  200),
+    ("evaluation",            "/evaluation/demo-shili-2021-2025/",               200,  200,  200),
+    ("evaluation_build",      "/evaluation/zibo-2021-2025/build/",               405,  405,  405),
+    ("evaluation_download",   "/evaluation/reports/{evaluation}/download/",      404,  404,  200),
+    ("admin:reports_evaluationreport_changelist", "/admin/reports/evaluationreport/", 302, 200, 302),  # noqa: E501
+    ("completeness_latest",   "/completeness/",                                  302,  302,  302),
+    ("completeness",          "/completeness/2024/",                             200,  200,  200),
+    ("admin:index",           "/admin/",                                         302,  200,  302),
+    ("admin:targets_figure_changelist", "/admin/targets/figure/",                302,  200,  302),
+    ("admin:plans_plan_draft", "/admin/plans/plan/draft/",                       302,  200,  302),
+    ("ledger",                "/ledger/",                                        200,  200,  200),
+    ("ledger_inbox",          "/ledger/inbox/",                                  200,  200,  200),
+    ("ledger_rounds",         "/ledger/rounds/",                                 403,  200,  403),
+    ("ledger_round_open",     "/ledger/rounds/{round}/open/",                    405,  405,  405),
+    ("ledger_task",           "/ledger/tasks/{task}/",                           404,  404,  200),
+    ("ledger_contribution",   "/ledger/rounds/{round}/tasks/{task}/contribution/", 404, 404, 403),
+    ("ledger_report",         "/ledger/rounds/{round}/tasks/{task}/report/",     404,  404,  200),
+    ("ledger_report_review",  "/ledger/rounds/{round}/tasks/{task}/review/",     405,  405,  405),
+    ("ledger_attachment",     "/ledger/attachments/{attachment}/",               404,  404,  404),
+    ("ledger_attachment_delete", "/ledger/attachments/{attachment}/delete/",     405,  405,  405),
+    ("notice_list",           "/notices/",                                       200,  200,  200),
+    ("notice_new",            "/notices/new/",                                   403,  200,  403),
+    ("notice_detail",         "/notices/{notice}/",                              404,  404,  200),
+    ("notice_pdf",            "/notices/{notice}/pdf/",                          404,  404,  200),
+    ("notice_review",         "/notices/{notice}/review/",                       405,  405,  405),
+    ("api_tasks",             "/api/tasks/",                                     200,  200,  200),
+    ("api_notices",           "/api/notices/",                                   200,  200,  200),
+    ("api_contributions",     "/api/contributions/",                             405,  405,  405),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", CITY_ROLES)
+def test_every_url_answers_the_second_city_and_the_province_as_expected(
+    client, request, role, figure, education_bureau, report, evaluation, ledger_ids, shili_plan
+):
+    client.force_login(request.getfixturevalue(role))
+    ids = {"department": education_bureau.pk, "figure": figure.pk, "target": figure.target_id,
+           "report": report.pk, "evaluation": evaluation.pk, **ledger_ids}  # fmt: skip
+    wrong = []
+    for row in CITY_MATRIX:
+        url = row[1].format(**ids)
+        status = client.get(url).status_code
+        if status != row[CITY_ROLES.index(role) + 2]:
+            wrong.append(f"{url}: {status}, expected {row[CITY_ROLES.index(role) + 2]}")
+    assert wrong == []
+
+
+def test_the_city_matrix_names_every_url_of_the_matrix():
+    assert {row[0] for row in MATRIX} == {row[0] for row in CITY_MATRIX}

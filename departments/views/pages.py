@@ -29,7 +29,7 @@ def _named_in(plan: Plan, *, lead: bool) -> Q:
 
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = Plan.objects.from_request(request)
-    department = get_object_or_404(Department.objects.select_related("city"), pk=pk)
+    department = get_object_or_404(Department.objects.select_related("city"), pk=pk, city=plan.city)
     tasks = (
         Task.objects.filter(part__plan=plan)
         .select_related("part__plan")

@@ -133,6 +133,8 @@ def contributions_api(request: HttpRequest) -> JsonResponse:
         errors["task"] = f"no task {body.get('task')!r} in {plan.slug}"
     if errors:
         return _json({"error": "invalid", "errors": errors}, 400)
+    if not access.may_write_plan(user, plan):
+        return _json({"error": f"{plan.slug} is closed: its ledger is read-only"}, 403)
     if not access.may_contribute(user, task):
         return _json({"error": "your department does not co-operate on this task"}, 403)
     version = body.get("version")

@@ -134,6 +134,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     if not access.may_manage(request.user):
         raise PermissionDenied
     if request.method == "POST":
+        access.require_open(request.user, plan)
         created = ledger.ensure_default_rounds(plan)
         messages.success(request, _("%(n)s rounds created.") % {"n": created})
         return redirect("ledger_rounds")

@@ -75,6 +75,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not access.may_manage(request.user):
         raise PermissionDenied
     plan = plan_from_request(request)
+    access.require_open(request.user, plan)
     form = NoticeForm(plan, request.POST or None, initial=_prefill(plan, request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

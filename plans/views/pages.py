@@ -1,9 +1,11 @@
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan, Task
+from targets import access
 from targets.models import Target
 
 
@@ -13,9 +15,17 @@ def plan_from_request(request: HttpRequest) -> Plan:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.GET.get("plan") and not Plan.objects.exists():
+    """The plan when there is one (or one is named); the list of plans when there are several."""
+    if request.GET.get("plan"):
+        return redirect(Plan.objects.from_request(request))
+    plans = access.plans_for(request.user)
+    if not plans:
         return render(request, "plans/no_plan.html", status=200)
-    return redirect(Plan.objects.from_request(request))
+    if len(plans) == 1:
+        return redirect(plans[0])
+    today = timezone.localdate()
+    rows = [{"plan": p, "current": p.is_current(today), "ended": p.is_ended(today)} for p in plans]
+    return render(request, "plans/plan_list.html", {"rows": rows})
 
 
 def _links_keep(plan: Plan) -> dict:
@@ -27,7 +37,7 @@ def _links_keep(plan: Plan) -> dict:
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    plan = access.get_plan_for_user(request, slug)
     tasks = Task.objects.with_departments().annotate(target_count=Count("targets"))
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=tasks))
     counts = {
@@ -46,6 +56,8 @@ def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse
         part__plan__slug=slug,
         slug=task_slug,
     )
+    if not access.may_see_plan(request.user, task.part.plan):
+        raise Http404
     targets = list(task.targets.all())
     context = {
         "task": task,

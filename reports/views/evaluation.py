@@ -16,6 +16,7 @@ from reports import evaluation as domain
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
+from targets import access as figure_access
 from zibo_edu.lib.charts import Series, line_chart
 
 CHARTS = 4  # charts of the targets furthest from their goal
@@ -57,7 +58,7 @@ def evaluation_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request)
-    plan = get_object_or_404(Plan.objects.select_related("city"), slug=slug)
+    plan = figure_access.get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     year = _year(request.GET.get("year", ""), plan)
     evaluation = domain.evaluate(plan, year, district=district, department=access.department)
@@ -103,7 +104,7 @@ def _archive(request: HttpRequest, plan: Plan) -> list[EvaluationReport]:
 def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a report of the evaluation shown (year, district, format); a worker builds it."""
     access = _access(request)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = figure_access.get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     fmt = request.POST.get("format", "")
     year = _year(request.POST.get("year", ""), plan)
@@ -124,6 +125,8 @@ def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(domain.reports_for(request.user), pk=pk)
+    if not figure_access.may_see_plan(request.user, report.plan):
+        raise Http404  # another city's
     if report.state != EvaluationReport.State.DONE or not report.file:
         raise Http404
     response = HttpResponse(bytes(report.file), content_type=FORMATS[report.format])

@@ -184,6 +184,8 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
         return _error(
             400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
         )
+    if not access.may_write_plan(user, plan):
+        return _error(403, f"{plan.slug} is closed: its figures are read-only")
     if not access.may_enter(user, district):
         return _error(403, "you may not enter this district's figures")
     try:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from departments.models import District
+from plans import succession
 from plans.models import Plan, plan_query
 from targets import access, standings
 from targets import progress as method
@@ -262,8 +263,38 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
             describe(target, method.city_at(target, city, y, len(view.districts))) for y in years
         ],
         "chart": _chart(target, city, cells, by_district, view),
+        **_long_series(target),
     }
     return render(request, "targets/progress_target.html", context)
+
+
+def _long_series(target: Target) -> dict:
+    """The indicator's city values across the plans of its chain (十四五 then 十五五)."""
+    rows = succession.long_series(target)
+    if not rows:
+        return {"long_series": []}
+    by_plan: dict[int, Series] = {}
+    for row in rows:
+        by_plan.setdefault(
+            row.plan.pk, Series(row.plan.title, {}, emphasis=row.plan == target.task.part.plan)
+        )
+        if row.value is not None:  # a plan without figures yet: its target only
+            by_plan[row.plan.pk].points[row.year] = row.value
+    years = [row.year for row in rows]
+    chart = None
+    if target.entry not in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
+        chart = line_chart(
+            _("%(name)s, city value across plans") % {"name": target.name},
+            range(years[0], years[-1] + 1),
+            [s for s in by_plan.values() if s.points],
+            target=target.value,
+            unit=target.unit,
+        )
+    table = [
+        (row, describe(row.target, method.Progress(method.Status.NO_DATA, value=row.value)))
+        for row in rows
+    ]
+    return {"long_series": table, "long_chart": chart}
 
 
 def _cell(target: Target, point: method.Point | None) -> str:

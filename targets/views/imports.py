@@ -37,6 +37,7 @@ def figure_template(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def figure_import(request: HttpRequest) -> HttpResponse:
     access.require(access.may_upload(request.user))
     plan = Plan.objects.from_request(request)
+    access.require_open(request.user, plan)
     if request.method == "GET":
         return render(request, "targets/figure_import.html", {"plan": plan})
     upload_file = request.FILES.get("file")
@@ -73,6 +74,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         FigureImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
     )
     plan = Plan.objects.from_request(request)
+    access.require_open(request.user, plan)
     with transaction.atomic():
         try:
             upload = workbook.read(

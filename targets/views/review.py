@@ -185,6 +185,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     filterset, queue = _queue(request, plan, request.GET)
     here = reverse("review_list") + "?" + filterset.query(**_plan_param(request))
     if request.method == "POST":
+        access.require_open(request.user, plan)
         return _act_on_list(request, queue, here)
     today = timezone.localdate()
     total = queue.count()

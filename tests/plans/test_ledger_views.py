@@ -418,7 +418,7 @@ def test_api_session_posts_need_the_csrf_token(open_round, fitness_task, head_sp
         ("city_admin", "/notices/", 10),
         ("city_admin", "/api/tasks/", 12),
         ("city_admin", "/api/notices/", 10),
-        ("department_head", "/ledger/tasks/{task}/", 14),
+        ("department_head", "/ledger/tasks/{task}/", 16),  # 2: plan switcher, city in title
         ("department_head", "/ledger/rounds/{round}/tasks/{task}/report/", 20),
     ],
 )

@@ -105,7 +105,9 @@ def test_each_report_is_generated_and_sent_exactly_once(seeded, zhangdian, recip
     assert delivery.send(report.pk) is False
     assert [m.to for m in mail.outbox] == [["zd@example.cn"]]
     message = mail.outbox[0]
-    assert message.subject == "【月报】张店区教育“十四五”规划实施进展（2025年06月）"
+    assert (
+        message.subject == "【月报】张店区·淄博市教育事业发展“十四五”规划实施进展（2025年06月）"
+    )  # from the plan
     assert message.attachments[0][0] == "zibo-progress-zhangdian-2025-06.pdf"
     assert message.attachments[0][1][:5] == b"%PDF-"
     report.refresh_from_db()

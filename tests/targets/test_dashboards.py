@@ -214,12 +214,12 @@ def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
 
 @pytest.mark.parametrize(
     ("url", "ceiling"),
-    [
-        ("/progress/?year=2024", 12),
-        ("/progress/heatmap/?year=2024", 9),
-        ("/progress/districts/zhangdian/?year=2024", 9),
+    [  # pages count 1 for the header's plan switcher
+        ("/progress/?year=2024", 13),
+        ("/progress/heatmap/?year=2024", 10),
+        ("/progress/districts/zhangdian/?year=2024", 10),
         ("/progress/departments/{department}/?year=2024", 11),
-        ("/progress/targets/{target}/?year=2024", 12),
+        ("/progress/targets/{target}/?year=2024", 13),  # 1: the plans that follow
         ("/api/progress/?year=2024", 9),
     ],
 )

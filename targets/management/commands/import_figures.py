@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from targets import figures, workbook
+from targets import access, figures, workbook
 from targets.models import FigureChange
 
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         plan = Plan.objects.default()
         if plan is None:
             raise CommandError("load a plan first: python manage.py load_plan")
+        if not access.may_write_plan(account, plan):
+            raise CommandError(f"{plan} is closed: its figures are read-only")
         try:
             content = file.read_bytes()
         except OSError as error:

@@ -1,0 +1,109 @@
+"""The province page: cities side by side on the indicators their plans share.
+
+For a year, each city's plan covering it (the plan in whose years it falls, else the one whose
+baseline it is), the targets of those plans whose indicator key (`Target.indicator`) appears in
+at least two cities' plans, and for each such indicator every city's value and status as of the
+year (approved figures, computed as the city's own dashboards compute them); then the cities
+furthest behind: most indicators behind first. A constant number of queries, whatever the
+number of cities: plans, targets, districts and figures, one query each.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from departments.models import City, District
+from plans.models import Plan
+from targets import progress
+from targets.models import Target
+
+
+@dataclass
+class Cell:
+    target: Target
+    progress: progress.Progress
+
+
+@dataclass
+class Indicator:
+    key: str
+    name: str
+    cells: dict[int, Cell]  # by city pk
+
+    @property
+    def behind(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.progress.is_behind)
+
+
+@dataclass
+class CityStanding:
+    city: City
+    plan: Plan
+    behind: int = 0
+    compared: int = 0
+    behind_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    year: int
+    cities: list[City]
+    plans: dict[int, Plan]  # by city pk
+    indicators: list[Indicator]
+    standings: list[CityStanding]  # furthest behind first
+
+
+def plans_for_year(plans: list[Plan], year: int) -> dict[int, Plan]:
+    """Each city's plan for the year: one whose years hold it, else one whose baseline it is."""
+    chosen: dict[int, Plan] = {}
+    for plan in sorted(plans, key=lambda p: (p.start_year <= year <= p.end_year, p.end_year)):
+        if plan.baseline_year <= year <= plan.end_year:
+            chosen[plan.city_id] = plan  # the later, better match wins
+    return chosen
+
+
+def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
+    plans = plans if plans is not None else list(Plan.objects.select_related("city"))
+    chosen = plans_for_year(plans, year)
+    targets = list(
+        Target.objects.filter(task__part__plan__in=list(chosen.values()))
+        .exclude(indicator="")
+        .select_related("task__part__plan")
+    )
+    cities_of_key: dict[str, set[int]] = defaultdict(set)
+    for target in targets:
+        cities_of_key[target.indicator].add(target.task.part.plan.city_id)
+    shared = [t for t in targets if len(cities_of_key[t.indicator]) > 1]
+    districts: dict[int, list[District]] = defaultdict(list)
+    for district in District.objects.filter(city__in=list(chosen)):
+        districts[district.city_id].append(district)
+    years = range(min((p.baseline_year for p in chosen.values()), default=year), year + 1)
+    points = progress.load_points(shared, years, include_submitted=False)
+
+    by_plan: dict[int, list[Target]] = defaultdict(list)
+    for target in shared:
+        by_plan[target.task.part.plan_id].append(target)
+    indicators: dict[str, Indicator] = {}
+    for plan in chosen.values():
+        board = progress.board_from_points(
+            points, year, targets=by_plan[plan.pk], districts=districts[plan.city_id], show=[]
+        )
+        for target in by_plan[plan.pk]:
+            row = indicators.setdefault(
+                target.indicator, Indicator(target.indicator, target.name, {})
+            )
+            row.cells[plan.city_id] = Cell(target, board.city[target.pk])
+    cities = sorted((p.city for p in chosen.values()), key=lambda c: c.name)
+    standings = []
+    for city in cities:
+        standing = CityStanding(city, chosen[city.pk])
+        for row in indicators.values():
+            cell = row.cells.get(city.pk)
+            if cell is not None:
+                standing.compared += 1
+                if cell.progress.is_behind:
+                    standing.behind += 1
+                    standing.behind_keys.append(row.name)
+        standings.append(standing)
+    standings.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), s.city.name))
+    rows = sorted(indicators.values(), key=lambda r: (-r.behind, r.key))
+    return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, standings)

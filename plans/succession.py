@@ -1,0 +1,138 @@
+"""One plan after another: the successor's baseline carried over from the predecessor's final
+figures, and a target's long series across the plans of its city.
+
+Targets are matched by their indicator key (`Target.indicator`, e.g. kindergarten-public-share):
+the same indicator in the plan a plan follows (十五五 after 十四五). A successor's baseline year is
+its predecessor's last year, so the predecessor's figures of that year ARE the successor's
+baseline: they are copied, not typed again, each copy pointing at its source
+(`Figure.carried_from`) and shown as carried over. `carry_over(plan)` is idempotent: it runs
+when the plan is loaded and again whenever the predecessor's final figures change
+(`python manage.py carry_over_baseline`).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from departments.models import District
+from plans.models import Plan
+from targets import progress
+from targets.models import Figure, Target
+
+COPIED = ("numerator", "denominator", "value", "achieved", "achieved_on", "state")
+
+
+def matching_targets(plan: Plan) -> list[tuple[Target, Target]]:
+    """(successor target, predecessor target) pairs with the same indicator key and kind."""
+    if plan.follows_id is None:
+        return []
+    earlier = {t.indicator: t for t in Target.objects.of_plan(plan.follows).exclude(indicator="")}
+    return [
+        (target, earlier[target.indicator])
+        for target in Target.objects.of_plan(plan).exclude(indicator="")
+        if target.indicator in earlier and earlier[target.indicator].kind == target.kind
+    ]
+
+
+@transaction.atomic
+def carry_over(plan: Plan) -> int:
+    """Copy the predecessor's final-year figures (submitted or approved) into the plan's
+    baseline year, for every matching indicator; returns how many figures were written."""
+    pairs = matching_targets(plan)
+    if not pairs:
+        return 0
+    year = plan.baseline_year
+    sources = Figure.objects.filter(
+        target__in=[old.pk for _new, old in pairs],
+        year=year,
+        state__in=[Figure.State.SUBMITTED, Figure.State.APPROVED],
+    )
+    by_target: dict[int, list[Figure]] = {}
+    for figure in sources:
+        by_target.setdefault(figure.target_id, []).append(figure)
+    existing = {
+        (f.target_id, f.district_id): f
+        for f in Figure.objects.filter(target__in=[new.pk for new, _old in pairs], year=year)
+    }
+    written = 0
+    note = f"沿用《{plan.follows.title}》{year}年终值"
+    for new, old in pairs:
+        for source in by_target.get(old.pk, []):
+            values = {name: getattr(source, name) for name in COPIED}
+            values.update(carried_from=source, source=note[:200], note="")
+            copy = existing.get((new.pk, source.district_id))
+            if copy is not None and copy.carried_from_id is None:
+                continue  # typed in for the successor: never overwritten
+            if copy is None:
+                Figure.objects.create(
+                    target=new, district_id=source.district_id, year=year, **values
+                )
+                written += 1
+            elif any(getattr(copy, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(copy, k, v)
+                copy.save()
+                written += 1
+    return written
+
+
+def carry_over_successors(plan: Plan) -> int:
+    """After the plan's final figures changed: refresh every plan that follows it."""
+    return sum(carry_over(successor) for successor in plan.successors.all())
+
+
+@dataclass
+class Year:
+    year: int
+    value: Decimal | None
+    plan: Plan
+    target: Target
+    carried: bool = False  # the successor's baseline, carried over from the predecessor
+
+
+def chain(plan: Plan) -> list[Plan]:
+    """The plan's predecessors and successors of the same city, oldest first."""
+    plans = [plan]
+    earlier = plan.follows
+    while earlier is not None and earlier not in plans:
+        plans.insert(0, earlier)
+        earlier = earlier.follows
+    later = plan.successors.first()
+    while later is not None and later not in plans:
+        plans.append(later)
+        later = later.successors.first()
+    return plans
+
+
+def long_series(target: Target) -> list[Year]:
+    """The city's value of the target's indicator year by year across its chain of plans: the
+    predecessor's years, then the successor's (whose baseline is the predecessor's last year,
+    shown once, as carried over); a plan with no figures yet shows its target at its deadline
+    (value None). Submitted figures count, as on the dashboards."""
+    plan = target.task.part.plan
+    plans = chain(plan) if target.indicator else [plan]
+    if len(plans) == 1:
+        return []
+    districts = list(District.objects.filter(city=plan.city))
+    rows: dict[int, Year] = {}
+    for each in plans:
+        same = (
+            target
+            if each.pk == plan.pk
+            else Target.objects.of_plan(each).filter(indicator=target.indicator).first()
+        )
+        if same is None:
+            continue
+        board = progress.board(
+            each, each.end_year, targets=[same], districts=districts, include_submitted=True
+        )
+        series = board.city_series.get(same.pk, {})
+        for year, value in series.items():
+            if year in rows and year == each.baseline_year:
+                rows[year].carried = True  # the predecessor's final year, this one's baseline
+                continue
+            rows[year] = Year(year, value, each, same)
+        if not any(year > each.baseline_year for year in series):
+            rows.setdefault(same.deadline_year, Year(same.deadline_year, None, each, same))
+    return [rows[year] for year in sorted(rows)]

@@ -1,0 +1,104 @@
+"""The province page: Zibo beside 示例市 (a MADE-UP city of the demo files, marked 演示) on the
+indicators their plans share; the provincial role only; a constant number of queries."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+from departments.models import District
+from plans import province
+from plans.loading import load_plan_file
+from targets.models import Target
+from tests.conftest import make_figure
+
+pytestmark = pytest.mark.django_db
+
+MADE_UP_CITY = Path(settings.BASE_DIR) / "fixtures" / "demo" / "demo-shili-2021-2025.yaml"
+
+
+def _zibo_figures(plan, numerator):
+    share = Target.objects.of_plan(plan).get(indicator="kindergarten-public-share")
+    for district in District.objects.filter(city=plan.city):
+        for year in (2020, 2024):
+            make_figure(share, district, year, state="approved",
+                        numerator=Decimal(numerator if year == 2024 else 400),
+                        denominator=Decimal(1000))  # fmt: skip
+
+
+def _made_up_figures(shili_plan):
+    from plans.management.commands.load_demo_plans import seed_made_up_figures
+
+    seed_made_up_figures(shili_plan)
+
+
+def test_cities_side_by_side_on_shared_indicators(plan, shili_plan):
+    _zibo_figures(plan, 700)  # 70%: past the 65% of Zibo's plan
+    _made_up_figures(shili_plan)
+
+    comparison = province.compare(2024)
+
+    assert [c.name for c in comparison.cities] == sorted(["淄博市", "示例市(演示)"])
+    keys = {row.key for row in comparison.indicators}
+    assert keys == {"student-fitness-good-rate", "kindergarten-public-share",
+                    "kindergarten-teacher-college-share", "after-school-service-coverage",
+                    "compulsory-balanced-county-share"}  # fmt: skip
+    share = next(r for r in comparison.indicators if r.key == "kindergarten-public-share")
+    zibo = share.cells[plan.city_id]
+    assert zibo.progress.value == Decimal(70) and zibo.progress.status == "met"
+    assert shili_plan.city_id in share.cells
+    # Zibo has figures for one shared indicator only: the others have no data, none behind
+    standing = {s.city.name: s for s in comparison.standings}
+    assert standing["淄博市"].compared == 5
+    assert comparison.standings[0].behind >= comparison.standings[-1].behind
+
+
+def test_the_page_is_the_provinces_and_marks_the_made_up_city(client, plan, shili_plan, province):
+    _zibo_figures(plan, 700)
+    client.force_login(province)
+    response = client.get("/province/?year=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "示例市(演示)" in html and "demo-banner" in html and "淄博市" in html
+    assert "kindergarten-public-share" in html
+
+
+def _another_made_up_city(tmp_path, n):
+    data = yaml.safe_load(MADE_UP_CITY.read_text(encoding="utf-8"))
+    data["city"]["name"] = f"示例{n}市(演示)"
+    data["plan"]["slug"] = f"demo-shili{n}-2021-2025"
+    path = tmp_path / f"city{n}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_plan_file(path).plan
+
+
+def test_the_province_page_runs_a_constant_number_of_queries(
+    client, plan, shili_plan, province, tmp_path, django_assert_max_num_queries
+):
+    client.force_login(province)
+    _made_up_figures(shili_plan)
+    with django_assert_max_num_queries(12) as two:
+        assert client.get("/province/?year=2024").status_code == 200
+    for n in (2, 3, 4):
+        _made_up_figures(_another_made_up_city(tmp_path, n))
+    with django_assert_max_num_queries(len(two.captured_queries)) as five:
+        response = client.get("/province/?year=2024")
+    assert len(response.context["comparison"].cities) == 5
+    assert len(five.captured_queries) == len(two.captured_queries)
+
+
+def test_a_made_up_citys_report_mail_and_reminder_name_its_own_city_and_plan(
+    shili_plan, mailoutbox
+):
+    import datetime
+
+    from reports import delivery
+    from reports.models import Report
+
+    dongcheng = District.objects.get(city=shili_plan.city, slug="dongcheng")
+    report = Report(district=dongcheng, month=datetime.date(2025, 6, 1))
+    subject, body = delivery._subject(report), delivery._body(report)
+    assert "示例市教育事业发展“十四五”规划(演示,虚构示例)" in subject
+    assert "示例市(演示)教育局" in body and "淄博" not in subject + body
