@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +75,12 @@ class Key:
 class Entry:
     key: Key
     data: FigureInput
-    version: int | None = None  # the version the person edited; None when they saw no figure
+    # The version the writer saw: 0 when they saw the figure absent, None when they saw nothing
+    # at all. A figure that exists changes only for a writer who sent its current version.
+    version: int | None = None
+
+
+ABSENT = 0  # the version of a figure that does not exist yet
 
 
 @dataclass
@@ -289,7 +294,7 @@ def record(
         if before == entry.data:
             outcome.unchanged.append(figure)
             continue
-        if entry.version is not None and entry.version != figure.version:
+        if entry.version != figure.version:  # unseen (None), seen absent (0) or seen older
             stale.append(figure)
             continue
         if not figure.is_editable:
@@ -308,7 +313,7 @@ def record(
         raise FigureConflict(stale)
     if locked:
         raise FigureLocked(locked)
-    Figure.objects.bulk_create(outcome.created)
+    _create(outcome.created)
     if outcome.updated:
         _refuse_concurrent_saves(outcome.updated)
         Figure.objects.bulk_update(
@@ -317,6 +322,27 @@ def record(
     log_changes(changes, user=user, channel=channel, at=now, comment=comment)
     standings.refresh_figures(outcome.created + outcome.updated)
     return outcome
+
+
+def _create(created: list[Figure]) -> None:
+    """Insert new figures; one that another writer created since they were read makes the whole
+    save a `FigureConflict` (the unique constraints decide, inside a savepoint), never a 500."""
+    if not created:
+        return
+    try:
+        with transaction.atomic():
+            Figure.objects.bulk_create(created)
+    except IntegrityError:
+        taken = existing(Key(f.target_id, f.district_id, f.year) for f in created)
+        if not taken:
+            raise
+        raise FigureConflict(
+            list(
+                Figure.objects.select_related("target").filter(
+                    pk__in=[f.pk for f in taken.values()]
+                )
+            )
+        ) from None
 
 
 def _refuse_concurrent_saves(figures: list[Figure]) -> None:
@@ -328,7 +354,23 @@ def _refuse_concurrent_saves(figures: list[Figure]) -> None:
     )
     stale = [f for f in figures if stored.get(f.pk) != f.version - 1]
     if stale:
-        raise FigureConflict([Figure.objects.get(pk=f.pk) for f in stale])
+        raise FigureConflict(
+            list(Figure.objects.select_related("target").filter(pk__in=[f.pk for f in stale]))
+        )
+
+
+def _refuse_unseen(figures: list[Figure]) -> None:
+    """Lock the figures and refuse (FigureConflict) if one changed since it was read."""
+    if not figures:
+        return
+    stored = dict(
+        Figure.objects.select_for_update()
+        .filter(pk__in=[f.pk for f in figures])
+        .values_list("pk", "version")
+    )
+    stale = [f.pk for f in figures if stored.get(f.pk) != f.version]
+    if stale:
+        raise FigureConflict(list(Figure.objects.select_related("target").filter(pk__in=stale)))
 
 
 def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
@@ -384,6 +426,7 @@ def submit(
     ready = [
         f for f in figures if f.state in (Figure.State.DRAFT, Figure.State.RETURNED) and f.is_filled
     ]
+    _refuse_unseen(ready)
     _transition(ready, user=user, action="submit", state=Figure.State.SUBMITTED, channel=channel)
     return ready
 

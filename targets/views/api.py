@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from departments.models import District
 from plans.models import Plan
 from targets import access, figures
+from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 
@@ -214,7 +215,11 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
         )
     except figures.FigureConflict as conflict:
         current = conflict.figures[0]
-        return _error(409, "the figure changed since your version", current=_figure_json(current))
+        return _error(
+            409,
+            figures.conflict_message(current, display_value(current)),
+            current=_figure_json(current),
+        )
     except figures.FigureLocked:
         return _error(409, "the figure is under review or approved")
     saved = (outcome.created or outcome.updated or outcome.unchanged)[0]
