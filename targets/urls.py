@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets.views import api, dashboards, entry, imports, lists, review
+from targets.views import dashboards, entry, imports, lists, review
 
 urlpatterns = [
     path("targets/", lists.target_list, name="target_list"),
@@ -24,7 +24,5 @@ urlpatterns = [
     path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
-    path("api/targets/", api.targets_api, name="api_targets"),
-    path("api/figures/", api.figures_api, name="api_figures"),
     path("api/progress/", dashboards.progress_api, name="api_progress"),
 ]

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zibo_edu.api import api
 from zibo_edu.health import healthz
 
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("plans.urls")),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
