@@ -17,3 +17,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+handler400 = "zibo_edu.errors.bad_request"

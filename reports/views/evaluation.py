@@ -17,6 +17,7 @@ from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
 from zibo_edu.lib.charts import Series, line_chart
+from zibo_edu.lib.params import int_param
 
 CHARTS = 4  # charts of the targets furthest from their goal
 
@@ -39,11 +40,8 @@ def _district(request: HttpRequest, plan: Plan, access: domain.Access) -> Distri
 
 
 def _year(raw: str, plan: Plan) -> int | None:
-    return (
-        int(raw)
-        if raw.isdigit() and int(raw) in range(plan.start_year, plan.end_year + 1)
-        else None
-    )
+    year = int_param({"year": raw}, "year")
+    return year if year in range(plan.start_year, plan.end_year + 1) else None
 
 
 @login_required

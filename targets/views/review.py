@@ -14,6 +14,7 @@ from plans.models import Plan
 from targets import access, figures
 from targets import completeness as completeness_of
 from targets.models import Figure, ReportingPeriod, Target
+from zibo_edu.lib.params import int_list, int_param, to_int
 
 
 @login_required
@@ -64,7 +65,9 @@ def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
         figures.reopen(figure, user=request.user, reason=reason)
         messages.success(request, _("Reopened: the district can edit it again."))
     elif action == "restore":
-        change = get_object_or_404(figure.changes, pk=request.POST.get("change"))
+        change = get_object_or_404(
+            figure.changes, pk=to_int(request.POST.get("change", ""), "change")
+        )
         if request.POST.get("confirmed") != "yes":  # the figure page asks first
             return redirect(f"{figure.get_absolute_url()}?restore={change.pk}#restore")
         try:
@@ -93,7 +96,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         state=Figure.State.SUBMITTED, target__task__part__plan=plan
     )
     if request.method == "POST":
-        chosen = list(pending.filter(pk__in=request.POST.getlist("figure")))
+        chosen = list(pending.filter(pk__in=int_list(request.POST, "figure")))
         if not chosen:
             messages.warning(request, _("Tick the figures to approve or return."))
         elif request.POST.get("action") == "approve":
@@ -107,9 +110,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
                 done = figures.send_back(chosen, user=request.user, reason=reason)
                 messages.success(request, _("Returned %(n)d figures.") % {"n": len(done)})
         return redirect(request.get_full_path())
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        pending = pending.filter(year=int(year))
+    year = int_param(request.GET, "year")
+    if year is not None:
+        pending = pending.filter(year=year)
     rows = pending.select_related("target__task__part", "district", "updated_by").order_by(
         "year",
         "district__order",
