@@ -63,7 +63,11 @@ def _column(name: str):
     return Figure._meta.get_field(name)
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+def text(max_length: int):
+    """A string without NUL or lone surrogates, at most `max_length` characters."""
+    return Annotated[str, BeforeValidator(_text), Field(max_length=max_length)]
+
+
 Amount = Annotated[
     Decimal,
     BeforeValidator(_no_bool),
@@ -77,13 +81,15 @@ Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class PlanQuery(Schema):
-    plan: Annotated[Text | None, Field(None, max_length=50)] = None
+    plan: text(50) | None = None
 
 
 class FigureQuery(PlanQuery):
-    district: Annotated[Text | None, Field(None, max_length=50)] = None
-    year: Annotated[int | None, BeforeValidator(_blank_is_none), Field(None, ge=0, le=9999)] = None
-    target: Annotated[Text | None, Field(None, max_length=40)] = None
+    district: text(50) | None = None
+    year: Annotated[
+        Annotated[int, Field(ge=0, le=9999)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    target: text(40) | None = None
 
 
 class FigureIn(Schema):
@@ -92,16 +98,16 @@ class FigureIn(Schema):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
-    target: Annotated[Text, Field(max_length=Target._meta.get_field("code").max_length)]
-    district: Annotated[Text, Field(max_length=50, description='a district slug, or "city"')]
+    target: text(Target._meta.get_field("code").max_length)
+    district: Annotated[text(50), Field(description='a district slug, or "city"')]
     year: int
     numerator: Amount | None = None
     denominator: Amount | None = None
     value: Amount | None = None
     achieved: StrictBool | None = None
     achieved_on: Annotated[datetime.date | None, BeforeValidator(_iso_date)] = None
-    note: Annotated[Text | None, BeforeValidator(_blank_is_none), Field(max_length=10_000)] = None
-    source: Annotated[Text | None, Field(max_length=_column("source").max_length)] = None
+    note: text(10_000) | None = None
+    source: text(_column("source").max_length) | None = None
     version: Version | None = None
 
 

@@ -105,3 +105,11 @@ def test_bad_query_strings_are_a_4xx(client, staff_zhangdian, query):
     client.raise_request_exception = False
     response = client.get(f"/api/figures/?{query}")
     assert 400 <= response.status_code < 500, (query, response.status_code)
+
+
+def test_empty_and_null_optional_fields_are_accepted(client, staff_zhangdian):
+    """Found by schemathesis: bounds on an optional field once crashed on null/empty."""
+    client.force_login(staff_zhangdian)
+    assert client.get("/api/figures/?year=&target=&district=").status_code == 200
+    response = _raw(_with(note=None, source=None, version=None, achieved_on=None))
+    assert response.status_code == 201, response.content
