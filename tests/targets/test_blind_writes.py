@@ -199,3 +199,23 @@ def test_twelve_concurrent_creates_end_in_one_row_and_clean_409s(plan, staff_zha
     winner = next(value for code, value in statuses if code == 201)
     assert stored.value == winner
     assert [c.new for c in stored.changes.all()] == [{"value": str(winner)}]
+
+
+def test_an_import_read_before_a_colleague_created_the_figure_refuses_it(
+    client, plan, staff_zhangdian, zhangdian
+):
+    """The Excel channel: a row for a figure absent when the file was read carries version 0,
+    so the save refuses that figure rather than overwrite what a colleague created since."""
+    from targets import workbook
+    from tests.targets.test_import import _bytes, _fill, _template
+
+    client.force_login(staff_zhangdian)
+    bases = target_named(plan, BASES)
+    book = _template(client)
+    _fill(book, bases.code, 数值=9)
+    upload = workbook.read(_bytes(book), "figures.xlsx", plan=plan, user=staff_zhangdian)
+    make_figure(bases, zhangdian, 2024, value=Decimal(42))  # a colleague, meanwhile
+    with pytest.raises(figures.FigureConflict) as refused:
+        workbook.save(upload, user=staff_zhangdian)
+    assert [f.target_id for f in refused.value.figures] == [bases.pk]
+    assert Figure.objects.get(target=bases, district=zhangdian).value == 42
