@@ -371,7 +371,9 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
         )
     except figures.FigureLocked:
         return _error(409, "the figure is under review or approved")
-    saved = (outcome.created or outcome.updated or outcome.unchanged)[0]
+    saved = next(iter(outcome.created or outcome.updated or outcome.unchanged), None)
+    if saved is None:  # no values for a figure that does not exist: nothing to create
+        return _error(400, "nothing to save: give the figure's values", field="value")
     return JsonResponse(
         _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
         status=201 if outcome.created else 200,

@@ -113,3 +113,11 @@ def test_empty_and_null_optional_fields_are_accepted(client, staff_zhangdian):
     assert client.get("/api/figures/?year=&target=&district=").status_code == 200
     response = _raw(_with(note=None, source=None, version=None, achieved_on=None))
     assert response.status_code == 201, response.content
+
+
+def test_a_post_without_values_for_an_absent_figure_is_a_400(staff_zhangdian):
+    """Found by the fuzz suite: it crashed (IndexError) for want of anything to create."""
+    response = _raw(json.dumps({"target": "二(一)6-3", "district": "zhangdian", "year": 2024}))
+    assert response.status_code == 400
+    assert "nothing to save" in response.json()["error"]
+    assert not Figure.objects.exists()

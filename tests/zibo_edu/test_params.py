@@ -65,3 +65,10 @@ def test_restore_refuses_a_change_that_is_not_a_number(admin_client, plan, zhang
     )
     assert response.status_code == 400
     assert "change" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["target=%20", "task=1e14", "district=abc"])
+def test_the_notice_form_refuses_prefill_ids_that_are_not_numbers(admin_client, plan, query):
+    """Found by the fuzz suite: ?target=%20 crashed the new-notice page."""
+    response = admin_client.get(f"/notices/new/?{query}")
+    assert response.status_code == 400
