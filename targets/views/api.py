@@ -81,7 +81,7 @@ Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class PlanQuery(Schema):
-    plan: text(50) | None = None
+    plan: str | None = None  # Plan.objects.from_request: an unknown or malformed slug is a 404
 
 
 class FigureQuery(PlanQuery):

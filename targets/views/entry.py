@@ -129,6 +129,13 @@ def _locked_when_loaded(figure: Figure | None, data, target: Target) -> bool:
     return data.get(f"t{target.pk}-version") == str(figure.version)
 
 
+def _posted(request, form: FigureForm) -> bool:
+    """Whether the POST carries this target at all: a page always posts each row's version, so
+    a target with no field posted (added since, or a client posting a part) is left alone; one
+    with values but no version was not seen, and `record` refuses to let it change a figure."""
+    return any(key.startswith(f"{form.prefix}-") for key in request.POST)
+
+
 def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> set[int]:
     """Save the page all or nothing; the targets refused (empty when it saved), each refusal
     shown as a message naming the figure and why."""
@@ -140,7 +147,7 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
             form.cleaned_data.get("version"),
         )
         for form in forms
-        if not form.locked
+        if not form.locked and _posted(request, form)
     ]
     try:
         with transaction.atomic():

@@ -9,13 +9,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from departments.models import District
+from plans.models import Plan
 from targets import figures
 from targets.models import Figure, FigureChange, ReportingPeriod
-from tests.conftest import make_figure, target_named
+from tests.conftest import make_figure, make_user, target_named
 
 pytestmark = pytest.mark.django_db
 
@@ -168,10 +171,15 @@ def test_save_and_submit_submits_only_what_the_page_showed(
     assert not FigureChange.objects.filter(figure=figure, action="submit").exists()
 
 
+@pytest.mark.live  # committed data, a transactional database: runs last, like the other
 @pytest.mark.django_db(transaction=True)
-def test_twelve_concurrent_creates_end_in_one_row_and_clean_409s(plan, staff_zhangdian, zhangdian):
+def test_twelve_concurrent_creates_end_in_one_row_and_clean_409s():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite writes one at a time)")
+    call_command("load_plan", verbosity=0)
+    plan = Plan.objects.get()
+    zhangdian = District.objects.get(city=plan.city, name="张店区")
+    make_user("staff-zhangdian", "district_staff", district=zhangdian)
     bases = target_named(plan, BASES)
     start, statuses = threading.Barrier(12), []
 
