@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from zibo_edu.api import api
 from zibo_edu.health import healthz
+from zibo_edu.views.api import api
 
 urlpatterns = [
     path("api/", api.urls),

@@ -1,7 +1,7 @@
 """The figures API on django-ninja: GET /api/targets/, GET and POST /api/figures/.
 
 Input is declared as typed schemas (pydantic): numbers bounded to the columns' digits, no NaN or
-Infinity, no NUL or lone surrogates, lengths from the model. `zibo_edu.api` parses bodies
+Infinity, no NUL or lone surrogates, lengths from the model. `zibo_edu.views.api` parses bodies
 strictly and turns every refusal into a 400 naming the field; the OpenAPI schema is published
 at /api/openapi.json. The answers are the ones the hand-written views gave.
 """
