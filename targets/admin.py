@@ -110,7 +110,7 @@ class FigureAdminForm(forms.ModelForm):
             )
         if stored is not None and FigureInput.of(stored) != data:
             loaded = cleaned.get("loaded_version")
-            if loaded is not None and loaded != stored.version:
+            if loaded != stored.version:  # not sent: not seen
                 shown = "；".join(
                     f"{label}：{value}"
                     for label, value in describe_values(
@@ -127,7 +127,10 @@ class FigureAdminForm(forms.ModelForm):
                 )
         for name, message in figures.check_stored(key, data).items():
             self.add_error(name if name in self.fields else None, message)
-        self.entry = figures.Entry(key, data, cleaned.get("loaded_version"))
+        loaded = cleaned.get("loaded_version")
+        self.entry = figures.Entry(
+            key, data, figures.ABSENT if self.instance.pk is None and loaded is None else loaded
+        )
         return cleaned
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,13 @@ from targets import bulk, reminders, standings
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
 VALUE_FIELDS = SNAPSHOT_FIELDS
+
+try:  # PostgreSQL's COPY (targets.bulk) reports a unique violation in psycopg's own class
+    from psycopg import IntegrityError as _PsycopgIntegrityError
+
+    _DRIVER_INTEGRITY_ERRORS: tuple[type[Exception], ...] = (_PsycopgIntegrityError,)
+except ImportError:  # pragma: no cover - the embedded default needs no PostgreSQL driver
+    _DRIVER_INTEGRITY_ERRORS = ()
 
 
 @dataclass
@@ -75,7 +82,12 @@ class Key:
 class Entry:
     key: Key
     data: FigureInput
-    version: int | None = None  # the version the person edited; None when they saw no figure
+    # The version the writer saw: 0 when they saw the figure absent, None when they saw nothing
+    # at all. A figure that exists changes only for a writer who sent its current version.
+    version: int | None = None
+
+
+ABSENT = 0  # the version of a figure that does not exist yet
 
 
 @dataclass
@@ -289,7 +301,7 @@ def record(
         if before == entry.data:
             outcome.unchanged.append(figure)
             continue
-        if entry.version is not None and entry.version != figure.version:
+        if entry.version != figure.version:  # unseen (None), seen absent (0) or seen older
             stale.append(figure)
             continue
         if not figure.is_editable:
@@ -322,7 +334,7 @@ UPDATED_FIELDS = [*VALUE_FIELDS, "version", "state", "updated_by", "updated_at"]
 def _write(created: list[Figure], updated: list[Figure], changes, *, user, channel, at, comment):
     """The statements that write a save: new figures (COPY on PostgreSQL, with their ids taken
     first for the audit rows), changed figures (one UPDATE from arrays), the audit rows (COPY)."""
-    bulk.insert(Figure, created, with_ids=True)
+    _create(created)
     if connection.vendor == "postgresql" and len(updated) > 1:
         _update_from_arrays(updated)
     elif updated:
@@ -349,6 +361,27 @@ def _update_from_arrays(figures: list[Figure]) -> None:
         cursor.execute(sql, values)
 
 
+def _create(created: list[Figure]) -> None:
+    """Insert new figures; one that another writer created since they were read makes the whole
+    save a `FigureConflict` (the unique constraints decide, inside a savepoint), never a 500."""
+    if not created:
+        return
+    try:
+        with transaction.atomic():
+            bulk.insert(Figure, created, with_ids=True)
+    except (IntegrityError, *_DRIVER_INTEGRITY_ERRORS):  # COPY raises the driver's own
+        taken = existing(Key(f.target_id, f.district_id, f.year) for f in created)
+        if not taken:
+            raise
+        raise FigureConflict(
+            list(
+                Figure.objects.select_related("target").filter(
+                    pk__in=[f.pk for f in taken.values()]
+                )
+            )
+        ) from None
+
+
 def _refuse_concurrent_saves(figures: list[Figure]) -> None:
     """Between reading and writing, another save may have bumped a version: lock and compare."""
     stored = dict(
@@ -358,7 +391,23 @@ def _refuse_concurrent_saves(figures: list[Figure]) -> None:
     )
     stale = [f for f in figures if stored.get(f.pk) != f.version - 1]
     if stale:
-        raise FigureConflict([Figure.objects.get(pk=f.pk) for f in stale])
+        raise FigureConflict(
+            list(Figure.objects.select_related("target").filter(pk__in=[f.pk for f in stale]))
+        )
+
+
+def _refuse_unseen(figures: list[Figure]) -> None:
+    """Lock the figures and refuse (FigureConflict) if one changed since it was read."""
+    if not figures:
+        return
+    stored = dict(
+        Figure.objects.select_for_update()
+        .filter(pk__in=[f.pk for f in figures])
+        .values_list("pk", "version")
+    )
+    stale = [f.pk for f in figures if stored.get(f.pk) != f.version]
+    if stale:
+        raise FigureConflict(list(Figure.objects.select_related("target").filter(pk__in=stale)))
 
 
 def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
@@ -414,6 +463,7 @@ def submit(
     ready = [
         f for f in figures if f.state in (Figure.State.DRAFT, Figure.State.RETURNED) and f.is_filled
     ]
+    _refuse_unseen(ready)
     _transition(ready, user=user, action="submit", state=Figure.State.SUBMITTED, channel=channel)
     return ready
 

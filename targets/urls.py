@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets.views import api, assets, dashboards, entry, imports, lists, review
+from targets.views import assets, dashboards, entry, imports, lists, review
 
 urlpatterns = [
     path("assets/status.css", assets.status_stylesheet, name="status_css"),
@@ -30,7 +30,5 @@ urlpatterns = [
     path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
-    path("api/targets/", api.targets_api, name="api_targets"),
-    path("api/figures/", api.figures_api, name="api_figures"),
     path("api/progress/", dashboards.progress_api, name="api_progress"),
 ]

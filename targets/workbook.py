@@ -337,7 +337,7 @@ def read(
         for name, message in errors.items():
             column = _column(COLUMN_OF_FIELD[name]) if name in COLUMN_OF_FIELD else None
             problems.add(Problem(sheet_name, number, column, message))
-        version = current.version if current else None
+        version = current.version if current else figures.ABSENT
         upload.rows.append(
             Row(number, figures.Entry(key, data, version), target, district, current)
         )

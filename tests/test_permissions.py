@@ -35,10 +35,12 @@ MATRIX = [
     ("district_list",         "/districts/",                           200,  200,  200,  200,  200),
     ("district_detail",       "/districts/zhangdian/",                 200,  200,  200,  200,  200),
     ("api_plan",              "/api/plan/",                            200,  200,  200,  200,  200),
-    ("api_targets",           "/api/targets/",                         200,  200,  200,  200,  200),
+    ("api:openapi-json",      "/api/openapi.json",                     200,  200,  200,  200,  200),
+    ("api:api-root",          "/api/",                                 404,  404,  404,  404,  404),
+    ("api:targets",           "/api/targets/",                         200,  200,  200,  200,  200),
     ("api_districts",         "/api/districts/",                       200,  200,  200,  200,  200),
-    ("api_figures",           "/api/figures/",                         401,  200,  200,  200,  200),
-    ("api_figures",           "/api/figures/?district=zhangdian",      401,  200,  200,  200,  200),
+    ("api:figures",           "/api/figures/",                         401,  200,  200,  200,  200),
+    ("api:figures",           "/api/figures/?district=zhangdian",      401,  200,  200,  200,  200),
     ("status_css",            "/assets/status.css",                    200,  200,  200,  200,  200),
     ("healthz",               "/healthz",                              200,  200,  200,  200,  200),
     ("login",                 "/accounts/login/",                      200,  200,  200,  200,  200),
@@ -272,9 +274,10 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
             Figure.objects.filter(pk=figure.pk).update(state=Figure.State.APPROVED)
         if action == "restore":
             for value in (5, 6):
+                key = figures.Key(bases.pk, zhangdian.pk, 2024)
+                seen = getattr(figures.existing([key]).get(key), "version", figures.ABSENT)
                 figures.record(
-                    [figures.Entry(figures.Key(bases.pk, zhangdian.pk, 2024),
-                                   figures.FigureInput(value=Decimal(value)))],
+                    [figures.Entry(key, figures.FigureInput(value=Decimal(value)), seen)],
                     user=staff_zhangdian, channel=FigureChange.Channel.FORM,
                 )  # fmt: skip
             restored = Figure.objects.get(target=bases, district=zhangdian, year=2024)
@@ -300,7 +303,8 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
             pending = response.context["pending"].pk
             return lambda c: c.post(f"/import/{pending}/confirm/")
         detail = f"/figures/{figure.pk}/"
-        entry_field = {f"t{bases.pk}-value": "5"}
+        # the page shows the submitted figure at its version (an unseen one would be refused)
+        entry_field = {f"t{bases.pk}-value": "5", f"t{figure.target_id}-version": figure.version}
         return {
             "approve": lambda c: c.post(detail, {"action": "approve"}),
             "return": lambda c: c.post(detail, {"action": "return", "reason": "核对分母"}),
@@ -506,10 +510,10 @@ CITY_MATRIX = [
     ("district_detail",       "/districts/dongcheng/?plan=demo-shili-2021-2025", 200,  200,  200),
     ("api_plan",              "/api/plan/",                                      200,  200,  200),
     ("api_plan",              "/api/plan/?plan=zibo-2021-2025",                  404,  404,  200),
-    ("api_targets",           "/api/targets/",                                   200,  200,  200),
+    ("api:targets",           "/api/targets/",                                   200,  200,  200),
     ("api_districts",         "/api/districts/",                                 200,  200,  200),
-    ("api_figures",           "/api/figures/",                                   200,  200,  200),
-    ("api_figures",           "/api/figures/?plan=zibo-2021-2025",               404,  404,  200),
+    ("api:figures",           "/api/figures/",                                   200,  200,  200),
+    ("api:figures",           "/api/figures/?plan=zibo-2021-2025",               404,  404,  200),
     ("healthz",               "/healthz",                                        200,  200,  200),
     ("login",                 "/accounts/login/",                                200,  200,  200),
     ("logout",                "/accounts/logout/",                               405,  405,  405),

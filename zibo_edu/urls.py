@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zibo_edu.health import healthz
+from zibo_edu.views.api import api
 
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("plans.urls")),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
@@ -15,3 +17,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+handler400 = "zibo_edu.errors.bad_request"

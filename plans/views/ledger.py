@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from plans import access, ledger
 from plans.models import Delivery, LedgerState, TaskReport
 from plans.views.pages import plan_from_request
+from zibo_edu.lib.params import choice_param, to_int
 
 
 class ContributionForm(forms.Form):
@@ -73,15 +74,17 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
     )
     if chapter:
         tasks = tasks.filter(part__code=chapter)
-    if department.isdigit():
-        tasks = tasks.filter(assignments__department=department).distinct()
+    if department:
+        department_id = to_int(department, "department")
+        tasks = tasks.filter(assignments__department=department_id).distinct()
     rows = ledger.ledger_rows(plan, chosen, tasks)
     if status == "none":
         rows = [r for r in rows if r.report is None or not r.report.status]
     elif status:
         rows = [r for r in rows if r.report and r.report.status == status]
-    if request.GET.get("_export") in ("csv", "xlsx"):
-        return _export(rows, chosen, request.GET["_export"])
+    export = choice_param(request.GET, "_export", ("csv", "xlsx"))
+    if export:
+        return _export(rows, chosen, export)
     context = {
         "plan": plan,
         "rounds": rounds,

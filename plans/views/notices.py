@@ -17,6 +17,7 @@ from departments.models import District
 from plans import access, ledger, notices
 from plans.models import Notice
 from plans.views.pages import plan_from_request
+from zibo_edu.lib.params import int_param
 
 
 class NoticeForm(forms.Form):
@@ -114,14 +115,16 @@ def _prefill(plan, query) -> dict:
         + datetime.timedelta(days=notices.DEFAULT_REPLY_DAYS),
         "requirements": "请认真分析原因，制定整改措施，明确完成时限，并按期书面回复。",
     }
-    task = ledger.key_tasks(plan).filter(pk=query.get("task") or 0).first()
+    task = ledger.key_tasks(plan).filter(pk=int_param(query, "task", default=0)).first()
     target = (
         Target.objects.of_plan(plan)
         .select_related("task__part__plan")
-        .filter(pk=query.get("target") or 0)
+        .filter(pk=int_param(query, "target", default=0))
         .first()
     )
-    district = District.objects.filter(city=plan.city, pk=query.get("district") or 0).first()
+    district = District.objects.filter(
+        city=plan.city, pk=int_param(query, "district", default=0)
+    ).first()
     if target and district:
         initial["subject"], initial["facts"] = notices.facts_for_target(target, district)
         initial.update(target=target, district=district, task=target.task)

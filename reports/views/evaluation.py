@@ -18,6 +18,7 @@ from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
 from targets import access as figure_access
 from zibo_edu.lib.charts import Series, line_chart
+from zibo_edu.lib.params import int_param
 
 CHARTS = 4  # charts of the targets furthest from their goal
 
@@ -40,11 +41,8 @@ def _district(request: HttpRequest, plan: Plan, access: domain.Access) -> Distri
 
 
 def _year(raw: str, plan: Plan) -> int | None:
-    return (
-        int(raw)
-        if raw.isdigit() and int(raw) in range(plan.start_year, plan.end_year + 1)
-        else None
-    )
+    year = int_param({"year": raw}, "year")
+    return year if year in range(plan.start_year, plan.end_year + 1) else None
 
 
 @login_required

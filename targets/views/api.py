@@ -1,21 +1,147 @@
-"""GET /api/targets/: every target of the plan, with task, lead department and source sentence."""
+"""The figures API on django-ninja: GET /api/targets/, GET and POST /api/figures/.
+
+Input is declared as typed schemas (pydantic): numbers bounded to the columns' digits, no NaN or
+Infinity, no NUL or lone surrogates, lengths from the model. `zibo_edu.views.api` parses bodies
+strictly and turns every refusal into a 400 naming the field; the OpenAPI schema is published
+at /api/openapi.json. The answers are the ones the hand-written views gave.
+"""
 
 import base64
 import datetime
-import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import BeforeValidator, ConfigDict, StrictBool
 
 from departments.models import District
 from plans.models import Plan
 from targets import access, figures
+from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from zibo_edu.lib.strict_json import clean_text
+
+router = Router()
+
+
+# Input types -------------------------------------------------------------------------------------
+
+
+def _text(value):
+    if isinstance(value, str):
+        return clean_text(value, "the text")
+    return value
+
+
+def _blank_is_none(value):
+    return None if value == "" else value
+
+
+def _no_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+def _iso_date(value):
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a date, YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date, YYYY-MM-DD") from None
+
+
+def _column(name: str):
+    return Figure._meta.get_field(name)
+
+
+def text(max_length: int):
+    """A string without NUL or lone surrogates, at most `max_length` characters."""
+    return Annotated[str, BeforeValidator(_text), Field(max_length=max_length)]
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_no_bool),
+    Field(
+        max_digits=_column("value").max_digits,
+        decimal_places=_column("value").decimal_places,
+        allow_inf_nan=False,
+    ),
+]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class PlanQuery(Schema):
+    plan: str | None = None  # Plan.objects.from_request: an unknown or malformed slug is a 404
+
+
+class FigureQuery(PlanQuery):
+    district: text(50) | None = None
+    year: Annotated[
+        Annotated[int, Field(ge=0, le=9999)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    target: text(40) | None = None
+
+
+class FigureIn(Schema):
+    """One figure to create or change. `version`: the version you read (GET), 0 or left out to
+    create one that must not exist yet; a figure that exists changes only with its version."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    target: text(Target._meta.get_field("code").max_length)
+    district: Annotated[text(50), Field(description='a district slug, or "city"')]
+    year: int
+    numerator: Amount | None = None
+    denominator: Amount | None = None
+    value: Amount | None = None
+    achieved: StrictBool | None = None
+    achieved_on: Annotated[datetime.date | None, BeforeValidator(_iso_date)] = None
+    note: text(10_000) | None = None
+    source: text(_column("source").max_length) | None = None
+    version: Version | None = None
+
+
+class FigureOut(Schema):
+    id: int
+    target: str
+    district: str
+    year: int
+    numerator: float | None
+    denominator: float | None
+    percentage: float | None
+    value: float | None
+    achieved: bool | None
+    achieved_on: datetime.date | None
+    note: str
+    source: str
+    state: str
+    version: int
+    updated_at: datetime.datetime
+
+
+class FiguresOut(Schema):
+    figures: list[FigureOut]
+
+
+class Refusal(Schema):
+    error: str
+    errors: dict[str, str] | None = None
+    current: FigureOut | None = None
+
+
+class TargetsOut(Schema):
+    plan: str
+    targets: list[dict]
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -24,8 +150,10 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-@require_GET
-def targets_api(request: HttpRequest) -> JsonResponse:
+@router.get(
+    "/targets/", url_name="targets", response=TargetsOut, summary="Every target of the plan"
+)
+def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     plan = Plan.objects.from_request(request)
     targets = Target.objects.of_plan(plan).for_listing()
     return JsonResponse(
@@ -70,12 +198,22 @@ def api_user(request: HttpRequest):
             username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
+        if "\x00" in username or "\x00" in password:
+            return None
         user = authenticate(request, username=username, password=password)
         request.authenticated_by_basic = user is not None
         return user
     if request.user.is_authenticated:
         return request.user
     return None
+
+
+def authenticated(request: HttpRequest):
+    """The API's authentication (session or Basic); a POST also passes the forgery check."""
+    user = api_user(request)
+    if user is not None and request.method == "POST":
+        _forgery_check(request)
+    return user
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -104,82 +242,89 @@ def _figure_json(figure: Figure) -> dict:
     }
 
 
-def _forgery_check(request: HttpRequest) -> JsonResponse | None:
+def _forgery_check(request: HttpRequest) -> None:
     """Session requests need the CSRF token. Only a request Basic actually authenticated skips
     it, and then a browser's cached Basic credentials must not be ridden by a foreign page: the
     body must be JSON (a cross-site form cannot send it without a CORS preflight, which this API
     never grants) and an Origin, where sent, must be this site's."""
     if not getattr(request, "authenticated_by_basic", False):
         rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-        return _error(403, "CSRF check failed") if rejected is not None else None
+        if rejected is not None:
+            raise HttpError(403, "CSRF check failed")
+        return
     origin = request.headers.get("Origin")
     own = f"{request.scheme}://{request.get_host()}"
     if origin and origin not in {own, *settings.CSRF_TRUSTED_ORIGINS}:
-        return _error(403, "CSRF check failed: foreign Origin")
+        raise HttpError(403, "CSRF check failed: foreign Origin")
     if request.content_type != "application/json":
-        return _error(415, "the body must be JSON (Content-Type: application/json)")
-    return None
+        raise HttpError(415, "the body must be JSON (Content-Type: application/json)")
 
 
-@csrf_exempt  # session requests are checked below; Basic-auth clients carry no cookie to forge
-@require_http_methods(["GET", "POST"])
-def figures_api(request: HttpRequest) -> JsonResponse:
-    user = api_user(request)
-    if user is None:
-        response = _error(401, "authentication required")
-        response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
-        return response
-    if request.method == "POST":
-        refused = _forgery_check(request)
-        if refused is not None:
-            return refused
-        return _post_figure(request, user)
+@router.get(
+    "/figures/",
+    url_name="figures",
+    auth=authenticated,
+    response={200: FiguresOut, 400: Refusal, 401: Refusal},
+    summary="The figures the user may see",
+)
+def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
+    user = request.auth
     plan = Plan.objects.from_request(request)
     figures_ = (
         Figure.objects.for_user(user)
         .filter(target__task__part__plan=plan)
         .select_related("target", "district")
     )
-    district = request.GET.get("district")
-    if district:
+    if query.district:
         figures_ = (
             figures_.filter(district__isnull=True)
-            if district == "city"
-            else figures_.filter(district__slug=district)
+            if query.district == "city"
+            else figures_.filter(district__slug=query.district)
         )
-    if request.GET.get("year", "").isdigit():
-        figures_ = figures_.filter(year=int(request.GET["year"]))
-    if request.GET.get("target"):
-        figures_ = figures_.filter(target__code=request.GET["target"])
+    if query.year is not None:
+        figures_ = figures_.filter(year=query.year)
+    if query.target:
+        figures_ = figures_.filter(target__code=query.target)
     return JsonResponse(
         {"figures": [_figure_json(f) for f in figures_]}, json_dumps_params={"ensure_ascii": False}
     )
 
 
-def _post_figure(request: HttpRequest, user) -> JsonResponse:
-    try:
-        body = json.loads(request.body)
-        if not isinstance(body, dict):
-            raise ValueError
-    except ValueError:
-        return _error(400, "the body must be a JSON object")
+@router.post(
+    "/figures/",
+    url_name="figures",
+    auth=authenticated,
+    response={
+        200: FigureOut,
+        201: FigureOut,
+        400: Refusal,
+        401: Refusal,
+        403: Refusal,
+        409: Refusal,
+        415: Refusal,
+    },
+    summary="Create or change one figure (a draft), checked and audited like the entry form",
+)
+def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -> JsonResponse:
+    user = request.auth
     plan = Plan.objects.from_request(request)
     target = (
         Target.objects.of_plan(plan)
         .select_related("task")
         .prefetch_related("task__assignments")
-        .filter(code=body.get("target"))
+        .filter(code=body.target)
         .first()
     )
     if target is None:
         return _error(400, "unknown target", field="target")
-    slug = body.get("district")
     district = (
-        None if slug == "city" else District.objects.filter(city=plan.city, slug=slug).first()
+        None
+        if body.district == "city"
+        else District.objects.filter(city=plan.city, slug=body.district).first()
     )
-    if slug != "city" and district is None:
+    if body.district != "city" and district is None:
         return _error(400, "unknown district", field="district")
-    year = body.get("year")
+    year = body.year
     if year not in plan.years:
         return _error(
             400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
@@ -188,10 +333,15 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
         return _error(403, f"{plan.slug} is closed: its figures are read-only")
     if not access.may_enter(user, district):
         return _error(403, "you may not enter this district's figures")
-    try:
-        data = _input_from_json(body)
-    except ValueError as error:
-        return _error(400, str(error))
+    data = figures.FigureInput(
+        numerator=body.numerator,
+        denominator=body.denominator,
+        value=body.value,
+        achieved=body.achieved,
+        achieved_on=body.achieved_on,
+        note=body.note or "",
+        source=body.source or "",
+    )
     key = figures.Key(target.pk, district.pk if district else None, year)
     stored = figures.existing({key, figures.Key(target.pk, key.district_id, year - 1)})
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
@@ -209,50 +359,25 @@ def _post_figure(request: HttpRequest, user) -> JsonResponse:
         )
     try:
         outcome = figures.record(
-            [figures.Entry(key, data, body.get("version"))],
+            [figures.Entry(key, data, body.version)],
             user=user,
             channel=FigureChange.Channel.API,
             current={k: v for k, v in stored.items() if k == key},
         )
     except figures.FigureConflict as conflict:
         current = conflict.figures[0]
-        return _error(409, "the figure changed since your version", current=_figure_json(current))
+        return _error(
+            409,
+            figures.conflict_message(current, display_value(current)),
+            current=_figure_json(current),
+        )
     except figures.FigureLocked:
         return _error(409, "the figure is under review or approved")
-    saved = (outcome.created or outcome.updated or outcome.unchanged)[0]
+    saved = next(iter(outcome.created or outcome.updated or outcome.unchanged), None)
+    if saved is None:  # no values for a figure that does not exist: nothing to create
+        return _error(400, "nothing to save: give the figure's values", field="value")
     return JsonResponse(
         _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
         status=201 if outcome.created else 200,
         json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def _input_from_json(body: dict) -> figures.FigureInput:
-    def decimal(name):
-        raw = body.get(name)
-        if raw is None:
-            return None
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise ValueError(f"{name} must be a number")
-        try:
-            return Decimal(str(raw))
-        except InvalidOperation:
-            raise ValueError(f"{name} must be a number") from None
-
-    achieved = body.get("achieved")
-    if achieved is not None and not isinstance(achieved, bool):
-        raise ValueError("achieved must be true, false or null")
-    achieved_on = body.get("achieved_on")
-    try:
-        achieved_on = datetime.date.fromisoformat(achieved_on) if achieved_on else None
-    except (TypeError, ValueError):
-        raise ValueError("achieved_on must be a date, YYYY-MM-DD") from None
-    return figures.FigureInput(
-        numerator=decimal("numerator"),
-        denominator=decimal("denominator"),
-        value=decimal("value"),
-        achieved=achieved,
-        achieved_on=achieved_on,
-        note=str(body.get("note") or "").strip(),
-        source=str(body.get("source") or "").strip(),
     )

@@ -31,6 +31,7 @@ from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
 from zibo_edu.lib.charts import Series, line_chart, sparkline
+from zibo_edu.lib.params import choice_param, int_param
 
 
 @dataclass
@@ -56,8 +57,8 @@ def _view(
     """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
     districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only)."""
     plan = plan or Plan.objects.from_request(request)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in plan.years else plan.reporting_year()
+    year = int_param(request.GET, "year")
+    year = year if year in plan.years else plan.reporting_year()
     include_submitted = request.GET.get("submitted") == "1"
     queryset = (
         Target.objects.of_plan(plan) if targets is None else targets.filter(task__part__plan=plan)
@@ -125,8 +126,8 @@ def _table_response(
     request: HttpRequest, table: ProgressTable, view: View, name: str, title: str
 ) -> HttpResponse | None:
     """?_export=csv|xlsx: the table as shown (its filters and order), for Chinese Excel."""
-    export = request.GET.get("_export")
-    if export not in exports.FORMATS:
+    export = choice_param(request.GET, "_export", exports.FORMATS)
+    if export is None:
         return None
     records = [bound.record for bound in table.rows]
     return exports.response(export, records, year=view.year, name=name, title=title)
@@ -190,8 +191,7 @@ HEATMAP_COLUMNS = 40
 @login_required
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Targets × districts, 40 districts a page (a province has ~140, a country ~2,800)."""
-    page = request.GET.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int_param(request.GET, "page", default=1, minimum=1)
     start = (page - 1) * HEATMAP_COLUMNS
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)

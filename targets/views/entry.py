@@ -5,6 +5,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -78,19 +79,32 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     for figure in stored.values():  # the targets are loaded already: no query per figure
         if figure.target_id in by_pk:
             figure.target = by_pk[figure.target_id]
-    forms = [
-        FigureForm(
-            request.POST or None,
+    threshold = period.change_note_threshold if period else None
+
+    def form_for(target: Target, data=None) -> FigureForm:
+        figure = stored.get(figures.Key(target.pk, district_id, year))
+        return FigureForm(
+            data,
             target=target,
-            figure=stored.get(figures.Key(target.pk, district_id, year)),
+            figure=figure,
             previous=stored.get(figures.Key(target.pk, district_id, year - 1)),
-            note_threshold=period.change_note_threshold if period else None,
+            note_threshold=threshold,
+            # A figure submitted or approved since the page was loaded still gets its posted
+            # values read, so that the change is refused out loud rather than dropped.
+            locked=_locked_when_loaded(figure, data, target) if data is not None else None,
         )
-        for target in targets
-    ]
+
+    forms = [form_for(target, request.POST or None) for target in targets]
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        if _save(request, scope, year, forms, stored):
+        refused = _save(request, scope, year, forms, stored)
+        if not refused:
             return _to_entry(request, scope.slug, year)
+        # The refused rows show what is stored now (and its version); the rest keep the entries.
+        stored = figures.existing_for({district_id}, {year, year - 1})
+        for figure in stored.values():
+            if figure.target_id in by_pk:
+                figure.target = by_pk[figure.target_id]
+        forms = [form_for(form.target) if form.target.pk in refused else form for form in forms]
     elif request.method == "POST":
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
     chapters = [
@@ -108,7 +122,23 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(request, "targets/figure_entry.html", context)
 
 
-def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> bool:
+def _locked_when_loaded(figure: Figure | None, data, target: Target) -> bool:
+    """Whether the page that posted already showed this figure locked (its fields disabled)."""
+    if figure is None or figure.is_editable:
+        return False
+    return data.get(f"t{target.pk}-version") == str(figure.version)
+
+
+def _posted(request, form: FigureForm) -> bool:
+    """Whether the POST carries this target at all: a page always posts each row's version, so
+    a target with no field posted (added since, or a client posting a part) is left alone; one
+    with values but no version was not seen, and `record` refuses to let it change a figure."""
+    return any(key.startswith(f"{form.prefix}-") for key in request.POST)
+
+
+def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> set[int]:
+    """Save the page all or nothing; the targets refused (empty when it saved), each refusal
+    shown as a message naming the figure and why."""
     district_id = scope.district.pk if scope.district else None
     entries = [
         figures.Entry(
@@ -117,26 +147,27 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
             form.cleaned_data.get("version"),
         )
         for form in forms
-        if form.figure is None or form.figure.is_editable
+        if not form.locked and _posted(request, form)
     ]
     try:
-        outcome = figures.record(
-            entries, user=request.user, channel=FigureChange.Channel.FORM, current=stored
-        )
+        with transaction.atomic():
+            outcome = figures.record(
+                entries, user=request.user, channel=FigureChange.Channel.FORM, current=stored
+            )
+            submitted = []
+            if request.POST.get("action") == "submit":
+                submitted = figures.submit(_shown(outcome, entries), user=request.user)
     except figures.FigureConflict as conflict:
         for figure in conflict.figures:
             messages.error(request, _conflict_message(figure))
-        return False
+        return {figure.target_id for figure in conflict.figures}
     except figures.FigureLocked as locked:
         names = "、".join(f.target.code for f in locked.figures)
         messages.error(
-            request, _("Under review or approved, not changed: %(names)s") % {"names": names}
+            request,
+            _("Under review or approved, not changed: %(names)s") % {"names": names},
         )
-        return False
-    submitted = []
-    if request.POST.get("action") == "submit":
-        fresh = figures.existing_for({district_id}, {year})
-        submitted = figures.submit(list(fresh.values()), user=request.user)
+        return {figure.target_id for figure in locked.figures}
     messages.success(
         request,
         _("Saved: %(created)d new, %(updated)d changed, %(submitted)d submitted for review.")
@@ -146,7 +177,19 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
             "submitted": len(submitted),
         },
     )
-    return True
+    return set()
+
+
+def _shown(outcome: figures.Outcome, entries: list[figures.Entry]) -> list[Figure]:
+    """The figures as this page showed and saved them: what it created or changed, and what it
+    left unchanged at the very version it showed (not a draft someone else changed since)."""
+    seen = {entry.key: entry.version for entry in entries}
+    unchanged = [
+        f
+        for f in outcome.unchanged
+        if seen.get(figures.Key(f.target_id, f.district_id, f.year)) == f.version
+    ]
+    return outcome.created + outcome.updated + unchanged
 
 
 def _conflict_message(figure: Figure) -> str:

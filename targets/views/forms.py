@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from targets.figures import FigureInput, check
+from targets.figures import ABSENT, FigureInput, check
 from targets.models import Figure, Target
 
 YES_NO = [("", "—"), ("yes", _("yes")), ("no", _("no"))]
@@ -33,7 +33,9 @@ class FigureForm(forms.Form):
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 1})
     )
     source = forms.CharField(label=_("source"), required=False, max_length=200)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     FIELDS_BY_ENTRY = {
         Target.Entry.FRACTION: ("numerator", "denominator"),
@@ -50,6 +52,7 @@ class FigureForm(forms.Form):
         figure: Figure | None,
         previous: Figure | None,
         note_threshold: Decimal | None,
+        locked: bool | None = None,
         **kwargs,
     ):
         if figure is not None and "initial" not in kwargs:
@@ -62,6 +65,8 @@ class FigureForm(forms.Form):
                 "achieved": {True: "yes", False: "no"}.get(figure.achieved, ""),
                 "version": figure.version,
             }
+        elif "initial" not in kwargs:
+            kwargs["initial"] = {"version": ABSENT}  # "absent when loaded" is a version too
         super().__init__(*args, prefix=f"t{target.pk}", **kwargs)
         self.target, self.figure, self.previous = target, figure, previous
         self.note_threshold = note_threshold
@@ -72,9 +77,13 @@ class FigureForm(forms.Form):
         if target.entry == Target.Entry.FRACTION:
             self.fields["numerator"].label = target.numerator_label
             self.fields["denominator"].label = target.denominator_label
-        if figure is not None and not figure.is_editable:
-            for field in self.fields.values():
-                field.disabled = True
+        if locked is None:
+            locked = figure is not None and not figure.is_editable
+        self.locked = locked
+        if locked:
+            for name, field in self.fields.items():
+                # the version still posts, so a save tells "shown locked" from "locked since"
+                field.disabled = name != "version"
 
     @property
     def measured_fields(self) -> list[forms.BoundField]:
@@ -82,7 +91,7 @@ class FigureForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors or (self.figure is not None and not self.figure.is_editable):
+        if self.errors or self.locked:
             return cleaned
         for name, message in check(
             self.target, self.figure_input(), self.previous, self.note_threshold

@@ -19,6 +19,7 @@ from plans.models import Part, Plan, plan_query
 from targets import access, figures, reminders, review_queue
 from targets import completeness as completeness_of
 from targets.models import Figure, ReportingPeriod, Target
+from zibo_edu.lib.params import int_list, to_int
 
 
 @login_required
@@ -94,7 +95,9 @@ def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
         figures.reopen(figure, user=request.user, reason=reason)
         messages.success(request, _("Reopened: the district can edit it again."))
     elif action == "restore":
-        change = get_object_or_404(figure.changes, pk=request.POST.get("change"))
+        change = get_object_or_404(
+            figure.changes, pk=to_int(request.POST.get("change", ""), "change")
+        )
         if request.POST.get("confirmed") != "yes":  # the figure page asks first
             return redirect(f"{figure.get_absolute_url()}?restore={change.pk}#restore")
         try:
@@ -243,7 +246,7 @@ def _act_on_list(request: HttpRequest, queue: QuerySet[Figure], here: str) -> Ht
         messages.success(request, _("Approved %(n)d figures.") % {"n": len(done)})
         return redirect(here)
     order = list(pending.values_list("pk", flat=True))
-    chosen = list(pending.filter(pk__in=request.POST.getlist("figure")))
+    chosen = list(pending.filter(pk__in=int_list(request.POST, "figure")))
     done = []
     if not chosen:
         messages.warning(request, _("Tick the figures to approve or return."))

@@ -1,0 +1,98 @@
+"""The JSON API, on django-ninja: typed input, an OpenAPI schema at /api/openapi.json, and one
+shape for every refusal: 4xx with {"error": "<field> <why>", "errors": {field: why}}."""
+
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from targets.views.api import router as figures_router
+from zibo_edu.lib.strict_json import BodyRefused, loads
+
+
+class StrictParser(Parser):
+    def parse_body(self, request: HttpRequest):
+        data = loads(request.body)
+        if not isinstance(data, dict):
+            raise BodyRefused("the body must be a JSON object")
+        return data
+
+
+api = NinjaAPI(
+    title="zibo-edu",
+    version="1",
+    description="淄博市教育事业发展“十四五”规划: targets and yearly figures.",
+    urls_namespace="api",
+    parser=StrictParser(),
+    docs_url=None,  # the interactive page needs inline scripts, which the CSP forbids
+)
+api.add_router("/", figures_router)
+
+
+def _json(status: int, body: dict) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    response = _json(401, {"error": "authentication required"})
+    response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _refused(request, exc):
+    cause = exc.__cause__
+    if isinstance(cause, BodyRefused):
+        errors = {cause.field: str(cause).removeprefix(cause.field).strip()} if cause.field else {}
+        return _json(400, {"error": str(cause), **({"errors": errors} if errors else {})})
+    if exc.status_code == 400 and cause is not None:
+        return _json(400, {"error": "the body must be a JSON object"})
+    return _json(exc.status_code, {"error": str(exc)})
+
+
+MESSAGES = {
+    "missing": "is required",
+    "decimal_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true, false or null",
+    "string_type": "must be a string",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+}
+
+
+def describe(error: dict) -> tuple[str, str]:
+    """A field's name and what is wrong with it, in plain words."""
+    where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
+    where = [part for part in where if part not in ("payload", "query")]
+    name = where[-1] if where else "body"
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind in MESSAGES:
+        message = MESSAGES[kind]
+    elif kind in ("decimal_max_digits", "decimal_whole_digits"):
+        message = "has too many digits (at most 14 before the decimal point)"
+    elif kind == "decimal_max_places":
+        message = f"allows at most {context.get('decimal_places', 2)} decimal places"
+    elif kind == "string_too_long":
+        message = f"is too long (at most {context.get('max_length')} characters)"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        message = str(error.get("msg", "is out of range")).lower()
+    else:
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    return name, message
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = {}
+    for error in exc.errors:
+        name, message = describe(error)
+        errors.setdefault(name, message)
+    first = next(iter(errors.items()), ("body", "is not valid"))
+    return _json(400, {"error": f"{first[0]} {first[1]}", "errors": errors})
