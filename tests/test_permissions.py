@@ -496,6 +496,10 @@ CITY_ROLES = ["staff_shili", "admin_shili", "province"]
 
 #   URL name                  url                                               staff admin prov
 CITY_MATRIX = [
+    ("api:api-root",          "/api/",                                           404,  404,  404),
+    ("status_css",            "/assets/status.css",                              200,  200,  200),
+    ("api:openapi-json",      "/api/openapi.json",                               200,  200,  200),
+    ("completeness_remind",   "/completeness/2024/remind/zhangdian/",            405,  405,  405),
     ("home",                  "/",                                               302,  302,  200),
     ("plan_detail",           "/plans/zibo-2021-2025/",                          404,  404,  200),
     ("province",              "/province/",                                      403,  403,  200),

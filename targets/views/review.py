@@ -216,7 +216,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "department": department,
         "leads_nothing": leads_nothing,
     }
-    return render(request, "targets/review_list.html", context)
+    # A filter that cannot be read is named on the page, and answered as the bad request it is.
+    status = 200 if filterset.is_valid() else 400
+    return render(request, "targets/review_list.html", context, status=status)
 
 
 def _plan_param(request: HttpRequest) -> dict:
@@ -310,6 +312,7 @@ def remind_now(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     """The city admin's "remind now" for one district: the daily task's message, logged."""
     access.require(access.may_remind(request.user))
     plan = Plan.objects.from_request(request)
+    access.require_open(request.user, plan)
     period = get_object_or_404(ReportingPeriod, plan=plan, year=year)
     district = get_object_or_404(District, city=plan.city, slug=slug)
     outcome = reminders.remind_now(period, district, user=request.user)

@@ -76,12 +76,12 @@ def test_a_rate_changes_in_percentage_points(client, department_head, plan, zhan
         ("state=lost", "状态"),
     ],
 )
-def test_invalid_filters_get_a_clear_message_never_a_500(
+def test_invalid_filters_get_a_clear_message_and_a_400_never_a_500(
     client, department_head, queue, query, field
 ):
     client.force_login(department_head)
     response = client.get(f"/review/?{query}")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["figures"].count() == 0
     text = _text(response)
     assert "筛选条件无效" in text and field in text
