@@ -85,16 +85,43 @@ PATH_VERDICTS = {
 
 
 def completion(target: Target, progress: method.Progress) -> Decimal | None:
-    """How much of the required change was made: the method's ratio at the deadline (actual
-    over required progress from the baseline), else computed from the series."""
-    if progress.ratio is not None:
-        return progress.ratio
-    series = progress.series
-    if target.value is None or len(series) < 2 or target.kind == Target.Kind.ANNUAL_CHANGE:
+    """How much of the required change was made by the deadline, from what the board's verdict
+    carries (`targets.progress`: ratio, baseline, years_met, count); None: nothing to measure.
+
+    - a value to reach: the board's (v − b) / (T − b) from the baseline;
+    - an annual change: the change from the baseline to the deadline year's level over the
+      change every judged year asked for together (in percent, compounded, for "%" growth);
+    - an every-year count: the judged years' counts over the count asked for in those years;
+    - a count of districts: the share of districts meeting the rule."""
+    if progress.count is not None and target.kind in method.PER_DISTRICT_KINDS:
+        met, total = progress.count
+        return Decimal(met) / total if total else None
+    if progress.years_met is not None:
+        if target.kind == Target.Kind.ANNUAL_CHANGE:
+            return _change_made(target, progress)
+        return _counts_made(target, progress)
+    return progress.ratio
+
+
+def _change_made(target: Target, progress: method.Progress) -> Decimal | None:
+    deadline, b, y0 = target.deadline_year, progress.baseline, progress.baseline_year
+    final = progress.series.get(deadline)
+    if b is None or y0 is None or final is None or y0 >= deadline or not target.value:
         return None
-    baseline, final = series[min(series)], series[max(series)]
-    required = target.value - baseline
-    return (final - baseline) / required if required else None
+    years = deadline - y0
+    if target.unit == "%" and target.entry != Target.Entry.FRACTION:  # relative growth
+        step = 1 + target.value / 100 * (-1 if target.direction == "decrease" else 1)
+        required = b * step**years - b
+    else:
+        required = target.value * years * (-1 if target.direction == "decrease" else 1)
+    return (final - b) / required if required else None
+
+
+def _counts_made(target: Target, progress: method.Progress) -> Decimal | None:
+    _met, judged = progress.years_met
+    years = sorted(y for y in progress.series if y <= target.deadline_year)[-judged:]
+    asked = (target.value or 0) * judged
+    return sum(progress.series[y] for y in years) / asked if asked else None
 
 
 def grade(
@@ -106,44 +133,43 @@ def grade(
 ) -> Verdict | None:
     """One unit's verdict on a target, evaluated as of `year`.
 
-    `at_deadline`: the board's progress as of min(year, the target's deadline year); `now`: as
-    of `year` itself (for milestones done late). None: nothing to judge (a district's part of a
+    `at_deadline`: the board's progress as of min(year, the target's deadline year), a verdict
+    of the board (met, missed, final figure missing) once the deadline is reached; `now`: as of
+    `year` itself (for milestones done late). None: nothing to judge (a district's part of a
     city-wide count)."""
-    if at_deadline.status == method.Status.PART:
+    status = at_deadline.status
+    if status == method.Status.PART:
         return None
     due = year >= target.deadline_year
     if target.kind == Target.Kind.MILESTONE:
-        if at_deadline.status == method.Status.MET:
+        if status == method.Status.MET:
             return Verdict.DONE
         if now is not None and now.status == method.Status.MET:
             return Verdict.DONE_LATE
         return Verdict.NOT_DONE if due else Verdict.NOT_DUE
     if not due:
-        return PATH_VERDICTS[method.Status(at_deadline.status)]
-    # At the deadline the verdict rests on the deadline year's figure, met earlier or not.
-    if at_deadline.status == method.Status.FINAL_MISSING or not _has_final(target, at_deadline):
-        return Verdict.NO_FINAL
-    if at_deadline.status == method.Status.MET:
+        return PATH_VERDICTS[method.Status(status)]
+    # At the deadline the board's verdict rests on the deadline year's figure.
+    if status == method.Status.MET:
         return Verdict.DONE
+    if status not in (method.Status.MISSED, method.Status.NOT_MET):
+        return Verdict.NO_FINAL  # 缺最终数据 (the board's FINAL_MISSING)
     share = completion(target, at_deadline)
     return Verdict.MOSTLY if share is not None and share >= MOSTLY_SHARE else Verdict.NOT_DONE
 
 
-def _has_final(target: Target, progress: method.Progress) -> bool:
-    if progress.count is not None and progress.year is None:
-        return True  # a count of districts: the caller checks the districts' own figures
-    return progress.year is not None and progress.year >= target.deadline_year
-
-
 def grade_districts(verdicts: list[Verdict]) -> Verdict:
     """The city's final verdict on a per-district rule, from the districts' verdicts."""
+    if not verdicts:
+        return Verdict.NO_FINAL
     met = sum(1 for v in verdicts if v in (Verdict.DONE, Verdict.DONE_LATE))
-    if verdicts and met == len(verdicts):
+    if met == len(verdicts):
         late = any(v == Verdict.DONE_LATE for v in verdicts)
         return Verdict.DONE_LATE if late else Verdict.DONE
-    if any(v == Verdict.NO_FINAL for v in verdicts):
-        return Verdict.NO_FINAL
-    if verdicts and Decimal(met) / len(verdicts) >= MOSTLY_SHARE:
+    lacking = sum(1 for v in verdicts if v == Verdict.NO_FINAL)
+    if lacking and Decimal(met + lacking) / len(verdicts) >= MOSTLY_SHARE:
+        return Verdict.NO_FINAL  # the missing figures could still make it 基本完成
+    if not lacking and Decimal(met) / len(verdicts) >= MOSTLY_SHARE:
         return Verdict.MOSTLY
     return Verdict.NOT_DONE
 
@@ -404,8 +430,9 @@ def _evaluate_target(target, judged_year, year, boards, show, own, by_district, 
 
 
 def _city_final(target, verdict, board, now, district_pks) -> Verdict:
-    """The city's final verdict on a target its districts report: per-district rules count the
-    districts; any other waits for every district's deadline-year figure unless already met."""
+    """The city's final verdict on a per-district rule its districts report: it counts the
+    districts' own verdicts (done late, 基本完成 at 90% of them). Any other target: the board's
+    city verdict, which waits for every district's deadline-year figure (complete years)."""
     cells = [board.cells.get((target.pk, pk)) for pk in district_pks]
     if any(cell is None for cell in cells):  # a board of one district: the city's as judged
         return verdict
@@ -415,10 +442,6 @@ def _city_final(target, verdict, board, now, district_pks) -> Verdict:
             [grade(target, c, year, now=now.cells[(target.pk, pk)]) or Verdict.NO_FINAL
              for c, pk in zip(cells, district_pks, strict=True)]
         )  # fmt: skip
-    if verdict in (Verdict.DONE, Verdict.NO_FINAL):
-        return verdict
-    if any(c.year is None or c.year < target.deadline_year for c in cells):
-        return Verdict.NO_FINAL
     return verdict
 
 
