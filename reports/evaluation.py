@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
 from plans.models import Part, Plan, Task
+from targets import completeness
 from targets import progress as method
 from targets.models import Figure, Target
 
@@ -210,7 +211,7 @@ class MissingFigure:
 
     @property
     def state_label(self) -> str:
-        if self.state == "missing":
+        if self.state == completeness.MISSING:
             return str(_("not entered"))
         return str(Figure.State(self.state).label)
 
@@ -481,26 +482,19 @@ def missing_figures(
 ) -> list[MissingFigure]:
     """The figures each target is judged on that are not approved: each district's (or the
     city's own) for the target's deadline year, or the evaluation year before the deadline.
-    A milestone done (and approved) in an earlier year needs nothing more.
-
-    The one place that says "missing" for the evaluation; it switches to targets.completeness
-    (the shared definition being written) when that lands."""
+    A milestone done (and approved) in an earlier year needs nothing more. Missing and entered
+    mean what `targets.completeness` says (the one definition)."""
     targets = [e.target for e in evaluated]
-    figures = Figure.objects.filter(
-        target__in=targets, year__lte=year, district__in=[d.pk for d in show]
-    )
+    units = models.Q(district__in=[d.pk for d in show])
     if city:
-        figures = Figure.objects.filter(target__in=targets, year__lte=year).filter(
-            models.Q(district__in=[d.pk for d in show]) | models.Q(district__isnull=True)
+        units |= models.Q(district__isnull=True)
+    figures = Figure.objects.filter(units, target__in=targets, year__lte=year)
+    states = completeness.states(figures)
+    done = set(
+        figures.filter(achieved=True, state=Figure.State.APPROVED).values_list(
+            "target_id", "district_id"
         )
-    filled = set(figures.filled().values_list("pk", flat=True))
-    states, done = {}, set()
-    for pk, target_id, district_id, fig_year, state, achieved in figures.values_list(
-        "pk", "target_id", "district_id", "year", "state", "achieved"
-    ):
-        states[(target_id, district_id, fig_year)] = state if pk in filled else "missing"
-        if achieved and state == Figure.State.APPROVED:
-            done.add((target_id, district_id))
+    )
     missing = []
     for evaluation in evaluated:
         target = evaluation.target
@@ -512,7 +506,8 @@ def missing_figures(
             unit_pk = unit.pk if unit else None
             if target.kind == Target.Kind.MILESTONE and (target.pk, unit_pk) in done:
                 continue
-            state = states.get((target.pk, unit_pk, evaluation.judged_year), "missing")
+            key = (target.pk, unit_pk, evaluation.judged_year)
+            state = states.get(key, completeness.MISSING)
             if state != Figure.State.APPROVED:
                 missing.append(MissingFigure(target, unit, evaluation.judged_year, state))
     return missing

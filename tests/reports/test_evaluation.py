@@ -56,6 +56,26 @@ def test_final_rate_waits_for_every_districts_final_figure(plan, districts, fitn
     assert not evaluation.complete
 
 
+def test_missing_means_what_completeness_says(plan, districts, fitness):
+    """A draft holding only a note is missing, as on the completeness page; a submitted figure
+    is entered but not approved yet."""
+    from targets import completeness
+
+    wenchanghu = next(d for d in districts if d.slug == "wenchanghu")
+    make_figure(fitness, wenchanghu, 2025, state="draft", note="数据核对中")
+    missing = {(m.target, m.district, m.year): m.state for m in evaluate(plan, 2025).missing}
+    assert missing[(fitness, wenchanghu, 2025)] == completeness.MISSING
+    assert completeness.missing_targets(completeness.applicable(plan), wenchanghu, 2025).count(
+        fitness
+    )
+    zhangdian = districts[0]
+    figure = fitness.figures.get(district=zhangdian, year=2025)
+    figure.state = "submitted"
+    figure.save()
+    missing = {(m.target, m.district, m.year): m.state for m in evaluate(plan, 2025).missing}
+    assert missing[(fitness, zhangdian, 2025)] == "submitted"
+
+
 def test_final_rate_met_once_the_last_figure_is_in(plan, districts, fitness):
     wenchanghu = next(d for d in districts if d.slug == "wenchanghu")
     make_figure(fitness, wenchanghu, 2025, state="approved", numerator=D(52), denominator=D(100))
