@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
-from plans.models import Part, Plan, Task
+from plans import ledger
+from plans.models import Part, Plan, Task, TaskReport
 from targets import completeness
 from targets import progress as method
 from targets.models import Figure, Target
@@ -252,7 +253,19 @@ class TaskEvaluation:
     task: Task
     lead_department: Department | None
     targets: list[TargetEvaluation]
-    reports: list[str]  # the task's approved implementation reports (the ledger's), if any
+    report: TaskReport | None = None  # the ledger's latest approved report on the task
+
+    @property
+    def reports(self) -> list[str]:
+        """The approved report as text for 重点任务落实情况: its round, status and words."""
+        report = self.report
+        if report is None or not report.text.strip():
+            return []
+        status = f"，{report.get_status_display()}" if report.status else ""
+        text = f"{report.round.title}任务报告（已审核{status}）：{report.text.strip()}"
+        if report.lag_reason.strip():
+            text += f"（滞后原因：{report.lag_reason.strip()}）"
+        return [text]
 
 
 @dataclass
@@ -267,6 +280,11 @@ class ChapterEvaluation:
     @property
     def counts(self) -> list[tuple[Verdict, int]]:
         return count_verdicts(t.city.verdict for t in self.targets)
+
+    @property
+    def reported(self) -> int:
+        """How many of the chapter's tasks have an approved report in the task ledger."""
+        return sum(1 for task in self.tasks if task.report is not None)
 
 
 @dataclass
@@ -516,10 +534,9 @@ def missing_figures(
 # Chapters, tasks and districts -------------------------------------------------------------
 
 
-def task_reports(task_ids: list[int]) -> dict[int, list[str]]:
-    """Hook for the task ledger: each task's approved implementation reports, as short texts
-    for 重点任务落实情况. None are kept yet, so the section shows the targets' verdicts only."""
-    return {}
+def task_reports(plan: Plan) -> dict[int, TaskReport]:
+    """Each task's latest approved report from the task ledger, for 重点任务落实情况."""
+    return ledger.approved_reports(plan)
 
 
 def _chapters(plan: Plan, evaluated: list[TargetEvaluation]) -> list[ChapterEvaluation]:
@@ -528,12 +545,12 @@ def _chapters(plan: Plan, evaluated: list[TargetEvaluation]) -> list[ChapterEval
         by_task[evaluation.target.task_id].append(evaluation)
     parts = Part.objects.filter(plan=plan, kind=Part.Kind.KEY_TASKS).order_by("order")
     tasks = Task.objects.filter(part__in=parts).with_departments().order_by("number")
-    reports = task_reports([t.pk for t in tasks])
+    reports = task_reports(plan)
     tasks_by_part = defaultdict(list)
     for task in tasks:
         tasks_by_part[task.part_id].append(
             TaskEvaluation(
-                task, task.lead_department, by_task.get(task.pk, []), reports.get(task.pk, [])
+                task, task.lead_department, by_task.get(task.pk, []), reports.get(task.pk)
             )
         )
     return [ChapterEvaluation(part, tasks_by_part[part.pk]) for part in parts]

@@ -180,6 +180,46 @@ def test_district_staff_see_only_their_district(client, staff_zhangdian, zhangdi
     assert "淄川区" not in text.split("<main")[1]
 
 
+def test_key_tasks_draw_on_the_ledgers_approved_reports(
+    client, plan, city_admin, open_round, fitness_task, tmp_path
+):
+    """重点任务落实情况 quotes the lead department's approved report, on the page and in the
+    documents; a report not approved yet is not quoted."""
+    from plans.models import Task, TaskReport
+
+    TaskReport.objects.create(round=open_round, task=fitness_task, state="approved",
+                              status="lagging", text="开展体质健康监测，优良率稳步提升。",
+                              lag_reason="部分区县场地不足")  # fmt: skip
+    other = Task.objects.filter(part__plan=plan, part__kind="key_tasks").exclude(
+        pk=fitness_task.pk
+    )[0]
+    TaskReport.objects.create(
+        round=open_round, task=other, state="submitted", text="尚待审核的报告"
+    )
+    client.force_login(city_admin)
+    text = client.get(URL).content.decode()
+    assert "开展体质健康监测，优良率稳步提升。" in text and "部分区县场地不足" in text
+    assert "尚待审核的报告" not in text
+    out = tmp_path / "evaluation.pdf"
+    call_command("evaluation_report", plan="zibo-2021-2025", format="pdf", output=str(out),
+                 stdout=io.StringIO())  # fmt: skip
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "开展体质健康监测，优良率稳步提升。" in flat and "尚待审核的报告" not in flat
+    assert "任务台账尚无审核通过的任务报告" in flat  # the others: a gap for people to fill
+
+
+def test_the_page_carries_nothing_inline(client, city_admin, fitness):
+    from targets.templatetags.figures import status_styles
+    from tests.zibo_edu.test_security_headers import INLINE_SCRIPT, INLINE_STYLE
+
+    client.force_login(city_admin)
+    text = client.get(URL).content.decode()
+    assert "css/evaluation.css" in text  # the page's styles, from a file
+    # the page's own part (base.html's palette block is the integrator's, see the CSP tests)
+    own = text.replace(str(status_styles()), "")
+    assert not INLINE_STYLE.search(own) and not INLINE_SCRIPT.search(own)
+
+
 def test_a_user_without_a_role_is_refused(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x"))
     assert client.get(URL).status_code == 403
