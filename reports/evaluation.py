@@ -299,8 +299,19 @@ class DistrictRow:
         return sum(n for v, n in self.counts.items() if v in GOOD)
 
     @property
+    def lacking(self) -> int:
+        """Targets without the figure their verdict rests on (缺最终数据, 缺数据)."""
+        return sum(n for v, n in self.counts.items() if v in MISSING_FIGURE)
+
+    @property
+    def decided(self) -> int:
+        return self.judged - self.lacking
+
+    @property
     def share(self) -> Decimal | None:
-        return Decimal(self.good * 100) / self.judged if self.judged else None
+        """Completed (or on track) out of the targets with a verdict: a missing figure is no
+        shortfall of the district's work, it is listed as missing."""
+        return Decimal(self.good * 100) / self.decided if self.decided else None
 
     def count(self, verdict: str) -> int:
         return self.counts.get(Verdict(verdict), 0)
@@ -341,9 +352,10 @@ class Evaluation:
 
     @property
     def furthest_behind(self) -> list[DistrictRow]:
-        """The districts with the lowest share of targets completed or on track; none when
-        every district stands alike (say, all still lack their final figures)."""
-        rows = [r for r in self.district_rows if r.judged]
+        """The districts with the lowest share of targets completed or on track, among those
+        with a verdict on at least half their targets (a district whose figures are missing is
+        not compared: the missing figures are listed instead); none when they stand alike."""
+        rows = [r for r in self.district_rows if r.decided and r.decided * 2 >= r.judged]
         if len({(r.share, len(r.shortfalls)) for r in rows}) < 2:
             return []
         rows.sort(key=lambda r: (r.share, -len(r.shortfalls), r.district.order))
@@ -565,7 +577,7 @@ def _district_rows(evaluated: list[TargetEvaluation], show: list[District]) -> l
             if judged is None or judged.verdict is None:
                 continue
             counts[judged.verdict] += 1
-            if judged.verdict in SHORTFALL:
+            if judged.verdict in SHORTFALL - MISSING_FIGURE:  # short, not merely unreported
                 shortfalls.append(evaluation.target)
         rows.append(DistrictRow(district, counts, sum(counts.values()), shortfalls))
     return rows

@@ -167,3 +167,33 @@ def test_milestone_not_yet_due_in_a_mid_term_evaluation():
 )
 def test_mid_term_reads_the_path_status(status, verdict):
     assert grade(target(), at(status, year=2023, ratio="0.7"), 2023) == verdict
+
+
+# The district comparison -------------------------------------------------------------------
+
+
+def test_a_district_whose_figures_are_missing_is_not_named_furthest_behind():
+    """Missing final figures are listed as missing; the districts compared are those judged on
+    at least half their targets, on the share of those judged."""
+    import datetime
+    from collections import Counter
+
+    from departments.models import District
+    from reports.evaluation import DistrictRow, Evaluation
+
+    def row(slug, order, **counts):
+        verdicts = Counter({Verdict(v): n for v, n in counts.items()})
+        short = [Target()] * verdicts[Verdict.NOT_DONE]
+        return DistrictRow(District(slug=slug, name=slug, order=order), verdicts,
+                           sum(verdicts.values()), short)  # fmt: skip
+
+    rows = [
+        row("ahead", 1, done=30, not_done=1),
+        row("short", 2, done=20, mostly=5, not_done=6),
+        row("silent", 3, no_final=30, done=1),  # submitted, awaiting review: not compared
+        row("middle", 4, done=28, not_done=3),
+    ]
+    assert rows[2].share == 100 and rows[2].decided == 1 and rows[1].lacking == 0
+    evaluation = Evaluation(None, 2025, True, None, None, [], [], [], rows, [],
+                            datetime.datetime(2026, 11, 23))  # fmt: skip
+    assert [r.district.slug for r in evaluation.furthest_behind] == ["short", "middle"]
