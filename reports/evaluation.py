@@ -8,8 +8,10 @@ The method (the README gives it beside the progress method):
   from complete years only):
       已完成 the figure meets the target;
       基本完成 it reached at least 90% of the required change, (v − b) / (T − b) ≥ 0.9 from the
-          baseline b (an annual change: 90% of the required change; an every-year count: 90% of
-          the count; a per-district rule: at least 90% of the districts meet it);
+          baseline b (an annual change: the change from the baseline to the deadline year over
+          the change the judged years asked for; an every-year count: the judged years' counts
+          over the count asked for; a per-district rule: at least 90% of the districts meet it),
+          read from the board's verdict and what it carries (see `completion`);
       未完成 otherwise;
       缺最终数据 the deadline year's figure is not in (approved).
 - Dated milestones: 已完成 when done by the end of the deadline year, 逾期完成 when done later
