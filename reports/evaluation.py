@@ -513,9 +513,10 @@ def missing_figures(
     plan: Plan, evaluated: list[TargetEvaluation], year: int, show: list[District], *, city: bool
 ) -> list[MissingFigure]:
     """The figures each target is judged on that are not approved: each district's (or the
-    city's own) for the target's deadline year, or the evaluation year before the deadline.
-    A milestone done (and approved) in an earlier year needs nothing more. Missing and entered
-    mean what `targets.completeness` says (the one definition)."""
+    city's own) for the target's deadline year, or the evaluation year before the deadline
+    (and the year before it for an annual change). A milestone done (and approved) in an
+    earlier year needs nothing more. Missing and entered mean what `targets.completeness` says
+    (the one definition)."""
     targets = [e.target for e in evaluated]
     units = models.Q(district__in=[d.pk for d in show])
     if city:
@@ -538,11 +539,19 @@ def missing_figures(
             unit_pk = unit.pk if unit else None
             if target.kind == Target.Kind.MILESTONE and (target.pk, unit_pk) in done:
                 continue
-            key = (target.pk, unit_pk, evaluation.judged_year)
-            state = states.get(key, completeness.MISSING)
-            if state != Figure.State.APPROVED:
-                missing.append(MissingFigure(target, unit, evaluation.judged_year, state))
+            for needed in _years_needed(target, evaluation.judged_year):
+                state = states.get((target.pk, unit_pk, needed), completeness.MISSING)
+                if state != Figure.State.APPROVED:
+                    missing.append(MissingFigure(target, unit, needed, state))
     return missing
+
+
+def _years_needed(target: Target, year: int) -> list[int]:
+    """The figures a verdict of `year` rests on: that year's; an annual change also the year
+    before (the change is measured from it)."""
+    if target.kind == Target.Kind.ANNUAL_CHANGE:
+        return [year - 1, year]
+    return [year]
 
 
 # Chapters, tasks and districts -------------------------------------------------------------

@@ -76,6 +76,21 @@ def test_missing_means_what_completeness_says(plan, districts, fitness):
     assert missing[(fitness, zhangdian, 2025)] == "submitted"
 
 
+def test_an_annual_change_needs_the_year_before_the_deadline_too(plan, districts):
+    """近视率每年降低: the 2025 change is measured from 2024, so a 2024 figure awaiting review
+    is what the evaluation still lacks, and it says so."""
+    myopia = target_named(plan, "儿童青少年总体近视率年降幅")
+    fill(myopia, districts, 2025, numerator=D(470), denominator=D(1000))
+    for district in districts:
+        make_figure(myopia, district, 2024, state="submitted", numerator=D(480),
+                    denominator=D(1000))  # fmt: skip
+    evaluation = evaluate(plan, 2025)
+    row = next(t for t in evaluation.targets if t.target == myopia)
+    assert row.city.verdict == Verdict.NO_FINAL
+    lacking = {(m.district, m.year, m.state) for m in evaluation.missing if m.target == myopia}
+    assert lacking == {(d, 2024, "submitted") for d in districts}
+
+
 def test_final_rate_met_once_the_last_figure_is_in(plan, districts, fitness):
     wenchanghu = next(d for d in districts if d.slug == "wenchanghu")
     make_figure(fitness, wenchanghu, 2025, state="approved", numerator=D(52), denominator=D(100))
