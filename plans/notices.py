@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department
 from plans import ledger, notifications
 from plans.models import Contribution, LedgerState, Notice, NoticeReply, Plan, Task, TaskDepartment
+from zibo_edu.lib import official
 
 DEFAULT_REPLY_DAYS = 15
 
@@ -273,13 +273,37 @@ def remind(today: datetime.date) -> int:
 # The one-page PDF ------------------------------------------------------------------------------
 
 
-def render_notice_pdf(notice: Notice) -> bytes:
-    """The notice in the official-document layout (A4, 37 mm top / 28 mm left margins, 仿宋-like
-    body at 16 pt, title at 22 pt). To be switched to zibo_edu/lib/official.py."""
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "plans/notice_pdf.html",
-        {"notice": notice, "replies": list(notice.replies.all()), "issuer": notice.plan.city},
+def notice_document(notice: Notice) -> official.Document:
+    """The notice as an official document (GB/T 9704): the bureau's mark in red, the number
+    (发文字号, 淄教督〔2026〕3号), the subject as title, the recipient line, the facts, what is
+    required and by when, the signature and the date of issue."""
+    bureau = f"{notice.plan.city.name}教育局"
+    blocks = [
+        official.Paragraph(line.strip()) for line in notice.facts.splitlines() if line.strip()
+    ]
+    blocks.append(official.Paragraph(f"督办要求：{notice.requirements.strip()}"))
+    blocks.append(
+        official.Paragraph(
+            f"请于{notice.reply_deadline:%Y}年{notice.reply_deadline.month}月"
+            f"{notice.reply_deadline.day}日前将落实情况和整改措施书面回复{bureau}。"
+        )
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    if notice.is_demo:
+        blocks.append(official.Paragraph("（演示数据，非真实督办）", "note"))
+    issued = timezone.localtime(notice.issued_at).date()
+    return official.Document(
+        title=notice.subject,
+        blocks=blocks,
+        issuer=f"{bureau}督办单",
+        number=notice.number,
+        recipient=f"{notice.recipient.name}：",
+        signature=bureau,
+        date=f"{issued.year}年{issued.month}月{issued.day}日",
+        watermark="演示" if notice.is_demo else "",
+    )
+
+
+def render_notice_pdf(notice: Notice) -> bytes:
+    """The notice as a one-page PDF, through the official-document layout every 公文 of the
+    app uses (zibo_edu/lib/official.py)."""
+    return official.render_pdf(notice_document(notice))

@@ -8,8 +8,10 @@ The method (the README gives it beside the progress method):
   from complete years only):
       已完成 the figure meets the target;
       基本完成 it reached at least 90% of the required change, (v − b) / (T − b) ≥ 0.9 from the
-          baseline b (an annual change: 90% of the required change; an every-year count: 90% of
-          the count; a per-district rule: at least 90% of the districts meet it);
+          baseline b (an annual change: the change from the baseline to the deadline year over
+          the change the judged years asked for; an every-year count: the judged years' counts
+          over the count asked for; a per-district rule: at least 90% of the districts meet it),
+          read from the board's verdict and what it carries (see `completion`);
       未完成 otherwise;
       缺最终数据 the deadline year's figure is not in (approved).
 - Dated milestones: 已完成 when done by the end of the deadline year, 逾期完成 when done later
@@ -34,7 +36,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
-from plans.models import Part, Plan, Task
+from plans import ledger
+from plans.models import Part, Plan, Task, TaskReport
+from targets import completeness
 from targets import progress as method
 from targets.models import Figure, Target
 
@@ -85,16 +89,43 @@ PATH_VERDICTS = {
 
 
 def completion(target: Target, progress: method.Progress) -> Decimal | None:
-    """How much of the required change was made: the method's ratio at the deadline (actual
-    over required progress from the baseline), else computed from the series."""
-    if progress.ratio is not None:
-        return progress.ratio
-    series = progress.series
-    if target.value is None or len(series) < 2 or target.kind == Target.Kind.ANNUAL_CHANGE:
+    """How much of the required change was made by the deadline, from what the board's verdict
+    carries (`targets.progress`: ratio, baseline, years_met, count); None: nothing to measure.
+
+    - a value to reach: the board's (v − b) / (T − b) from the baseline;
+    - an annual change: the change from the baseline to the deadline year's level over the
+      change every judged year asked for together (in percent, compounded, for "%" growth);
+    - an every-year count: the judged years' counts over the count asked for in those years;
+    - a count of districts: the share of districts meeting the rule."""
+    if progress.count is not None and target.kind in method.PER_DISTRICT_KINDS:
+        met, total = progress.count
+        return Decimal(met) / total if total else None
+    if progress.years_met is not None:
+        if target.kind == Target.Kind.ANNUAL_CHANGE:
+            return _change_made(target, progress)
+        return _counts_made(target, progress)
+    return progress.ratio
+
+
+def _change_made(target: Target, progress: method.Progress) -> Decimal | None:
+    deadline, b, y0 = target.deadline_year, progress.baseline, progress.baseline_year
+    final = progress.series.get(deadline)
+    if b is None or y0 is None or final is None or y0 >= deadline or not target.value:
         return None
-    baseline, final = series[min(series)], series[max(series)]
-    required = target.value - baseline
-    return (final - baseline) / required if required else None
+    years = deadline - y0
+    if target.unit == "%" and target.entry != Target.Entry.FRACTION:  # relative growth
+        step = 1 + target.value / 100 * (-1 if target.direction == "decrease" else 1)
+        required = b * step**years - b
+    else:
+        required = target.value * years * (-1 if target.direction == "decrease" else 1)
+    return (final - b) / required if required else None
+
+
+def _counts_made(target: Target, progress: method.Progress) -> Decimal | None:
+    _met, judged = progress.years_met
+    years = sorted(y for y in progress.series if y <= target.deadline_year)[-judged:]
+    asked = (target.value or 0) * judged
+    return sum(progress.series[y] for y in years) / asked if asked else None
 
 
 def grade(
@@ -106,44 +137,43 @@ def grade(
 ) -> Verdict | None:
     """One unit's verdict on a target, evaluated as of `year`.
 
-    `at_deadline`: the board's progress as of min(year, the target's deadline year); `now`: as
-    of `year` itself (for milestones done late). None: nothing to judge (a district's part of a
+    `at_deadline`: the board's progress as of min(year, the target's deadline year), a verdict
+    of the board (met, missed, final figure missing) once the deadline is reached; `now`: as of
+    `year` itself (for milestones done late). None: nothing to judge (a district's part of a
     city-wide count)."""
-    if at_deadline.status == method.Status.PART:
+    status = at_deadline.status
+    if status == method.Status.PART:
         return None
     due = year >= target.deadline_year
     if target.kind == Target.Kind.MILESTONE:
-        if at_deadline.status == method.Status.MET:
+        if status == method.Status.MET:
             return Verdict.DONE
         if now is not None and now.status == method.Status.MET:
             return Verdict.DONE_LATE
         return Verdict.NOT_DONE if due else Verdict.NOT_DUE
     if not due:
-        return PATH_VERDICTS[method.Status(at_deadline.status)]
-    # At the deadline the verdict rests on the deadline year's figure, met earlier or not.
-    if at_deadline.status == method.Status.FINAL_MISSING or not _has_final(target, at_deadline):
-        return Verdict.NO_FINAL
-    if at_deadline.status == method.Status.MET:
+        return PATH_VERDICTS[method.Status(status)]
+    # At the deadline the board's verdict rests on the deadline year's figure.
+    if status == method.Status.MET:
         return Verdict.DONE
+    if status not in (method.Status.MISSED, method.Status.NOT_MET):
+        return Verdict.NO_FINAL  # 缺最终数据 (the board's FINAL_MISSING)
     share = completion(target, at_deadline)
     return Verdict.MOSTLY if share is not None and share >= MOSTLY_SHARE else Verdict.NOT_DONE
 
 
-def _has_final(target: Target, progress: method.Progress) -> bool:
-    if progress.count is not None and progress.year is None:
-        return True  # a count of districts: the caller checks the districts' own figures
-    return progress.year is not None and progress.year >= target.deadline_year
-
-
 def grade_districts(verdicts: list[Verdict]) -> Verdict:
     """The city's final verdict on a per-district rule, from the districts' verdicts."""
+    if not verdicts:
+        return Verdict.NO_FINAL
     met = sum(1 for v in verdicts if v in (Verdict.DONE, Verdict.DONE_LATE))
-    if verdicts and met == len(verdicts):
+    if met == len(verdicts):
         late = any(v == Verdict.DONE_LATE for v in verdicts)
         return Verdict.DONE_LATE if late else Verdict.DONE
-    if any(v == Verdict.NO_FINAL for v in verdicts):
-        return Verdict.NO_FINAL
-    if verdicts and Decimal(met) / len(verdicts) >= MOSTLY_SHARE:
+    lacking = sum(1 for v in verdicts if v == Verdict.NO_FINAL)
+    if lacking and Decimal(met + lacking) / len(verdicts) >= MOSTLY_SHARE:
+        return Verdict.NO_FINAL  # the missing figures could still make it 基本完成
+    if not lacking and Decimal(met) / len(verdicts) >= MOSTLY_SHARE:
         return Verdict.MOSTLY
     return Verdict.NOT_DONE
 
@@ -184,7 +214,7 @@ class MissingFigure:
 
     @property
     def state_label(self) -> str:
-        if self.state == "missing":
+        if self.state == completeness.MISSING:
             return str(_("not entered"))
         return str(Figure.State(self.state).label)
 
@@ -225,7 +255,19 @@ class TaskEvaluation:
     task: Task
     lead_department: Department | None
     targets: list[TargetEvaluation]
-    reports: list[str]  # the task's approved implementation reports (the ledger's), if any
+    report: TaskReport | None = None  # the ledger's latest approved report on the task
+
+    @property
+    def reports(self) -> list[str]:
+        """The approved report as text for 重点任务落实情况: its round, status and words."""
+        report = self.report
+        if report is None or not report.text.strip():
+            return []
+        status = f"，{report.get_status_display()}" if report.status else ""
+        text = f"{report.round.title}任务报告（已审核{status}）：{report.text.strip()}"
+        if report.lag_reason.strip():
+            text += f"（滞后原因：{report.lag_reason.strip()}）"
+        return [text]
 
 
 @dataclass
@@ -241,6 +283,11 @@ class ChapterEvaluation:
     def counts(self) -> list[tuple[Verdict, int]]:
         return count_verdicts(t.city.verdict for t in self.targets)
 
+    @property
+    def reported(self) -> int:
+        """How many of the chapter's tasks have an approved report in the task ledger."""
+        return sum(1 for task in self.tasks if task.report is not None)
+
 
 @dataclass
 class DistrictRow:
@@ -254,8 +301,19 @@ class DistrictRow:
         return sum(n for v, n in self.counts.items() if v in GOOD)
 
     @property
+    def lacking(self) -> int:
+        """Targets without the figure their verdict rests on (缺最终数据, 缺数据)."""
+        return sum(n for v, n in self.counts.items() if v in MISSING_FIGURE)
+
+    @property
+    def decided(self) -> int:
+        return self.judged - self.lacking
+
+    @property
     def share(self) -> Decimal | None:
-        return Decimal(self.good * 100) / self.judged if self.judged else None
+        """Completed (or on track) out of the targets with a verdict: a missing figure is no
+        shortfall of the district's work, it is listed as missing."""
+        return Decimal(self.good * 100) / self.decided if self.decided else None
 
     def count(self, verdict: str) -> int:
         return self.counts.get(Verdict(verdict), 0)
@@ -296,9 +354,10 @@ class Evaluation:
 
     @property
     def furthest_behind(self) -> list[DistrictRow]:
-        """The districts with the lowest share of targets completed or on track; none when
-        every district stands alike (say, all still lack their final figures)."""
-        rows = [r for r in self.district_rows if r.judged]
+        """The districts with the lowest share of targets completed or on track, among those
+        with a verdict on at least half their targets (a district whose figures are missing is
+        not compared: the missing figures are listed instead); none when they stand alike."""
+        rows = [r for r in self.district_rows if r.decided and r.decided * 2 >= r.judged]
         if len({(r.share, len(r.shortfalls)) for r in rows}) < 2:
             return []
         rows.sort(key=lambda r: (r.share, -len(r.shortfalls), r.district.order))
@@ -404,8 +463,9 @@ def _evaluate_target(target, judged_year, year, boards, show, own, by_district, 
 
 
 def _city_final(target, verdict, board, now, district_pks) -> Verdict:
-    """The city's final verdict on a target its districts report: per-district rules count the
-    districts; any other waits for every district's deadline-year figure unless already met."""
+    """The city's final verdict on a per-district rule its districts report: it counts the
+    districts' own verdicts (done late, 基本完成 at 90% of them). Any other target: the board's
+    city verdict, which waits for every district's deadline-year figure (complete years)."""
     cells = [board.cells.get((target.pk, pk)) for pk in district_pks]
     if any(cell is None for cell in cells):  # a board of one district: the city's as judged
         return verdict
@@ -415,10 +475,6 @@ def _city_final(target, verdict, board, now, district_pks) -> Verdict:
             [grade(target, c, year, now=now.cells[(target.pk, pk)]) or Verdict.NO_FINAL
              for c, pk in zip(cells, district_pks, strict=True)]
         )  # fmt: skip
-    if verdict in (Verdict.DONE, Verdict.NO_FINAL):
-        return verdict
-    if any(c.year is None or c.year < target.deadline_year for c in cells):
-        return Verdict.NO_FINAL
     return verdict
 
 
@@ -457,27 +513,21 @@ def missing_figures(
     plan: Plan, evaluated: list[TargetEvaluation], year: int, show: list[District], *, city: bool
 ) -> list[MissingFigure]:
     """The figures each target is judged on that are not approved: each district's (or the
-    city's own) for the target's deadline year, or the evaluation year before the deadline.
-    A milestone done (and approved) in an earlier year needs nothing more.
-
-    The one place that says "missing" for the evaluation; it switches to targets.completeness
-    (the shared definition being written) when that lands."""
+    city's own) for the target's deadline year, or the evaluation year before the deadline
+    (and the year before it for an annual change). A milestone done (and approved) in an
+    earlier year needs nothing more. Missing and entered mean what `targets.completeness` says
+    (the one definition)."""
     targets = [e.target for e in evaluated]
-    figures = Figure.objects.filter(
-        target__in=targets, year__lte=year, district__in=[d.pk for d in show]
-    )
+    units = models.Q(district__in=[d.pk for d in show])
     if city:
-        figures = Figure.objects.filter(target__in=targets, year__lte=year).filter(
-            models.Q(district__in=[d.pk for d in show]) | models.Q(district__isnull=True)
+        units |= models.Q(district__isnull=True)
+    figures = Figure.objects.filter(units, target__in=targets, year__lte=year)
+    states = completeness.states(figures)
+    done = set(
+        figures.filter(achieved=True, state=Figure.State.APPROVED).values_list(
+            "target_id", "district_id"
         )
-    filled = set(figures.filled().values_list("pk", flat=True))
-    states, done = {}, set()
-    for pk, target_id, district_id, fig_year, state, achieved in figures.values_list(
-        "pk", "target_id", "district_id", "year", "state", "achieved"
-    ):
-        states[(target_id, district_id, fig_year)] = state if pk in filled else "missing"
-        if achieved and state == Figure.State.APPROVED:
-            done.add((target_id, district_id))
+    )
     missing = []
     for evaluation in evaluated:
         target = evaluation.target
@@ -489,19 +539,27 @@ def missing_figures(
             unit_pk = unit.pk if unit else None
             if target.kind == Target.Kind.MILESTONE and (target.pk, unit_pk) in done:
                 continue
-            state = states.get((target.pk, unit_pk, evaluation.judged_year), "missing")
-            if state != Figure.State.APPROVED:
-                missing.append(MissingFigure(target, unit, evaluation.judged_year, state))
+            for needed in _years_needed(target, evaluation.judged_year):
+                state = states.get((target.pk, unit_pk, needed), completeness.MISSING)
+                if state != Figure.State.APPROVED:
+                    missing.append(MissingFigure(target, unit, needed, state))
     return missing
+
+
+def _years_needed(target: Target, year: int) -> list[int]:
+    """The figures a verdict of `year` rests on: that year's; an annual change also the year
+    before (the change is measured from it)."""
+    if target.kind == Target.Kind.ANNUAL_CHANGE:
+        return [year - 1, year]
+    return [year]
 
 
 # Chapters, tasks and districts -------------------------------------------------------------
 
 
-def task_reports(task_ids: list[int]) -> dict[int, list[str]]:
-    """Hook for the task ledger: each task's approved implementation reports, as short texts
-    for 重点任务落实情况. None are kept yet, so the section shows the targets' verdicts only."""
-    return {}
+def task_reports(plan: Plan) -> dict[int, TaskReport]:
+    """Each task's latest approved report from the task ledger, for 重点任务落实情况."""
+    return ledger.approved_reports(plan)
 
 
 def _chapters(plan: Plan, evaluated: list[TargetEvaluation]) -> list[ChapterEvaluation]:
@@ -510,12 +568,12 @@ def _chapters(plan: Plan, evaluated: list[TargetEvaluation]) -> list[ChapterEval
         by_task[evaluation.target.task_id].append(evaluation)
     parts = Part.objects.filter(plan=plan, kind=Part.Kind.KEY_TASKS).order_by("order")
     tasks = Task.objects.filter(part__in=parts).with_departments().order_by("number")
-    reports = task_reports([t.pk for t in tasks])
+    reports = task_reports(plan)
     tasks_by_part = defaultdict(list)
     for task in tasks:
         tasks_by_part[task.part_id].append(
             TaskEvaluation(
-                task, task.lead_department, by_task.get(task.pk, []), reports.get(task.pk, [])
+                task, task.lead_department, by_task.get(task.pk, []), reports.get(task.pk)
             )
         )
     return [ChapterEvaluation(part, tasks_by_part[part.pk]) for part in parts]
@@ -530,7 +588,7 @@ def _district_rows(evaluated: list[TargetEvaluation], show: list[District]) -> l
             if judged is None or judged.verdict is None:
                 continue
             counts[judged.verdict] += 1
-            if judged.verdict in SHORTFALL:
+            if judged.verdict in SHORTFALL - MISSING_FIGURE:  # short, not merely unreported
                 shortfalls.append(evaluation.target)
         rows.append(DistrictRow(district, counts, sum(counts.values()), shortfalls))
     return rows

@@ -220,6 +220,9 @@ def _district_baseline(target: TargetEvaluation, judged) -> str:
     return level(target.target, series[min(series)])
 
 
+NO_TASK_REPORT = "【待撰写：本任务落实情况（任务台账尚无审核通过的任务报告）。】"
+
+
 def _tasks_section(e: Evaluation) -> list:
     blocks = [Heading("重点任务落实情况")]
     for chapter in e.chapters:
@@ -236,9 +239,11 @@ def _tasks_section(e: Evaluation) -> list:
                 text = f"涉及指标{len(task.targets)}项：" + "；".join(parts) + "。"
             else:
                 text = "本任务未设量化指标。"
-            for report in task.reports:
-                text += report
             blocks.append(Paragraph(text))
+            # 落实情况: the lead department's approved report in the task ledger, else a gap
+            blocks.extend(Paragraph(report) for report in task.reports)
+            if not task.reports:
+                blocks.append(Paragraph(NO_TASK_REPORT, "draft"))
         blocks.append(Paragraph(f"【待撰写：{chapter.part.title}落实情况的评价。】", "draft"))
     return blocks
 
@@ -263,7 +268,8 @@ def _districts_section(e: Evaluation) -> list:
             numeric=set(range(1, 3 + len(_district_columns(e)))),
         ),
         Paragraph(
-            "完成率为已完成、逾期完成、基本完成（中期评估另含进展正常）的指标占区县评估指标数的比例；"
+            "完成率为已完成、逾期完成、基本完成（中期评估另含进展正常）的指标占已作出结论指标数"
+            "的比例（缺最终数据、缺数据的指标不计入，另列于尚缺数据）；"
             "全市性总量指标的区县数据计入全市，不单独评定。"
         ),
     ]

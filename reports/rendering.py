@@ -15,6 +15,7 @@ from plans.models import Plan
 from targets import completeness as completeness_of
 from targets import progress as method
 from targets import standings
+from targets.display import PALETTE
 from targets.models import Target
 from zibo_edu.lib.charts import Series, line_chart
 
@@ -76,6 +77,7 @@ def report_context(district: District | None, month: datetime.date, *, generated
         "after_plan": year >= plan.end_year,
         "completeness": _completeness(plan, district, districts, year, generated_at),
         "overdue": _overdue(plan, district, year, generated_at) if district else [],
+        "notices": _overdue_notices(plan, district, generated_at),
     }
     if district is None:
         context["ranking"] = _ranking(board, districts, targets)
@@ -127,23 +129,22 @@ def _chart(target, board, district, plan, points) -> str:
 
 
 def _status_bar(counts: Counter, total: int) -> str:
-    """One horizontal bar of statuses, labelled in the bar and in a table beside it."""
+    """One horizontal bar of statuses, labelled in the bar and in a table beside it, in the
+    one status palette (targets.display.PALETTE) the pages and the tables use."""
     if not total:
         return ""
-    colours = {"met": "#1d6b2c", "on_track": "#7fbf8a", "due": "#9db8e0", "part": "#d5dae0",
-               "accelerate": "#f2cf5b", "not_met": "#e8a86a", "lagging": "#e0794f",
-               "overdue": "#c24a3a", "regressing": "#8c1515", "no_data": "#eceff2",
-               "missed": "#5e0b0b", "no_final": "#7d5fa6"}  # fmt: skip
     x, parts = 0.0, []
     for status in method.ORDER[::-1]:
         n = counts.get(status, 0)
         if not n:
             continue
+        background, colour, border = PALETTE[status]
+        stroke = border.split()[-1] if "transparent" not in border else "#fff"
         width = 600 * n / total
         parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" fill="{colours[status]}" '
-            f'stroke="#fff"/><text x="{x + width / 2:.1f}" y="17" text-anchor="middle" '
-            f'font-size="11" fill="#000">{n}</text>'
+            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" fill="{background}" '
+            f'stroke="{stroke}"/><text x="{x + width / 2:.1f}" y="17" text-anchor="middle" '
+            f'font-size="11" fill="{colour}">{n}</text>'
         )
         x += width
     return (
@@ -171,6 +172,19 @@ def _overdue(plan, district, year, when) -> list[tuple[str, list[Target]]]:
     )
     grouped = {why: [t for t, w in late if w == why] for why in LATE_WHY}
     return [(LATE_WHY[why], targets) for why, targets in grouped.items() if targets]
+
+
+def _overdue_notices(plan, district, when) -> list[tuple]:
+    """Supervision notices (督办单) of the plan still awaiting a reply after their deadline: the
+    district's own, or every one in the city's report; each with how many days overdue."""
+    from plans import notices
+    from plans.models import Notice
+
+    today = timezone.localtime(when).date()
+    overdue = notices.open_overdue_for(
+        district=district, today=today, among=Notice.objects.filter(plan=plan)
+    )
+    return [(notice, (today - notice.reply_deadline).days) for notice in overdue]
 
 
 def _ranking(board, districts, targets) -> list[dict]:

@@ -128,3 +128,19 @@ def late_targets(
         for target in targets.select_related("task__part")
         if target.pk not in filled or filled[target.pk] in OPEN
     ]
+
+
+MISSING = "missing"  # no figure with something entered
+
+
+def states(figures: QuerySet[Figure]) -> dict[tuple[int, int | None, int], str]:
+    """Each (target, district or None for the city's own, year) of these figures with its state,
+    or MISSING when nothing is entered (a draft holding only a note). A key that is absent is
+    missing too: no figure exists."""
+    filled = set(figures.filled().values_list("pk", flat=True))
+    return {
+        (target_id, district_id, year): state if pk in filled else MISSING
+        for pk, target_id, district_id, year, state in figures.values_list(
+            "pk", "target_id", "district_id", "year", "state"
+        )
+    }

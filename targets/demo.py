@@ -6,6 +6,12 @@ mid-review: ahead districts approved, middle ones submitted, the slow ones in dr
 one figure returned. Where the seeds report real city-level results, the demo follows them: two
 districts certified as 国家学前教育普及普惠县 in 2023, and about 60% of schools meeting the smart
 campus standard in 2022.
+
+2025, the plan's last year, as it stands in late 2026 (the final figures were due on 2026-03-31):
+the city's own figures and those of the districts ahead, 淄川区, 博山区 and 桓台县 are approved;
+周村区 and 经开区 submitted theirs, awaiting review; 沂源县 and 高青县 entered some
+(drafts, one returned) and left gaps; 文昌湖区 reported nothing. 张店区's 体质健康测试优良率 is
+54.6% against "55%以上" (the issue's example: 未达成, yet 基本完成 in the evaluation).
 """
 
 import datetime
@@ -27,8 +33,15 @@ BEHIND = {"yiyuan", "gaoqing", "wenchanghu"}
 CERTIFIED_PRESCHOOL_COUNTIES = {
     2023: {"zhangdian", "linzi"},
     2024: {"zhangdian", "linzi", "gaoxin"},
+    2025: {"zhangdian", "linzi", "gaoxin", "huantai"},
 }
-LAST_DEMO_YEAR = 2024
+REVIEW_YEAR = 2024  # mid-review: some approved, some submitted, drafts and gaps
+LAST_DEMO_YEAR = 2025  # the plan's final year: final figures, some still missing
+FINAL_APPROVED = AHEAD | {"zichuan", "boshan", "huantai"}
+FINAL_SUBMITTED = {"zhoucun", "jingkai"}
+FINAL_NOTHING = {"wenchanghu"}  # not one 2025 figure; 沂源县 and 高青县 left gaps
+# Fixed final figures (target code, district, year) → (numerator, denominator).
+FIXED = {("二(一)4-1", "zhangdian", 2025): (Decimal(16653), Decimal(30500))}  # 54.6%
 # District size relative to 张店区, for denominators (students, schools, kindergartens).
 SIZE = {
     "zhangdian": 1.0, "zichuan": 0.8, "boshan": 0.5, "linzi": 0.8, "zhoucun": 0.5, "huantai": 0.6,
@@ -77,7 +90,10 @@ def seed(plan: Plan, user=None) -> int:
 
 def _figure(target: Target, district: District | None, year: int, plan: Plan) -> Figure | None:
     rng = random.Random(f"{target.code}/{district.slug if district else 'city'}/{year}")
-    state, submitted_at = _state(district, year, rng)
+    if year == LAST_DEMO_YEAR:
+        state, submitted_at = _final_state(district, rng)
+    else:
+        state, submitted_at = _state(district, year, rng)
     if state is None:
         return None
     progress = min(
@@ -98,7 +114,10 @@ def _figure(target: Target, district: District | None, year: int, plan: Plan) ->
     )
     size = SIZE.get(district.slug, 1.0) if district else 6.0
     entry = target.entry
-    if entry == Target.Entry.FRACTION:
+    fixed = FIXED.get((target.code, district.slug if district else None, year))
+    if fixed:
+        figure.numerator, figure.denominator = fixed
+    elif entry == Target.Entry.FRACTION:
         figure.numerator, figure.denominator = _fraction(target, progress, size, year, plan, rng)
     elif entry in (Target.Entry.WHOLE, Target.Entry.AMOUNT):
         figure.value = _amount(target, progress, size, year, plan, rng)
@@ -111,8 +130,25 @@ def _figure(target: Target, district: District | None, year: int, plan: Plan) ->
     return figure
 
 
+def _final_state(district: District | None, rng: random.Random):
+    """The final year's figures, due 2026-03-31, as they stand in November 2026."""
+    slug = district.slug if district else None
+    if slug is None or slug in FINAL_APPROVED:
+        return Figure.State.APPROVED, timezone.make_aware(datetime.datetime(2026, 3, 12, 9))
+    if slug in FINAL_SUBMITTED:
+        return Figure.State.SUBMITTED, timezone.make_aware(datetime.datetime(2026, 3, 26, 9))
+    if slug in FINAL_NOTHING:
+        return None, None
+    draw = rng.random()  # 沂源县, 高青县: some entered late, as drafts; gaps
+    if draw < 0.45:
+        return None, None
+    if draw < 0.5:
+        return Figure.State.RETURNED, timezone.make_aware(datetime.datetime(2026, 5, 18, 9))
+    return Figure.State.DRAFT, None
+
+
 def _state(district: District | None, year: int, rng: random.Random):
-    if year < LAST_DEMO_YEAR:
+    if year < REVIEW_YEAR:
         return Figure.State.APPROVED, timezone.make_aware(datetime.datetime(year + 1, 3, 10, 9))
     pace = pace_of(district)
     if pace > 1:

@@ -158,9 +158,10 @@ def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangd
 
 
 def test_after_the_deadline_every_target_has_a_verdict(admin, seeded):
-    """As of 2025 (the plan's last year) no target is on a path any more: the demo has no 2025
-    figure, so a target due in 2025 has its final figure missing; those due earlier are judged on
-    their own deadline year."""
+    """As of 2025 (the plan's last year) no target is on a path any more. The demo's 2025
+    figures are approved for six districts only (文昌湖区 has none), so the city's figure of a
+    target due in 2025 is missing while 张店区's is judged (54.6% against 55%: 未达成); targets
+    due earlier are judged on their own deadline year."""
     rows = _rows(admin.get("/progress/?year=2025"))
     path = {Status.ON_TRACK, Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.DUE}
     assert not [code for code, row in rows.items() if row.progress.status in path]
@@ -170,8 +171,10 @@ def test_after_the_deadline_every_target_has_a_verdict(admin, seeded):
     data = admin.get("/api/progress/?year=2025").json()
     fitness = next(t for t in data["targets"] if t["code"] == "二(一)4-1")
     assert fitness["city"]["status"] == "no_final" and fitness["city"]["final"] is True
-    assert fitness["districts"]["zhangdian"]["status"] == "no_final"
-    assert fitness["city"]["districts_reported"] == [0, 11]
+    assert fitness["districts"]["zhangdian"]["status"] == "missed"
+    assert fitness["districts"]["zhangdian"]["value"] == 54.6
+    assert fitness["districts"]["wenchanghu"]["status"] == "no_final"
+    assert fitness["city"]["districts_reported"] == [6, 11]  # approved 2025 figures
     assert fitness["districts"]["zhangdian"]["baseline_year"] == 2020
     # the historical view of 2023 still follows the path
     assert _rows(admin.get("/progress/?year=2023"))["二(一)4-1"].progress.status in path

@@ -19,7 +19,7 @@ def test_every_figure_is_marked_as_demo_data(seeded):
     assert Figure.objects.count() > 1500
     assert not Figure.objects.exclude(note__contains="演示数据").exists()
     assert not FigureChange.objects.exclude(channel="demo").exists()
-    assert ReportingPeriod.objects.count() == 6
+    assert ReportingPeriod.objects.count() == 6  # 2020 (baseline) to 2025
 
 
 def test_it_is_deterministic_and_adds_nothing_the_second_time(seeded):
@@ -78,3 +78,32 @@ def test_teachers_pay_above_civil_servants_in_districts_ahead(seeded):
     pay = Figure.objects.filter(target__name="义务教育教师平均工资与当地公务员之比", year=2024)
     ratio = {f.district.slug: f.numerator / f.denominator for f in pay.select_related("district")}
     assert ratio["zhangdian"] > 1 > ratio["yiyuan"]
+
+
+def test_2025_is_the_end_of_the_plan_with_some_final_figures_missing(seeded, plan):
+    """In late 2026 most districts' final figures are in: some approved, some awaiting review;
+    沂源县 and 高青县 left gaps and 文昌湖区 reported nothing (what the evaluation lists)."""
+    from targets import completeness
+
+    final = Figure.objects.filter(year=2025).select_related("district")
+    states = {}
+    for figure in final:
+        states.setdefault(figure.district.slug if figure.district else "city", set()).add(
+            figure.state
+        )
+    assert states["zhangdian"] == states["city"] == {"approved"}
+    assert states["zhoucun"] == {"submitted"}
+    assert "wenchanghu" not in states
+    applicable = completeness.applicable(plan).count()
+    for slug in ("yiyuan", "gaoqing"):
+        entered = final.filter(district__slug=slug)
+        assert 0 < entered.count() < applicable and entered.exclude(state="approved").count()
+    assert not final.exclude(note__contains="演示数据").exists()
+
+
+def test_zhangdian_fitness_is_54_6_percent_in_2025(seeded):
+    """The issue's example: 55%以上 missed by a little (未达成; 基本完成 in the evaluation)."""
+    figure = Figure.objects.get(
+        target__code="二(一)4-1", district__slug="zhangdian", year=2025, state="approved"
+    )
+    assert f"{figure.percentage:.1f}" == "54.6"
