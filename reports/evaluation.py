@@ -150,7 +150,12 @@ def grade(
             return Verdict.DONE
         if now is not None and now.status == method.Status.MET:
             return Verdict.DONE_LATE
-        return Verdict.NOT_DONE if due else Verdict.NOT_DUE
+        if not due:
+            return Verdict.NOT_DUE
+        # Not done: only on a figure of the deadline year or later; an older "no" is no verdict.
+        if method.Status.FINAL_MISSING in (at_deadline.status, getattr(now, "status", None)):
+            return Verdict.NO_FINAL
+        return Verdict.NOT_DONE
     if not due:
         return PATH_VERDICTS[method.Status(status)]
     # At the deadline the board's verdict rests on the deadline year's figure.

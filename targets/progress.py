@@ -72,8 +72,10 @@ class Status(models.TextChoices):
     PART = "part", _("counts towards the city")
 
 
+# Behind: the figures show a shortfall. A missing final figure is no shortfall shown: it is
+# counted as missing (targets.completeness), never as a district or city "behind".
 BEHIND = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.NOT_MET, Status.OVERDUE,
-          Status.MISSED, Status.FINAL_MISSING}  # fmt: skip
+          Status.MISSED}  # fmt: skip
 ORDER = [Status.MISSED, Status.FINAL_MISSING, Status.REGRESSING, Status.OVERDUE, Status.LAGGING,
          Status.NOT_MET, Status.ACCELERATE, Status.ON_TRACK, Status.DUE, Status.MET, Status.PART,
          Status.NO_DATA]  # fmt: skip

@@ -47,9 +47,8 @@ def _year(raw: str, plan: Plan) -> int | None:
 
 @login_required
 def evaluation_start(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.default()
-    if plan is None:
-        raise Http404
+    """The evaluation of the plan asked for (?plan=), or of the user's current plan."""
+    plan = Plan.objects.from_request(request)
     return redirect("evaluation", plan.slug)
 
 

@@ -68,6 +68,7 @@ def test_ledger_journey(site, page, webhook_server, settings, tmp_path):
     card = page.locator(".contribution", has_text="市体育局")
     expect(card).to_contain_text("举办全市中小学生运动会")
     expect(page.locator(".contribution", has_text="市卫生健康委")).to_contain_text("未报")
+    page.wait_for_load_state("load")  # the quote buttons' script (deferred) is attached by now
     card.get_by_role("button", name="引用到报告").click()
     expect(page.get_by_label("进展报告")).to_have_value(
         "【市体育局】举办全市中小学生运动会，推进校园足球和游泳普及。"

@@ -197,3 +197,13 @@ def test_a_district_whose_figures_are_missing_is_not_named_furthest_behind():
     evaluation = Evaluation(None, 2025, True, None, None, [], [], [], rows, [],
                             datetime.datetime(2026, 11, 23))  # fmt: skip
     assert [r.district.slug for r in evaluation.furthest_behind] == ["short", "middle"]
+
+
+def test_milestone_without_a_figure_of_its_deadline_year_has_no_final_figure():
+    # 二(四)6-1 三年内 (by 2025): a "no" of 2023 is not a verdict on 2025; the board says
+    # 缺最终数据, and so does the evaluation (it said 未完成 on the 2023 "no").
+    milestone = target("milestone", deadline=2025)
+    silent = at(Status.FINAL_MISSING, year=2023)
+    assert grade(milestone, silent, 2025, now=silent) == Verdict.NO_FINAL
+    said_no = at(Status.MISSED, year=2025)
+    assert grade(milestone, said_no, 2025, now=said_no) == Verdict.NOT_DONE

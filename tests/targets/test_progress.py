@@ -316,6 +316,7 @@ def test_after_the_deadline_a_missing_final_figure_is_said_so():
     # 2024 already met 55%, but the verdict rests on 2025's figure, which is not in.
     progress = district_progress(rate(), percent_points(y2020=40, y2024=56), 2025)
     assert (progress.status, progress.value, progress.year) == (Status.FINAL_MISSING, 56, 2024)
+    assert not progress.is_behind  # missing, not a shortfall: no district is counted behind
     assert district_progress(rate(), {}, 2025).status == Status.FINAL_MISSING
     # As of 2024 (a historical view) the same figures are on the path, and met.
     assert district_progress(rate(), percent_points(y2020=40, y2024=56), 2024).status == Status.MET
