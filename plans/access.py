@@ -21,7 +21,14 @@ from django.shortcuts import get_object_or_404
 
 from departments.models import Role, role_of
 from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
-from targets.access import city_id_of, is_province, may_see_plan, may_write_plan, require_open
+from targets.access import (
+    city_id_of,
+    headed_department,
+    is_province,
+    may_see_plan,
+    may_write_plan,
+    require_open,
+)
 
 __all__ = ["may_write_plan", "require_open"]  # the ended-plan rule, asked here by ledger views
 
@@ -31,9 +38,7 @@ def is_city_admin(user) -> bool:
     return role is not None and role.is_city_admin
 
 
-def department_of(user):
-    role = role_of(user)
-    return role.department if role and role.kind == Role.Kind.DEPARTMENT_HEAD else None
+department_of = headed_department  # the department a head is bound to (one rule, targets.access)
 
 
 def district_of(user):

@@ -10,8 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from plans import access, ledger
-from plans.models import Contribution
-from plans.views.pages import plan_from_request
+from plans.models import Contribution, Plan
 from targets.views.api import api_user
 
 
@@ -30,7 +29,7 @@ def tasks_api(request: HttpRequest) -> JsonResponse:
     user = api_user(request)
     if user is None or not access.may_see_ledger(user):
         return _unauthorized()
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     latest = ledger.latest_round(plan)
     rows = ledger.ledger_rows(plan, latest)
     return _json(
@@ -68,7 +67,7 @@ def notices_api(request: HttpRequest) -> JsonResponse:
     user = api_user(request)
     if user is None or not access.may_see_ledger(user):
         return _unauthorized()
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     today = timezone.localdate()
     return _json(
         {
@@ -123,7 +122,7 @@ def contributions_api(request: HttpRequest) -> JsonResponse:
             raise ValueError
     except ValueError:
         return _json({"error": "the body must be a JSON object"}, 400)
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     reporting_round = plan.rounds.filter(code=body.get("round")).first()
     task = ledger.key_tasks(plan).filter(code=body.get("task")).first()
     errors = {}

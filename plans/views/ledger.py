@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans import access, ledger
-from plans.models import Delivery, LedgerState, TaskReport
-from plans.views.pages import plan_from_request
+from plans.models import Delivery, LedgerState, Plan, TaskReport
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -66,7 +65,7 @@ def _round_or_latest(request: HttpRequest, plan):
 def ledger_overview(request: HttpRequest) -> HttpResponse:
     if not access.may_see_ledger(request.user):
         raise Http404
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     rounds, chosen = _round_or_latest(request, plan)
     tasks = ledger.key_tasks(plan)
     chapter, department, status = (
@@ -133,7 +132,7 @@ def _export(rows, chosen, kind: str) -> HttpResponse:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     if not access.may_manage(request.user):
         raise PermissionDenied
     if request.method == "POST":
@@ -364,7 +363,7 @@ def report_review(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResp
 def inbox(request: HttpRequest) -> HttpResponse:
     if not access.may_have_inbox(request.user):
         raise PermissionDenied
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     items = ledger.inbox(request.user, plan)
     return render(
         request,

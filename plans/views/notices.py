@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from departments.models import District
 from plans import access, ledger, notices
-from plans.models import Notice
-from plans.views.pages import plan_from_request
+from plans.models import Notice, Plan
 from zibo_edu.lib.params import int_param
 
 
@@ -49,7 +48,7 @@ class NoticeForm(forms.Form):
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     if not access.may_see_ledger(request.user):
         raise PermissionDenied
     found = list(access.notices_for(request.user).filter(plan=plan))
@@ -75,7 +74,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     """Issue a notice; ?task=<pk> or ?target=<pk>&district=<pk> fills the facts in."""
     if not access.may_manage(request.user):
         raise PermissionDenied
-    plan = plan_from_request(request)
+    plan = Plan.objects.from_request(request)
     access.require_open(request.user, plan)
     form = NoticeForm(plan, request.POST or None, initial=_prefill(plan, request.GET))
     if request.method == "POST" and form.is_valid():

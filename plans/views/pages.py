@@ -9,11 +9,6 @@ from targets import access
 from targets.models import Target
 
 
-def plan_from_request(request: HttpRequest) -> Plan:
-    """Kept for code written before Plan.objects.from_request, which is the one way."""
-    return Plan.objects.from_request(request)
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """The plan when there is one (or one is named); the list of plans when there are several."""
     if request.GET.get("plan"):
