@@ -106,6 +106,15 @@ def display_value(figure: Figure | None) -> str:
     return f"{done}（{figure.achieved_on:%Y-%m-%d}）" if figure.achieved_on else done
 
 
+def dated(target: Target, progress) -> str:
+    """A progress value with the year it is of, as every page shows it beside a status:
+    "54.6%（2025）", "49.9%（2024）" beside 缺最终数据; "—" alone when there is no value."""
+    text = describe(target, progress)
+    if progress.year and text != "—":
+        text += f"（{progress.year}）"
+    return text
+
+
 def describe(target: Target, progress) -> str:
     """A progress value as people read it: "52.1%", "7 / 11", "−1.2 百分点", "+9.0%"."""
     value = progress.value

@@ -24,7 +24,7 @@ from plans import succession
 from plans.models import Plan, plan_query
 from targets import access, standings
 from targets import progress as method
-from targets.display import describe
+from targets.display import dated, describe
 from targets.models import Target
 from targets.views import exports
 from targets.views.api import api_user
@@ -91,17 +91,14 @@ class Row:
 
     @property
     def value(self) -> str:
-        text = describe(self.target, self.progress)
         shown_year = self.progress.year
         reported = self.progress.reported  # the as-of year is not complete: how far it is
         if shown_year and shown_year != self.years_as_of and reported:
-            text += _(" (%(year)s; %(as_of)s: %(n)s/%(total)s in)") % {
-                "year": shown_year, "as_of": self.years_as_of, "n": reported[0],
-                "total": reported[1],
-            }  # fmt: skip
-        elif shown_year and shown_year != self.years_as_of:
-            text += f"（{shown_year}）"  # the latest year with every district's figure
-        return text
+            return describe(self.target, self.progress) + _(
+                " (%(year)s; %(as_of)s: %(n)s/%(total)s in)"
+            ) % {"year": shown_year, "as_of": self.years_as_of, "n": reported[0],
+                 "total": reported[1]}  # fmt: skip
+        return dated(self.target, self.progress)  # a value beside a status says its year
 
     @property
     def trend(self) -> str:
@@ -339,10 +336,7 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
 def _ranked(target: Target, cells, year: int):
     """Districts ranked on one year's figures (targets.progress.rank); each value with its year."""
     ranks = method.rank(target, [(d.pk, p) for d, p in cells], method.ranking_year(target, year))
-    return [
-        (d, p, ranks.get(d.pk), describe(target, p) + (f"（{p.year}）" if p.year else ""))
-        for d, p in cells
-    ]
+    return [(d, p, ranks.get(d.pk), dated(target, p)) for d, p in cells]
 
 
 @login_required
@@ -358,7 +352,7 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
         rank = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
-        text = describe(target, progress)
+        text = dated(target, progress)  # every value beside a status says its year
         rows.append((target, progress, text, rank, view.board.city[target.pk]))
     context = {
         "view": view,
