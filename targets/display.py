@@ -44,6 +44,29 @@ def status_css() -> str:
     return "\n".join(rules)
 
 
+# Statuses in a few letters, for the heat map's cells (the full label is in each cell's title and
+# in the legend): Chinese labels are short already and stay whole.
+SHORT_STATUS = {
+    "met": pgettext_lazy("status, short", "Met"),
+    "on_track": pgettext_lazy("status, short", "On track"),
+    "accelerate": pgettext_lazy("status, short", "Speed up"),
+    "lagging": pgettext_lazy("status, short", "Lagging"),
+    "regressing": pgettext_lazy("status, short", "Receding"),
+    "not_met": pgettext_lazy("status, short", "Not met"),
+    "missed": pgettext_lazy("status, short", "Missed"),
+    "no_final": pgettext_lazy("status, short", "No final"),
+    "due": pgettext_lazy("status, short", "Not due"),
+    "overdue": pgettext_lazy("status, short", "Overdue"),
+    "no_data": pgettext_lazy("status, short", "No data"),
+    "part": pgettext_lazy("status, short", "To city"),
+}
+
+
+def short_status(status: str) -> str:
+    """A status in a heat-map cell's few letters: "No final" for "final figure missing"."""
+    return str(SHORT_STATUS[status])
+
+
 # Units: Chinese measure words read as such in Chinese and are translated for English readers;
 # a unit the catalogue does not know is shown as the plan writes it.
 PERCENTAGE_POINTS = gettext_lazy("percentage points")

@@ -24,13 +24,13 @@ from plans import succession
 from plans.models import Plan, plan_query
 from targets import access, standings
 from targets import progress as method
-from targets.display import dated, describe
+from targets.display import dated, describe, short_status
 from targets.models import Target
 from targets.views import exports
 from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
-from zibo_edu.lib.charts import Series, line_chart, sparkline
+from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts, sparkline
 from zibo_edu.lib.params import choice_param, int_param
 
 
@@ -193,7 +193,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
-    labels = {status: capfirst(status.label) for status in method.Status}
+    labels = {status: (short_status(status), capfirst(status.label)) for status in method.Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
@@ -211,7 +211,9 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
         "nothing_to_show": _nothing_to_show(request, view),
-        "legend": [(s, capfirst(s.label)) for s in method.ORDER],
+        "legend": [  # only what can appear as of this year (a final year: verdicts only)
+            (s, *labels[s]) for s in method.statuses_that_can_appear(view.targets, view.year)
+        ],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
     }
@@ -226,11 +228,11 @@ def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
     for district_id, district_name in names:
         cell = cells[(target.pk, district_id)]
         href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
-        label = labels[cell.status]
+        short, label = labels[cell.status]
         mark = "*" if cell.provisional else ""
         html.append(
             f'<td><a class="status status-{cell.status}" href="{href}" '
-            f'title="{district_name} · {name}: {label}">{label}{mark}</a></td>'
+            f'title="{district_name} · {name}: {label}">{short}{mark}</a></td>'
         )
     return "".join(html)
 
@@ -317,7 +319,7 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
         if (points := method.series_of(target, by_district.get(d.pk, {}), until=view.year))
     ]
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
-        series.append(Series(f"{view.plan.city.name}（全市）", city.series, emphasis=True))
+        series.append(Series(city_line(view.plan.city.name), city.series, emphasis=True))
     if len(view.shown) == 1 and series:
         series[0].highlight = True
     path = None
@@ -329,7 +331,7 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
     title = f"{target.code} {target.name}"
     return line_chart(
         title, list(view.plan.years), series, path=path, target=goal, unit=unit,
-        labels={"others": "各区县"},
+        labels={"others": other_districts()},
     )  # fmt: skip
 
 

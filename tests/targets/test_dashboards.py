@@ -479,3 +479,21 @@ def test_district_page_gives_every_value_its_year(admin, seeded):
 def test_overview_values_carry_their_year_beside_the_status(admin, seeded):
     rows = _rows(admin.get("/progress/?year=2023"))
     assert rows["二(一)4-1"].value == "49.6%（2023）"
+
+
+def test_heat_map_legend_lists_only_the_statuses_the_year_can_show(admin, seeded):
+    """2025 is every target's deadline year: verdicts only, never a path status such as 进展正常."""
+    import re
+
+    final = admin.get("/progress/heatmap/?year=2025")
+    legend = [value for value, _short, _label in final.context["legend"]]
+    assert legend == [
+        Status.MISSED, Status.FINAL_MISSING, Status.MET, Status.PART, Status.NO_DATA
+    ]  # fmt: skip
+    shown = set(re.findall(r'class="status status-(\w+)"', final.content.decode()))
+    assert shown <= set(legend), shown - set(legend)
+    earlier = [
+        value for value, _s, _l in admin.get("/progress/heatmap/?year=2023").context["legend"]
+    ]
+    assert Status.ON_TRACK in earlier and Status.LAGGING in earlier
+    assert Status.FINAL_MISSING not in earlier and Status.MISSED not in earlier
