@@ -293,7 +293,6 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
     reachable = reminders.reachable(districts) if may_remind else set()
     for row in rows:
         row.reminded, row.times_reminded = history.get(row.district.pk, (None, 0))
-        row.owes = row.missing + row.draft + row.returned
         row.reachable = row.district.pk in reachable
     context = {
         "plan": plan,
