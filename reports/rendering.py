@@ -17,7 +17,7 @@ from targets import progress as method
 from targets import standings
 from targets.display import PALETTE
 from targets.models import Target
-from zibo_edu.lib.charts import Series, line_chart
+from zibo_edu.lib.charts import Series, city_line, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
 
@@ -115,7 +115,7 @@ def _chart(target, board, district, plan, points) -> str:
         own = points.get(target.pk, {}).get(district.pk, {})
         series.append(Series(district.name, method.series_of(target, own), highlight=True))
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
-        series.append(Series(f"{plan.city.name}（全市）", city.series, emphasis=True))
+        series.append(Series(city_line(plan.city.name), city.series, emphasis=True))
     goal = target.value if target.kind != Target.Kind.ANNUAL_CHANGE else None
     start = series[0].points if series and series[0].points else {}
     path = None

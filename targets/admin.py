@@ -214,8 +214,8 @@ class FigureChangeAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["district", "period", "sent_on", "missing", "recipients"]
-    list_filter = ["period", "district"]
+    list_display = ["district", "period", "sent_on", "kind", "missing", "recipients", "is_demo"]
+    list_filter = ["period", "district", "kind", "is_demo"]
 
 
 @admin.register(FigureImport)

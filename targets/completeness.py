@@ -37,6 +37,11 @@ class Tally:
     late: int = 0
 
     @property
+    def owes(self) -> int:
+        """Figures the district still has to submit: missing, draft or returned."""
+        return self.missing + self.draft + self.returned
+
+    @property
     def rate(self) -> int | None:
         """Submitted or approved, in percent of the applicable; None when nothing applies (not
         0%: there is nothing to report)."""
@@ -58,6 +63,30 @@ def end_of(day: datetime.date) -> datetime.datetime:
 def is_past(period: ReportingPeriod | None, now: datetime.datetime) -> bool:
     """Has the period's deadline day ended?"""
     return period is not None and now > end_of(period.deadline)
+
+
+@dataclass
+class Deadline:
+    """Where a year's reporting stands against its deadline, as the pages say it."""
+
+    deadline: datetime.date
+    days: int  # days left before it, or days late after it
+    overdue: bool  # the deadline day has ended (`is_past`)
+    final: bool  # the plan's last year: its figures are the final figures, for the evaluation
+
+
+def is_final_year(plan: Plan, year: int) -> bool:
+    """The plan's last year: its figures are the final figures the 终期评估 judges on."""
+    return year == plan.end_year
+
+
+def deadline_state(period: ReportingPeriod | None, now: datetime.datetime) -> Deadline | None:
+    """The period's deadline, how many days are left or late, and whether the year is final."""
+    if period is None:
+        return None
+    days = (period.deadline - timezone.localtime(now).date()).days
+    overdue = is_past(period, now)
+    return Deadline(period.deadline, abs(days), overdue, is_final_year(period.plan, period.year))
 
 
 def tallies(

@@ -12,6 +12,10 @@ the city's own figures and those of the districts ahead, 淄川区, 博山区 an
 周村区 and 经开区 submitted theirs, awaiting review; 沂源县 and 高青县 entered some
 (drafts, one returned) and left gaps; 文昌湖区 reported nothing. 张店区's 体质健康测试优良率 is
 54.6% against "55%以上" (the issue's example: 未达成, yet 基本完成 in the evaluation).
+
+The bureau has been chasing: every district that still owes figures of a year whose deadline has
+passed got the reminders the daily task sends (`seed_reminders`): the one before the deadline, then
+an overdue one every `overdue_every_days` since it, up to yesterday; each marked `is_demo`.
 """
 
 import datetime
@@ -23,8 +27,8 @@ from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan
-from targets import figures, standings
-from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets import completeness, figures, reminders, standings
+from targets.models import Figure, FigureChange, Reminder, ReportingPeriod, Target
 
 NOTE = "演示数据，非真实统计。"
 SOURCE = "演示数据"
@@ -86,6 +90,49 @@ def seed(plan: Plan, user=None) -> int:
     )
     standings.refresh_plan(plan)
     return len(created)
+
+
+def seed_reminders(plan: Plan, today: datetime.date) -> int:
+    """The reminders the daily task would have sent by `today` (not counting today's) to the
+    districts that owe figures now (missing, draft or returned: targets.completeness): for each
+    period whose deadline has passed, the one `remind_days_before` it, then an overdue one every
+    `overdue_every_days` from the day after it. Marked as demo data; returns how many are new."""
+    applicable = completeness.applicable(plan)
+    districts = list(District.objects.filter(city=plan.city))
+    made = []
+    for period in ReportingPeriod.objects.filter(plan=plan, deadline__lt=today):
+        days = [(period.deadline - datetime.timedelta(days=period.remind_days_before),
+                 Reminder.Kind.BEFORE)]  # fmt: skip
+        if period.overdue_every_days:
+            every = datetime.timedelta(days=period.overdue_every_days)
+            day = period.deadline + datetime.timedelta(days=1)
+            while day < today:
+                days.append((day, Reminder.Kind.OVERDUE))
+                day += every
+        for district in districts:
+            owed = len(completeness.missing_targets(applicable, district, period.year))
+            owed += len(completeness.open_targets(applicable, district, period.year))
+            recipients = reminders.recipients_of(district)
+            if not owed or not recipients:
+                continue
+            made += [
+                Reminder(
+                    period=period,
+                    district=district,
+                    sent_on=day,
+                    kind=kind,
+                    is_demo=True,
+                    recipients=", ".join(recipients),
+                    missing=owed,
+                    created_at=timezone.make_aware(
+                        datetime.datetime.combine(day, datetime.time(8))
+                    ),
+                )
+                for day, kind in days
+            ]
+    before = Reminder.objects.filter(period__plan=plan).count()
+    Reminder.objects.bulk_create(made, ignore_conflicts=True)  # one a day: a second run adds none
+    return Reminder.objects.filter(period__plan=plan).count() - before
 
 
 def _figure(target: Target, district: District | None, year: int, plan: Plan) -> Figure | None:

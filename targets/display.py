@@ -44,6 +44,29 @@ def status_css() -> str:
     return "\n".join(rules)
 
 
+# Statuses in a few letters, for the heat map's cells (the full label is in each cell's title and
+# in the legend): Chinese labels are short already and stay whole.
+SHORT_STATUS = {
+    "met": pgettext_lazy("status, short", "Met"),
+    "on_track": pgettext_lazy("status, short", "On track"),
+    "accelerate": pgettext_lazy("status, short", "Speed up"),
+    "lagging": pgettext_lazy("status, short", "Lagging"),
+    "regressing": pgettext_lazy("status, short", "Receding"),
+    "not_met": pgettext_lazy("status, short", "Not met"),
+    "missed": pgettext_lazy("status, short", "Missed"),
+    "no_final": pgettext_lazy("status, short", "No final"),
+    "due": pgettext_lazy("status, short", "Not due"),
+    "overdue": pgettext_lazy("status, short", "Overdue"),
+    "no_data": pgettext_lazy("status, short", "No data"),
+    "part": pgettext_lazy("status, short", "To city"),
+}
+
+
+def short_status(status: str) -> str:
+    """A status in a heat-map cell's few letters: "No final" for "final figure missing"."""
+    return str(SHORT_STATUS[status])
+
+
 # Units: Chinese measure words read as such in Chinese and are translated for English readers;
 # a unit the catalogue does not know is shown as the plan writes it.
 PERCENTAGE_POINTS = gettext_lazy("percentage points")
@@ -104,6 +127,15 @@ def display_value(figure: Figure | None) -> str:
         return f"{plain(figure.value)} {unit_of(target)}".strip()
     done = _("Yes") if figure.achieved else _("No")
     return f"{done}（{figure.achieved_on:%Y-%m-%d}）" if figure.achieved_on else done
+
+
+def dated(target: Target, progress) -> str:
+    """A progress value with the year it is of, as every page shows it beside a status:
+    "54.6%（2025）", "49.9%（2024）" beside 缺最终数据; "—" alone when there is no value."""
+    text = describe(target, progress)
+    if progress.year and text != "—":
+        text += f"（{progress.year}）"
+    return text
 
 
 def describe(target: Target, progress) -> str:

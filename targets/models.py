@@ -612,6 +612,7 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("sent at"), null=True, blank=True, default=timezone.now)
     recipients = models.TextField(_("recipients"), blank=True)
     missing = models.PositiveIntegerField(_("missing figures"), default=0)
+    is_demo = models.BooleanField(_("demo data"), default=False)  # made up by the demo loader
 
     class Meta:
         verbose_name = _("reminder")

@@ -348,6 +348,35 @@ def milestone(target: Target, points: dict[int, Point], year: int) -> Progress:
     return progress
 
 
+PATH_STATUSES = {Status.MET, Status.ON_TRACK, Status.ACCELERATE, Status.LAGGING,
+                 Status.REGRESSING, Status.NO_DATA}  # fmt: skip
+VERDICTS = {Status.MET, Status.MISSED, Status.FINAL_MISSING}
+
+
+def possible_statuses(target: Target, year: int) -> set[Status]:
+    """Every status the method above can give the target as of `year`, for the city or a
+    district: before the deadline year a path status (a district's yes/no: 未达标; a
+    milestone: 未到期), from it on a verdict only (a milestone: 已逾期 while the plan runs). A
+    district's part of a city-wide count is 计入全市 (or 无数据) whatever the year."""
+    part = {Status.PART, Status.NO_DATA} if is_share_of_city_total(target) else set()
+    if target.kind == Target.Kind.MILESTONE:
+        if not is_final(target, year):
+            return {Status.MET, Status.DUE}
+        _start, end = plan_years(target)
+        return {Status.MET, Status.OVERDUE} if year < end else VERDICTS
+    if is_final(target, year):
+        return VERDICTS | part
+    if target.entry == Target.Entry.YES_NO:
+        return PATH_STATUSES | {Status.NOT_MET} | part
+    return PATH_STATUSES | part
+
+
+def statuses_that_can_appear(targets: Iterable[Target], year: int) -> list[Status]:
+    """The statuses these targets can show as of `year`, in ORDER: a legend lists no other."""
+    possible = set().union(*(possible_statuses(target, year) for target in targets))
+    return [status for status in ORDER if status in possible]
+
+
 def share_meeting(met: int, total: int) -> Progress:
     """A city status read from the share of districts that meet a per-district rule."""
     if total == 0:

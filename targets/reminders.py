@@ -80,7 +80,9 @@ def send_due(today: datetime.date) -> int:
 @dataclass
 class Outcome:
     sent: bool
-    reason: str = ""  # why not: "claimed", "complete", "no_recipients"
+    # Why not: "claimed", "complete", or "no_recipients" (no active staff account of the district
+    # has an email address: nobody is emailed, and no reminder is recorded).
+    reason: str = ""
     reminder: Reminder | None = None
 
 
@@ -96,15 +98,36 @@ def _remind(period, district, today, kind) -> bool:
     return _claim_and_send(period, district, today, kind).sent
 
 
-def _recipients(district: District) -> list[str]:
-    return list(
+def _staff_with_email():
+    return (
         get_user_model()
-        .objects.filter(
-            is_active=True, role__kind=Role.Kind.DISTRICT_STAFF, role__district=district
-        )
+        .objects.filter(is_active=True, role__kind=Role.Kind.DISTRICT_STAFF)
         .exclude(email="")
-        .values_list("email", flat=True)
     )
+
+
+def recipients_of(district: District) -> list[str]:
+    """Whom a reminder to the district goes to: its active staff accounts that have an email."""
+    return list(_staff_with_email().filter(role__district=district).values_list("email", flat=True))
+
+
+def reachable(districts) -> set[int]:
+    """The districts (primary keys) a reminder can reach: those with an active staff account
+    that has an email address (one query). A reminder to any other emails nobody."""
+    return set(
+        _staff_with_email()
+        .filter(role__district__in=list(districts))
+        .values_list("role__district", flat=True)
+    )
+
+
+def history(period: ReportingPeriod) -> dict[int, tuple[Reminder, int]]:
+    """Each district's latest reminder of the period and how many it has had (one query)."""
+    seen: dict[int, tuple[Reminder, int]] = {}
+    for reminder in period.reminders.select_related("requested_by").order_by("sent_on", "pk"):
+        _before, n = seen.get(reminder.district_id, (None, 0))
+        seen[reminder.district_id] = (reminder, n + 1)
+    return seen
 
 
 def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome:
@@ -113,7 +136,7 @@ def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome
     late = today > period.deadline
     if not missing and not (late and entered):
         return Outcome(False, "complete")
-    recipients = _recipients(district)
+    recipients = recipients_of(district)
     if not recipients:
         return Outcome(False, "no_recipients")
     try:
@@ -203,7 +226,7 @@ def send_returned(figures: list[Figure], *, reason: str) -> int:
             by_district.setdefault(figure.district_id, []).append(figure)
     sent = 0
     for district in District.objects.filter(pk__in=by_district).select_related("city"):
-        recipients = _recipients(district)
+        recipients = recipients_of(district)
         if not recipients:
             continue
         returned = by_district[district.pk]

@@ -17,7 +17,7 @@ from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
 from targets import access as figure_access
-from zibo_edu.lib.charts import Series, line_chart
+from zibo_edu.lib.charts import Series, city_line, line_chart
 from zibo_edu.lib.params import int_param
 
 CHARTS = 4  # charts of the targets furthest from their goal
@@ -195,7 +195,7 @@ def _charts(evaluation: domain.Evaluation) -> list[str]:
             own = item.districts.get(evaluation.district.pk)
             if own and own.progress.series:
                 series.append(Series(evaluation.district.name, own.progress.series, highlight=True))
-        series.append(Series(f"{plan.city.name}（全市）", item.city.progress.series, emphasis=True))
+        series.append(Series(city_line(plan.city.name), item.city.progress.series, emphasis=True))
         city = item.city.progress.series
         first = min(city)
         charts.append(

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from targets.display import describe, display_value, requirement, status_css
+from targets.display import dated, describe, display_value, requirement, short_status, status_css
 from targets.models import Figure
 
 register = template.Library()
@@ -22,6 +22,18 @@ def preview_value(row) -> str:
 @register.filter
 def progress_text(progress, target) -> str:
     return describe(target, progress)
+
+
+@register.filter
+def progress_dated(progress, target) -> str:
+    """A progress value with its year: "54.6%（2025）"."""
+    return dated(target, progress)
+
+
+@register.filter(name="short_status")
+def short_status_filter(status) -> str:
+    """A status in a heat-map cell's few letters (the full label goes in its title)."""
+    return short_status(status)
 
 
 @register.filter

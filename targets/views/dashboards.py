@@ -24,13 +24,13 @@ from plans import succession
 from plans.models import Plan, plan_query
 from targets import access, standings
 from targets import progress as method
-from targets.display import describe
+from targets.display import dated, describe, short_status
 from targets.models import Target
 from targets.views import exports
 from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
-from zibo_edu.lib.charts import Series, line_chart, sparkline
+from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts, sparkline
 from zibo_edu.lib.params import choice_param, int_param
 
 
@@ -91,17 +91,14 @@ class Row:
 
     @property
     def value(self) -> str:
-        text = describe(self.target, self.progress)
         shown_year = self.progress.year
         reported = self.progress.reported  # the as-of year is not complete: how far it is
         if shown_year and shown_year != self.years_as_of and reported:
-            text += _(" (%(year)s; %(as_of)s: %(n)s/%(total)s in)") % {
-                "year": shown_year, "as_of": self.years_as_of, "n": reported[0],
-                "total": reported[1],
-            }  # fmt: skip
-        elif shown_year and shown_year != self.years_as_of:
-            text += f"（{shown_year}）"  # the latest year with every district's figure
-        return text
+            return describe(self.target, self.progress) + _(
+                " (%(year)s; %(as_of)s: %(n)s/%(total)s in)"
+            ) % {"year": shown_year, "as_of": self.years_as_of, "n": reported[0],
+                 "total": reported[1]}  # fmt: skip
+        return dated(self.target, self.progress)  # a value beside a status says its year
 
     @property
     def trend(self) -> str:
@@ -196,7 +193,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
-    labels = {status: capfirst(status.label) for status in method.Status}
+    labels = {status: (short_status(status), capfirst(status.label)) for status in method.Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
@@ -214,7 +211,9 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
         "nothing_to_show": _nothing_to_show(request, view),
-        "legend": [(s, capfirst(s.label)) for s in method.ORDER],
+        "legend": [  # only what can appear as of this year (a final year: verdicts only)
+            (s, *labels[s]) for s in method.statuses_that_can_appear(view.targets, view.year)
+        ],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
     }
@@ -229,11 +228,11 @@ def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
     for district_id, district_name in names:
         cell = cells[(target.pk, district_id)]
         href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
-        label = labels[cell.status]
+        short, label = labels[cell.status]
         mark = "*" if cell.provisional else ""
         html.append(
             f'<td><a class="status status-{cell.status}" href="{href}" '
-            f'title="{district_name} · {name}: {label}">{label}{mark}</a></td>'
+            f'title="{district_name} · {name}: {label}">{short}{mark}</a></td>'
         )
     return "".join(html)
 
@@ -320,7 +319,7 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
         if (points := method.series_of(target, by_district.get(d.pk, {}), until=view.year))
     ]
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
-        series.append(Series(f"{view.plan.city.name}（全市）", city.series, emphasis=True))
+        series.append(Series(city_line(view.plan.city.name), city.series, emphasis=True))
     if len(view.shown) == 1 and series:
         series[0].highlight = True
     path = None
@@ -332,17 +331,14 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
     title = f"{target.code} {target.name}"
     return line_chart(
         title, list(view.plan.years), series, path=path, target=goal, unit=unit,
-        labels={"others": "各区县"},
+        labels={"others": other_districts()},
     )  # fmt: skip
 
 
 def _ranked(target: Target, cells, year: int):
     """Districts ranked on one year's figures (targets.progress.rank); each value with its year."""
     ranks = method.rank(target, [(d.pk, p) for d, p in cells], method.ranking_year(target, year))
-    return [
-        (d, p, ranks.get(d.pk), describe(target, p) + (f"（{p.year}）" if p.year else ""))
-        for d, p in cells
-    ]
+    return [(d, p, ranks.get(d.pk), dated(target, p)) for d, p in cells]
 
 
 @login_required
@@ -358,7 +354,7 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
         rank = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
-        text = describe(target, progress)
+        text = dated(target, progress)  # every value beside a status says its year
         rows.append((target, progress, text, rank, view.board.city[target.pk]))
     context = {
         "view": view,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import District
 from plans.models import Plan
-from targets import access, figures
+from targets import access, completeness, figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views.forms import FigureForm
@@ -110,12 +110,15 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     chapters = [
         (part, list(group)) for part, group in groupby(forms, key=lambda f: f.target.task.part)
     ]
+    final_year = completeness.is_final_year(scope.plan, year)
     context = {
         "plan": scope.plan,
         "scope": scope,
         "year": year,
         "period": period,
-        "deadline_state": _deadline_state(period),
+        "deadline_state": completeness.deadline_state(period, timezone.now()),
+        "final_year": final_year,
+        "owed": _owed(scope, year, period) if final_year else None,  # said in its notice
         "chapters": chapters,
         "years": list(scope.plan.years),
     }
@@ -196,8 +199,11 @@ def _conflict_message(figure: Figure) -> str:
     return figures.conflict_message(figure, display_value(figure))
 
 
-def _deadline_state(period: ReportingPeriod | None) -> dict | None:
-    if period is None:
+def _owed(scope: Scope, year: int, period) -> completeness.Tally | None:
+    """A district's figures of the year as the completeness page counts them (none for the city:
+    its own figures are not tallied there)."""
+    if scope.district is None:
         return None
-    days = (period.deadline - timezone.localdate()).days
-    return {"deadline": period.deadline, "days": abs(days), "overdue": days < 0}
+    applicable = completeness.applicable(scope.plan)
+    (tally,) = completeness.tallies(applicable, [scope.district], year, period, timezone.now())
+    return tally

@@ -288,10 +288,12 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
     enterable = {row.district.pk for row in rows if access.may_enter(request.user, row.district)}
-    reminded = reminders.last_reminded(period) if period else {}
+    history = reminders.history(period) if period else {}
+    may_remind = period is not None and access.may_remind(request.user)
+    reachable = reminders.reachable(districts) if may_remind else set()
     for row in rows:
-        row.reminded = reminded.get(row.district.pk)
-        row.owes = row.missing + row.draft + row.returned
+        row.reminded, row.times_reminded = history.get(row.district.pk, (None, 0))
+        row.reachable = row.district.pk in reachable
     context = {
         "plan": plan,
         "year": year,
@@ -301,7 +303,8 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "years": list(plan.years),
         "department": access.headed_department(request.user),
         "enterable": enterable,
-        "may_remind": period is not None and access.may_remind(request.user),
+        "may_remind": may_remind,
+        "deadline_passed": completeness_of.is_past(period, timezone.now()),
     }
     return render(request, "targets/completeness.html", context)
 
@@ -331,7 +334,9 @@ def remind_now(request: HttpRequest, year: int, slug: str) -> HttpResponse:
                 ),
                 "complete": _("%(district)s has submitted every figure: nothing to remind of."),
                 "no_recipients": _(
-                    "%(district)s has no active staff with an email address: nobody to remind."
+                    "Nobody was emailed and no reminder was recorded: %(district)s has no active "
+                    "district staff account with an email address. Add an email address to its "
+                    "staff account in the admin (Users), then remind again."
                 ),
             }[outcome.reason]
             % {"district": district},

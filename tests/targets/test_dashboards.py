@@ -458,3 +458,42 @@ def test_saves_through_the_entry_form_keep_the_stored_city_equal_to_the_method(
                 client.post(figure_url, {"action": "approve", "version": figure.version})
     assert Figure.objects.filter(state="submitted").exists()
     _assert_stored_as_computed(seeded, years=seeded.years)
+
+
+def test_district_page_gives_every_value_its_year(admin, seeded):
+    """文昌湖区 reported nothing for 2025 (and 2024 is still a draft): beside 缺最终数据 stands its
+    latest approved figure, 2023's, and says so."""
+    response = admin.get("/progress/districts/wenchanghu/?year=2025")
+    rows = {
+        target.code: (progress, text) for target, progress, text, _r, _c in response.context["rows"]
+    }
+    progress, text = rows["二(一)4-2"]
+    assert progress.status == Status.FINAL_MISSING
+    assert text == "85.2%（2023）"
+    assert all(text == "—" or text.endswith(f"（{p.year}）") for p, text in rows.values())
+    zhangdian = admin.get("/progress/districts/zhangdian/?year=2025").context["rows"]
+    fitness = next(text for target, _p, text, _r, _c in zhangdian if target.code == "二(一)4-1")
+    assert fitness == "54.6%（2025）"  # as on the target page
+
+
+def test_overview_values_carry_their_year_beside_the_status(admin, seeded):
+    rows = _rows(admin.get("/progress/?year=2023"))
+    assert rows["二(一)4-1"].value == "49.6%（2023）"
+
+
+def test_heat_map_legend_lists_only_the_statuses_the_year_can_show(admin, seeded):
+    """2025 is every target's deadline year: verdicts only, never a path status such as 进展正常."""
+    import re
+
+    final = admin.get("/progress/heatmap/?year=2025")
+    legend = [value for value, _short, _label in final.context["legend"]]
+    assert legend == [
+        Status.MISSED, Status.FINAL_MISSING, Status.MET, Status.PART, Status.NO_DATA
+    ]  # fmt: skip
+    shown = set(re.findall(r'class="status status-(\w+)"', final.content.decode()))
+    assert shown <= set(legend), shown - set(legend)
+    earlier = [
+        value for value, _s, _l in admin.get("/progress/heatmap/?year=2023").context["legend"]
+    ]
+    assert Status.ON_TRACK in earlier and Status.LAGGING in earlier
+    assert Status.FINAL_MISSING not in earlier and Status.MISSED not in earlier

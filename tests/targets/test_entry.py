@@ -177,3 +177,46 @@ def test_stored_numbers_show_in_plain_notation(staff, plan, period, zhangdian):
     html = staff.get(_url()).content.decode()
     assert f'name="t{myopia.pk}-numerator" value="7380"' in html
     assert "E+3" not in html
+
+
+@pytest.fixture
+def final_period(plan):
+    return ReportingPeriod.objects.create(plan=plan, year=2025, deadline=datetime.date(2026, 3, 31))
+
+
+def test_the_final_year_says_the_plan_has_ended_and_its_figures_are_overdue(
+    staff, plan, final_period, zhangdian
+):
+    """2025 is the plan's last year: its figures are the final ones, for the 终期评估; on
+    2026-11-23 they are 237 days late, and the page counts what is still owed as the
+    completeness page does."""
+    import time_machine
+
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    make_figure(fitness, zhangdian, 2025, state="submitted", numerator=50, denominator=100)
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC)):
+        response = staff.get(_url(year=2025))
+    html = response.content.decode()
+    assert "2025年是规划的最后一年：规划期已结束。" in html
+    assert "此处填报的是终期数据，终期评估据此判定每项指标是否达成。" in html
+    assert "提交截止日期为2026-03-31，已逾期 237 天。" in html
+    total = response.context["owed"].total
+    assert f"{total}项中仍有{total - 1}项未提交（未填报、草稿或已退回）。" in html
+    assert response.context["deadline_state"].final and response.context["deadline_state"].overdue
+
+
+def test_an_earlier_year_has_no_final_year_notice(staff, plan, period):
+    html = staff.get(_url(year=2024)).content.decode()
+    assert "最后一年" not in html and "终期评估" not in html
+
+
+def test_the_deadline_state_is_the_completeness_rule(plan, final_period):
+    from django.utils import timezone
+
+    from targets.completeness import deadline_state
+
+    last_moment = timezone.make_aware(datetime.datetime(2026, 3, 31, 23, 59))
+    on_the_day = deadline_state(final_period, last_moment)
+    assert (on_the_day.overdue, on_the_day.days, on_the_day.final) == (False, 0, True)
+    next_day = deadline_state(final_period, last_moment + datetime.timedelta(minutes=2))
+    assert (next_day.overdue, next_day.days) == (True, 1)

@@ -494,3 +494,20 @@ def test_a_per_district_minimum_without_final_figures_shows_its_latest_complete_
     districts = {n: {2023: Point(2023, value=D(12 if n < 2 else 9))} for n in range(3)}
     progress = city_progress(bases, districts, {}, 2025, district_count=3)
     assert (progress.status, progress.count, progress.year) == (Status.FINAL_MISSING, (2, 3), 2023)
+
+
+def test_the_statuses_a_year_can_show_follow_the_method(plan):
+    from targets.progress import possible_statuses, statuses_that_can_appear
+
+    fitness = Target.objects.get(code="二(一)4-1")  # a rate due 2025
+    assert possible_statuses(fitness, 2023) == {
+        Status.MET, Status.ON_TRACK, Status.ACCELERATE, Status.LAGGING, Status.REGRESSING,
+        Status.NO_DATA,
+    }  # fmt: skip
+    assert possible_statuses(fitness, 2025) == {Status.MET, Status.MISSED, Status.FINAL_MISSING}
+    milestone = Target.objects.filter(kind=Target.Kind.MILESTONE, deadline_year=2022).first()
+    assert possible_statuses(milestone, 2021) == {Status.MET, Status.DUE}
+    assert possible_statuses(milestone, 2023) == {Status.MET, Status.OVERDUE}
+    assert possible_statuses(milestone, 2025) == {Status.MET, Status.MISSED, Status.FINAL_MISSING}
+    everything = statuses_that_can_appear(Target.objects.of_plan(plan), 2025)
+    assert Status.ON_TRACK not in everything and Status.OVERDUE not in everything

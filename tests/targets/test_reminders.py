@@ -239,3 +239,22 @@ def test_remind_now_answers_a_district_with_everything_in_and_no_period(
     assert mail.outbox == []
     assert client.post("/completeness/2023/remind/zhangdian/").status_code == 404
     assert client.post("/completeness/2024/remind/nowhere/").status_code == 404
+
+
+def test_remind_now_without_any_staff_email_says_plainly_that_nobody_was_emailed(
+    client, city_admin, period, zhangdian
+):
+    """张店区's only staff account has no email: the page says nobody can be emailed and where to
+    add an address instead of offering the button; a post anyway says why and what to do, and no
+    reminder is recorded as sent."""
+    make_user("staff-no-mail", Role.Kind.DISTRICT_STAFF, district=zhangdian)
+    client.force_login(city_admin)
+    html = client.get("/completeness/2024/").content.decode()
+    assert "/completeness/2024/remind/zhangdian/" not in html
+    assert "无人可发送邮件" in html and "该区县没有填写邮箱的填报员账号" in html
+    assert "/admin/auth/user/?role__kind__exact=district_staff" in html
+    response = client.post("/completeness/2024/remind/zhangdian/", follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message.startswith("未发出任何邮件，也未记录提醒：张店区没有填写了邮箱的")
+    assert "请在管理后台" in message
+    assert not Reminder.objects.exists() and not mail.outbox

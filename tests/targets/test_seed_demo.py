@@ -1,11 +1,16 @@
 """seed_demo: deterministic, plausible demo figures, clearly marked, some districts ahead."""
 
+import datetime
+import itertools
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from targets.models import Figure, FigureChange, ReportingPeriod
+from targets.models import Figure, FigureChange, Reminder, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +112,32 @@ def test_zhangdian_fitness_is_54_6_percent_in_2025(seeded):
         target__code="二(一)4-1", district__slug="zhangdian", year=2025, state="approved"
     )
     assert f"{figure.percentage:.1f}" == "54.6"
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=ZoneInfo("Asia/Shanghai")))
+def test_the_demo_bureau_has_chased_the_districts_that_owe_final_figures(plan, client):
+    """The plan ended 11 months ago: the districts that still owe 2025 figures were reminded
+    before the deadline and every week since, as the daily task does; marked as demo data."""
+    call_command("seed_demo", stdout=StringIO())
+    final = ReportingPeriod.objects.get(plan=plan, year=2025)
+    assert set(final.reminders.values_list("district__slug", flat=True)) == {
+        "yiyuan", "gaoqing", "wenchanghu"
+    }  # fmt: skip
+    days = list(
+        final.reminders.filter(district__slug="wenchanghu")
+        .order_by("sent_on")
+        .values_list("sent_on", flat=True)
+    )
+    assert days[:2] == [datetime.date(2026, 3, 24), datetime.date(2026, 4, 1)]
+    assert {(later - earlier).days for earlier, later in itertools.pairwise(days[1:])} == {7}
+    assert days[-1] == datetime.date(2026, 11, 18) and len(days) == 35
+    assert not Reminder.objects.filter(is_demo=False).exists()
+    assert not Reminder.objects.filter(recipients="").exists()
+    count = Reminder.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Reminder.objects.count() == count, "a second run adds nothing"
+
+    client.force_login(User.objects.get(username="city-admin"))
+    html = client.get("/completeness/2025/").content.decode()
+    assert "2026-11-18</span> 逾期提醒 · 共 35 次" in html and "演示" in html
+    assert "从未" not in html

@@ -42,3 +42,32 @@ def test_every_line_is_named_at_its_end_and_on_hover():
     end_label = r'<text x="[\d.]+" y="([\d.]+)" [^>]*>(张店区|淄川区)</text>'
     ends = {name: float(y) for y, name in re.findall(end_label, svg)}
     assert abs(ends["张店区"] - ends["淄川区"]) >= 12, "crowded ends are nudged apart"
+
+
+def test_the_charts_own_words_follow_the_active_language():
+    from django.utils import translation
+
+    from zibo_edu.lib.charts import city_line, other_districts
+
+    d = Decimal
+
+    def chart():
+        series = [
+            Series("张店区", {2020: d("40.2"), 2024: d("54.1")}),
+            Series("淄川区", {2020: d("39.0"), 2024: d("54.0")}),
+            Series(city_line("淄博市"), {2020: d("39.5"), 2024: d("52.0")}, emphasis=True),
+        ]
+        return line_chart(
+            "二(一)4-1", range(2020, 2026), series, path={2020: d(39.5), 2025: d(55)},
+            target=d(55), unit="%", labels={"others": other_districts()},
+        )  # fmt: skip
+
+    with translation.override("en"):
+        english = chart()
+    for word in ("Required path", "Target 55%", "Other districts", "淄博市 (whole city)"):
+        assert word in english, word
+    assert not re.search("要求路径|目标|各区县|全市", english)
+    with translation.override("zh-hans"):
+        chinese = chart()
+    for word in ("要求路径", "目标 55%", "各区县", "淄博市（全市）"):
+        assert word in chinese, word

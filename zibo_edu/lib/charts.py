@@ -5,6 +5,8 @@ required path dashed, the target dotted; colour only adds, it never carries the 
 Every chart has a <title> and the page puts a text table beside it. The value axis ticks at round
 numbers (1, 2, 2.5 or 5 × 10ⁿ apart); every line is named at its end and, on hover, by its own
 <title>.
+The chart's own words (legend, the target's label, the city's line) follow the active language;
+the names of districts and plans are data and stay as written.
 """
 
 import math
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
 CITY = 'stroke="#1d2733" stroke-width="3"'
@@ -41,6 +44,22 @@ def _fmt(value: float, decimals: int | None = None) -> str:
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 LABEL_GAP = 12  # px between two line-end labels
 CHAR_WIDTH = 12  # px of a Chinese character at the labels' size
+LATIN_WIDTH = 7  # px of a Latin letter or digit, about
+
+
+def text_width(text: str) -> int:
+    """About how wide a label is at the labels' size: wide for CJK, narrower for Latin."""
+    return sum(CHAR_WIDTH if ord(c) > 0x2E7F else LATIN_WIDTH for c in text)
+
+
+def city_line(city: str) -> str:
+    """The name of the city's line: "淄博市（全市）", "淄博市 (whole city)"."""
+    return pgettext("chart", "%(city)s (whole city)") % {"city": city}
+
+
+def other_districts() -> str:
+    """The legend's name for the thin grey lines."""
+    return pgettext("chart", "Other districts")
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:
@@ -89,7 +108,11 @@ def line_chart(
     height: int = 300,
 ) -> SafeString:
     """Lines by year; `path` is the required straight path, `target` the plan's value."""
-    labels = {"path": "要求路径", "target": "目标", **(labels or {})}
+    labels = {
+        "path": pgettext("chart", "Required path"),
+        "target": pgettext("chart", "Target"),
+        **(labels or {}),
+    }
     values = [float(v) for s in series for v in s.points.values() if v is not None]
     values += [float(v) for v in (path or {}).values()] + (
         [float(target)] if target is not None else []
@@ -101,8 +124,8 @@ def line_chart(
     ticks, decimals = nice_ticks(low - pad, high + pad)
     low, high = ticks[0], ticks[-1]
     named = [s for s in series if s.points]
-    longest = max((len(s.label) for s in named), default=0)
-    left, right, top, bottom = 56, 16 + (CHAR_WIDTH * longest if named else 0), 34, 54
+    longest = max((text_width(s.label) for s in named), default=0)
+    left, right, top, bottom = 56, 16 + longest, 34, 54
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = years[0], years[-1]
 
@@ -164,7 +187,7 @@ def line_chart(
             f'<line x1="{offset}" x2="{offset + 22}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
             f'{style}/><text x="{offset + 27}" y="{legend_y}" fill="#1d2733">{escape(text)}</text>'
         )
-        offset += 40 + 13 * len(text)
+        offset += 40 + text_width(text)
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

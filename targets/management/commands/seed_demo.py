@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from departments.models import Department, District, Role
 from plans import demo as ledger_demo
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         hashed = make_password(password)  # one hash for all: they share the demo password
         for username, full_name, kind, binding in accounts:
             user = _demo_user(username, full_name, hashed, admin=kind == Role.Kind.CITY_ADMIN)
+            if kind == Role.Kind.DISTRICT_STAFF and not user.email:  # reminders reach someone
+                user.email = f"{username}@example.cn"
+                user.save(update_fields=["email"])
             Role.objects.update_or_create(
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
             )
@@ -65,6 +69,8 @@ class Command(BaseCommand):
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{demo.NOTE}”)")
+        chased = demo.seed_reminders(plan, timezone.localdate())
+        self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
         for username, full_name, _kind, _binding in accounts:
             self.stdout.write(f"  {username:<34} {full_name}")
