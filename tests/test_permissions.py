@@ -141,11 +141,11 @@ def as_role(client, request):
 
 
 @pytest.fixture
-def report(zhangdian):
+def report(plan, zhangdian):
     from reports.models import Report
 
     return Report.objects.create(
-        district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
+        plan=plan, district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
     )
 
 
