@@ -111,6 +111,8 @@ class FigureAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("This figure exists already: change it instead of adding another.")
             )
+        if stored is not None and stored.is_carried and FigureInput.of(stored) != data:
+            raise forms.ValidationError(figures.carried_message(stored))
         if stored is not None and FigureInput.of(stored) != data:
             loaded = cleaned.get("loaded_version")
             if loaded != stored.version:  # not sent: not seen
@@ -171,6 +173,9 @@ class FigureAdmin(CityScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
+        if obj.is_carried:  # the predecessor's final figure: corrected there, never here
+            return ["target", "district", "year", *figures.VALUE_FIELDS, "carried_from",
+                    *self.readonly_fields]  # fmt: skip
         return ["target", "district", "year", *self.readonly_fields]  # a figure does not move
 
     def save_model(self, request, obj: Figure, form, change: bool) -> None:

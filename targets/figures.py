@@ -117,6 +117,20 @@ class FigureLocked(Exception):
         super().__init__(", ".join(str(f) for f in figures))
 
 
+class FigureCarried(FigureLocked):
+    """A carried-over baseline figure would change: it is the predecessor plan's final figure,
+    corrected there (and carried over again), never typed again here."""
+
+
+def carried_message(figure: Figure) -> str:
+    """The one refusal every channel (form, Excel/CSV, API, admin) gives, naming the figure."""
+    where = figure.district.name if figure.district_id else _("city")
+    return _(
+        "%(code)s %(where)s %(year)s: taken from the previous plan's final figure, it cannot be "
+        "changed here; correct it in the previous plan."
+    ) % {"code": figure.target.code, "where": where, "year": figure.year}
+
+
 # The rules ---------------------------------------------------------------------------------------
 
 
@@ -280,7 +294,7 @@ def record(
     if current is None:
         current = existing(entry.key for entry in entries)
     outcome = Outcome()
-    stale, locked, changes = [], [], []
+    stale, locked, carried, changes = [], [], [], []
     now = timezone.now()
     for entry in entries:
         figure = current.get(entry.key)
@@ -301,6 +315,9 @@ def record(
         if before == entry.data:
             outcome.unchanged.append(figure)
             continue
+        if figure.is_carried:  # before the version: no version makes it writable
+            carried.append(figure)
+            continue
         if entry.version != figure.version:  # unseen (None), seen absent (0) or seen older
             stale.append(figure)
             continue
@@ -316,6 +333,8 @@ def record(
             figure.state = Figure.State.DRAFT
         outcome.updated.append(figure)
         changes.append((action, figure, before.snapshot(), entry.data.snapshot()))
+    if carried:
+        raise FigureCarried(carried)
     if stale:
         raise FigureConflict(stale)
     if locked:
