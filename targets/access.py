@@ -279,8 +279,8 @@ def scope_accounts(users: QuerySet, user) -> QuerySet:
 
 def reviewable(user) -> QuerySet[Figure]:
     """Figures the user may approve or return: the lead department's targets, or all for the
-    city admin."""
-    scoped = Figure.objects.for_user(user)
+    city admin; never a carried-over baseline figure, whose state follows its source."""
+    scoped = Figure.objects.for_user(user).filter(carried_from__isnull=True)
     if is_city_admin(user):
         return scoped  # already the city's
     department = headed_department(user)

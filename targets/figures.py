@@ -489,7 +489,7 @@ def submit(
 
 @transaction.atomic
 def approve(figures: list[Figure], *, user) -> list[Figure]:
-    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED and not f.is_carried]
     _transition(ready, user=user, action="approve", state=Figure.State.APPROVED)
     return ready
 
@@ -499,7 +499,7 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
     """Return submitted figures to the district with a reason (required)."""
     if not reason.strip():
         raise ValueError(_("Say why the figures are returned."))
-    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED and not f.is_carried]
     _transition(ready, user=user, action="return", state=Figure.State.RETURNED, comment=reason)
     if ready:  # the district's staff learn why at once, once the return is committed
         transaction.on_commit(lambda: reminders.send_returned(ready, reason=reason))
@@ -509,7 +509,7 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
 @transaction.atomic
 def reopen(figure: Figure, *, user, reason: str) -> None:
     """Unlock an approved figure (city admin only), logged with the reason."""
-    if figure.state != Figure.State.APPROVED:
+    if figure.state != Figure.State.APPROVED or figure.is_carried:
         return
     _transition([figure], user=user, action="reopen", state=Figure.State.DRAFT, comment=reason)
 
@@ -526,6 +526,8 @@ class FigureRefused(ValueError):
 def restore(figure: Figure, change: FigureChange, *, user) -> Outcome:
     """Put back the figure as it stood after `change` (city admin only), its note and source
     included, as a new change. The values go through today's rules like any other entry."""
+    if figure.is_carried:
+        raise FigureRefused({"figure": carried_message(figure)})
     if not change.restorable:
         raise FigureRefused({"change": _("This change left no values to restore.")})
     # A snapshot leaves out empty fields: what it does not hold was empty, the note too.

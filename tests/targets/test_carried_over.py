@@ -142,3 +142,17 @@ def test_the_admin_add_form_cannot_overwrite_it(client, city_admin, carried, zha
         },
     )
     assert response.status_code == 200 and _unchanged(carried)
+
+
+@pytest.mark.parametrize("action", ["approve", "return", "reopen"])
+def test_review_leaves_it_alone_its_state_follows_its_source(client, city_admin, carried, action):
+    from targets import access
+
+    client.force_login(city_admin)
+    response = client.post(
+        f"/figures/{carried.pk}/?plan={SLUG}", {"action": action, "reason": "核对"}, follow=True
+    )
+    assert Figure.objects.get(pk=carried.pk).state == carried.state and _unchanged(carried)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert carried.target.code in shown and "取自上一规划" in shown
+    assert carried not in access.reviewable(city_admin)
