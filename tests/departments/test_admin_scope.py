@@ -201,3 +201,17 @@ def test_a_city_admin_creates_accounts_with_a_role_of_their_city(client, admin_s
             "role-MIN_NUM_FORMS": "1", "role-MAX_NUM_FORMS": "1"}  # fmt: skip
     response = client.post(_url(User, "add"), data)
     assert response.status_code == 200 and not User.objects.filter(username="new-staff").exists()
+
+
+def test_a_city_admin_runs_no_action_on_the_installations_schedules(client, city_admin):
+    from django_celery_beat.models import PeriodicTask
+
+    client.force_login(city_admin)
+    task = PeriodicTask.objects.filter(enabled=True).first()
+    response = client.post(
+        _url(PeriodicTask, "changelist"),
+        {"action": "disable_tasks", "_selected_action": [task.pk]},
+    )
+    assert response.status_code in (200, 302)
+    assert PeriodicTask.objects.get(pk=task.pk).enabled
+    assert client.get(_url(PeriodicTask, "changelist")).context["action_form"] is None

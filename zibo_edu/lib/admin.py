@@ -118,6 +118,12 @@ class InstallationWideAdmin(admin.ModelAdmin):
             request, obj
         )
 
+    def get_actions(self, request):
+        """No action either (enabling or running a schedule changes it for every city)."""
+        if not access.administers_every_city(request.user):
+            return {}
+        return super().get_actions(request)
+
 
 def installation_wide(model, admin_class: type[admin.ModelAdmin], **options) -> None:
     """Register a third-party model's admin again, as the superuser's (InstallationWideAdmin)."""
