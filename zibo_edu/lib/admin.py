@@ -2,8 +2,9 @@
 
 A city admin (市局管理员) administers their own city only: every changelist and change page shows
 the city's rows (another city's answer 404), every foreign key offers the city's rows only (so
-nothing can be added into another city), and the installation-wide models (the Celery schedules,
-groups, the sign-in log) are the superuser's. Superusers see and change every city. The rules are
+nothing can be added into another city), the sign-in log shows the city's accounts, and the
+installation-wide models (the Celery schedules, groups) are the superuser's. Superusers see and
+change every city. The rules are
 targets.access's (`scope_to_city`, `administers_every_city`); an admin only names the paths from
 its model to the city. `tests/departments/test_admin_scope.py` walks `admin.site._registry`, so a
 model registered without one of these mixins fails.
