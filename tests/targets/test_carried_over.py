@@ -156,3 +156,9 @@ def test_review_leaves_it_alone_its_state_follows_its_source(client, city_admin,
     shown = " ".join(str(m) for m in response.context["messages"])
     assert carried.target.code in shown and "取自上一规划" in shown
     assert carried not in access.reviewable(city_admin)
+
+
+def test_its_page_marks_it_and_offers_no_review(client, city_admin, carried):
+    client.force_login(city_admin)
+    page = client.get(f"/figures/{carried.pk}/?plan={SLUG}").content.decode()
+    assert "取自上一规划" in page and 'value="reopen"' not in page
