@@ -12,6 +12,10 @@ checks `role.kind` inline.
   issues notices.
 - A notice is seen by the city admin and by its recipient (the department or the district), and
   replied to by the recipient only.
+
+The role rules themselves (who is the city admin, a department's head, a district's staff, which
+city a user belongs to) are targets.access's, asked here, never restated: a superuser is the city
+admin of every city here as there (the ledger opens to them, they manage rounds and notices).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,35 +23,27 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from departments.models import Role, role_of
 from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
 from targets.access import (
     city_id_of,
+    has_role,
     headed_department,
+    is_city_admin,
     is_province,
     may_see_plan,
     may_write_plan,
     require_open,
+    staff_district_id,
 )
 
-__all__ = ["may_write_plan", "require_open"]  # the ended-plan rule, asked here by ledger views
-
-
-def is_city_admin(user) -> bool:
-    role = role_of(user)
-    return role is not None and role.is_city_admin
-
+# The ended-plan rule and the city admin's, asked here by ledger views (one rule, targets.access).
+__all__ = ["is_city_admin", "may_write_plan", "require_open"]
 
 department_of = headed_department  # the department a head is bound to (one rule, targets.access)
 
 
-def district_of(user):
-    role = role_of(user)
-    return role.district if role and role.kind == Role.Kind.DISTRICT_STAFF else None
-
-
 def may_see_ledger(user) -> bool:
-    return role_of(user) is not None
+    return has_role(user)
 
 
 def may_manage(user) -> bool:
@@ -56,7 +52,7 @@ def may_manage(user) -> bool:
 
 
 def may_have_inbox(user) -> bool:
-    return role_of(user) is not None
+    return has_role(user)
 
 
 def position_on(user, task: Task) -> int | None:
@@ -91,15 +87,15 @@ def notices_for(user) -> QuerySet[Notice]:
         return notices if city is None else notices.filter(plan__city=city)
     if department := department_of(user):
         return notices.filter(department=department)
-    if district := district_of(user):
-        return notices.filter(district=district)
+    if (district_id := staff_district_id(user)) is not None:
+        return notices.filter(district=district_id)
     return notices.none()
 
 
 def may_reply(user, notice: Notice) -> bool:
-    department, district = department_of(user), district_of(user)
+    department, district_id = department_of(user), staff_district_id(user)
     return (department is not None and notice.department_id == department.pk) or (
-        district is not None and notice.district_id == district.pk
+        district_id is not None and notice.district_id == district_id
     )
 
 

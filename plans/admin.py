@@ -1,6 +1,7 @@
 import tempfile
 from pathlib import Path
 
+import yaml
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from plans.drafting import Preview, preview_plan_file
 from plans.loading import PlanFileError, load_plan_file
 from plans.models import Part, Plan, Task, TaskDepartment
+from targets import access
+from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 MAX_DRAFT_BYTES = 5 * 1024 * 1024  # the Zibo plan is 90 KB
 
@@ -50,8 +53,24 @@ def _with_file(text: str, action):
         return action(draft)
 
 
+def _other_city(request: HttpRequest, text: str) -> str:
+    """A city admin loads their own city's plans only: the problem to show, or ""."""
+    try:
+        data = yaml.safe_load(text)
+        city, slug = str(data["city"]["name"]), str(data["plan"]["slug"])
+    except Exception:  # malformed: load_plan's validation names the problem
+        return ""
+    if access.may_load_plan_of(request.user, city, slug):
+        return ""
+    return gettext("This file is a plan of %(city)s (%(slug)s); you administer another city.") % {
+        "city": city,
+        "slug": slug,
+    }
+
+
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(CityScopedAdmin):
+    city = ("city",)
     list_display = ["title", "city", "document_number", "issued_on", "start_year", "end_year"]
     list_filter = ["city"]
     search_fields = ["title", "document_number", "slug"]
@@ -71,6 +90,8 @@ class PlanAdmin(admin.ModelAdmin):
             confirm = DraftConfirmForm(request.POST)
             text = confirm.data.get("text", "") if confirm.is_valid() else ""
             try:
+                if problem := _other_city(request, text):
+                    raise PlanFileError(Path("draft.yaml"), [problem])
                 result = _with_file(text, load_plan_file)
             except PlanFileError as error:
                 preview = Preview(problems=error.problems)
@@ -80,7 +101,10 @@ class PlanAdmin(admin.ModelAdmin):
             upload = DraftUploadForm()
         elif request.method == "POST" and upload.is_valid():
             text = upload.cleaned_data["draft"]
-            preview = _with_file(text, preview_plan_file)
+            problem = _other_city(request, text)
+            preview = (
+                Preview(problems=[problem]) if problem else _with_file(text, preview_plan_file)
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -96,13 +120,14 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(CityScopedAdmin):
+    city = ("plan__city",)
     list_display = ["code", "title", "kind", "plan", "order"]
     list_filter = ["plan", "kind"]
     search_fields = ["code", "title", "text"]
 
 
-class TaskDepartmentInline(admin.TabularInline):
+class TaskDepartmentInline(CityScopedInline, admin.TabularInline):
     model = TaskDepartment
     extra = 0
     ordering = ["position"]
@@ -110,7 +135,8 @@ class TaskDepartmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(CityScopedAdmin):
+    city = ("part__plan__city",)
     list_display = ["code", "title", "lead", "target_count", "part"]
     list_filter = ["part__plan", "part"]
     search_fields = ["code", "title", "text", "departments__name"]
@@ -135,7 +161,8 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskDepartment)
-class TaskDepartmentAdmin(admin.ModelAdmin):
+class TaskDepartmentAdmin(CityScopedAdmin):
+    city = ("task__part__plan__city",)
     list_display = ["task", "department", "position"]
     list_filter = ["department"]
     search_fields = ["task__code", "task__title", "department__name"]

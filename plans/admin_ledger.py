@@ -16,23 +16,26 @@ from plans.models import (
     TaskReport,
     WebhookEndpoint,
 )
+from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(CityScopedAdmin):
+    city = ("plan__city",)
     list_display = ["title", "plan", "period_end", "deadline", "is_final", "opened_at"]
     list_filter = ["plan", "is_final"]
     readonly_fields = ["opened_at"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(CityScopedInline, admin.TabularInline):
     model = Attachment
     extra = 0
     readonly_fields = ["name", "size", "content_type", "uploaded_at", "uploaded_by"]
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(CityScopedAdmin):
+    city = ("round__plan__city",)
     list_display = ["task", "department", "round", "state", "submitted_at", "is_demo"]
     list_filter = ["round", "state", "department", "is_demo"]
     list_select_related = ["task", "department", "round"]
@@ -42,7 +45,8 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(admin.ModelAdmin):
+class TaskReportAdmin(CityScopedAdmin):
+    city = ("round__plan__city",)
     list_display = ["task", "round", "status", "state", "submitted_at", "approved_at", "is_demo"]
     list_filter = ["round", "state", "status", "is_demo"]
     list_select_related = ["task", "round"]
@@ -51,7 +55,8 @@ class TaskReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerChange)
-class LedgerChangeAdmin(admin.ModelAdmin):
+class LedgerChangeAdmin(CityScopedAdmin):
+    city = ("contribution__round__plan__city", "report__round__plan__city")
     list_display = ["changed_at", "changed_by", "channel", "action", "contribution", "report"]
     list_filter = ["channel", "action"]
 
@@ -62,13 +67,14 @@ class LedgerChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class NoticeReplyInline(admin.StackedInline):
+class NoticeReplyInline(CityScopedInline, admin.StackedInline):
     model = NoticeReply
     extra = 0
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(CityScopedAdmin):
+    city = ("plan__city",)
     list_display = ["__str__", "subject", "department", "district", "reply_deadline", "state"]
     list_filter = ["state", "year", "is_demo"]
     search_fields = ["subject", "facts"]
@@ -76,13 +82,17 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(CityScopedAdmin):
+    city = ("department__city", "district__city")
     list_display = ["__str__", "kind", "url", "active"]
     list_filter = ["kind", "active"]
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(CityScopedAdmin):
+    # A robot's notifications are its department's or district's city's; an email's names no
+    # unit in its row, so it is the superuser's.
+    city = ("endpoint__department__city", "endpoint__district__city")
     list_display = ["created_at", "event", "endpoint", "title", "state", "attempts", "last_error"]
     list_filter = ["state", "event"]
     search_fields = ["title", "last_error"]

@@ -5,20 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from reports import delivery
 from reports.models import EvaluationReport, Recipient, Report
 from reports.tasks import send_report, signal
+from zibo_edu.lib.admin import CityScopedAdmin
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "district", "active"]
-    list_filter = ["active", "district"]
+class RecipientAdmin(CityScopedAdmin):
+    city = ("city",)
+    list_display = ["name", "email", "city", "district", "active"]
+    list_filter = ["active", "city", "district"]
     search_fields = ["name", "email"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["month", "district", "state", "attempts", "sent_to", "sent_at", "error"]
-    list_filter = ["state", "month", "district"]
+class ReportAdmin(CityScopedAdmin):
+    city = ("plan__city",)
+    list_display = ["month", "plan", "district", "state", "attempts", "sent_to", "sent_at", "error"]
+    list_filter = ["state", "month", "plan", "district"]
+    list_select_related = ["plan", "district"]
     readonly_fields = [
+        "plan",
         "district",
         "month",
         "state",
@@ -39,7 +44,8 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationReport)
-class EvaluationReportAdmin(admin.ModelAdmin):
+class EvaluationReportAdmin(CityScopedAdmin):
+    city = ("plan__city",)
     """The archive of built evaluations, read-only: they are asked for on the evaluation page."""
 
     list_display = ["plan", "year", "district", "format", "state", "requested_by", "finished_at"]

@@ -35,23 +35,50 @@ from targets.models import Target
 log = logging.getLogger(__name__)
 
 
+def reported_plans(month: datetime.date, city_id: int | None = None) -> list[Plan]:
+    """The plans a month's reports speak of: every plan begun by then (its first year) and not
+    closed once the month is over (an ended period's final figures are still chased), of every
+    city, or of one. A city with two such plans gets both plans' reports, each on its own."""
+    month = month.replace(day=1)
+    over = (month + datetime.timedelta(days=32)).replace(day=1)
+    plans = Plan.objects.select_related("city").filter(start_year__lte=month.year)
+    if city_id is not None:
+        plans = plans.filter(city=city_id)
+    return [plan for plan in plans.order_by("city__name", "end_year") if not plan.is_ended(over)]
+
+
 def schedule(
-    month: datetime.date, districts=None, *, city: bool = True, deliver: bool = False
+    month: datetime.date,
+    districts=None,
+    *,
+    city: bool = True,
+    deliver: bool = False,
+    city_id: int | None = None,
 ) -> list[Report]:
-    """The reports of a month, created pending where they do not exist yet. `deliver`: the
+    """The reports of a month, created pending where they do not exist yet: for each reported
+    plan, its city's districts (those of `districts` only, when given) and, with `city`, the
+    city's own report. `city_id`: one city's plans only (a city admin's button). `deliver`: the
     request is to mail them too (the beat, the button), which the sweep then sees through."""
     month = month.replace(day=1)
-    if districts is None:  # the districts of the cities that track a plan, not a constant city
-        districts = District.objects.filter(city__plans__isnull=False).distinct()
-    units = list(districts)
+    chosen = None if districts is None else list(districts)
+    if chosen is not None:  # the plans of the districts' cities only
+        cities = {d.city_id for d in chosen}
     reports = []
-    for unit in [*units, *([None] if city else [])]:
-        report, _created = Report.objects.get_or_create(
-            district=unit, month=month, defaults={"deliver": deliver}
+    for plan in reported_plans(month, city_id):
+        if chosen is not None and plan.city_id not in cities:
+            continue
+        units = (
+            [d for d in chosen if d.city_id == plan.city_id]
+            if chosen is not None
+            else list(District.objects.filter(city=plan.city_id))
         )
-        if deliver and not report.deliver:
-            Report.objects.filter(pk=report.pk).update(deliver=True)
-        reports.append(report)
+        for unit in [*units, *([None] if city else [])]:
+            report, _created = Report.objects.get_or_create(
+                plan=plan, district=unit, month=month, defaults={"deliver": deliver}
+            )
+            if deliver and not report.deliver:
+                Report.objects.filter(pk=report.pk).update(deliver=True)
+            reports.append(report)
     return reports
 
 
@@ -76,9 +103,11 @@ def generate(pk: int, *, generated_at=None) -> bool:
     claim = _claim(pk, Report.State.PENDING, Report.State.GENERATING)
     if claim is None:
         return False
-    report = Report.objects.select_related("district").get(pk=pk)
+    report = Report.objects.select_related("plan__city", "district").get(pk=pk)
     try:
-        pdf = render_report(report.district, report.month, generated_at=generated_at)
+        pdf = render_report(
+            report.district, report.month, generated_at=generated_at, plan=report.plan
+        )
     except Exception as error:  # a broken report must not stay claimed forever
         _move(claim, Report.State.FAILED, error=f"render: {error}")
         raise
@@ -93,7 +122,7 @@ def recipients(report: Report) -> list[str]:
     wanted = (
         wanted.filter(district=report.district)
         if report.district
-        else wanted.filter(district__isnull=True)
+        else wanted.filter(district__isnull=True, city=report.plan.city_id)
     )
     return list(wanted.values_list("email", flat=True))
 
@@ -106,7 +135,7 @@ def send(pk: int) -> bool:
     claim = _claim(pk, Report.State.GENERATED, Report.State.SENDING)
     if claim is None:
         return False
-    report = Report.objects.select_related("district").get(pk=pk)
+    report = Report.objects.select_related("plan__city", "district").get(pk=pk)
     to = recipients(report)
     if not to:
         _move(
@@ -209,19 +238,14 @@ def mark_queued(pks: list[int]) -> None:
     Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
-def _plan_of(report: Report) -> Plan:
-    """The plan of the report's city (the district's; the default plan's for a city report)."""
-    return Plan.objects.for_city(report.district.city if report.district else None)
-
-
 def _subject(report: Report) -> str:
-    plan = _plan_of(report)
+    plan = report.plan
     name = report.district.name if report.district else plan.city.name
     return f"【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
-    plan = _plan_of(report)
+    plan = report.plan
     year = as_of_year(plan, report.month)
     targets = list(Target.objects.of_plan(plan))
     if report.district:

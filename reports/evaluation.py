@@ -629,13 +629,18 @@ def evaluation_access(user) -> Access | None:
 
 
 def reports_for(user):
-    """The archived evaluation reports a user may see and download."""
+    """The archived evaluation reports a user may see and download: those of the user's city
+    (every city's for the province and superusers), and district staff only their district's."""
     from reports.models import EvaluationReport
+    from targets.access import city_id_of
 
     access = evaluation_access(user)
     reports = EvaluationReport.objects.select_related("plan", "district", "requested_by")
     if access is None:
         return reports.none()
+    city = city_id_of(user)
+    if city is not None:
+        reports = reports.filter(plan__city=city)
     if access.district is not None:
         return reports.filter(district=access.district)
     return reports

@@ -7,8 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Recipient(models.Model):
-    """Someone who receives a district's report by email (district empty: the city report)."""
+    """Someone who receives a district's report by email (district empty: the city's report)."""
 
+    city = models.ForeignKey(
+        "departments.City",
+        verbose_name=_("city"),
+        on_delete=models.CASCADE,
+        related_name="report_recipients",
+        help_text=_("The city whose reports they receive (taken from the district if any)."),
+    )
     district = models.ForeignKey(
         "departments.District",
         verbose_name=_("district"),
@@ -30,9 +37,22 @@ class Recipient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def save(self, *args, **kwargs) -> None:
+        """A district's recipient is its city's; a city report's names the city."""
+        if self.district_id:
+            self.city_id = self.district.city_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.district_id and self.city_id and self.district.city_id != self.city_id:
+            raise ValidationError({"district": _("The district is not one of the city's.")})
+
 
 class Report(models.Model):
-    """One district's (or the city's) report for one month, generated and sent exactly once.
+    """One district's (or the city's) report on one plan for one month, generated and sent
+    exactly once. The plan names the city: its title, its districts, its recipients.
 
     Each step claims the row with a conditional update that must change exactly one row, so a
     retried task, a second worker or a beat firing twice cannot render or send it twice.
@@ -46,6 +66,9 @@ class Report(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reports"
+    )
     district = models.ForeignKey(
         "departments.District",
         verbose_name=_("district"),
@@ -82,24 +105,24 @@ class Report(models.Model):
         ordering = ["-month", "district__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "month"],
+                fields=["plan", "district", "month"],
                 condition=models.Q(district__isnull=False),
-                name="report_once_per_district_month",
+                name="report_once_per_plan_district_month",
             ),
             models.UniqueConstraint(
-                fields=["month"],
+                fields=["plan", "month"],
                 condition=models.Q(district__isnull=True),
-                name="report_once_per_city_month",
+                name="report_once_per_plan_city_month",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.district or _('city')} {self.month:%Y-%m}"
+        return f"{self.plan.slug} {self.district or _('city')} {self.month:%Y-%m}"
 
     @property
     def filename(self) -> str:
         slug = self.district.slug if self.district else "city"
-        return f"zibo-progress-{slug}-{self.month:%Y-%m}.pdf"
+        return f"{self.plan.slug}-progress-{slug}-{self.month:%Y-%m}.pdf"
 
 
 class EvaluationReport(models.Model):

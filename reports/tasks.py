@@ -41,17 +41,19 @@ def signal(task, pks: list[int]) -> bool:
     return True
 
 
-def request_month(day: datetime.date) -> bool:
-    """Record the month's reports as rows first, then signal their rendering. False when the
-    queue is down: nothing is lost, the sweep signals them once it is back."""
+def request_month(day: datetime.date, city_id: int | None = None) -> bool:
+    """Record the month's reports (one city's, or every city's) as rows first, then signal their
+    rendering. False when the queue is down: nothing is lost, the sweep signals them once it is
+    back."""
     with transaction.atomic():
-        reports = delivery.schedule(day, deliver=True)
+        reports = delivery.schedule(day, deliver=True, city_id=city_id)
     return signal(generate_report, [r.pk for r in reports])
 
 
 @shared_task
 def send_monthly_reports(month: str | None = None) -> int:
-    """Beat, 1st of the month: every district's report and the city's, for the previous month."""
+    """Beat, 1st of the month: for every reported plan of every city, each district's report
+    and the city's, for the previous month."""
     day = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
     reports = delivery.schedule(day, deliver=True)
     transaction.on_commit(lambda: signal(generate_report, [r.pk for r in reports]))

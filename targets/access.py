@@ -15,11 +15,11 @@ every city too.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from departments.models import Department, District, Role, role_of
+from departments.models import City, Department, District, Role, role_of
 from plans.models import Plan
 from targets.models import Figure, Target
 
@@ -161,6 +161,31 @@ def may_see_district_figures(user, district: District) -> bool:
     return user.is_authenticated and (own is None or own == district.pk)
 
 
+def administers_every_city(user) -> bool:
+    """Superusers: every city in the admin, the installation-wide settings (schedules, groups,
+    the sign-in log), and the power to make superusers. That is what a superuser is."""
+    return user.is_authenticated and user.is_superuser
+
+
+def grantable_role_kinds(user) -> list[str]:
+    """The roles a user may give in the admin: a city admin every role of a city (staff, heads,
+    city admins of their own city), never the province's, which reads every city."""
+    kinds = list(Role.Kind.values)
+    return kinds if administers_every_city(user) else [k for k in kinds if k != Role.Kind.PROVINCE]
+
+
+def may_load_plan_of(user, city_name: str, slug: str) -> bool:
+    """Loading a plan file in the admin: a city admin loads their own city's plans only (and
+    never a file whose slug names another city's plan); superusers any."""
+    if administers_every_city(user):
+        return True
+    city = city_id_of(user)
+    if city is None or not is_city_admin(user):
+        return False
+    own = City.objects.filter(pk=city, name=city_name).exists()
+    return own and not Plan.objects.filter(slug=slug).exclude(city=city).exists()
+
+
 def may_compare_cities(user) -> bool:
     """The province page: the provincial role (and superusers)."""
     return is_province(user) or (user.is_authenticated and user.is_superuser)
@@ -224,10 +249,38 @@ def scope_districts(districts: list[District], user) -> list[District]:
     return [d for d in districts if d.pk == own] if own is not None else list(districts)
 
 
+def scope_to_city(queryset: QuerySet, user, lookups: tuple[str, ...]) -> QuerySet:
+    """The rows of a queryset that belong to the user's city, `lookups` being the paths from the
+    model to its city (any of them, e.g. a role's district's, department's or own city): the
+    admin's one scoping rule. Superusers and the province: every city's rows; users bound to no
+    city otherwise: none."""
+    if not user.is_authenticated or not lookups:
+        return queryset.none()
+    city = city_id_of(user)
+    if city is None:
+        return queryset if (administers_every_city(user) or is_province(user)) else queryset.none()
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{lookup: city})
+    return queryset.filter(condition)
+
+
+# The paths from an account to its city: through its role's district, department or city.
+ACCOUNT_CITY = ("role__district__city", "role__department__city", "role__city")
+
+
+def scope_accounts(users: QuerySet, user) -> QuerySet:
+    """Accounts a user administers: the city admin their city's (never a superuser's, whose
+    password would open every city); superusers all."""
+    if administers_every_city(user):
+        return users
+    return scope_to_city(users, user, ACCOUNT_CITY).exclude(is_superuser=True)
+
+
 def reviewable(user) -> QuerySet[Figure]:
     """Figures the user may approve or return: the lead department's targets, or all for the
-    city admin."""
-    scoped = Figure.objects.for_user(user)
+    city admin; never a carried-over baseline figure, whose state follows its source."""
+    scoped = Figure.objects.for_user(user).filter(carried_from__isnull=True)
     if is_city_admin(user):
         return scoped  # already the city's
     department = headed_department(user)
@@ -237,15 +290,16 @@ def reviewable(user) -> QuerySet[Figure]:
 
 
 def reports_for(user):
-    """District staff see their district's reports; department heads and the city admin all."""
+    """The monthly reports a user sees: their city's (district staff their district's only);
+    the province and superusers every city's."""
     from reports.models import Report  # reports depends on targets, not the other way round
 
-    reports = Report.objects.select_related("district")
+    reports = Report.objects.select_related("plan", "district")
     if not has_role(user):
         return reports.none()
     city = city_id_of(user)
     if city is not None:
-        reports = reports.filter(district__city=city)
+        reports = reports.filter(plan__city=city)
     district_id = staff_district_id(user)
     if district_id is not None:
         return reports.filter(district=district_id)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from targets import figures, standings
+from targets import access, figures, standings
 from targets.figures import FigureInput
 from targets.models import (
     Figure,
@@ -14,10 +14,12 @@ from targets.models import (
     Target,
     describe_values,
 )
+from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(CityScopedAdmin):
+    city = ("task__part__plan__city",)
     list_display = ["code", "name", "kind", "requirement", "deadline_year", "scope", "reported_by"]
     list_filter = ["kind", "comparator", "scope", "reported_by", "deadline_year", "task__part"]
     search_fields = ["code", "name", "source_sentence", "numerator_label", "denominator_label"]
@@ -34,13 +36,14 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(CityScopedAdmin):
+    city = ("plan__city",)
     list_display = ["plan", "year", "deadline", "remind_days_before", "change_note_threshold"]
     list_editable = ["deadline", "remind_days_before", "change_note_threshold"]
     list_filter = ["plan"]
 
 
-class FigureChangeInline(admin.TabularInline):
+class FigureChangeInline(CityScopedInline, admin.TabularInline):
     """The figure's history as the figure page shows it: people, actions and fields by name."""
 
     model = FigureChange
@@ -108,6 +111,8 @@ class FigureAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("This figure exists already: change it instead of adding another.")
             )
+        if stored is not None and stored.is_carried and FigureInput.of(stored) != data:
+            raise forms.ValidationError(figures.carried_message(stored))
         if stored is not None and FigureInput.of(stored) != data:
             loaded = cleaned.get("loaded_version")
             if loaded != stored.version:  # not sent: not seen
@@ -135,10 +140,11 @@ class FigureAdminForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(CityScopedAdmin):
     """Corrections by the city bureau, through figures.check and figures.record like any other
     channel (version check, the lock on figures under review, the audit row "admin")."""
 
+    city = ("target__task__part__plan__city",)
     form = FigureAdminForm
     list_display = [
         "target",
@@ -167,6 +173,9 @@ class FigureAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
+        if obj.is_carried:  # the predecessor's final figure: corrected there, never here
+            return ["target", "district", "year", *figures.VALUE_FIELDS, "carried_from",
+                    *self.readonly_fields]  # fmt: skip
         return ["target", "district", "year", *self.readonly_fields]  # a figure does not move
 
     def save_model(self, request, obj: Figure, form, change: bool) -> None:
@@ -194,7 +203,8 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(admin.ModelAdmin):
+class FigureChangeAdmin(CityScopedAdmin):
+    city = ("figure__target__task__part__plan__city",)
     list_display = ["figure", "changed_at", "changed_by", "channel", "action"]
     list_filter = ["channel", "action"]
     search_fields = ["figure__target__code", "changed_by__username", "comment"]
@@ -213,13 +223,16 @@ class FigureChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(CityScopedAdmin):
+    city = ("period__plan__city",)
     list_display = ["district", "period", "sent_on", "kind", "missing", "recipients", "is_demo"]
     list_filter = ["period", "district", "kind", "is_demo"]
 
 
 @admin.register(FigureImport)
-class FigureImportAdmin(admin.ModelAdmin):
+class FigureImportAdmin(CityScopedAdmin):
+    # an upload is its uploader's city's
+    city = tuple(f"uploaded_by__{path}" for path in access.ACCOUNT_CITY)
     list_display = ["filename", "uploaded_by", "created_at", "applied_at", "summary"]
     list_filter = ["applied_at"]
     search_fields = ["filename", "uploaded_by__username", "sha256"]

@@ -117,6 +117,20 @@ class FigureLocked(Exception):
         super().__init__(", ".join(str(f) for f in figures))
 
 
+class FigureCarried(FigureLocked):
+    """A carried-over baseline figure would change: it is the predecessor plan's final figure,
+    corrected there (and carried over again), never typed again here."""
+
+
+def carried_message(figure: Figure) -> str:
+    """The one refusal every channel (form, Excel/CSV, API, admin) gives, naming the figure."""
+    where = figure.district.name if figure.district_id else _("city")
+    return _(
+        "%(code)s %(where)s %(year)s: taken from the previous plan's final figure, it cannot be "
+        "changed here; correct it in the previous plan."
+    ) % {"code": figure.target.code, "where": where, "year": figure.year}
+
+
 # The rules ---------------------------------------------------------------------------------------
 
 
@@ -280,7 +294,7 @@ def record(
     if current is None:
         current = existing(entry.key for entry in entries)
     outcome = Outcome()
-    stale, locked, changes = [], [], []
+    stale, locked, carried, changes = [], [], [], []
     now = timezone.now()
     for entry in entries:
         figure = current.get(entry.key)
@@ -301,6 +315,9 @@ def record(
         if before == entry.data:
             outcome.unchanged.append(figure)
             continue
+        if figure.is_carried:  # before the version: no version makes it writable
+            carried.append(figure)
+            continue
         if entry.version != figure.version:  # unseen (None), seen absent (0) or seen older
             stale.append(figure)
             continue
@@ -316,6 +333,8 @@ def record(
             figure.state = Figure.State.DRAFT
         outcome.updated.append(figure)
         changes.append((action, figure, before.snapshot(), entry.data.snapshot()))
+    if carried:
+        raise FigureCarried(carried)
     if stale:
         raise FigureConflict(stale)
     if locked:
@@ -470,7 +489,7 @@ def submit(
 
 @transaction.atomic
 def approve(figures: list[Figure], *, user) -> list[Figure]:
-    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED and not f.is_carried]
     _transition(ready, user=user, action="approve", state=Figure.State.APPROVED)
     return ready
 
@@ -480,7 +499,7 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
     """Return submitted figures to the district with a reason (required)."""
     if not reason.strip():
         raise ValueError(_("Say why the figures are returned."))
-    ready = [f for f in figures if f.state == Figure.State.SUBMITTED]
+    ready = [f for f in figures if f.state == Figure.State.SUBMITTED and not f.is_carried]
     _transition(ready, user=user, action="return", state=Figure.State.RETURNED, comment=reason)
     if ready:  # the district's staff learn why at once, once the return is committed
         transaction.on_commit(lambda: reminders.send_returned(ready, reason=reason))
@@ -490,7 +509,7 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
 @transaction.atomic
 def reopen(figure: Figure, *, user, reason: str) -> None:
     """Unlock an approved figure (city admin only), logged with the reason."""
-    if figure.state != Figure.State.APPROVED:
+    if figure.state != Figure.State.APPROVED or figure.is_carried:
         return
     _transition([figure], user=user, action="reopen", state=Figure.State.DRAFT, comment=reason)
 
@@ -507,6 +526,8 @@ class FigureRefused(ValueError):
 def restore(figure: Figure, change: FigureChange, *, user) -> Outcome:
     """Put back the figure as it stood after `change` (city admin only), its note and source
     included, as a new change. The values go through today's rules like any other entry."""
+    if figure.is_carried:
+        raise FigureRefused({"figure": carried_message(figure)})
     if not change.restorable:
         raise FigureRefused({"change": _("This change left no values to restore.")})
     # A snapshot leaves out empty fields: what it does not hold was empty, the note too.

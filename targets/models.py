@@ -415,9 +415,16 @@ class Figure(models.Model):
         return self.state == self.State.APPROVED
 
     @property
+    def is_carried(self) -> bool:
+        """A successor plan's baseline figure taken from the predecessor's final figure
+        (plans.succession): it changes with its source, never by hand."""
+        return self.carried_from_id is not None
+
+    @property
     def is_editable(self) -> bool:
-        """Drafts and returned figures can be changed; submitted ones wait for review."""
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
+        """Drafts and returned figures can be changed; submitted ones wait for review; a
+        carried-over figure is never typed again."""
+        return self.state in (self.State.DRAFT, self.State.RETURNED) and not self.is_carried
 
     @property
     def is_filled(self) -> bool:

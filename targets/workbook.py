@@ -331,9 +331,12 @@ def read(
             and not current.is_editable
             and figures.FigureInput.of(current) != data
         ):
-            errors["state"] = _("this figure is %(state)s and cannot change") % {
-                "state": current.get_state_display()
-            }
+            errors["state"] = (
+                figures.carried_message(current)
+                if current.is_carried
+                else _("this figure is %(state)s and cannot change")
+                % {"state": current.get_state_display()}
+            )
         for name, message in errors.items():
             column = _column(COLUMN_OF_FIELD[name]) if name in COLUMN_OF_FIELD else None
             problems.add(Problem(sheet_name, number, column, message))

@@ -77,6 +77,8 @@ MATRIX = [
     ("admin:index",           "/admin/",                               302,  302,  302,  302,  200),
     ("admin:targets_figure_changelist", "/admin/targets/figure/",      302,  302,  302,  302,  200),
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
+    ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/", 302, 302, 302, 302, 200),  # noqa: E501
+    ("admin:reports_report_change", "/admin/reports/report/{report}/change/", 302, 302, 302, 302, 200),  # noqa: E501
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
     ("ledger",                "/ledger/",                              302,  200,  200,  200,  200),
     ("ledger",                "/ledger/?_export=csv",                  302,  200,  200,  200,  200),
@@ -141,11 +143,11 @@ def as_role(client, request):
 
 
 @pytest.fixture
-def report(zhangdian):
+def report(plan, zhangdian):
     from reports.models import Report
 
     return Report.objects.create(
-        district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
+        plan=plan, district=zhangdian, month=datetime.date(2025, 6, 1), pdf=b"%PDF-", state="sent"
     )
 
 
@@ -554,6 +556,9 @@ CITY_MATRIX = [
     ("admin:index",           "/admin/",                                         302,  200,  302),
     ("admin:targets_figure_changelist", "/admin/targets/figure/",                302,  200,  302),
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",                       302,  200,  302),
+    # the admin is scoped by city: Zibo's rows are not found for 示例市's admin
+    ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/",    302,  404,  302),
+    ("admin:reports_report_change", "/admin/reports/report/{report}/change/",    302,  404,  302),
     ("ledger",                "/ledger/",                                        200,  200,  200),
     ("ledger_inbox",          "/ledger/inbox/",                                  200,  200,  200),
     ("ledger_rounds",         "/ledger/rounds/",                                 403,  200,  403),

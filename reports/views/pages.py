@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +18,7 @@ from targets import access
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.from_request(request)
-    of_city = Q(district__city=plan.city) | Q(district__isnull=True)  # the city's own report
-    reports = list(access.reports_for(request.user).filter(of_city).defer("pdf"))
+    reports = list(access.reports_for(request.user).filter(plan=plan).defer("pdf"))
     busy = (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
     working = any(r.state in busy for r in reports)
     context = {
@@ -70,7 +68,7 @@ def generate_now(request: HttpRequest) -> HttpResponse:
             % {"month": month, "last": f"{previous_month(timezone.localdate()):%Y-%m}"},
         )
         return redirect(reverse("report_list") + plan_query(request))
-    if request_month(day):
+    if request_month(day, access.city_id_of(request.user)):  # the admin's city's, or all
         messages.success(
             request, _("The reports for %(month)s are being generated.") % {"month": month}
         )

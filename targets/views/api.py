@@ -371,6 +371,8 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
             figures.conflict_message(current, display_value(current)),
             current=_figure_json(current),
         )
+    except figures.FigureCarried as carried:
+        return _error(409, figures.carried_message(carried.figures[0]), field="value")
     except figures.FigureLocked:
         return _error(409, "the figure is under review or approved")
     saved = next(iter(outcome.created or outcome.updated or outcome.unchanged), None)

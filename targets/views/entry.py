@@ -164,6 +164,10 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
         for figure in conflict.figures:
             messages.error(request, _conflict_message(figure))
         return {figure.target_id for figure in conflict.figures}
+    except figures.FigureCarried as carried:
+        for figure in carried.figures:
+            messages.error(request, figures.carried_message(figure))
+        return {figure.target_id for figure in carried.figures}
     except figures.FigureLocked as locked:
         names = "、".join(f.target.code for f in locked.figures)
         messages.error(

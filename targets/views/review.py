@@ -74,6 +74,9 @@ def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
         access.require(access.may_review(request.user, figure.target), access.READ_ONLY)
     if action in ("reopen", "restore"):
         access.require(access.may_reopen(request.user), access.READ_ONLY)
+    if figure.is_carried:  # its state follows its source in the previous plan
+        messages.error(request, figures.carried_message(figure))
+        return None
     if action == "approve":
         done = figures.approve([figure], user=request.user)
         _report(request, done, _("Approved."), _("Only submitted figures can be approved."))

@@ -45,7 +45,7 @@ def test_city_admin_generates_a_report_and_downloads_it(site, page, tmp_path):
     plan = Plan.objects.get()
     demo.seed(plan)
     make_user("city-admin", Role.Kind.CITY_ADMIN)
-    Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
+    Recipient.objects.create(city=plan.city, name="市教育局", email="city@example.cn")
     log_in(page, site, "city-admin")
     page.goto(site + "/reports/")
     page.get_by_label("月份").fill("2025-06")
@@ -62,4 +62,4 @@ def test_city_admin_generates_a_report_and_downloads_it(site, page, tmp_path):
     path = tmp_path / "report.pdf"
     download.value.save_as(path)
     assert path.read_bytes()[:5] == b"%PDF-"
-    assert download.value.suggested_filename == "zibo-progress-zhangdian-2025-06.pdf"
+    assert download.value.suggested_filename == "zibo-2021-2025-progress-zhangdian-2025-06.pdf"

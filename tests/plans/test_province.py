@@ -98,7 +98,7 @@ def test_a_made_up_citys_report_mail_and_reminder_name_its_own_city_and_plan(
     from reports.models import Report
 
     dongcheng = District.objects.get(city=shili_plan.city, slug="dongcheng")
-    report = Report(district=dongcheng, month=datetime.date(2025, 6, 1))
+    report = Report(plan=shili_plan, district=dongcheng, month=datetime.date(2025, 6, 1))
     subject, body = delivery._subject(report), delivery._body(report)
     assert "示例市教育事业发展“十四五”规划(演示,虚构示例)" in subject
     assert "示例市(演示)教育局" in body and "淄博" not in subject + body

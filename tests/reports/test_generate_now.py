@@ -30,7 +30,7 @@ def test_an_unfinished_or_future_month_is_refused_with_a_clear_message(
 def test_the_last_finished_month_is_accepted(client, plan, city_admin, monkeypatch):
     from reports import views
 
-    monkeypatch.setattr(views.pages, "request_month", lambda day: True)
+    monkeypatch.setattr(views.pages, "request_month", lambda day, city_id: True)
     client.force_login(city_admin)
     with time_machine.travel(TODAY, tick=False):
         response = client.post("/reports/generate/", {"month": "2026-10"}, follow=True)
@@ -44,6 +44,7 @@ def test_the_archive_shows_how_many_are_generated_and_sent(client, plan, city_ad
     now = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
     for district, state in zip(districts, states, strict=True):
         Report.objects.create(
+            plan=plan,
             district=district,
             month=month,
             state=state,
@@ -60,7 +61,7 @@ def test_the_archive_shows_how_many_are_generated_and_sent(client, plan, city_ad
 
 
 def test_the_archive_shows_no_progress_when_nothing_is_being_worked_on(client, plan, city_admin):
-    Report.objects.create(district=None, month=datetime.date(2026, 9, 1), state="sent")
+    Report.objects.create(plan=plan, district=None, month=datetime.date(2026, 9, 1), state="sent")
     client.force_login(city_admin)
     page = client.get("/reports/").content.decode()
     assert "已发送 1/1" not in page and 'http-equiv="refresh"' not in page

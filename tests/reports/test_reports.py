@@ -92,7 +92,7 @@ def test_first_page_renders_to_png(seeded, zhangdian, tmp_path):
 @pytest.fixture
 def recipients(zhangdian):
     Recipient.objects.create(district=zhangdian, name="张店区教育局", email="zd@example.cn")
-    Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
+    Recipient.objects.create(city=zhangdian.city, name="市教育局", email="city@example.cn")
 
 
 def test_each_report_is_generated_and_sent_exactly_once(seeded, zhangdian, recipients):
@@ -108,7 +108,7 @@ def test_each_report_is_generated_and_sent_exactly_once(seeded, zhangdian, recip
     assert (
         message.subject == "【月报】张店区·淄博市教育事业发展“十四五”规划实施进展（2025年06月）"
     )  # from the plan
-    assert message.attachments[0][0] == "zibo-progress-zhangdian-2025-06.pdf"
+    assert message.attachments[0][0] == "zibo-2021-2025-progress-zhangdian-2025-06.pdf"
     assert message.attachments[0][1][:5] == b"%PDF-"
     report.refresh_from_db()
     assert (report.state, report.sent_to, report.attempts) == ("sent", "zd@example.cn", 1)

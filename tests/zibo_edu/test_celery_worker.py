@@ -93,7 +93,7 @@ def test_a_real_worker_generates_and_sends_each_report_once(worker):
     district = District.objects.get(name="张店区")
     demo.seed(district.city.plans.get())
     Recipient.objects.create(district=district, name="张店区教育局", email="zd@example.cn")
-    Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
+    Recipient.objects.create(city=district.city, name="市教育局", email="city@example.cn")
 
     first = send_monthly_reports.delay("2025-06-01")
     again = send_monthly_reports.delay("2025-06-01")  # beat firing twice

@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_batch_loses_no_report_and_sends_none_twice(
         Recipient.objects.create(
             district=district, name="分管领导", email=f"lead-{district.slug}@example.cn"
         )
-    Recipient.objects.create(district=None, name="市教育局", email="city@example.cn")
+    Recipient.objects.create(city=districts[0].city, name="市教育局", email="city@example.cn")
 
     first = workers("first")
     assert send_monthly_reports.delay("2025-06-01").get(timeout=90) == len(districts) + 1 == 12

@@ -64,6 +64,7 @@ class Command(BaseCommand):
         )
         for district in [*District.objects.filter(city=plan.city), None]:
             Recipient.objects.get_or_create(
+                city=plan.city,
                 district=district,
                 email=f"{district.slug if district else 'city'}@example.cn",
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},

@@ -1,0 +1,45 @@
+"""The other packages' models in the admin, each either scoped by city or the superuser's
+(zibo_edu.lib.admin). Runs after their own admin modules: zibo_edu comes after them in
+INSTALLED_APPS."""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from targets import access
+from zibo_edu.lib.admin import CityScopedAdmin, installation_wide
+
+# One schedule runs every city's reminders and reports: the city admin reads it, the superuser
+# changes it.
+for model in (PeriodicTask, ClockedSchedule, CrontabSchedule, SolarSchedule, IntervalSchedule):
+    installation_wide(model, type(admin.site._registry[model]), city_admin_reads=True)
+installation_wide(Group, type(admin.site._registry[Group]))
+
+
+class SignInRecordAdmin(CityScopedAdmin):
+    """Failed sign-ins and lockouts (django-axes): the city admin sees and unlocks their city's
+    accounts; attempts on names no account of theirs has are the superuser's."""
+
+    city = access.ACCOUNT_CITY
+
+    def get_queryset(self, request):
+        from django.contrib.auth.models import User
+
+        records = admin.ModelAdmin.get_queryset(self, request)
+        if access.administers_every_city(request.user):
+            return records
+        accounts = access.scope_accounts(User.objects.all(), request.user)
+        return records.filter(username__in=accounts.values("username"))
+
+
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    original = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(original.__name__, (SignInRecordAdmin, original), {}))
