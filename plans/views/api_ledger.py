@@ -11,16 +11,13 @@ from pydantic import ConfigDict, StrictBool
 
 from plans import access, ledger
 from plans.models import Contribution, Plan, ReportingRound, Task
-from zibo_edu.views.api_auth import authenticated
+from zibo_edu.views.api_auth import SessionOrBasic, signed_in
 from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
 
 router = Router()
 
 
-def ledger_user(request: HttpRequest):
-    """The API's authentication, for a user the ledger is for (any role of a plan)."""
-    user = authenticated(request)
-    return user if user is not None and access.may_see_ledger(user) else None
+ledger_user = SessionOrBasic(access.may_see_ledger)  # any role of a plan
 
 
 def _json(data, status: int = 200) -> JsonResponse:
@@ -57,7 +54,7 @@ class TasksOut(Schema):
     "/tasks/",
     url_name="tasks",
     auth=ledger_user,
-    response={200: TasksOut, 400: Refusal, 401: Refusal, 404: Refusal},
+    response={200: TasksOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
     summary="Every key task with its latest round's report and contributions",
 )
 def tasks_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -116,7 +113,7 @@ class NoticesOut(Schema):
     "/notices/",
     url_name="notices",
     auth=ledger_user,
-    response={200: NoticesOut, 400: Refusal, 401: Refusal, 404: Refusal},
+    response={200: NoticesOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
     summary="The supervision notices the user may see",
 )
 def notices_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -204,10 +201,10 @@ def _contribution_json(contribution: Contribution) -> dict:
 @router.post(
     "/contributions/",
     url_name="contributions",
-    auth=authenticated,
+    auth=signed_in,
     response={
         200: SavedContributionOut,
-        **{status: ContributionRefusal for status in (400, 401, 403, 404, 409, 415)},
+        **{status: ContributionRefusal for status in (400, 401, 403, 404, 409, 415, 429)},
     },
     summary="Save (and submit) your department's contribution, with the form's rules",
 )

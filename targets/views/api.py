@@ -20,8 +20,8 @@ from targets import access, figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views import dashboards
-from zibo_edu.views.api_auth import authenticated
-from zibo_edu.views.api_input import PlanQuery, Version, Year, blank_is_none, no_bool, text
+from zibo_edu.views.api_auth import signed_in
+from zibo_edu.views.api_input import Blank, PlanQuery, Version, Year, blank_is_none, no_bool, text
 from zibo_edu.views.api_input import Refusal as BaseRefusal
 
 router = Router(tags=["targets and figures"])
@@ -47,12 +47,12 @@ def _column(name: str):
 
 Amount = Annotated[
     Decimal,
-    BeforeValidator(no_bool),
     Field(
         max_digits=_column("value").max_digits,
         decimal_places=_column("value").decimal_places,
         allow_inf_nan=False,
     ),
+    BeforeValidator(no_bool),  # after the Field, so the schema keeps standard keywords only
 ]
 
 
@@ -211,8 +211,8 @@ def _figure_json(figure: Figure) -> dict:
 @router.get(
     "/figures/",
     url_name="figures",
-    auth=authenticated,
-    response={200: FiguresOut, 400: Refusal, 401: Refusal, 404: Refusal},
+    auth=signed_in,
+    response={200: FiguresOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
     summary="The figures the user may see",
 )
 def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
@@ -241,7 +241,7 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
 @router.post(
     "/figures/",
     url_name="figures",
-    auth=authenticated,
+    auth=signed_in,
     response={
         200: FigureOut,
         201: FigureOut,
@@ -251,6 +251,7 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
         404: Refusal,
         409: Refusal,
         415: Refusal,
+        429: Refusal,
     },
     summary="Create or change one figure (a draft), checked and audited like the entry form",
 )
@@ -339,7 +340,7 @@ class ProgressQuery(PlanQuery):
     year: Year = None  # a year outside the plan: its reporting year
     district: text(50) | None = None  # only this district's own progress
     submitted: Annotated[
-        Literal["0", "1"] | None,
+        Literal["0", "1"] | Blank | None,
         BeforeValidator(blank_is_none),
         Field(description="1: count submitted figures too, not only approved ones"),
     ] = None
@@ -377,8 +378,14 @@ class BoardOut(Schema):
 @router.get(
     "/progress/",
     url_name="progress",
-    auth=authenticated,
-    response={200: BoardOut, 400: BaseRefusal, 401: BaseRefusal, 404: BaseRefusal},
+    auth=signed_in,
+    response={
+        200: BoardOut,
+        400: BaseRefusal,
+        401: BaseRefusal,
+        404: BaseRefusal,
+        429: BaseRefusal,
+    },
     summary="Status, value, expected value and ratio of every target the user may see",
 )
 def progress_api(request: HttpRequest, query: Query[ProgressQuery]) -> JsonResponse:

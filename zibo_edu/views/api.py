@@ -89,9 +89,12 @@ MESSAGES = {
 
 def describe(error: dict) -> tuple[str, str]:
     """A field's name and what is wrong with it, in plain words."""
-    where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
-    where = [part for part in where if part not in ("payload", "query")]
-    name = where[-1] if where else "body"
+    where = [str(part) for part in error.get("loc", ())]
+    # ninja's loc: where the input was, the view's parameter, then the field (then, in a union,
+    # the branch that refused it: not a name the caller knows)
+    where = where[1:] if where[:1] and where[0] in ("body", "query") else where
+    where = where[1:] if where[:1] and where[0] in ("body", "query", "payload") else where
+    name = where[0] if where else "body"
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind in MESSAGES:
@@ -100,6 +103,8 @@ def describe(error: dict) -> tuple[str, str]:
         message = "has too many digits (at most 14 before the decimal point)"
     elif kind == "decimal_max_places":
         message = f"allows at most {context.get('decimal_places', 2)} decimal places"
+    elif kind == "literal_error":
+        message = f"must be {context.get('expected')}"
     elif kind == "string_too_long":
         message = f"is too long (at most {context.get('max_length')} characters)"
     elif kind in ("greater_than_equal", "less_than_equal"):

@@ -1,7 +1,7 @@
 """Input types every router of the JSON API declares its parameters and bodies with, so the
 schema says what is accepted and a value that is not is a 400 naming it (never a 500)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator
@@ -30,7 +30,7 @@ def text(max_length: int):
     return Annotated[str, BeforeValidator(_text), Field(max_length=max_length)]
 
 
-Version = Annotated[int, BeforeValidator(no_bool), Field(ge=0, le=2**31 - 1)]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1), BeforeValidator(no_bool)]
 
 
 def _digits(value):
@@ -39,9 +39,12 @@ def _digits(value):
     return value
 
 
-# ?year=: ASCII digits only (not ², ٣, +12 or 1_000, which int() would take); empty is absent
+# An empty parameter (?year=, as a form sends it) is the same as an absent one; the schema says so.
+Blank = Literal[""]
+
+# ?year=: ASCII digits only (not ², ٣, +12 or 1_000, which int() would take)
 Year = Annotated[
-    Annotated[int, BeforeValidator(_digits), Field(ge=0, le=9999)] | None,
+    Annotated[int, Field(ge=0, le=9999), BeforeValidator(_digits)] | Blank | None,
     BeforeValidator(blank_is_none),
 ]
 
