@@ -1,13 +1,12 @@
 from django.urls import path
 
-from plans.views import api, api_ledger, ledger, notices, pages, province
+from plans.views import ledger, notices, pages, province
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("province/", province.province_page, name="province"),
     path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/tasks/<slug:task_slug>/", pages.task_detail, name="task_detail"),
-    path("api/plan/", api.plan_api, name="api_plan"),
     path("ledger/", ledger.ledger_overview, name="ledger"),
     path("ledger/inbox/", ledger.inbox, name="ledger_inbox"),
     path("ledger/rounds/", ledger.round_list, name="ledger_rounds"),
@@ -39,7 +38,4 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/review/", notices.notice_review, name="notice_review"),
     path("notices/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
-    path("api/tasks/", api_ledger.tasks_api, name="api_tasks"),
-    path("api/notices/", api_ledger.notices_api, name="api_notices"),
-    path("api/contributions/", api_ledger.contributions_api, name="api_contributions"),
 ]

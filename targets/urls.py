@@ -30,5 +30,4 @@ urlpatterns = [
     path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
-    path("api/progress/", dashboards.progress_api, name="api_progress"),
 ]

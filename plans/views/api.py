@@ -1,14 +1,64 @@
-"""GET /api/plan/: the plan's parts, tasks and departments (lead or co-operating)."""
+"""The plans app's router of the JSON API: GET /api/plan/ (the plan's parts, tasks and departments,
+lead or co-operating) here, and the task ledger's endpoints (`api_ledger`)."""
+
+import datetime
+from typing import Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from ninja import Query, Router, Schema
 
 from plans.models import Plan, Task
+from plans.views import api_ledger
+from zibo_edu.views.api_input import PlanQuery, Refusal
+
+router = Router(tags=["plan and ledger"])
 
 
-@require_GET
-def plan_api(request: HttpRequest) -> JsonResponse:
+class PlanInfoOut(Schema):
+    slug: str
+    title: str
+    city: str
+    document_number: str
+    issued_on: datetime.date | None
+    start_year: int
+    end_year: int
+    baseline_year: int
+
+
+class TaskDepartmentOut(Schema):
+    name: str
+    role: Literal["lead", "co-operating"]
+
+
+class TaskOut(Schema):
+    code: str
+    number: int
+    title: str
+    text: str
+    departments: list[TaskDepartmentOut]
+
+
+class PartOut(Schema):
+    code: str
+    kind: str
+    title: str
+    text: str
+    tasks: list[TaskOut]
+
+
+class PlanOut(Schema):
+    plan: PlanInfoOut
+    parts: list[PartOut]
+
+
+@router.get(
+    "/plan/",
+    url_name="plan",
+    response={200: PlanOut, 400: Refusal, 404: Refusal},
+    summary="The plan: its parts, tasks and their departments",
+)
+def plan_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     plan = Plan.objects.from_request(request)
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=Task.objects.with_departments()))
     return JsonResponse(
@@ -51,3 +101,6 @@ def plan_api(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+router.add_router("/", api_ledger.router)

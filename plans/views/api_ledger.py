@@ -1,34 +1,63 @@
-"""The ledger's JSON API: GET /api/tasks/, GET /api/notices/, POST /api/contributions/."""
+"""The ledger's JSON API: GET /api/tasks/, GET /api/notices/, POST /api/contributions/ (a router
+the plans app's router includes). The ledger is for the plan's roles: anyone else gets a 401."""
 
-import json
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict, StrictBool
 
 from plans import access, ledger
-from plans.models import Contribution, Plan
-from targets.views.api import api_user
+from plans.models import Contribution, Plan, ReportingRound, Task
+from zibo_edu.views.api_auth import SessionOrBasic, signed_in
+from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
+
+router = Router()
+
+
+ledger_user = SessionOrBasic(access.may_see_ledger)  # any role of a plan
 
 
 def _json(data, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _unauthorized() -> JsonResponse:
-    response = _json({"error": "authentication required"}, 401)
-    response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
-    return response
+class RoundOut(Schema):
+    code: str
+    title: str
+    deadline: datetime.date
+    final: bool
 
 
-@require_GET
-def tasks_api(request: HttpRequest) -> JsonResponse:
-    user = api_user(request)
-    if user is None or not access.may_see_ledger(user):
-        return _unauthorized()
+class LedgerTaskOut(Schema):
+    code: str
+    title: str
+    chapter: str
+    lead_department: str | None
+    co_operating_departments: list[str]
+    status: str | None
+    state: str | None
+    contributions_in: list[str]
+    contributions_missing: list[str]
+    open_notices: int
+
+
+class TasksOut(Schema):
+    plan: str
+    round: RoundOut | None = Field(description="the latest round opened; null before the first")
+    tasks: list[LedgerTaskOut]
+
+
+@router.get(
+    "/tasks/",
+    url_name="tasks",
+    auth=ledger_user,
+    response={200: TasksOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    summary="Every key task with its latest round's report and contributions",
+)
+def tasks_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     plan = Plan.objects.from_request(request)
     latest = ledger.latest_round(plan)
     rows = ledger.ledger_rows(plan, latest)
@@ -62,11 +91,33 @@ def tasks_api(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
-def notices_api(request: HttpRequest) -> JsonResponse:
-    user = api_user(request)
-    if user is None or not access.may_see_ledger(user):
-        return _unauthorized()
+class NoticeOut(Schema):
+    id: int
+    number: str
+    subject: str
+    department: str | None
+    district: str | None
+    task: str | None
+    target: str | None
+    state: str
+    reply_deadline: datetime.date
+    overdue: bool
+    issued_at: datetime.datetime
+
+
+class NoticesOut(Schema):
+    notices: list[NoticeOut]
+
+
+@router.get(
+    "/notices/",
+    url_name="notices",
+    auth=ledger_user,
+    response={200: NoticesOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    summary="The supervision notices the user may see",
+)
+def notices_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
+    user = request.auth
     plan = Plan.objects.from_request(request)
     today = timezone.localdate()
     return _json(
@@ -91,6 +142,47 @@ def notices_api(request: HttpRequest) -> JsonResponse:
     )
 
 
+# Contributions -----------------------------------------------------------------------------------
+
+Passage = text(5000)  # ledger.save_contribution's bound, said here so the schema shows it
+
+
+class ContributionIn(Schema):
+    """A co-operating department's contribution to a task in a round. `version`: the version you
+    read, to change a contribution someone else may have changed (left out: no check)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    round: text(ReportingRound._meta.get_field("code").max_length) = Field(examples=["2025H2"])
+    task: text(Task._meta.get_field("code").max_length) = Field(examples=["二(一)4"])
+    text: Passage | None = None
+    measures: Passage | None = None
+    numbers: Passage | None = None
+    version: Version | None = None
+    submit: StrictBool = False
+
+
+class ContributionOut(Schema):
+    id: int
+    round: str
+    task: str
+    department: str
+    text: str
+    measures: str
+    numbers: str
+    state: str
+    version: int
+    updated_at: datetime.datetime
+
+
+class SavedContributionOut(Schema):
+    contribution: ContributionOut
+
+
+class ContributionRefusal(Refusal):
+    current: ContributionOut | None = None
+
+
 def _contribution_json(contribution: Contribution) -> dict:
     return {
         "id": contribution.pk,
@@ -106,47 +198,42 @@ def _contribution_json(contribution: Contribution) -> dict:
     }
 
 
-@csrf_exempt  # session requests are checked below; Basic-auth clients carry no cookie to forge
-@require_POST
-def contributions_api(request: HttpRequest) -> JsonResponse:
-    """Body: {round: "2025H2", task: "二(一)4", text, measures, numbers, version, submit}."""
-    user = api_user(request)
-    if user is None:
-        return _unauthorized()
-    if "Authorization" not in request.headers:
-        if CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
-            return _json({"error": "CSRF check failed"}, 403)
-    try:
-        body = json.loads(request.body)
-        if not isinstance(body, dict):
-            raise ValueError
-    except ValueError:
-        return _json({"error": "the body must be a JSON object"}, 400)
+@router.post(
+    "/contributions/",
+    url_name="contributions",
+    auth=signed_in,
+    response={
+        200: SavedContributionOut,
+        **{status: ContributionRefusal for status in (400, 401, 403, 404, 409, 415, 429)},
+    },
+    summary="Save (and submit) your department's contribution, with the form's rules",
+)
+def contributions_api(
+    request: HttpRequest, body: ContributionIn, query: Query[PlanQuery]
+) -> JsonResponse:
+    user = request.auth
     plan = Plan.objects.from_request(request)
-    reporting_round = plan.rounds.filter(code=body.get("round")).first()
-    task = ledger.key_tasks(plan).filter(code=body.get("task")).first()
+    reporting_round = plan.rounds.filter(code=body.round).first()
+    task = ledger.key_tasks(plan).filter(code=body.task).first()
     errors = {}
     if reporting_round is None:
-        errors["round"] = f"no round {body.get('round')!r} in {plan.slug}"
+        errors["round"] = f"no round {body.round!r} in {plan.slug}"
     if task is None:
-        errors["task"] = f"no task {body.get('task')!r} in {plan.slug}"
+        errors["task"] = f"no task {body.task!r} in {plan.slug}"
     if errors:
         return _json({"error": "invalid", "errors": errors}, 400)
     if not access.may_write_plan(user, plan):
         return _json({"error": f"{plan.slug} is closed: its ledger is read-only"}, 403)
     if not access.may_contribute(user, task):
         return _json({"error": "your department does not co-operate on this task"}, 403)
-    version = body.get("version")
-    if version is not None and not isinstance(version, int):
-        return _json({"error": "invalid", "errors": {"version": "a whole number"}}, 400)
     contribution = ledger.contribution_for(reporting_round, task, access.department_of(user))
     try:
         contribution = ledger.save_contribution(
             contribution,
             user,
-            {k: str(body.get(k) or "") for k in ledger.CONTRIBUTION_FIELDS},
-            version=version,
-            submit=bool(body.get("submit")),
+            {name: getattr(body, name) or "" for name in ledger.CONTRIBUTION_FIELDS},
+            version=body.version,
+            submit=body.submit,
             channel=ledger.Channel.API,
         )
     except ValidationError as error:

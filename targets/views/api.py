@@ -6,17 +6,12 @@ strictly and turns every refusal into a 400 naming the field; the OpenAPI schema
 at /api/openapi.json. The answers are the ones the hand-written views gave.
 """
 
-import base64
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import BeforeValidator, ConfigDict, StrictBool
 
 from departments.models import District
@@ -24,28 +19,15 @@ from plans.models import Plan
 from targets import access, figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
-from zibo_edu.lib.strict_json import clean_text
+from targets.views import dashboards
+from zibo_edu.views.api_auth import signed_in
+from zibo_edu.views.api_input import Blank, PlanQuery, Version, Year, blank_is_none, no_bool, text
+from zibo_edu.views.api_input import Refusal as BaseRefusal
 
-router = Router()
+router = Router(tags=["targets and figures"])
 
 
 # Input types -------------------------------------------------------------------------------------
-
-
-def _text(value):
-    if isinstance(value, str):
-        return clean_text(value, "the text")
-    return value
-
-
-def _blank_is_none(value):
-    return None if value == "" else value
-
-
-def _no_bool(value):
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not true or false")
-    return value
 
 
 def _iso_date(value):
@@ -63,32 +45,20 @@ def _column(name: str):
     return Figure._meta.get_field(name)
 
 
-def text(max_length: int):
-    """A string without NUL or lone surrogates, at most `max_length` characters."""
-    return Annotated[str, BeforeValidator(_text), Field(max_length=max_length)]
-
-
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_no_bool),
     Field(
         max_digits=_column("value").max_digits,
         decimal_places=_column("value").decimal_places,
         allow_inf_nan=False,
     ),
+    BeforeValidator(no_bool),  # after the Field, so the schema keeps standard keywords only
 ]
-Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
-
-
-class PlanQuery(Schema):
-    plan: str | None = None  # Plan.objects.from_request: an unknown or malformed slug is a 404
 
 
 class FigureQuery(PlanQuery):
     district: text(50) | None = None
-    year: Annotated[
-        Annotated[int, Field(ge=0, le=9999)] | None, BeforeValidator(_blank_is_none)
-    ] = None
+    year: Year = None
     target: text(40) | None = None
 
 
@@ -133,15 +103,34 @@ class FiguresOut(Schema):
     figures: list[FigureOut]
 
 
-class Refusal(Schema):
-    error: str
-    errors: dict[str, str] | None = None
+class Refusal(BaseRefusal):
     current: FigureOut | None = None
+
+
+class TargetOut(Schema):
+    code: str
+    name: str
+    task: str
+    lead_department: str
+    kind: str
+    unit: str
+    comparator: str | None
+    value: float | None
+    per_units: int
+    direction: str | None
+    every_year: bool
+    deadline_year: int
+    scope: str
+    reported_by: str
+    numerator: str | None
+    denominator: str | None
+    value_text: str
+    source_sentence: str
 
 
 class TargetsOut(Schema):
     plan: str
-    targets: list[dict]
+    targets: list[TargetOut]
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -151,7 +140,10 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 @router.get(
-    "/targets/", url_name="targets", response=TargetsOut, summary="Every target of the plan"
+    "/targets/",
+    url_name="targets",
+    response={200: TargetsOut, 400: BaseRefusal, 404: BaseRefusal},
+    summary="Every target of the plan",
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     plan = Plan.objects.from_request(request)
@@ -190,32 +182,6 @@ def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
 # Figures -------------------------------------------------------------------------------------
 
 
-def api_user(request: HttpRequest):
-    """The session's user, or the one named by HTTP Basic credentials; None if neither."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Basic "):
-        try:
-            username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if "\x00" in username or "\x00" in password:
-            return None
-        user = authenticate(request, username=username, password=password)
-        request.authenticated_by_basic = user is not None
-        return user
-    if request.user.is_authenticated:
-        return request.user
-    return None
-
-
-def authenticated(request: HttpRequest):
-    """The API's authentication (session or Basic); a POST also passes the forgery check."""
-    user = api_user(request)
-    if user is not None and request.method == "POST":
-        _forgery_check(request)
-    return user
-
-
 def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse(
         {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
@@ -242,29 +208,11 @@ def _figure_json(figure: Figure) -> dict:
     }
 
 
-def _forgery_check(request: HttpRequest) -> None:
-    """Session requests need the CSRF token. Only a request Basic actually authenticated skips
-    it, and then a browser's cached Basic credentials must not be ridden by a foreign page: the
-    body must be JSON (a cross-site form cannot send it without a CORS preflight, which this API
-    never grants) and an Origin, where sent, must be this site's."""
-    if not getattr(request, "authenticated_by_basic", False):
-        rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-        if rejected is not None:
-            raise HttpError(403, "CSRF check failed")
-        return
-    origin = request.headers.get("Origin")
-    own = f"{request.scheme}://{request.get_host()}"
-    if origin and origin not in {own, *settings.CSRF_TRUSTED_ORIGINS}:
-        raise HttpError(403, "CSRF check failed: foreign Origin")
-    if request.content_type != "application/json":
-        raise HttpError(415, "the body must be JSON (Content-Type: application/json)")
-
-
 @router.get(
     "/figures/",
     url_name="figures",
-    auth=authenticated,
-    response={200: FiguresOut, 400: Refusal, 401: Refusal},
+    auth=signed_in,
+    response={200: FiguresOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
     summary="The figures the user may see",
 )
 def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
@@ -293,15 +241,17 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
 @router.post(
     "/figures/",
     url_name="figures",
-    auth=authenticated,
+    auth=signed_in,
     response={
         200: FigureOut,
         201: FigureOut,
         400: Refusal,
         401: Refusal,
         403: Refusal,
+        404: Refusal,
         409: Refusal,
         415: Refusal,
+        429: Refusal,
     },
     summary="Create or change one figure (a draft), checked and audited like the entry form",
 )
@@ -382,4 +332,65 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
         _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
         status=201 if outcome.created else 200,
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# Progress ----------------------------------------------------------------------------------------
+
+
+class ProgressQuery(PlanQuery):
+    year: Year = None  # a year outside the plan: its reporting year
+    district: text(50) | None = None  # only this district's own progress
+    submitted: Annotated[
+        Literal["0", "1"] | Blank | None,
+        BeforeValidator(blank_is_none),
+        Field(description="1: count submitted figures too, not only approved ones"),
+    ] = None
+
+
+class ProgressOut(Schema):
+    status: str
+    status_label: str
+    value: float | None
+    year: int | None
+    expected: float | None
+    ratio: float | None
+    districts_meeting: list[int] | None = Field(description="[districts meeting, districts]")
+    provisional: bool
+    final: bool
+    baseline: float | None
+    baseline_year: int | None
+    years_met: list[int] | None = Field(description="[years met, years judged]")
+    districts_reported: list[int] | None = Field(description="[districts in, districts]")
+
+
+class TargetProgressOut(Schema):
+    code: str
+    name: str
+    city: ProgressOut
+    districts: dict[str, ProgressOut]
+
+
+class BoardOut(Schema):
+    year: int
+    approved_only: bool
+    targets: list[TargetProgressOut]
+
+
+@router.get(
+    "/progress/",
+    url_name="progress",
+    auth=signed_in,
+    response={
+        200: BoardOut,
+        400: BaseRefusal,
+        401: BaseRefusal,
+        404: BaseRefusal,
+        429: BaseRefusal,
+    },
+    summary="Status, value, expected value and ratio of every target the user may see",
+)
+def progress_api(request: HttpRequest, query: Query[ProgressQuery]) -> JsonResponse:
+    return JsonResponse(
+        dashboards.progress_json(request), json_dumps_params={"ensure_ascii": False}
     )

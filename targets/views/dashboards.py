@@ -9,14 +9,13 @@ everything.
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from departments.models import District
@@ -27,7 +26,6 @@ from targets import progress as method
 from targets.display import dated, describe, short_status
 from targets.models import Target
 from targets.views import exports
-from targets.views.api import api_user
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
 from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts, sparkline
@@ -400,14 +398,9 @@ def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/progress_department.html", context)
 
 
-@require_GET
-def progress_api(request: HttpRequest) -> JsonResponse:
-    """GET /api/progress/?year=&district=: status, value, expected value and ratio per target."""
-    if not request.user.is_authenticated:
-        user = api_user(request)
-        if user is None:
-            return JsonResponse({"error": "authentication required"}, status=401)
-        request.user = user
+def progress_json(request: HttpRequest) -> dict:
+    """The progress API's answer (`targets.views.api`): status, value, expected value and ratio
+    per target, for the city and each district the user sees (or only ?district=)."""
     view = _view(request)
     slug = request.GET.get("district")
     shown = [d for d in view.shown if not slug or d.slug == slug]
@@ -429,24 +422,19 @@ def progress_api(request: HttpRequest) -> JsonResponse:
             "districts_reported": list(progress.reported) if progress.reported else None,
         }
 
-    return JsonResponse(
-        {
-            "year": view.year,
-            "approved_only": not view.include_submitted,
-            "targets": [
-                {
-                    "code": t.code,
-                    "name": t.name,
-                    "city": as_json(t, view.board.city[t.pk]),
-                    "districts": {
-                        d.slug: as_json(t, view.board.cells[(t.pk, d.pk)]) for d in shown
-                    },
-                }
-                for t in view.targets
-            ],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return {
+        "year": view.year,
+        "approved_only": not view.include_submitted,
+        "targets": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "city": as_json(t, view.board.city[t.pk]),
+                "districts": {d.slug: as_json(t, view.board.cells[(t.pk, d.pk)]) for d in shown},
+            }
+            for t in view.targets
+        ],
+    }
 
 
 def _float(value) -> float | None:

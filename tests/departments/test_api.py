@@ -16,3 +16,11 @@ def test_districts_api_lists_the_eleven_units_with_their_kind(client, plan):
         "kind": "functional_area",
         "kind_label": "功能区",
     }
+
+
+def test_districts_api_names_a_plan_and_answers_json_404_on_an_unknown_one(client, plan):
+    assert client.get("/api/districts/?plan=zibo-2021-2025").json()["city"] == "淄博市"
+    response = client.get("/api/districts/?plan=nowhere")
+    assert response.status_code == 404
+    assert response.json() == {"error": "No such plan has been loaded."}
+    assert client.post("/api/districts/").status_code == 405

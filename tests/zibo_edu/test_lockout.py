@@ -91,3 +91,15 @@ def test_behind_a_proxy_the_forwarded_address_counts(client, staff_zhangdian, se
         REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.8",
     )  # fmt: skip
     assert other.status_code == 302, "another user behind the same proxy is not locked"
+
+
+def test_wrong_basic_credentials_with_a_broken_form_count_too(client, staff_zhangdian):
+    """The lockout keeps the form of a failed log-in: one Django cannot parse (multipart without
+    its boundary) stopped it with a 400 page before the failure was counted, without limit."""
+    wrong = _basic("staff-zhangdian", "wrong")
+    for _ in range(4):
+        response = client.post("/api/figures/", b"x", content_type="multipart/form-data", **wrong)
+        assert response.status_code == 401
+        assert response.json() == {"error": "authentication required"}
+    response = client.post("/api/figures/", b"x", content_type="multipart/form-data", **wrong)
+    assert response.status_code == 429

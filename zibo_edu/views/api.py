@@ -1,12 +1,19 @@
 """The JSON API, on django-ninja: typed input, an OpenAPI schema at /api/openapi.json, and one
-shape for every refusal: 4xx with {"error": "<field> <why>", "errors": {field: why}}."""
+shape for every refusal: 4xx with {"error": "<field> <why>", "errors": {field: why}}.
 
-from django.http import HttpRequest, JsonResponse
+One router per app, in the app's views package: targets (targets, figures, progress), plans
+(the plan, and the ledger's tasks, notices and contributions), departments (districts). Who
+calls is `zibo_edu.views.api_auth`'s business; shared input types are in `api_input`."""
+
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from targets.views.api import router as figures_router
+from departments.views.api import router as departments_router
+from plans.views.api import router as plans_router
+from targets.views.api import router as targets_router
+from zibo_edu.lib.params import BadParameter
 from zibo_edu.lib.strict_json import BodyRefused, loads
 
 
@@ -21,12 +28,16 @@ class StrictParser(Parser):
 api = NinjaAPI(
     title="zibo-edu",
     version="1",
-    description="淄博市教育事业发展“十四五”规划: targets and yearly figures.",
+    description="淄博市教育事业发展“十四五”规划: the plan, its targets and yearly figures, "
+    "progress, and the task ledger. Sign in with a session (writes need the CSRF token) or "
+    "HTTP Basic credentials.",
     urls_namespace="api",
     parser=StrictParser(),
     docs_url=None,  # the interactive page needs inline scripts, which the CSP forbids
 )
-api.add_router("/", figures_router)
+api.add_router("/", targets_router)
+api.add_router("/", plans_router)
+api.add_router("/", departments_router)
 
 
 def _json(status: int, body: dict) -> JsonResponse:
@@ -38,6 +49,16 @@ def _unauthenticated(request, exc):
     response = _json(401, {"error": "authentication required"})
     response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
     return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _json(404, {"error": str(exc) or "not found"})
+
+
+@api.exception_handler(BadParameter)
+def _bad_parameter(request, exc):
+    return _json(400, {"error": str(exc)})
 
 
 @api.exception_handler(HttpError)
@@ -68,9 +89,12 @@ MESSAGES = {
 
 def describe(error: dict) -> tuple[str, str]:
     """A field's name and what is wrong with it, in plain words."""
-    where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
-    where = [part for part in where if part not in ("payload", "query")]
-    name = where[-1] if where else "body"
+    where = [str(part) for part in error.get("loc", ())]
+    # ninja's loc: where the input was, the view's parameter, then the field (then, in a union,
+    # the branch that refused it: not a name the caller knows)
+    where = where[1:] if where[:1] and where[0] in ("body", "query") else where
+    where = where[1:] if where[:1] and where[0] in ("body", "query", "payload") else where
+    name = where[0] if where else "body"
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind in MESSAGES:
@@ -79,6 +103,8 @@ def describe(error: dict) -> tuple[str, str]:
         message = "has too many digits (at most 14 before the decimal point)"
     elif kind == "decimal_max_places":
         message = f"allows at most {context.get('decimal_places', 2)} decimal places"
+    elif kind == "literal_error":
+        message = f"must be {context.get('expected')}"
     elif kind == "string_too_long":
         message = f"is too long (at most {context.get('max_length')} characters)"
     elif kind in ("greater_than_equal", "less_than_equal"):
