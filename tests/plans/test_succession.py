@@ -185,3 +185,23 @@ def test_the_demo_command_loads_the_made_up_plans_marked_and_closes_the_real_one
     plan.refresh_from_db()
     assert plan.is_ended() and not plan.is_demo
     assert Role.objects.get(user__username="province-demo").kind == Role.Kind.PROVINCE
+
+
+def test_the_demo_gives_the_made_up_city_its_own_staff_and_head_who_see_only_it(plan, client):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from departments.models import Role
+
+    call_command("load_demo_plans", verbosity=0)
+    made_up = Plan.objects.get(slug="demo-shili-2021-2025")
+    staff = Role.objects.get(user__username="staff-shili")
+    head = Role.objects.get(user__username="head-shili")
+    assert staff.kind == Role.Kind.DISTRICT_STAFF and staff.district.city == made_up.city
+    assert head.kind == Role.Kind.DEPARTMENT_HEAD and head.department.city == made_up.city
+    client.force_login(staff.user)
+    own = reverse("progress_district", args=[staff.district.slug])
+    assert client.get(own).status_code == 200
+    assert client.get(reverse("progress_district", args=["zhangdian"])).status_code == 404
+    client.force_login(head.user)
+    assert client.get(reverse("progress_overview") + f"?plan={plan.slug}").status_code == 404

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from departments.models import District, Role
+from departments.models import Department, District, Role
 from plans import succession
 from plans.loading import PlanFileError, load_plan_file
 from plans.models import Plan
@@ -102,11 +102,25 @@ def _step(numerator, denominator):
 
 
 def demo_users(made_up: Plan) -> list[str]:
-    """省教育厅 (reads every city) and 示例市's admin, with the demo password."""
+    """省教育厅 (reads every city), and 示例市's admin, staff of its first district and the head of
+    its lead department, with the demo password: each city's users see only their city."""
     accounts = [
         ("province-demo", "省教育厅(演示)", {"kind": Role.Kind.PROVINCE}),
         ("admin-shili", "示例市管理员(演示)", {"kind": Role.Kind.CITY_ADMIN, "city": made_up.city}),
     ]
+    district = District.objects.filter(city=made_up.city).order_by("order", "pk").first()
+    if district is not None:
+        staff = {"kind": Role.Kind.DISTRICT_STAFF, "district": district}
+        accounts.append(("staff-shili", f"示例市{district.name}填报员(演示)", staff))
+    lead = (
+        Department.objects.filter(assignments__position=0, assignments__task__part__plan=made_up)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    if lead is not None:
+        head = {"kind": Role.Kind.DEPARTMENT_HEAD, "department": lead}
+        accounts.append(("head-shili", f"示例市{lead.name}负责人(演示)", head))
     for username, full_name, role in accounts:
         user, _created = User.objects.get_or_create(username=username)
         user.first_name, user.is_staff = full_name, role["kind"] == Role.Kind.CITY_ADMIN
@@ -142,7 +156,10 @@ class Command(BaseCommand):
         successor = Plan.objects.get(slug=SUCCESSOR)
         if demo_final_figures(successor):
             standings.refresh_plan(successor.follows)
-        carried = succession.carry_over(successor)
+        succession.carry_over(successor)
+        carried = Figure.objects.filter(
+            target__task__part__plan=successor, carried_from__isnull=False
+        ).count()
         standings.refresh_plan(successor)
         users = demo_users(made_up)
         if close_predecessor and successor.follows is not None:

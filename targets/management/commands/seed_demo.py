@@ -30,7 +30,9 @@ class Command(BaseCommand):
         plan = Plan.objects.default()
         if plan is None:
             raise CommandError("Load a plan first: python manage.py load_plan")
-        accounts = [("city-admin", "市教育局管理员", Role.Kind.CITY_ADMIN, {})]
+        # The city's admin administers its own city, not the installation: no superuser, so the
+        # demo shows what a city admin really sees (the admin scoped to the city).
+        accounts = [("city-admin", "市教育局管理员", Role.Kind.CITY_ADMIN, {"city": plan.city})]
         for district in District.objects.filter(city=plan.city):
             name = f"{district.name}填报员"
             accounts.append(
@@ -80,7 +82,7 @@ class Command(BaseCommand):
 def _demo_user(username: str, full_name: str, hashed_password: str, *, admin: bool) -> User:
     user, _created = User.objects.get_or_create(username=username)
     user.first_name = full_name
-    user.is_staff = user.is_superuser = admin
+    user.is_staff, user.is_superuser = admin, False
     user.password = hashed_password
     user.save()
     return user
