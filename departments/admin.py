@@ -1,15 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.utils.translation import gettext_lazy as _
 
-from departments.models import City, Department, District, Role, may_administer
+from departments.models import City, Department, District, Role
 from targets import access
 from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
-
-admin.site.site_header = _("zibo-edu administration")
-admin.site.site_title = _("zibo-edu")
-admin.site.has_permission = lambda request: may_administer(request.user)
 
 
 @admin.register(City)

@@ -59,6 +59,12 @@ def city_id_of(user) -> int | None:
     return role.city_id_bound if role is not None else None
 
 
+def city_of(user) -> City | None:
+    """The City of `city_id_of`: None for every city and for anonymous users."""
+    city_id = city_id_of(user)
+    return None if city_id is None else City.objects.filter(pk=city_id).first()
+
+
 def may_see_plan(user, plan: Plan) -> bool:
     """A city's users see only their city's plans; the province and anonymous readers all."""
     city = city_id_of(user)

@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zibo_edu.lib.admin_app.AdminConfig",  # django.contrib.admin, its site naming the user's city
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

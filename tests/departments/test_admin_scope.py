@@ -215,3 +215,19 @@ def test_a_city_admin_runs_no_action_on_the_installations_schedules(client, city
     assert response.status_code in (200, 302)
     assert PeriodicTask.objects.get(pk=task.pk).enabled
     assert client.get(_url(PeriodicTask, "changelist")).context["action_form"] is None
+
+
+def test_the_admin_header_names_the_users_city(client, shili_plan, plan):
+    from django.contrib.auth.models import User
+
+    from departments.models import Role
+
+    user = User.objects.create_user("admin-of-shili", is_staff=True)
+    Role.objects.create(user=user, kind=Role.Kind.CITY_ADMIN, city=shili_plan.city)
+    client.force_login(user)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "示例市(演示)教育规划管理后台" in page and "淄博" not in page
+    superuser = User.objects.create_superuser("root-of-all")
+    client.force_login(superuser)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "教育规划管理后台" in page and "示例市(演示)教育规划管理后台" not in page

@@ -14,8 +14,32 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from departments.models import may_administer
 from targets import access
+
+
+class AdminSite(admin.AdminSite):
+    """The admin's header and titles name the city the user administers (示例市's admin never
+    reads 淄博 there); an installation-wide superuser reads no city."""
+
+    site_header = gettext_lazy("Education plan administration")
+    site_title = gettext_lazy("Education plan tracker")
+
+    def has_permission(self, request) -> bool:
+        return may_administer(request.user)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        city = access.city_of(request.user)
+        if city is not None:
+            context["site_header"] = _("%(city)s education plan administration") % {
+                "city": city.name
+            }
+            context["site_title"] = _("%(city)s Education") % {"city": city.name}
+        return context
 
 
 def _scoped_choices(admin_site, model, request):
