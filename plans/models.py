@@ -29,10 +29,10 @@ def plan_query(request: HttpRequest) -> str:
 def keep_plan(plan: "Plan") -> dict:
     """For the context of a page about one plan's object (an evaluation, a figure, a task):
     the header's links (`plan_query`, `plan_param`) stay on that plan rather than on the one
-    the request would pick; nothing when that plan is the default one."""
+    the request names (`?plan=` of another plan is dropped); none when it is the default one."""
     default = Plan.objects.default()
     if default is not None and default.pk == plan.pk:
-        return {}
+        return {"plan_query": "", "plan_param": ""}
     return {"plan_query": f"?plan={plan.slug}", "plan_param": f"&plan={plan.slug}"}
 
 

@@ -230,3 +230,11 @@ def test_a_ledger_task_of_a_made_up_plan_keeps_the_header_on_that_plan(
     html = client.get(f"/ledger/tasks/{task.pk}/").content.decode()
     assert 'class="demo-banner"' in html
     assert 'href="/ledger/?plan=demo-zibo-2026-2030"' in _nav(html)
+
+
+def test_an_object_page_of_the_default_plan_drops_another_plans_query(
+    client, plan, successor, city_admin
+):
+    client.force_login(city_admin)
+    html = client.get("/evaluation/zibo-2021-2025/?plan=demo-zibo-2026-2030").content.decode()
+    assert 'href="/ledger/"' in _nav(html) and "demo-zibo-2026-2030" not in _nav(html)
