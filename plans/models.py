@@ -28,11 +28,8 @@ def plan_query(request: HttpRequest) -> str:
 
 def keep_plan(plan: "Plan") -> dict:
     """For the context of a page about one plan's object (an evaluation, a figure, a task):
-    the header's links (`plan_query`, `plan_param`) stay on that plan rather than on the one
-    the request names (`?plan=` of another plan is dropped); none when it is the default one."""
-    default = Plan.objects.default()
-    if default is not None and default.pk == plan.pk:
-        return {"plan_query": "", "plan_param": ""}
+    the header's links (`plan_query`, `plan_param`) name that plan, whatever plan the request
+    would pick (another plan's `?plan=`, or the default); no query needed."""
     return {"plan_query": f"?plan={plan.slug}", "plan_param": f"&plan={plan.slug}"}
 
 
