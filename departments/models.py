@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class City(models.Model):
@@ -14,7 +15,8 @@ class City(models.Model):
     province = models.CharField(_("province"), max_length=50)
 
     class Meta:
-        verbose_name = _("city")
+        # "city" alone is the city level (市级) beside the districts; the model is a place (城市).
+        verbose_name = pgettext_lazy("a place", "city")
         verbose_name_plural = _("cities")
         ordering = ["name"]
 
@@ -111,7 +113,7 @@ class Role(models.Model):
     )
     city = models.ForeignKey(
         City,
-        verbose_name=_("city"),
+        verbose_name=pgettext_lazy("a place", "city"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models import City, Department
 
@@ -25,11 +26,20 @@ def plan_query(request: HttpRequest) -> str:
     return f"?plan={slug}" if PLAN_SLUG.fullmatch(slug) else ""
 
 
+def keep_plan(plan: "Plan") -> dict:
+    """For the context of a page about one plan's object (an evaluation, a figure, a task):
+    the header's links (`plan_query`, `plan_param`) name that plan, whatever plan the request
+    would pick (another plan's `?plan=`, or the default); no query needed."""
+    return {"plan_query": f"?plan={plan.slug}", "plan_param": f"&plan={plan.slug}"}
+
+
 class PlanQuerySet(models.QuerySet):
-    def default(self) -> "Plan | None":
-        """The plan shown when none is named: settings.ZIBO_DEFAULT_PLAN, else the newest."""
+    def default(self, today: datetime.date | None = None) -> "Plan | None":
+        """The plan shown when none is named: the current plan of settings.ZIBO_DEFAULT_PLAN's
+        city (of any city when that plan is not loaded), as `preferred` picks it."""
         plans = self.select_related("city")
-        return plans.filter(slug=settings.ZIBO_DEFAULT_PLAN).first() or plans.first()
+        of_city = list(plans.filter(city__plans__slug=settings.ZIBO_DEFAULT_PLAN))
+        return preferred(of_city or list(plans), today)
 
     def for_city(self, city: "City | None") -> "Plan | None":
         """The plan a city's reports and reminders speak of: the default plan when it is the
@@ -54,7 +64,7 @@ class PlanQuerySet(models.QuerySet):
         if slug is None or slug == "":
             plan = self.default()
             if plan is not None and user is not None and not access.may_see_plan(user, plan):
-                plan = next(iter(access.plans_for(user)), None)  # the user's city's plan
+                plan = preferred(access.plans_for(user))  # the user's city's plan
         elif PLAN_SLUG.fullmatch(slug):
             plan = self.select_related("city").filter(slug=slug).first()
         else:
@@ -64,13 +74,27 @@ class PlanQuerySet(models.QuerySet):
         return plan
 
 
+def preferred(plans: "list[Plan]", today: datetime.date | None = None) -> "Plan | None":
+    """The plan a page shows when none is named, among a city's: a current open one (a real
+    one before a made-up demo one), then one not yet begun, an ended (closed) one only when
+    there is nothing else; the newest first within each."""
+    return min(
+        plans,
+        key=lambda p: (p.is_ended(today), not p.is_current(today), p.is_demo, -p.end_year),
+        default=None,
+    )
+
+
 class Plan(models.Model):
     """One city's education plan, e.g. 淄博市教育事业发展“十四五”规划 (淄政发〔2022〕2号)."""
 
     slug = models.SlugField(_("short code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="plans"
+        City,
+        verbose_name=pgettext_lazy("a place", "city"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)

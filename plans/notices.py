@@ -218,17 +218,20 @@ def review(notice: Notice, user, *, close: bool, reason: str = "") -> Notice:
 
 
 def open_overdue_for(
-    district=None, department=None, today: datetime.date | None = None, among=None
+    district=None, department=None, today: datetime.date | None = None, among=None, plan=None
 ) -> list[Notice]:
     """Notices to this district or department (or every one) still awaiting a reply after their
-    deadline, out of `among` (e.g. access.notices_for(user)) when given: for the dashboards, the
-    department's page and the monthly report."""
+    deadline, out of `among` (e.g. access.notices_for(user)) when given, of `plan` only when
+    given (a plan's pages show its own notices): for the dashboards, the department's page and
+    the monthly report."""
     today = today or timezone.localdate()
     notices = (
         (Notice.objects.all() if among is None else among)
         .filter(state__in=[Notice.State.ISSUED, Notice.State.SENT_BACK], reply_deadline__lt=today)
         .select_related("department", "district", "task", "target")
     )
+    if plan is not None:
+        notices = notices.filter(plan=plan)
     if district is not None:
         notices = notices.filter(district=district)
     if department is not None:

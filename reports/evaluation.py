@@ -375,11 +375,19 @@ def count_verdicts(verdicts) -> list[tuple[Verdict, int]]:
     return [(v, counts[v]) for v in ORDER[::-1] if counts[v]]
 
 
+def evaluation_years(plan: Plan) -> range:
+    """The years an evaluation may speak of: a mid-term one from the plan's middle year (a plan
+    just begun has nothing to evaluate at mid-term), the final one at its last year."""
+    return range((plan.start_year + plan.end_year) // 2, plan.end_year + 1)
+
+
 def evaluation_year(plan: Plan, year: int | None = None) -> int:
-    """The year an evaluation speaks of: the plan's last year unless a year inside it is asked."""
+    """The year an evaluation speaks of: the one asked for, else the year being reported now,
+    each brought within `evaluation_years`."""
+    years = evaluation_years(plan)
     if year is None:
-        return plan.reporting_year()
-    return min(max(year, plan.start_year), plan.end_year)
+        year = plan.reporting_year()
+    return min(max(year, years[0]), years[-1])
 
 
 def evaluate(

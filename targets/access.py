@@ -151,6 +151,12 @@ def may_generate_reports(user) -> bool:
     return is_city_admin(user)
 
 
+def may_build_evaluation(user) -> bool:
+    """Building an evaluation report (a draft the city issues): every city role that sees the
+    evaluation; the province reads every city's evaluation and builds none."""
+    return has_role(user) and not is_province(user)
+
+
 def may_remind(user) -> bool:
     """ "Remind now" on the completeness page: the city admin only."""
     return is_city_admin(user)

@@ -598,3 +598,23 @@ def test_every_url_answers_the_second_city_and_the_province_as_expected(
 
 def test_the_city_matrix_names_every_url_of_the_matrix():
     assert {row[0] for row in MATRIX} == {row[0] for row in CITY_MATRIX}
+
+
+# The province reads every city's evaluation and builds none of their reports (a city's draft).
+@pytest.mark.parametrize(("role", "status"), [("province", 403), ("admin_shili", 302)])
+def test_the_province_reads_an_evaluation_but_may_not_build_its_report(
+    client, request, shili_plan, monkeypatch, role, status
+):
+    from reports import tasks
+    from reports.models import EvaluationReport
+
+    monkeypatch.setattr(tasks.build_evaluation_report, "delay", lambda pk: None)
+    client.force_login(request.getfixturevalue(role))
+    url = f"/evaluation/{shili_plan.slug}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    offered = f'action="{url}build/"' in page.content.decode()
+    assert offered == (status == 302), "the build button is offered to those who may build"
+    response = client.post(url + "build/", {"format": "pdf", "year": "2025"})
+    assert response.status_code == status
+    assert EvaluationReport.objects.exists() == (status == 302)

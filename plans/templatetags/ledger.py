@@ -1,6 +1,7 @@
 """Overdue supervision notices, flagged where they matter: `{% overdue_notices %}` shows those the
 signed-in user may see (their department's or district's; every one for the city admin), and
-`{% overdue_notices department=d %}` or `district=d` narrows it to one unit."""
+`{% overdue_notices department=d %}` or `district=d` narrows it to one unit. On a page of a plan
+(`plan` in its context) only that plan's notices are shown."""
 
 from django import template
 
@@ -17,5 +18,7 @@ def overdue_notices(context, department=None, district=None) -> dict:
         return {"overdue": []}
     among = access.notices_for(user)
     return {
-        "overdue": notices.open_overdue_for(district=district, department=department, among=among)
+        "overdue": notices.open_overdue_for(
+            district=district, department=department, among=among, plan=context.get("plan")
+        )
     }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans import access, ledger
-from plans.models import Delivery, LedgerState, Plan, TaskReport
+from plans.models import Delivery, LedgerState, Plan, TaskReport, keep_plan
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -164,6 +164,7 @@ def task_ledger(request: HttpRequest, task_pk: int) -> HttpResponse:
     context = {
         "task": task,
         "plan": task.part.plan,
+        **keep_plan(task.part.plan),
         "history": ledger.task_history(task),
         "may_contribute": access.may_contribute(request.user, task),
         "may_write_report": access.may_write_report(request.user, task),
@@ -217,6 +218,7 @@ def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> Http
         "contribution": contribution,
         "form": form,
         "plan": task.part.plan,
+        **keep_plan(task.part.plan),
         "attachments": contribution.attachments.all(),
     }
     return render(
@@ -307,6 +309,7 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
         "report": report,
         "form": form,
         "plan": task.part.plan,
+        **keep_plan(task.part.plan),
         "contributions": contributions,
         "verdicts": _verdicts(task, targets),
         "may_write": may_write and not (report and report.is_locked) and reporting_round.is_open,

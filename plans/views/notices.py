@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from departments.models import District
 from plans import access, ledger, notices
-from plans.models import Notice, Plan
+from plans.models import Notice, Plan, keep_plan
 from zibo_edu.lib.params import int_param
 
 
@@ -149,6 +149,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "notice": notice,
         "plan": notice.plan,
+        **keep_plan(notice.plan),
         "replies": notice.replies.select_related("replied_by"),
         "may_reply": access.may_reply(request.user, notice)
         and notice.state in ("issued", "sent_back"),

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from departments.models import District
-from plans.models import Plan, Task
+from plans.models import Plan, Task, keep_plan
 from targets import access
 from targets.models import Target
 
@@ -23,14 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", {"rows": rows})
 
 
-def _links_keep(plan: Plan) -> dict:
-    """On a plan's own pages (slug in the path) the header's links stay on that plan."""
-    default = Plan.objects.default()
-    if default is not None and default.pk == plan.pk:
-        return {}
-    return {"plan_query": f"?plan={plan.slug}", "plan_param": f"&plan={plan.slug}"}
-
-
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = access.get_plan_for_user(request, slug)
     tasks = Task.objects.with_departments().annotate(target_count=Count("targets"))
@@ -41,7 +33,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "departments": plan.city.departments.count(),
         "districts": District.objects.filter(city=plan.city).count(),
     }
-    context = {"plan": plan, "parts": parts, "counts": counts, **_links_keep(plan)}
+    context = {"plan": plan, "parts": parts, "counts": counts, **keep_plan(plan)}
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -59,6 +51,6 @@ def task_detail(request: HttpRequest, slug: str, task_slug: str) -> HttpResponse
         "plan": task.part.plan,
         "targets": targets,
         "source_sentences": [target.source_sentence for target in targets],
-        **_links_keep(task.part.plan),
+        **keep_plan(task.part.plan),
     }
     return render(request, "plans/task_detail.html", context)

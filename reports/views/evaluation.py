@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import District
-from plans.models import Plan
+from plans.models import Plan, keep_plan
 from reports import evaluation as domain
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
@@ -42,7 +42,7 @@ def _district(request: HttpRequest, plan: Plan, access: domain.Access) -> Distri
 
 def _year(raw: str, plan: Plan) -> int | None:
     year = int_param({"year": raw}, "year")
-    return year if year in range(plan.start_year, plan.end_year + 1) else None
+    return year if year in domain.evaluation_years(plan) else None
 
 
 @login_required
@@ -72,6 +72,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     reports = _archive(request, plan)
     context = {
         "plan": plan,
+        **keep_plan(plan),  # the header's links stay on the evaluated plan
         "evaluation": evaluation,
         "access": access,
         "mine": mine,
@@ -80,7 +81,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "verdict_bar": _verdict_bar(evaluation.counts),
         "charts": _charts(evaluation),
         "missing_by_unit": _missing_by_unit(evaluation),
-        "years": range(plan.start_year, plan.end_year + 1),
+        "years": domain.evaluation_years(plan),
         "districts": evaluation.districts if access.may_choose_district else [],
         "district_table": [
             (row, [row.count(v) for v, _n in evaluation.counts]) for row in evaluation.district_rows
@@ -88,6 +89,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "reports": reports,
         "working": any(r.state in ("queued", "building") for r in reports),
         "formats": EvaluationReport.Format.choices,
+        "may_build": figure_access.may_build_evaluation(request.user),
     }
     return render(request, "reports/evaluation.html", context)
 
@@ -101,6 +103,7 @@ def _archive(request: HttpRequest, plan: Plan) -> list[EvaluationReport]:
 def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a report of the evaluation shown (year, district, format); a worker builds it."""
     access = _access(request)
+    figure_access.require(figure_access.may_build_evaluation(request.user))
     plan = figure_access.get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     fmt = request.POST.get("format", "")

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from targets import access
 from targets.display import dated, describe, display_value, requirement, short_status, status_css
 from targets.models import Figure
 
@@ -45,3 +46,17 @@ def requirement_text(target) -> str:
 def status_styles() -> SafeString:
     """The status colours, from the one palette in targets/display.py (pages and PDFs)."""
     return mark_safe(f"<style>\n{status_css()}\n</style>")  # our own constants, no user text
+
+
+@register.simple_tag(takes_context=True)
+def plan_writable(context) -> bool:
+    """`{% plan_writable as writable %}`: whether the user may write into the page's plan.
+
+    The one flag every template asks before it offers a write control (save, approve, return,
+    remind, issue a notice, generate): a closed plan shows none, rather than buttons that each
+    end in a 403. The rule is targets.access.may_write_plan; a page without a plan writes into
+    none, so it offers nothing to refuse."""
+    plan, request = context.get("plan"), context.get("request")
+    if request is None or not hasattr(plan, "is_ended"):
+        return True
+    return access.may_write_plan(request.user, plan)

@@ -68,7 +68,14 @@ def _to_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    scope = scope_for(request, slug, write=True)
+    plan = Plan.objects.from_request(request)
+    # A closed plan's entry page is still shown to those who entered its figures, read-only;
+    # only a write into it is refused.
+    read_only = request.method != "POST" and not access.may_write_plan(request.user, plan)
+    district = access.get_district_for_user(request, slug, plan, write=not read_only)
+    if read_only:
+        access.require(access.may_enter(request.user, district), access.READ_ONLY)
+    scope = Scope(plan, district)
     if year not in scope.plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=scope.plan, year=year).first()
@@ -91,7 +98,11 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             note_threshold=threshold,
             # A figure submitted or approved since the page was loaded still gets its posted
             # values read, so that the change is refused out loud rather than dropped.
-            locked=_locked_when_loaded(figure, data, target) if data is not None else None,
+            locked=True
+            if read_only
+            else _locked_when_loaded(figure, data, target)
+            if data is not None
+            else None,
         )
 
     forms = [form_for(target, request.POST or None) for target in targets]
@@ -121,6 +132,9 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "owed": _owed(scope, year, period) if final_year else None,  # said in its notice
         "chapters": chapters,
         "years": list(scope.plan.years),
+        # Save buttons only when something on the page can be saved (a successor's carried-over
+        # figures are all locked, and so is every figure of a closed plan).
+        "savable": any(not form.locked for form in forms),
     }
     return render(request, "targets/figure_entry.html", context)
 

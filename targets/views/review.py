@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments.models import District
-from plans.models import Part, Plan, plan_query
+from plans.models import Part, Plan, keep_plan, plan_query
 from targets import access, figures, reminders, review_queue
 from targets import completeness as completeness_of
 from targets.models import Figure, ReportingPeriod, Target
@@ -33,7 +33,10 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = figure.changes.select_related(
         "changed_by__role__district", "changed_by__role__department"
     )
+    plan = figure.target.task.part.plan
     context = {
+        "plan": plan,  # the figure's plan is the page's: header, links, the 演示 banner
+        **keep_plan(plan),
         "figure": figure,
         "target": figure.target,
         "history": history,

@@ -61,3 +61,18 @@ def test_district_page_lists_targets_districts_report(client, zhangdian):
 def test_unknown_department_or_district_is_404(client, plan):
     assert client.get(reverse("department_detail", args=[999999])).status_code == 404
     assert client.get(reverse("district_detail", args=["atlantis"])).status_code == 404
+
+
+def test_the_admin_calls_a_city_a_city_not_the_city_level(client, plan):
+    from django.contrib.auth.models import User
+    from django.utils import translation
+
+    from departments.models import City
+
+    with translation.override("zh-hans"):
+        assert str(City._meta.verbose_name) == "城市"
+    with translation.override("en"):
+        assert str(City._meta.verbose_name) == "city"
+    client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
+    html = client.get("/admin/departments/city/").content.decode()
+    assert "选择 城市 来修改" in html and "市级" not in html

@@ -384,3 +384,37 @@ def test_the_command_refuses_unknown_plans_districts_and_years(plan, tmp_path):
                      output=out)  # fmt: skip
     with pytest.raises(CommandError, match="outside the plan"):
         call_command("evaluation_report", plan=plan.slug, year=2030, format="pdf", output=out)
+
+
+def test_a_plan_just_begun_offers_only_evaluations_within_it_all_labelled_alike(client, city_admin):
+    """十五五 (2026–2030, baseline 2025) in 2026: no mid-term evaluation "as of 2025"; the
+    selector, the title and the button speak of the same year, mid-term from 2028."""
+    from pathlib import Path
+
+    import time_machine
+    from django.conf import settings
+
+    from plans.loading import load_plan_file
+
+    load_plan_file(Path(settings.BASE_DIR) / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml")
+    client.force_login(city_admin)
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        response = client.get("/evaluation/demo-zibo-2026-2030/")
+
+    assert response.context["evaluation"].year == 2028
+    html = response.content.decode()
+    options = re.findall(r'<option value="(\d{4})"( selected)?>([^<]*)</option>', html)
+    assert [(year, label) for year, _s, label in options] == [
+        ("2028", "2028 · 中期"), ("2029", "2029 · 中期"), ("2030", "2030 · 终期"),
+    ]  # fmt: skip
+    assert [year for year, selected, _l in options if selected] == ["2028"]
+    assert "<title>中期评估 2028" in html and "生成2028年中期评估报告" in html
+    assert "2025年中期" not in html and "中期评估 2025" not in html
+
+
+def test_the_english_evaluation_page_capitalises_its_headings(client, city_admin, fitness):
+    client.force_login(city_admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    html = client.get(URL + "?year=2023").content.decode()
+    assert "<title>Mid-term evaluation 2023" in html
+    assert "Figures missing" in html and ">figures missing<" not in html
