@@ -12,11 +12,12 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from departments.models import Role
 from plans import notices
 from plans.loading import load_plan_file
 from plans.models import Plan
 from targets.models import ReportingPeriod, Target
-from tests.conftest import make_figure, target_named
+from tests.conftest import make_figure, make_user, target_named
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,9 @@ def _pages(plan, zhangdian, city_admin, fitness_task):
     notices.issue(plan, city_admin, subject="s", facts="f", requirements="r", district=zhangdian,
                   task=fitness_task, reply_deadline=datetime.date(2026, 12, 31))  # fmt: skip
     ReportingPeriod.objects.create(plan=plan, year=2025, deadline=datetime.date(2026, 3, 31))
+    staff = make_user("staff-with-email", Role.Kind.DISTRICT_STAFF, district=zhangdian)
+    staff.email = "staff@example.cn"  # remind now is offered only where someone can be emailed
+    staff.save()
     q = "?plan=zibo-2021-2025"
     return [
         (f"/review/{q}", 'value="approve"'),
