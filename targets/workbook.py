@@ -35,6 +35,7 @@ from plans.models import Plan
 from targets import access, figures
 from targets.display import display_value
 from targets.models import Figure, ReportingPeriod, Target
+from zibo_edu.lib import xlsx
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -543,11 +544,11 @@ def _opened_workbook(content: bytes, limits: Limits):
 
 def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
     """(row number, values) from the header (row 3) on; a row that cannot be read is named."""
-    rows = sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True)
+    rows = xlsx.rows(sheet, min_row=FIRST_ROW - 1, max_col=len(HEADERS))
     number = FIRST_ROW - 2
     while True:
         try:
-            values = next(rows)
+            number, values = next(rows)
         except StopIteration:
             return
         except _Stop:
@@ -565,7 +566,6 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
                     % {"detail": f"{type(error).__name__}: {error}"[:160]},
                 )
             ) from None
-        number += 1
         yield number, values
 
 
@@ -806,10 +806,16 @@ def _input(values: list, problem) -> figures.FigureInput:
     for name in ("numerator", "denominator", "value"):
         index = COLUMN_OF_FIELD[name]
         raw = values[index]
-        if raw is None or str(raw).strip() == "" or str(raw).startswith("="):
-            continue  # empty, or a formula (reported once, as a formula)
+        if raw is None:
+            continue
+        text = str(raw)
+        if text.startswith("="):
+            continue  # a formula, reported once as a formula
+        text = text.strip()
+        if text == "":
+            continue
         try:
-            number = Decimal(str(raw).strip().replace(",", ""))
+            number = Decimal(text.replace(",", ""))
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
@@ -868,11 +874,17 @@ def _integer_digits(name: str) -> int:
     return column.max_digits - column.decimal_places
 
 
+_INTEGER_DIGITS = {name: _integer_digits(name) for name in ("numerator", "denominator", "value")}
+
+
 def _fits(number: Decimal, name: str) -> bool:
     """Whether the number, rounded as the column stores it, fits the column's digits."""
-    column = Figure._meta.get_field(name)
-    if number.adjusted() >= _integer_digits(name) + 1:
+    adjusted = number.adjusted()
+    if adjusted < _INTEGER_DIGITS[name] - 1:
+        return True  # a digit to spare: rounding to the stored places cannot overflow it
+    if adjusted >= _INTEGER_DIGITS[name] + 1:
         return False
+    column = Figure._meta.get_field(name)
     with localcontext() as context:
         context.prec = 100
         stored = number.quantize(Decimal(1).scaleb(-column.decimal_places))
