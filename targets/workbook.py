@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -34,7 +35,7 @@ from departments.models import District
 from plans.models import Plan
 from targets import access, figures
 from targets.display import display_value
-from targets.models import Figure, ReportingPeriod, Target
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from zibo_edu.lib import xlsx
 
 SHEET = "填报"
@@ -894,15 +895,75 @@ def _fits(number: Decimal, name: str) -> bool:
 def fingerprint(upload: Upload) -> str:
     """A digest of the stored figures the upload touches, to notice changes before confirming."""
     state = sorted(
-        (
-            row.entry.key.target_id,
-            row.entry.key.district_id or 0,
-            row.entry.key.year,
-            row.current.version if row.current else 0,
-        )
-        for row in upload.rows
+        (target, district or 0, year, version) for target, district, year, version in seen(upload)
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def seen(upload: Upload) -> list[list]:
+    """Each figure the upload touches, in the file's order, and its version as the preview
+    showed it (0: absent): [target, district (None: the city), year, version]."""
+    return [
+        [
+            row.entry.key.target_id,
+            row.entry.key.district_id,
+            row.entry.key.year,
+            row.current.version if row.current else figures.ABSENT,
+        ]
+        for row in upload.rows
+    ]
+
+
+def changed_since(previewed: list[list], *, most: int = 10) -> list[str]:
+    """The figures among `previewed` (from `seen`) that are no longer as the preview showed
+    them, each named by target, district and year with who changed it last, through what and
+    when; the first `most`, then how many more."""
+    versions = {figures.Key(t, d, y): version for t, d, y, version in previewed}
+    if not versions:
+        return []
+    stored = figures.existing_for({k.district_id for k in versions}, {k.year for k in versions})
+    changed = [
+        key
+        for key, version in versions.items()
+        if (stored[key].version if key in stored else figures.ABSENT) != version
+    ]
+    shown = changed[:most]
+    codes = dict(
+        Target.objects.filter(pk__in={k.target_id for k in shown}).values_list("pk", "code")
+    )
+    names = dict(
+        District.objects.filter(pk__in={k.district_id for k in shown}).values_list("pk", "name")
+    )
+    last: dict[int, FigureChange] = {}
+    for change in (
+        FigureChange.objects.filter(figure__in=[stored[k].pk for k in shown if k in stored])
+        .select_related("changed_by__role__district", "changed_by__role__department")
+        .order_by("figure_id", "-changed_at", "-pk")
+    ):
+        last.setdefault(change.figure_id, change)
+    lines = []
+    for key in shown:
+        name = names.get(key.district_id) if key.district_id else _("city")
+        figure = f"{codes.get(key.target_id, key.target_id)} · {name} · {key.year}"
+        change = last.get(stored[key].pk) if key in stored else None
+        if key not in stored:
+            lines.append(_("%(figure)s: deleted") % {"figure": figure})
+        elif change is None:
+            lines.append(_("%(figure)s: changed") % {"figure": figure})
+        else:
+            lines.append(
+                _("%(figure)s: %(action)s by %(who)s through %(channel)s at %(when)s")
+                % {
+                    "figure": figure,
+                    "action": change.get_action_display(),
+                    "who": change.who,
+                    "channel": change.get_channel_display(),
+                    "when": timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+    if len(changed) > most:
+        lines.append(_("… and %(more)s more") % {"more": f"{len(changed) - most:,}"})
+    return lines
 
 
 def save(upload: Upload, *, user, filename: str = "") -> figures.Outcome:
