@@ -78,6 +78,9 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    # One encoder per column, made once: json.dumps with options makes one per value.
+    encoders = {i: (fields[i].encoder or json.JSONEncoder)(ensure_ascii=False).encode
+                for i in json_columns}  # fmt: skip
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -86,6 +89,6 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
                 if json_columns:
                     row = list(row)
                     for i in json_columns:
-                        row[i] = json.dumps(row[i], ensure_ascii=False, cls=fields[i].encoder)
+                        row[i] = "{}" if row[i] == {} else encoders[i](row[i])
                 copy.write_row(row)
     return len(rows)

@@ -54,11 +54,12 @@ class FigureInput:
 
     def snapshot(self) -> dict:
         """JSON-ready values for the audit trail; empty fields are left out."""
-        return {
-            name: _json_ready(value)
-            for name, value in self.values().items()
-            if value is not None and value != ""
-        }
+        snapshot = {}
+        for name in VALUE_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value != "":
+                snapshot[name] = _json_ready(value)
+        return snapshot
 
 
 def _json_ready(value):

@@ -36,7 +36,7 @@ from plans.models import Plan
 from targets import access, figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
-from zibo_edu.lib import xlsx
+from zibo_edu.lib import collector, xlsx
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -303,7 +303,11 @@ def read(
     The file is streamed row by row; rows, cells, unpacked size, problems kept and time are all
     bounded by `limits`, so one upload costs bounded memory and time whatever it holds.
     """
-    limits = limits or upload_limits()
+    with collector.paused():
+        return _read(content, filename, plan=plan, user=user, limits=limits or upload_limits())
+
+
+def _read(content: bytes, filename: str, *, plan: Plan, user, limits: Limits) -> Upload:
     is_csv = filename.lower().endswith((".csv", ".txt"))
     upload = Upload(channel="csv" if is_csv else "excel")
     problems = _Problems(limits.problems)
@@ -969,10 +973,11 @@ def changed_since(previewed: list[list], *, most: int = 10) -> list[str]:
 def save(upload: Upload, *, user, filename: str = "") -> figures.Outcome:
     """Record a checked upload; a figure changed since it was read makes the whole save fail."""
     current = {row.entry.key: row.current for row in upload.rows if row.current is not None}
-    return figures.record(
-        [row.entry for row in upload.rows],
-        user=user,
-        channel=upload.channel,
-        current=current,
-        comment=filename,
-    )
+    with collector.paused():
+        return figures.record(
+            [row.entry for row in upload.rows],
+            user=user,
+            channel=upload.channel,
+            current=current,
+            comment=filename,
+        )
