@@ -22,7 +22,7 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
         return model.objects.bulk_create(objs, batch_size=2000)
     fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     if with_ids:
-        for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
+        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
             obj.pk = pk
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", 0)]
     converters = [_converter(f) for f in fields]
@@ -42,9 +42,10 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
                         )
                     ]
                 )
+    alias = connection.alias
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
     return objs
 
 
@@ -54,7 +55,7 @@ def _converter(field: models.Field):
     return None
 
 
-def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     pk = model._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(
@@ -65,8 +66,9 @@ def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
 
 
 def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequence[tuple]) -> int:
-    """Insert plain tuples of values for `attnames` (every column but the primary key): no model
-    instance is made on PostgreSQL, where making 20,000 of them costs more than writing them."""
+    """Insert plain tuples of values for `attnames` (every column but the primary key, or with it
+    when taken first by `reserve_ids`): no model instance is made on PostgreSQL, where making
+    20,000 of them costs more than writing them."""
     rows = list(rows)
     if not rows:
         return 0

@@ -411,7 +411,14 @@ def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) ->
             column = _column(index) if index is not None else None
             row_problems.append(Problem(sheet_name, number, column, message))
 
-        for index, value in enumerate(values):
+        cell_chars = limits.cell_chars
+        suspect = [  # most rows have none: look closer only at these
+            index
+            for index, value in enumerate(values)
+            if isinstance(value, str) and (value[:1] == "=" or len(value) > cell_chars)
+        ]
+        for index in suspect:
+            value = values[index]
             if isinstance(value, str) and value.startswith("="):
                 problem(index, _("formulas are not accepted: paste the value instead"))
             elif isinstance(value, str) and len(value) > limits.cell_chars:
@@ -813,6 +820,11 @@ def _input(values: list, problem) -> figures.FigureInput:
         raw = values[index]
         if raw is None:
             continue
+        if raw.__class__ is int:  # a whole number from a workbook: nothing to clean or check
+            number = Decimal(raw)
+            if _fits(number, name):
+                setattr(data, name, number)
+                continue
         text = str(raw)
         if text.startswith("="):
             continue  # a formula, reported once as a formula
