@@ -95,6 +95,7 @@ def test_the_first_row_asked_for_comes_first_even_when_the_file_skips_it():
         ('<c r="A5" t="s"><v>999</v></c>', IndexError),
         ('<c r="A5" t="b"><v>x</v></c>', ValueError),
         ('<c r="A5"><v>1</v>', Exception),  # the XML ends inside the cell
+        (f'<c r="A5" t="str"><v>{"x" * 40_000}</v></c>', ValueError),  # more than Excel holds
     ],
 )
 def test_rows_before_a_bad_cell_come_out_before_the_error(cell, error):

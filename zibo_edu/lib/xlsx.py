@@ -24,6 +24,7 @@ _ROW, _CELL, _VALUE, _FORMULA, _INLINE, _TEXT, _RUN, _PHONETIC = (
 )
 _COLUMN_DIGITS = {chr(ord("A") + n): n + 1 for n in range(26)}
 CHUNK = 1 << 16
+EXCEL_CELL_CHARS = 32_767  # the most one cell can hold in Excel
 
 
 def rows(sheet, *, min_row: int, max_col: int) -> Iterator[tuple[int, tuple]]:
@@ -57,6 +58,8 @@ def rows(sheet, *, min_row: int, max_col: int) -> Iterator[tuple[int, tuple]]:
 
 
 class _SheetReader:
+    """expat's handlers for a sheet: the rows read so far wait in `done` until taken."""
+
     def __init__(self, shared_strings, epoch, date_styles, timedelta_styles, *, min_row, max_col):
         self.shared_strings = shared_strings
         self.epoch = epoch
@@ -71,7 +74,7 @@ class _SheetReader:
         self.kind = self.style = None
         self.value = self.formula = self.plain = None
         self.runs: list[str] | None = None
-        self.text: list[str] | None = None  # collecting the text of a <v>, <f> or <t>
+        self.text: str | None = None  # collecting the text of a <v>, <f> or <t>
         self.in_run = self.phonetic = False  # inside an inline string's run, or phonetic guide
         self.parser = parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
@@ -96,24 +99,33 @@ class _SheetReader:
 
     def characters(self, data: str) -> None:
         if self.text is not None:
-            self.text.append(data)
+            if len(self.text) + len(data) > EXCEL_CELL_CHARS:  # bounds memory, and time: += copies
+                raise ValueError(
+                    f"a cell holds more than {EXCEL_CELL_CHARS:,} characters, more than Excel can"
+                )
+            self.text += data
 
     def start(self, name: str, attrs: dict) -> None:
         if name == _CELL:
             reference = attrs.get("r")
-            self.column = _column(reference) if reference else self.column + 1
+            if reference is None:
+                self.column += 1
+            elif "A" <= reference[0] <= "Z" and reference[1:2] < "A":  # "A4" … "Z99"
+                self.column = ord(reference[0]) - 64
+            else:
+                self.column = _column(reference)
             self.kind = attrs.get("t", "n")
             self.style = attrs.get("s")
             self.value = self.formula = self.plain = self.runs = None
-        elif name == _VALUE or name == _FORMULA or name == _TEXT:
-            self.text = []
+        elif name == _VALUE or name == _TEXT or name == _FORMULA:
+            self.text = ""
+        elif name == _INLINE:
+            self.runs = []
         elif name == _ROW:
             declared = attrs.get("r")
             self.number = _row_number(declared) if declared else self.number + 1
             self.column = 0
             self.values = [None] * self.max_col
-        elif name == _INLINE:
-            self.runs = []
         elif name == _RUN:
             self.in_run = True
         elif name == _PHONETIC:
@@ -121,13 +133,12 @@ class _SheetReader:
 
     def end(self, name: str) -> None:
         if name == _VALUE:
-            self.value = "".join(self.text)
-            self.text = None
+            self.value, self.text = self.text, None
         elif name == _CELL:
             if 0 < self.column <= self.max_col:
                 self.values[self.column - 1] = self.cell_value()
         elif name == _TEXT:
-            text, self.text = "".join(self.text), None
+            text, self.text = self.text, None
             if self.runs is not None and not self.phonetic:
                 if self.in_run:
                     self.runs.append(text)
@@ -136,8 +147,7 @@ class _SheetReader:
         elif name == _ROW:
             self.row_done()
         elif name == _FORMULA:
-            self.formula = "".join(self.text)
-            self.text = None
+            self.formula, self.text = self.text, None
         elif name == _RUN:
             self.in_run = False
         elif name == _PHONETIC:
@@ -195,7 +205,7 @@ def _row_number(declared: str) -> int:
 def _column(reference: str) -> int:
     """The column of "N4" or "AB12": 14, 28."""
     column = 0
-    for char in reference:
+    for char in reference.upper():
         digit = _COLUMN_DIGITS.get(char)
         if digit is None:
             break
