@@ -81,6 +81,41 @@ def test_cells_written_by_other_tools_read_as_openpyxl_reads_them():
     assert _ours(content, 1, 30)[0][1][:3] == (" a b ", "xy", "")
 
 
+def test_shared_strings_and_date_styles_as_excel_writes_them_read_as_openpyxl_reads_them():
+    """Excel keeps text in a shared table (openpyxl writes it inline) and dates as numbers with
+    a date style, here style 1 (the date of the first cell openpyxl wrote)."""
+    book = Workbook()
+    book.active["A1"] = datetime.date(2024, 1, 1)
+    plain = io.BytesIO()
+    book.save(plain)
+    strings = (
+        f'<sst {MAIN} count="3" uniqueCount="3"><si><t>张店区</t></si>'
+        "<si><r><t>二(一)</t></r><r><t>4-1</t></r></si><si><t>_x005F_x000D_</t></si></sst>"
+    )
+    sheet = (
+        f'<worksheet {MAIN}><sheetData><row r="1" spans="1:4">'
+        '<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" s="1"><v>45473</v></c>'
+        '<c r="D1" t="s"><v>2</v></c><c r="E1" s="1"><v>4.5</v></c></row></sheetData></worksheet>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w") as z:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            z.writestr(item.filename, data)
+        z.writestr("xl/sharedStrings.xml", strings.encode())
+    content = out.getvalue()
+    assert _ours(content, 1, 5) == _openpyxl(content, 1, 5)
+    assert _ours(content, 1, 5)[0][1][:3] == ("张店区", "二(一)4-1", datetime.datetime(2024, 6, 30))
+
+
 def test_the_first_row_asked_for_comes_first_even_when_the_file_skips_it():
     content = _with_sheet(f'<worksheet {MAIN}><sheetData><row r="5"><c r="A5"><v>1</v></c></row>'
                           "</sheetData></worksheet>")  # fmt: skip
