@@ -518,7 +518,7 @@ def _damaged(detail: str, row: int | None = None) -> _Stop:
 @contextlib.contextmanager
 def _opened_workbook(content: bytes, limits: Limits):
     """The 填报 sheet of a workbook that passed the archive checks, opened read-only."""
-    _check_archive(content, limits)
+    merged_by_member = _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except _Stop:
@@ -539,7 +539,7 @@ def _opened_workbook(content: bytes, limits: Limits):
                     % {"sheet": SHEET, "found": found},
                 )
             )
-        merged = _merged_ranges(content, SHEET)
+        merged = merged_by_member.get(_sheet_member(content, SHEET), [])
         if merged:
             message = _(
                 "merged cells are not accepted (%(ranges)s): unmerge them and fill every row"
@@ -588,8 +588,10 @@ _DECLARATIONS = [
 ]
 
 
-def _check_archive(content: bytes, limits: Limits) -> None:
-    """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs)."""
+def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
+    """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs). Returns
+    the merged ranges of each worksheet (read-only mode does not expose them), found in the same
+    pass over its XML."""
     end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
     if end < 0 or len(content) < end + 22:
         raise _not_excel()
@@ -619,8 +621,13 @@ def _check_archive(content: bytes, limits: Limits) -> None:
                     ),
                     status=413,
                 )
+            merged: dict[str, list[str]] = {}
             for member in members:
-                if member.filename.endswith((".xml", ".rels")) and _declares(archive, member):
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                if member.filename.endswith(".xml"):  # any may be the sheet: all are scanned
+                    merged[member.filename] = []
+                if _declares(archive, member, merged.get(member.filename)):
                     raise _Stop(
                         Problem(
                             _("file"),
@@ -639,17 +646,32 @@ def _check_archive(content: bytes, limits: Limits) -> None:
         raise _not_excel(str(error)[:120]) from None
     except Exception as error:  # a member that does not unpack: bad CRC, bad deflate data
         raise _damaged(f"{type(error).__name__}: {error}") from None
+    return merged
 
 
-def _declares(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Whether an XML member holds <!DOCTYPE or <!ENTITY, read in chunks (never all at once)."""
+def _declares(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, merged: list | None = None, most: int = 10
+) -> bool:
+    """Whether an XML member holds <!DOCTYPE or <!ENTITY, read in chunks (never all at once);
+    on the way, the first `most` merged ranges into `merged` (for a worksheet)."""
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 16):
             window = tail + chunk
-            if any(marker in window for marker in _DECLARATIONS):
+            # "<!" in UTF-8, or in UTF-16 of either order, comes before any declaration
+            if (b"<!" in window or b"<\x00!" in window) and any(
+                marker in window for marker in _DECLARATIONS
+            ):
                 return True
-            tail = window[-32:]
+            cut = len(window) - 64
+            if merged is not None and len(merged) < most and b"mergeCell" in window:
+                matches = list(_MERGE.finditer(window))
+                merged += [m.group(1).decode("ascii", "replace") for m in matches]
+                # keep an unfinished tag for the next chunk, never one already counted
+                cut = max(cut, matches[-1].end() if matches else 0)
+            tail = window[max(cut, 0) :]
+    if merged is not None:
+        del merged[most:]
     return False
 
 
@@ -658,9 +680,8 @@ _RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]{1,40})"')
 
 
-def _merged_ranges(content: bytes, sheet_name: str, most: int = 10) -> list[str]:
-    """Merged ranges of a sheet (read-only mode does not expose them), found by scanning the
-    sheet's XML in chunks: a sheet of any size costs one chunk of memory."""
+def _sheet_member(content: bytes, sheet_name: str) -> str:
+    """The archive member holding a sheet's XML."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook_xml = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -671,20 +692,9 @@ def _merged_ranges(content: bytes, sheet_name: str, most: int = 10) -> list[str]
         )
         target = next(r.get("Target") for r in relations if r.get("Id") == sheet_id)
         # "worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml" and "./worksheets/sheet1.xml"
-        path = posixpath.normpath(
+        return posixpath.normpath(
             target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         )
-        found: list[str] = []
-        tail = b""
-        with archive.open(path) as stream:
-            while (chunk := stream.read(1 << 16)) and len(found) < most:
-                window = tail + chunk
-                matches = list(_MERGE.finditer(window))
-                found += [m.group(1).decode("ascii", "replace") for m in matches]
-                # keep an unfinished tag for the next chunk, never one already counted
-                cut = max(len(window) - 64, matches[-1].end() if matches else 0)
-                tail = window[cut:]
-        return found[:most]
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
