@@ -1,7 +1,7 @@
 """The values of a worksheet's rows, read straight from its XML: openpyxl's streaming read
 (`iter_rows(values_only=True)` on a read-only workbook) without its per-cell cost.
 
-openpyxl builds an element tree, a dict and a coordinate lookup for every cell; for a 10,000-row
+openpyxl builds an element, a dict and a coordinate lookup for every cell; for a 10,000-row
 upload that is most of the time an import takes. This feeds the sheet's XML to expat in chunks and
 keeps, per cell, only what makes its value, which it gives as openpyxl does: numbers as int or
 float (a date or time format makes them datetime or timedelta, on the workbook's epoch), shared
