@@ -22,7 +22,7 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
         return model.objects.bulk_create(objs, batch_size=2000)
     fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     if with_ids:
-        for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
+        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
             obj.pk = pk
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", 0)]
     converters = [_converter(f) for f in fields]
@@ -42,9 +42,10 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
                         )
                     ]
                 )
+    alias = connection.alias
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
     return objs
 
 
@@ -54,7 +55,7 @@ def _converter(field: models.Field):
     return None
 
 
-def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     pk = model._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(
@@ -65,8 +66,9 @@ def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
 
 
 def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequence[tuple]) -> int:
-    """Insert plain tuples of values for `attnames` (every column but the primary key): no model
-    instance is made on PostgreSQL, where making 20,000 of them costs more than writing them."""
+    """Insert plain tuples of values for `attnames` (every column but the primary key, or with it
+    when taken first by `reserve_ids`): no model instance is made on PostgreSQL, where making
+    20,000 of them costs more than writing them."""
     rows = list(rows)
     if not rows:
         return 0
@@ -78,6 +80,9 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    # One encoder per column, made once: json.dumps with options makes one per value.
+    encoders = {i: (fields[i].encoder or json.JSONEncoder)(ensure_ascii=False).encode
+                for i in json_columns}  # fmt: skip
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -86,6 +91,6 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
                 if json_columns:
                     row = list(row)
                     for i in json_columns:
-                        row[i] = json.dumps(row[i], ensure_ascii=False, cls=fields[i].encoder)
+                        row[i] = "{}" if row[i] == {} else encoders[i](row[i])
                 copy.write_row(row)
     return len(rows)

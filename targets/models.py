@@ -579,6 +579,12 @@ class FigureImport(models.Model):
         max_length=64,
         help_text=_("Confirming refuses if it changed."),
     )
+    seen = models.JSONField(
+        _("figures as previewed"),
+        default=list,
+        blank=True,
+        help_text=_("Each figure the file touches and its version at preview (0: absent)."),
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=200, blank=True)

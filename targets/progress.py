@@ -51,6 +51,9 @@ from targets.display import describe  # noqa: F401  (how a value is shown lives 
 from targets.models import Figure, Target
 
 PER_DISTRICT_KINDS = ("district_minimum", "milestone")
+# The figures progress is judged on: approved ones, and submitted ones when provisional figures
+# are included. Drafts and returned figures count for nothing until they are submitted.
+COUNTED = (Figure.State.APPROVED, Figure.State.SUBMITTED)
 ON_TRACK_RATIO = Decimal("0.95")
 ACCELERATE_RATIO = Decimal("0.6")
 ABOUT_SHARE = Decimal("0.9")  # 左右: met at 90% of the value
@@ -692,7 +695,7 @@ def load_points(
 ):
     """Figures as Points, by target and district (None: the city): one query. `districts`: only
     these districts' figures (primary keys) and the city's own."""
-    states = [Figure.State.APPROVED] + ([Figure.State.SUBMITTED] if include_submitted else [])
+    states = list(COUNTED) if include_submitted else [Figure.State.APPROVED]
     figures = Figure.objects.filter(
         target__in=[t.pk for t in targets], year__in=list(years), state__in=states
     )

@@ -205,7 +205,7 @@ def _district_totals(targets: list[Target], count: int) -> dict:
         Figure.objects.filter(
             target__in=targets,
             district__isnull=False,
-            state__in=[Figure.State.APPROVED, Figure.State.SUBMITTED],
+            state__in=method.COUNTED,
         )
         .values_list("target_id", "year", "state")
         .annotate(

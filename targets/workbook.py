@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -34,7 +35,8 @@ from departments.models import District
 from plans.models import Plan
 from targets import access, figures
 from targets.display import display_value
-from targets.models import Figure, ReportingPeriod, Target
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from zibo_edu.lib import collector, xlsx
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -301,7 +303,11 @@ def read(
     The file is streamed row by row; rows, cells, unpacked size, problems kept and time are all
     bounded by `limits`, so one upload costs bounded memory and time whatever it holds.
     """
-    limits = limits or upload_limits()
+    with collector.paused():
+        return _read(content, filename, plan=plan, user=user, limits=limits or upload_limits())
+
+
+def _read(content: bytes, filename: str, *, plan: Plan, user, limits: Limits) -> Upload:
     is_csv = filename.lower().endswith((".csv", ".txt"))
     upload = Upload(channel="csv" if is_csv else "excel")
     problems = _Problems(limits.problems)
@@ -408,7 +414,14 @@ def _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline) ->
             column = _column(index) if index is not None else None
             row_problems.append(Problem(sheet_name, number, column, message))
 
-        for index, value in enumerate(values):
+        cell_chars = limits.cell_chars
+        suspect = [  # most rows have none: look closer only at these
+            index
+            for index, value in enumerate(values)
+            if isinstance(value, str) and (value[:1] == "=" or len(value) > cell_chars)
+        ]
+        for index in suspect:
+            value = values[index]
             if isinstance(value, str) and value.startswith("="):
                 problem(index, _("formulas are not accepted: paste the value instead"))
             elif isinstance(value, str) and len(value) > limits.cell_chars:
@@ -508,7 +521,7 @@ def _damaged(detail: str, row: int | None = None) -> _Stop:
 @contextlib.contextmanager
 def _opened_workbook(content: bytes, limits: Limits):
     """The 填报 sheet of a workbook that passed the archive checks, opened read-only."""
-    _check_archive(content, limits)
+    merged_by_member = _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except _Stop:
@@ -529,7 +542,7 @@ def _opened_workbook(content: bytes, limits: Limits):
                     % {"sheet": SHEET, "found": found},
                 )
             )
-        merged = _merged_ranges(content, SHEET)
+        merged = merged_by_member.get(_sheet_member(content, SHEET), [])
         if merged:
             message = _(
                 "merged cells are not accepted (%(ranges)s): unmerge them and fill every row"
@@ -546,11 +559,11 @@ def _opened_workbook(content: bytes, limits: Limits):
 
 def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
     """(row number, values) from the header (row 3) on; a row that cannot be read is named."""
-    rows = sheet.iter_rows(min_row=FIRST_ROW - 1, max_col=len(HEADERS), values_only=True)
+    rows = xlsx.rows(sheet, min_row=FIRST_ROW - 1, max_col=len(HEADERS))
     number = FIRST_ROW - 2
     while True:
         try:
-            values = next(rows)
+            number, values = next(rows)
         except StopIteration:
             return
         except _Stop:
@@ -568,7 +581,6 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
                     % {"detail": f"{type(error).__name__}: {error}"[:160]},
                 )
             ) from None
-        number += 1
         yield number, values
 
 
@@ -579,8 +591,10 @@ _DECLARATIONS = [
 ]
 
 
-def _check_archive(content: bytes, limits: Limits) -> None:
-    """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs)."""
+def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
+    """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs). Returns
+    the merged ranges of each worksheet (read-only mode does not expose them), found in the same
+    pass over its XML."""
     end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
     if end < 0 or len(content) < end + 22:
         raise _not_excel()
@@ -610,8 +624,13 @@ def _check_archive(content: bytes, limits: Limits) -> None:
                     ),
                     status=413,
                 )
+            merged: dict[str, list[str]] = {}
             for member in members:
-                if member.filename.endswith((".xml", ".rels")) and _declares(archive, member):
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                if member.filename.endswith(".xml"):  # any may be the sheet: all are scanned
+                    merged[member.filename] = []
+                if _declares(archive, member, merged.get(member.filename)):
                     raise _Stop(
                         Problem(
                             _("file"),
@@ -630,17 +649,32 @@ def _check_archive(content: bytes, limits: Limits) -> None:
         raise _not_excel(str(error)[:120]) from None
     except Exception as error:  # a member that does not unpack: bad CRC, bad deflate data
         raise _damaged(f"{type(error).__name__}: {error}") from None
+    return merged
 
 
-def _declares(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Whether an XML member holds <!DOCTYPE or <!ENTITY, read in chunks (never all at once)."""
+def _declares(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, merged: list | None = None, most: int = 10
+) -> bool:
+    """Whether an XML member holds <!DOCTYPE or <!ENTITY, read in chunks (never all at once);
+    on the way, the first `most` merged ranges into `merged` (for a worksheet)."""
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 16):
             window = tail + chunk
-            if any(marker in window for marker in _DECLARATIONS):
+            # "<!" in UTF-8, or in UTF-16 of either order, comes before any declaration
+            if (b"<!" in window or b"<\x00!" in window) and any(
+                marker in window for marker in _DECLARATIONS
+            ):
                 return True
-            tail = window[-32:]
+            cut = len(window) - 64
+            if merged is not None and len(merged) < most and b"mergeCell" in window:
+                matches = list(_MERGE.finditer(window))
+                merged += [m.group(1).decode("ascii", "replace") for m in matches]
+                # keep an unfinished tag for the next chunk, never one already counted
+                cut = max(cut, matches[-1].end() if matches else 0)
+            tail = window[max(cut, 0) :]
+    if merged is not None:
+        del merged[most:]
     return False
 
 
@@ -649,9 +683,8 @@ _RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]{1,40})"')
 
 
-def _merged_ranges(content: bytes, sheet_name: str, most: int = 10) -> list[str]:
-    """Merged ranges of a sheet (read-only mode does not expose them), found by scanning the
-    sheet's XML in chunks: a sheet of any size costs one chunk of memory."""
+def _sheet_member(content: bytes, sheet_name: str) -> str:
+    """The archive member holding a sheet's XML."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook_xml = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -662,20 +695,9 @@ def _merged_ranges(content: bytes, sheet_name: str, most: int = 10) -> list[str]
         )
         target = next(r.get("Target") for r in relations if r.get("Id") == sheet_id)
         # "worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml" and "./worksheets/sheet1.xml"
-        path = posixpath.normpath(
+        return posixpath.normpath(
             target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         )
-        found: list[str] = []
-        tail = b""
-        with archive.open(path) as stream:
-            while (chunk := stream.read(1 << 16)) and len(found) < most:
-                window = tail + chunk
-                matches = list(_MERGE.finditer(window))
-                found += [m.group(1).decode("ascii", "replace") for m in matches]
-                # keep an unfinished tag for the next chunk, never one already counted
-                cut = max(len(window) - 64, matches[-1].end() if matches else 0)
-                tail = window[cut:]
-        return found[:most]
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -809,10 +831,21 @@ def _input(values: list, problem) -> figures.FigureInput:
     for name in ("numerator", "denominator", "value"):
         index = COLUMN_OF_FIELD[name]
         raw = values[index]
-        if raw is None or str(raw).strip() == "" or str(raw).startswith("="):
-            continue  # empty, or a formula (reported once, as a formula)
+        if raw is None:
+            continue
+        if raw.__class__ is int:  # a whole number from a workbook: nothing to clean or check
+            number = Decimal(raw)
+            if _fits(number, name):
+                setattr(data, name, number)
+                continue
+        text = str(raw)
+        if text.startswith("="):
+            continue  # a formula, reported once as a formula
+        text = text.strip()
+        if text == "":
+            continue
         try:
-            number = Decimal(str(raw).strip().replace(",", ""))
+            number = Decimal(text.replace(",", ""))
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
@@ -871,11 +904,17 @@ def _integer_digits(name: str) -> int:
     return column.max_digits - column.decimal_places
 
 
+_INTEGER_DIGITS = {name: _integer_digits(name) for name in ("numerator", "denominator", "value")}
+
+
 def _fits(number: Decimal, name: str) -> bool:
     """Whether the number, rounded as the column stores it, fits the column's digits."""
-    column = Figure._meta.get_field(name)
-    if number.adjusted() >= _integer_digits(name) + 1:
+    adjusted = number.adjusted()
+    if adjusted < _INTEGER_DIGITS[name] - 1:
+        return True  # a digit to spare: rounding to the stored places cannot overflow it
+    if adjusted >= _INTEGER_DIGITS[name] + 1:
         return False
+    column = Figure._meta.get_field(name)
     with localcontext() as context:
         context.prec = 100
         stored = number.quantize(Decimal(1).scaleb(-column.decimal_places))
@@ -885,24 +924,85 @@ def _fits(number: Decimal, name: str) -> bool:
 def fingerprint(upload: Upload) -> str:
     """A digest of the stored figures the upload touches, to notice changes before confirming."""
     state = sorted(
-        (
-            row.entry.key.target_id,
-            row.entry.key.district_id or 0,
-            row.entry.key.year,
-            row.current.version if row.current else 0,
-        )
-        for row in upload.rows
+        (target, district or 0, year, version) for target, district, year, version in seen(upload)
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def seen(upload: Upload) -> list[list]:
+    """Each figure the upload touches, in the file's order, and its version as the preview
+    showed it (0: absent): [target, district (None: the city), year, version]."""
+    return [
+        [
+            row.entry.key.target_id,
+            row.entry.key.district_id,
+            row.entry.key.year,
+            row.current.version if row.current else figures.ABSENT,
+        ]
+        for row in upload.rows
+    ]
+
+
+def changed_since(previewed: list[list], *, most: int = 10) -> list[str]:
+    """The figures among `previewed` (from `seen`) that are no longer as the preview showed
+    them, each named by target, district and year with who changed it last, through what and
+    when; the first `most`, then how many more."""
+    versions = {figures.Key(t, d, y): version for t, d, y, version in previewed}
+    if not versions:
+        return []
+    stored = figures.existing_for({k.district_id for k in versions}, {k.year for k in versions})
+    changed = [
+        key
+        for key, version in versions.items()
+        if (stored[key].version if key in stored else figures.ABSENT) != version
+    ]
+    shown = changed[:most]
+    codes = dict(
+        Target.objects.filter(pk__in={k.target_id for k in shown}).values_list("pk", "code")
+    )
+    names = dict(
+        District.objects.filter(pk__in={k.district_id for k in shown}).values_list("pk", "name")
+    )
+    last: dict[int, FigureChange] = {}
+    for change in (
+        FigureChange.objects.filter(figure__in=[stored[k].pk for k in shown if k in stored])
+        .select_related("changed_by__role__district", "changed_by__role__department")
+        .order_by("figure_id", "-changed_at", "-pk")
+    ):
+        last.setdefault(change.figure_id, change)
+    lines = []
+    for key in shown:
+        name = names.get(key.district_id) if key.district_id else _("city")
+        figure = f"{codes.get(key.target_id, key.target_id)} · {name} · {key.year}"
+        change = last.get(stored[key].pk) if key in stored else None
+        if key not in stored:
+            lines.append(_("%(figure)s: deleted") % {"figure": figure})
+        elif change is None:
+            lines.append(_("%(figure)s: changed") % {"figure": figure})
+        else:
+            lines.append(
+                _("%(figure)s: %(action)s by %(who)s through %(channel)s at %(when)s")
+                % {
+                    "figure": figure,
+                    "action": change.get_action_display(),
+                    "who": change.who,
+                    "channel": change.get_channel_display(),
+                    "when": timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+    if len(changed) > most:
+        lines.append(_("… and %(more)s more") % {"more": f"{len(changed) - most:,}"})
+    return lines
 
 
 def save(upload: Upload, *, user, filename: str = "") -> figures.Outcome:
     """Record a checked upload; a figure changed since it was read makes the whole save fail."""
     current = {row.entry.key: row.current for row in upload.rows if row.current is not None}
-    return figures.record(
-        [row.entry for row in upload.rows],
-        user=user,
-        channel=upload.channel,
-        current=current,
-        comment=filename,
-    )
+    with collector.paused():
+        return figures.record(
+            [row.entry for row in upload.rows],
+            user=user,
+            channel=upload.channel,
+            current=current,
+            comment=filename,
+        )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans.models import Plan, plan_query
@@ -59,6 +60,7 @@ def figure_import(request: HttpRequest) -> HttpResponse:
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         fingerprint=workbook.fingerprint(upload),
+        seen=workbook.seen(upload),
     )
     return render(
         request,
@@ -84,10 +86,17 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 raise figures.FigureConflict([row.current for row in upload.rows if row.current])
             outcome = workbook.save(upload, user=request.user, filename=pending.filename)
         except (workbook.WorkbookError, figures.FigureConflict, figures.FigureLocked):
-            messages.error(
-                request,
-                _("Figures changed since the preview; nothing was saved. Upload the file again."),
-            )
+            changed = workbook.changed_since(pending.seen)
+            if changed:
+                message = _(
+                    "Figures changed since the preview; nothing was saved. Upload the file "
+                    "again. Changed: %(figures)s"
+                ) % {"figures": pgettext("list separator", "; ").join(changed)}
+            else:
+                message = _(
+                    "Figures changed since the preview; nothing was saved. Upload the file again."
+                )
+            messages.error(request, message)
             return redirect(reverse("figure_import") + plan_query(request))
         pending.applied_at = timezone.now()
         pending.summary = _("%(created)d new, %(updated)d changed, %(unchanged)d unchanged") % {

@@ -158,6 +158,31 @@ def test_record_writes_in_bulk(plan, zhangdian, staff_zhangdian):
     assert Figure.objects.count() == 3 * targets.count() > 30
 
 
+def test_saving_drafts_leaves_the_standings_alone(
+    fitness, labour_bases, zhangdian, staff_zhangdian
+):
+    """Progress is judged on submitted and approved figures only: a save of new figures and of
+    changed drafts and returned figures (every save `record` makes) reads and writes no
+    standing; submitting them does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    returned = make_figure(fitness, zhangdian, 2023, state="returned", numerator=D(1),
+                           denominator=D(2))  # fmt: skip
+    entries = [
+        _entry(fitness, zhangdian, 2024, numerator=D(1), denominator=D(2)),
+        _entry(labour_bases, zhangdian, 2024, value=D(3)),
+        _entry(fitness, zhangdian, 2023, returned.version, numerator=D(3), denominator=D(4)),
+    ]
+    with CaptureQueriesContext(connection) as saving:
+        outcome = figures.record(entries, user=staff_zhangdian, channel="excel")
+    assert len(outcome.created) == 2 and len(outcome.updated) == 1
+    assert not [q["sql"] for q in saving if "targets_standing" in q["sql"]]
+    with CaptureQueriesContext(connection) as submitting:
+        figures.submit(outcome.created + outcome.updated, user=staff_zhangdian)
+    assert [q["sql"] for q in submitting if "targets_standing" in q["sql"]]
+
+
 def test_review_transitions_and_their_log(fitness, zhangdian, staff_zhangdian, department_head):
     figure = make_figure(fitness, zhangdian, 2024, numerator=D(5), denominator=D(10))
     assert figures.submit([figure], user=staff_zhangdian) == [figure]

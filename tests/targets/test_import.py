@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from targets.models import Figure, FigureChange, FigureImport
+from targets.models import Figure, FigureChange, FigureImport, Target
 from targets.workbook import FIRST_ROW, HEADERS
 from tests.conftest import make_figure, target_named
 
@@ -118,6 +118,41 @@ def test_figures_changed_after_the_preview_make_the_confirmation_fail(staff, pla
     assert "预览之后数据已有变动" in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == 5
+
+
+def test_a_refused_confirmation_names_the_figures_changed_and_who_changed_them(
+    staff, plan, zhangdian, city_admin
+):
+    from targets import figures
+
+    book = _template(staff)
+    sheet = book["填报"]
+    rows = list(sheet.iter_rows(min_row=FIRST_ROW))[:12]
+    for row in rows:
+        row[HEADERS.index("说明")].value = "按学年统计"
+    _upload(staff, _bytes(book))
+    codes = [row[2].value for row in rows]
+    targets = dict(Target.objects.of_plan(plan).values_list("code", "pk"))
+    figures.record(
+        [
+            figures.Entry(
+                figures.Key(targets[code], zhangdian.pk, 2024),
+                figures.FigureInput(note="市局补录"),
+                0,
+            )
+            for code in codes
+        ],
+        user=city_admin,
+        channel="api",
+    )
+    response = staff.post(f"/import/{FigureImport.objects.get().pk}/confirm/", follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("预览之后数据已有变动")
+    assert f"{codes[0]} · 张店区 · 2024：" in message and "通过API新建" in message
+    assert "市局管理员" in message
+    assert codes[9] in message and codes[10] not in message
+    assert message.endswith("……另有 2 项")
+    assert Figure.objects.filter(note="按学年统计").count() == 0
 
 
 def test_one_bad_row_saves_nothing_and_each_problem_names_row_column_and_rule(staff, plan):
