@@ -36,11 +36,23 @@ log = logging.getLogger(__name__)
 
 
 def schedule(
-    month: datetime.date, districts=None, *, city: bool = True, deliver: bool = False
+    month: datetime.date,
+    districts=None,
+    *,
+    city: bool = True,
+    deliver: bool = False,
+    plan: Plan | None = None,
 ) -> list[Report]:
     """The reports of a month, created pending where they do not exist yet. `deliver`: the
-    request is to mail them too (the beat, the button), which the sweep then sees through."""
+    request is to mail them too (the beat, the button), which the sweep then sees through.
+    `plan`: that plan's reports only (the city admin's button, on the plan's pages): those of
+    its city's districts, and the city report if it is that plan's (plan_of_report)."""
     month = month.replace(day=1)
+    if plan is not None:  # its city's reports, where they speak of it
+        ours = reported_plan(plan.city) == plan
+        districts = District.objects.filter(city=plan.city) if districts is None else districts
+        districts = [d for d in districts if ours and d.city_id == plan.city_id]
+        city = city and reported_plan(None) == plan
     if districts is None:  # the districts of the cities that track a plan, not a constant city
         districts = District.objects.filter(city__plans__isnull=False).distinct()
     units = list(districts)
@@ -76,9 +88,11 @@ def generate(pk: int, *, generated_at=None) -> bool:
     claim = _claim(pk, Report.State.PENDING, Report.State.GENERATING)
     if claim is None:
         return False
-    report = Report.objects.select_related("district").get(pk=pk)
+    report = Report.objects.select_related("district__city").get(pk=pk)
     try:
-        pdf = render_report(report.district, report.month, generated_at=generated_at)
+        pdf = render_report(
+            report.district, report.month, generated_at=generated_at, plan=plan_of_report(report)
+        )
     except Exception as error:  # a broken report must not stay claimed forever
         _move(claim, Report.State.FAILED, error=f"render: {error}")
         raise
@@ -209,19 +223,27 @@ def mark_queued(pks: list[int]) -> None:
     Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
-def _plan_of(report: Report) -> Plan:
-    """The plan of the report's city (the district's; the default plan's for a city report)."""
-    return Plan.objects.for_city(report.district.city if report.district else None)
+def reported_plan(city) -> Plan | None:
+    """The plan a city's monthly reports speak of (city None: the city report's, the default
+    plan's). While a report does not carry its plan, one plan per city: Plan.objects.for_city."""
+    return Plan.objects.for_city(city)
+
+
+def plan_of_report(report: Report) -> Plan:
+    """The plan a report speaks of: its district's city's (a city report: the default plan).
+    The one place that says it (with reported_plan): once a report carries its plan
+    (Report.plan), this returns that."""
+    return reported_plan(report.district.city if report.district else None)
 
 
 def _subject(report: Report) -> str:
-    plan = _plan_of(report)
+    plan = plan_of_report(report)
     name = report.district.name if report.district else plan.city.name
     return f"【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
-    plan = _plan_of(report)
+    plan = plan_of_report(report)
     year = as_of_year(plan, report.month)
     targets = list(Target.objects.of_plan(plan))
     if report.district:

@@ -28,8 +28,12 @@ def as_of_year(plan: Plan, month: datetime.date) -> int:
     return plan.reporting_year(today=next_month)
 
 
-def report_context(district: District | None, month: datetime.date, *, generated_at) -> dict:
-    plan = Plan.objects.default()
+def report_context(
+    district: District | None, month: datetime.date, *, generated_at, plan: Plan | None = None
+) -> dict:
+    """`plan`: the report's (reports.delivery.plan_of_report); without it, the plan of the
+    district's city, or the default plan for a city report."""
+    plan = plan or Plan.objects.for_city(district.city if district else None)
     year = as_of_year(plan, month)
     districts = list(District.objects.filter(city=plan.city))
     targets = list(Target.objects.of_plan(plan).for_listing())
@@ -201,18 +205,19 @@ def _ranking(board, districts, targets) -> list[dict]:
 
 
 def render_report_html(
-    district: District | None, month: datetime.date, *, generated_at=None
+    district: District | None, month: datetime.date, *, generated_at=None, plan=None
 ) -> str:
     generated_at = generated_at or timezone.now()
-    with translation.override("zh-hans"):
-        return render_to_string(
-            "reports/report.html", report_context(district, month, generated_at=generated_at)
-        )
+    with translation.override("zh-hans"):  # the values' units too, not only the template
+        context = report_context(district, month, generated_at=generated_at, plan=plan)
+        return render_to_string("reports/report.html", context)
 
 
-def render_report(district: District | None, month: datetime.date, *, generated_at=None) -> bytes:
+def render_report(
+    district: District | None, month: datetime.date, *, generated_at=None, plan=None
+) -> bytes:
     """The report as PDF bytes (A4, simplified Chinese, Noto Sans CJK SC)."""
     from weasyprint import HTML  # imported here: loading Pango costs ~0.3 s, only reports need it
 
-    html = render_report_html(district, month, generated_at=generated_at)
+    html = render_report_html(district, month, generated_at=generated_at, plan=plan)
     return HTML(string=html, base_url=None).write_pdf()

@@ -41,11 +41,12 @@ def signal(task, pks: list[int]) -> bool:
     return True
 
 
-def request_month(day: datetime.date) -> bool:
-    """Record the month's reports as rows first, then signal their rendering. False when the
-    queue is down: nothing is lost, the sweep signals them once it is back."""
+def request_month(day: datetime.date, plan=None) -> bool:
+    """Record the month's reports (of one plan, or every city's) as rows first, then signal
+    their rendering. False when the queue is down: nothing is lost, the sweep signals them once
+    it is back."""
     with transaction.atomic():
-        reports = delivery.schedule(day, deliver=True)
+        reports = delivery.schedule(day, deliver=True, plan=plan)
     return signal(generate_report, [r.pk for r in reports])
 
 

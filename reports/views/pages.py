@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.models import Plan, plan_query
+from reports import delivery
 from reports.models import Report
 from reports.tasks import previous_month, request_month
 from targets import access
@@ -52,8 +53,21 @@ def _progress(reports: list[Report], busy) -> list[dict]:
 @login_required
 @require_POST
 def generate_now(request: HttpRequest) -> HttpResponse:
-    """The city admin's button: queue the month's reports, as the beat would."""
+    """The city admin's button: queue the month's reports of the plan shown (its city's), as
+    the beat would."""
     access.require(access.may_generate_reports(request.user))
+    plan = Plan.objects.from_request(request)  # 404 for another city's
+    reported = delivery.reported_plan(plan.city)
+    if reported != plan:
+        messages.error(
+            request,
+            _(
+                "The monthly reports of %(city)s speak of %(plan)s: generate them on that "
+                "plan's report page."
+            )
+            % {"city": plan.city.name, "plan": reported.title if reported else "—"},
+        )
+        return redirect(reverse("report_list") + plan_query(request))
     month = request.POST.get("month", "")
     try:
         day = datetime.date.fromisoformat(f"{month}-01")
@@ -70,7 +84,7 @@ def generate_now(request: HttpRequest) -> HttpResponse:
             % {"month": month, "last": f"{previous_month(timezone.localdate()):%Y-%m}"},
         )
         return redirect(reverse("report_list") + plan_query(request))
-    if request_month(day):
+    if request_month(day, plan):
         messages.success(
             request, _("The reports for %(month)s are being generated.") % {"month": month}
         )
