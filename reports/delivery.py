@@ -27,7 +27,7 @@ from django.utils import timezone
 from departments.models import District
 from plans.models import Plan
 from reports.models import Recipient, Report
-from reports.rendering import as_of_year, render_report
+from reports.rendering import ON_COURSE, as_of_year, needs_attention, render_report
 from targets import progress as method
 from targets import standings
 from targets.models import Target
@@ -254,14 +254,16 @@ def _body(report: Report) -> str:
         board.cells[(t.pk, report.district.pk)] if report.district else board.city[t.pk]
         for t in targets
     ]
-    behind = sum(1 for p in judged if p.is_behind)
-    good = sum(1 for p in judged if p.status in (method.Status.MET, method.Status.ON_TRACK))
+    attention = sum(1 for p in judged if needs_attention(p))
+    missing = sum(1 for p in judged if p.status == method.Status.FINAL_MISSING)
+    good = sum(1 for p in judged if p.status in ON_COURSE)
     name = report.district.name if report.district else plan.city.name
     return "\n".join([
         f"{name}：",
         "",
         f"附件为{report.month:%Y年%m月}《{plan.title}》实施进展月报（截至{year}年已审核数据）。",
-        f"跟踪指标 {len(judged)} 项：已达成或进展正常 {good} 项，需关注 {behind} 项。",
+        f"跟踪指标 {len(judged)} 项：已达成或进展正常 {good} 项，需关注 {attention} 项"
+        + (f"（其中缺最终数据 {missing} 项）。" if missing else "。"),
         "",
         f"{plan.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）",
     ])  # fmt: skip

@@ -66,6 +66,7 @@ def report_context(
     rows.sort(key=lambda r: (method.ORDER.index(r["progress"].status), r["target"].order))
     behind = [r for r in rows if r["progress"].is_behind]
     counts = Counter(r["progress"].status for r in rows)
+    statuses = set(counts)
     context = {
         "plan": plan,
         "district": district,
@@ -75,6 +76,12 @@ def report_context(
         "generated_at": timezone.localtime(generated_at),
         "rows": rows,
         "behind": behind,
+        "attention": [r for r in rows if needs_attention(r["progress"])],
+        "final_missing": [r for r in rows if r["progress"].status == method.Status.FINAL_MISSING],
+        "no_data": [r for r in rows if r["progress"].status == method.Status.NO_DATA],
+        "figures_in": _figures_in(points, targets, district),
+        "all_met": bool(rows) and statuses == {method.Status.MET},
+        "all_on_course": bool(rows) and statuses <= ON_COURSE,
         "counts": [(s, s.label, counts[s]) for s in method.ORDER if counts[s]],
         "status_chart": _status_bar(counts, len(rows)),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
@@ -86,6 +93,23 @@ def report_context(
     if district is None:
         context["ranking"] = _ranking(board, districts, targets)
     return context
+
+
+ON_COURSE = {method.Status.MET, method.Status.ON_TRACK}  # 已达成或进展正常
+
+
+def needs_attention(progress: method.Progress) -> bool:
+    """What a report's "needs attention" lists and counts: a shortfall the figures show
+    (progress.BEHIND, 未达成 included) or a final figure missing (缺最终数据), which shows nothing
+    but is no achievement either."""
+    return progress.is_behind or progress.status == method.Status.FINAL_MISSING
+
+
+def _figures_in(points, targets, district) -> bool:
+    """Whether any approved figure of the plan is in: the district's own, or any for the city."""
+    if district is None:
+        return bool(points)
+    return any(points.get(t.pk, {}).get(district.pk) for t in targets)
 
 
 def _value(target: Target, progress: method.Progress) -> dict:
@@ -195,8 +219,8 @@ def _ranking(board, districts, targets) -> list[dict]:
     scored = []
     for district in districts:
         judged = [board.cells[(t.pk, district.pk)] for t in targets if t.reported_by == "districts"]
-        good = sum(1 for p in judged if p.status in (method.Status.MET, method.Status.ON_TRACK))
-        behind = sum(1 for p in judged if p.is_behind)
+        good = sum(1 for p in judged if p.status in ON_COURSE)
+        behind = sum(1 for p in judged if needs_attention(p))
         scored.append({"district": district, "good": good, "behind": behind, "total": len(judged)})
     scored.sort(key=lambda r: (-r["good"], r["behind"], r["district"].order))
     for rank, row in enumerate(scored, 1):
