@@ -27,7 +27,14 @@ from django.utils import timezone
 from departments.models import District
 from plans.models import Plan
 from reports.models import Recipient, Report
-from reports.rendering import ON_COURSE, as_of_year, needs_attention, render_report
+from reports.rendering import (
+    DEMO_MARK,
+    ON_COURSE,
+    as_of_year,
+    demo_notice,
+    needs_attention,
+    render_report,
+)
 from targets import progress as method
 from targets import standings
 from targets.models import Target
@@ -239,7 +246,8 @@ def plan_of_report(report: Report) -> Plan:
 def _subject(report: Report) -> str:
     plan = plan_of_report(report)
     name = report.district.name if report.district else plan.city.name
-    return f"【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
+    demo = DEMO_MARK if plan.is_demo else ""
+    return f"{demo}【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
@@ -259,6 +267,7 @@ def _body(report: Report) -> str:
     good = sum(1 for p in judged if p.status in ON_COURSE)
     name = report.district.name if report.district else plan.city.name
     return "\n".join([
+        *([demo_notice(plan), ""] if plan.is_demo else []),
         f"{name}：",
         "",
         f"附件为{report.month:%Y年%m月}《{plan.title}》实施进展月报（截至{year}年已审核数据）。",

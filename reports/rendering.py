@@ -22,6 +22,20 @@ from zibo_edu.lib.charts import Series, line_chart
 CHARTS = 4  # charts of the targets furthest behind
 
 
+DEMO_MARK = "【演示】"  # a made-up plan's report says so in its title, headers, footers and mail
+
+
+def demo_notice(plan: Plan) -> str:
+    """A demo plan's (Plan.is_demo) notice, in the words of the pages' demo banner; "" for a
+    real plan."""
+    if not plan.is_demo:
+        return ""
+    with translation.override("zh-hans"):
+        return translation.gettext(
+            "Demo: a made-up example plan, not a real document; its figures are invented."
+        )
+
+
 def as_of_year(plan: Plan, month: datetime.date) -> int:
     """A report for a month speaks of the year being reported at the end of that month."""
     next_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -71,6 +85,8 @@ def report_context(
         "plan": plan,
         "district": district,
         "name": district.name if district else plan.city.name,
+        "demo_mark": DEMO_MARK if plan.is_demo else "",
+        "demo_notice": demo_notice(plan),
         "month": month,
         "year": year,
         "generated_at": timezone.localtime(generated_at),
