@@ -20,7 +20,9 @@ from targets import access
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.from_request(request)
-    of_city = Q(district__city=plan.city) | Q(district__isnull=True)  # the city's own report
+    of_city = Q(district__city=plan.city)
+    if delivery.reported_plan(None) == plan:  # the city report is this plan's
+        of_city |= Q(district__isnull=True)
     reports = list(access.reports_for(request.user).filter(of_city).defer("pdf"))
     busy = (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
     working = any(r.state in busy for r in reports)

@@ -128,3 +128,18 @@ def test_the_monthly_schedule_gives_every_city_its_city_report(plan, shili_plan)
     reports = delivery.schedule(SEPTEMBER, deliver=True)
     city_reports = [r for r in reports if r.district is None]
     assert {delivery.plan_of_report(r) for r in city_reports} == {plan, shili_plan}
+
+
+def test_the_archive_of_a_plan_lists_its_citys_reports_and_no_other_citys_city_report(
+    client, plan, shili_plan, django_user_model
+):
+    dongcheng = District.objects.get(city=shili_plan.city, slug="dongcheng")
+    own = Report.objects.create(district=dongcheng, month=SEPTEMBER)
+    Report.objects.create(district=None, month=SEPTEMBER)  # Zibo's (the default plan's)
+    admin = django_user_model.objects.create_superuser("root", password="pw-for-tests-only")
+    client.force_login(admin)
+
+    response = client.get(f"/reports/?plan={shili_plan.slug}")
+
+    assert list(response.context["reports"]) == [own]
+    assert len(client.get(f"/reports/?plan={plan.slug}").context["reports"]) == 1
