@@ -5,6 +5,7 @@ Given the same figures and the same `generated_at`, it says the same thing.
 """
 
 import datetime
+import re
 from collections import Counter
 
 from django.template.loader import render_to_string
@@ -85,6 +86,7 @@ def report_context(
         "plan": plan,
         "district": district,
         "name": district.name if district else plan.city.name,
+        "period": _period(plan),
         "demo_mark": DEMO_MARK if plan.is_demo else "",
         "demo_notice": demo_notice(plan),
         "month": month,
@@ -119,6 +121,12 @@ def needs_attention(progress: method.Progress) -> bool:
     (progress.BEHIND, 未达成 included) or a final figure missing (缺最终数据), which shows nothing
     but is no achievement either."""
     return progress.is_behind or progress.status == method.Status.FINAL_MISSING
+
+
+def _period(plan: Plan) -> str:
+    """The plan's five-year period as its title names it (十四五, 十五五); "" if it names none."""
+    found = re.search(r"“(十[一二三四五六七八九十]*五)”", plan.title)
+    return found.group(1) if found else ""
 
 
 def _figures_in(points, targets, district) -> bool:

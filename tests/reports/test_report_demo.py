@@ -48,3 +48,18 @@ def test_a_real_plans_report_and_mail_say_no_demo(plan, zhangdian, tmp_path):
     assert not any("演示" in page for page in pages)
     report = Report(district=zhangdian, month=OCTOBER)
     assert "演示" not in delivery._subject(report) + delivery._body(report)
+
+
+def test_the_cover_names_the_plans_own_period(plan, settings):
+    """Zibo's 十五五 (a made-up successor, 演示) is no 十四五 plan."""
+    from plans.loading import load_plan_file
+    from reports.rendering import render_report_html
+
+    successor = load_plan_file(
+        settings.BASE_DIR / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml"
+    ).plan
+    html = render_report_html(None, OCTOBER, generated_at=AT, plan=successor)
+    cover = html[html.index('<section class="cover">') : html.index("</section>")]
+    assert "教育事业发展“十五五”规划" in cover and "十四五" not in cover
+    html = render_report_html(None, OCTOBER, generated_at=AT, plan=plan)
+    assert "教育事业发展“十四五”规划" in html
