@@ -27,7 +27,14 @@ from django.utils import timezone
 from departments.models import District
 from plans.models import Plan
 from reports.models import Recipient, Report
-from reports.rendering import as_of_year, render_report
+from reports.rendering import (
+    DEMO_MARK,
+    ON_COURSE,
+    as_of_year,
+    demo_notice,
+    needs_attention,
+    render_report,
+)
 from targets import progress as method
 from targets import standings
 from targets.models import Target
@@ -54,27 +61,32 @@ def schedule(
     city: bool = True,
     deliver: bool = False,
     city_id: int | None = None,
+    plan: Plan | None = None,
 ) -> list[Report]:
     """The reports of a month, created pending where they do not exist yet: for each reported
     plan, its city's districts (those of `districts` only, when given) and, with `city`, the
-    city's own report. `city_id`: one city's plans only (a city admin's button). `deliver`: the
-    request is to mail them too (the beat, the button), which the sweep then sees through."""
+    city's own report. `city_id`: one city's plans only. `plan`: that plan's reports only, if it
+    is reported (the city admin's button, on the plan's pages). `deliver`: the request is to
+    mail them too (the beat, the button), which the sweep then sees through."""
     month = month.replace(day=1)
+    plans = reported_plans(month, city_id)
+    if plan is not None:
+        plans = [p for p in plans if p.pk == plan.pk]
     chosen = None if districts is None else list(districts)
     if chosen is not None:  # the plans of the districts' cities only
         cities = {d.city_id for d in chosen}
     reports = []
-    for plan in reported_plans(month, city_id):
-        if chosen is not None and plan.city_id not in cities:
+    for each in plans:
+        if chosen is not None and each.city_id not in cities:
             continue
         units = (
-            [d for d in chosen if d.city_id == plan.city_id]
+            [d for d in chosen if d.city_id == each.city_id]
             if chosen is not None
-            else list(District.objects.filter(city=plan.city_id))
+            else list(District.objects.filter(city=each.city_id))
         )
         for unit in [*units, *([None] if city else [])]:
             report, _created = Report.objects.get_or_create(
-                plan=plan, district=unit, month=month, defaults={"deliver": deliver}
+                plan=each, district=unit, month=month, defaults={"deliver": deliver}
             )
             if deliver and not report.deliver:
                 Report.objects.filter(pk=report.pk).update(deliver=True)
@@ -103,10 +115,10 @@ def generate(pk: int, *, generated_at=None) -> bool:
     claim = _claim(pk, Report.State.PENDING, Report.State.GENERATING)
     if claim is None:
         return False
-    report = Report.objects.select_related("plan__city", "district").get(pk=pk)
+    report = Report.objects.select_related("district__city").get(pk=pk)
     try:
         pdf = render_report(
-            report.district, report.month, generated_at=generated_at, plan=report.plan
+            report.district, report.month, generated_at=generated_at, plan=plan_of_report(report)
         )
     except Exception as error:  # a broken report must not stay claimed forever
         _move(claim, Report.State.FAILED, error=f"render: {error}")
@@ -238,14 +250,20 @@ def mark_queued(pks: list[int]) -> None:
     Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
+def plan_of_report(report: Report) -> Plan:
+    """The plan a report speaks of (Report.plan)."""
+    return report.plan
+
+
 def _subject(report: Report) -> str:
-    plan = report.plan
+    plan = plan_of_report(report)
     name = report.district.name if report.district else plan.city.name
-    return f"【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
+    demo = DEMO_MARK if plan.is_demo else ""
+    return f"{demo}【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
-    plan = report.plan
+    plan = plan_of_report(report)
     year = as_of_year(plan, report.month)
     targets = list(Target.objects.of_plan(plan))
     if report.district:
@@ -256,14 +274,17 @@ def _body(report: Report) -> str:
         board.cells[(t.pk, report.district.pk)] if report.district else board.city[t.pk]
         for t in targets
     ]
-    behind = sum(1 for p in judged if p.is_behind)
-    good = sum(1 for p in judged if p.status in (method.Status.MET, method.Status.ON_TRACK))
+    attention = sum(1 for p in judged if needs_attention(p))
+    missing = sum(1 for p in judged if p.status == method.Status.FINAL_MISSING)
+    good = sum(1 for p in judged if p.status in ON_COURSE)
     name = report.district.name if report.district else plan.city.name
     return "\n".join([
+        *([demo_notice(plan), ""] if plan.is_demo else []),
         f"{name}：",
         "",
         f"附件为{report.month:%Y年%m月}《{plan.title}》实施进展月报（截至{year}年已审核数据）。",
-        f"跟踪指标 {len(judged)} 项：已达成或进展正常 {good} 项，需关注 {behind} 项。",
+        f"跟踪指标 {len(judged)} 项：已达成或进展正常 {good} 项，需关注 {attention} 项"
+        + (f"（其中缺最终数据 {missing} 项）。" if missing else "。"),
         "",
         f"{plan.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）",
     ])  # fmt: skip

@@ -5,6 +5,7 @@ Given the same figures and the same `generated_at`, it says the same thing.
 """
 
 import datetime
+import re
 from collections import Counter
 
 from django.template.loader import render_to_string
@@ -20,6 +21,20 @@ from targets.models import Target
 from zibo_edu.lib.charts import Series, city_line, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
+
+
+DEMO_MARK = "【演示】"  # a made-up plan's report says so in its title, headers, footers and mail
+
+
+def demo_notice(plan: Plan) -> str:
+    """A demo plan's (Plan.is_demo) notice, in the words of the pages' demo banner; "" for a
+    real plan."""
+    if not plan.is_demo:
+        return ""
+    with translation.override("zh-hans"):
+        return translation.gettext(
+            "Demo: a made-up example plan, not a real document; its figures are invented."
+        )
 
 
 def as_of_year(plan: Plan, month: datetime.date) -> int:
@@ -66,15 +81,25 @@ def report_context(
     rows.sort(key=lambda r: (method.ORDER.index(r["progress"].status), r["target"].order))
     behind = [r for r in rows if r["progress"].is_behind]
     counts = Counter(r["progress"].status for r in rows)
+    statuses = set(counts)
     context = {
         "plan": plan,
         "district": district,
         "name": district.name if district else plan.city.name,
+        "period": _period(plan),
+        "demo_mark": DEMO_MARK if plan.is_demo else "",
+        "demo_notice": demo_notice(plan),
         "month": month,
         "year": year,
         "generated_at": timezone.localtime(generated_at),
         "rows": rows,
         "behind": behind,
+        "attention": [r for r in rows if needs_attention(r["progress"])],
+        "final_missing": [r for r in rows if r["progress"].status == method.Status.FINAL_MISSING],
+        "no_data": [r for r in rows if r["progress"].status == method.Status.NO_DATA],
+        "figures_in": _figures_in(points, targets, district),
+        "all_met": bool(rows) and statuses == {method.Status.MET},
+        "all_on_course": bool(rows) and statuses <= ON_COURSE,
         "counts": [(s, s.label, counts[s]) for s in method.ORDER if counts[s]],
         "status_chart": _status_bar(counts, len(rows)),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
@@ -86,6 +111,29 @@ def report_context(
     if district is None:
         context["ranking"] = _ranking(board, districts, targets)
     return context
+
+
+ON_COURSE = {method.Status.MET, method.Status.ON_TRACK}  # 已达成或进展正常
+
+
+def needs_attention(progress: method.Progress) -> bool:
+    """What a report's "needs attention" lists and counts: a shortfall the figures show
+    (progress.BEHIND, 未达成 included) or a final figure missing (缺最终数据), which shows nothing
+    but is no achievement either."""
+    return progress.is_behind or progress.status == method.Status.FINAL_MISSING
+
+
+def _period(plan: Plan) -> str:
+    """The plan's five-year period as its title names it (十四五, 十五五); "" if it names none."""
+    found = re.search(r"“(十[一二三四五六七八九十]*五)”", plan.title)
+    return found.group(1) if found else ""
+
+
+def _figures_in(points, targets, district) -> bool:
+    """Whether any approved figure of the plan is in: the district's own, or any for the city."""
+    if district is None:
+        return bool(points)
+    return any(points.get(t.pk, {}).get(district.pk) for t in targets)
 
 
 def _value(target: Target, progress: method.Progress) -> dict:
@@ -195,8 +243,8 @@ def _ranking(board, districts, targets) -> list[dict]:
     scored = []
     for district in districts:
         judged = [board.cells[(t.pk, district.pk)] for t in targets if t.reported_by == "districts"]
-        good = sum(1 for p in judged if p.status in (method.Status.MET, method.Status.ON_TRACK))
-        behind = sum(1 for p in judged if p.is_behind)
+        good = sum(1 for p in judged if p.status in ON_COURSE)
+        behind = sum(1 for p in judged if needs_attention(p))
         scored.append({"district": district, "good": good, "behind": behind, "total": len(judged)})
     scored.sort(key=lambda r: (-r["good"], r["behind"], r["district"].order))
     for rank, row in enumerate(scored, 1):
@@ -208,8 +256,8 @@ def render_report_html(
     district: District | None, month: datetime.date, *, generated_at=None, plan=None
 ) -> str:
     generated_at = generated_at or timezone.now()
-    context = report_context(district, month, generated_at=generated_at, plan=plan)
-    with translation.override("zh-hans"):
+    with translation.override("zh-hans"):  # the values' units too, not only the template
+        context = report_context(district, month, generated_at=generated_at, plan=plan)
         return render_to_string("reports/report.html", context)
 
 

@@ -41,12 +41,12 @@ def signal(task, pks: list[int]) -> bool:
     return True
 
 
-def request_month(day: datetime.date, city_id: int | None = None) -> bool:
-    """Record the month's reports (one city's, or every city's) as rows first, then signal their
-    rendering. False when the queue is down: nothing is lost, the sweep signals them once it is
-    back."""
+def request_month(day: datetime.date, city_id: int | None = None, plan=None) -> bool:
+    """Record the month's reports (one plan's, one city's, or every city's) as rows first, then
+    signal their rendering. False when the queue is down: nothing is lost, the sweep signals
+    them once it is back."""
     with transaction.atomic():
-        reports = delivery.schedule(day, deliver=True, city_id=city_id)
+        reports = delivery.schedule(day, deliver=True, city_id=city_id, plan=plan)
     return signal(generate_report, [r.pk for r in reports])
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.models import Plan, plan_query
+from reports import delivery
 from reports.models import Report
 from reports.tasks import previous_month, request_month
 from targets import access
@@ -50,8 +51,10 @@ def _progress(reports: list[Report], busy) -> list[dict]:
 @login_required
 @require_POST
 def generate_now(request: HttpRequest) -> HttpResponse:
-    """The city admin's button: queue the month's reports, as the beat would."""
+    """The city admin's button: queue the month's reports of the plan shown (its city's), as
+    the beat would."""
     access.require(access.may_generate_reports(request.user))
+    plan = Plan.objects.from_request(request)  # 404 for another city's
     month = request.POST.get("month", "")
     try:
         day = datetime.date.fromisoformat(f"{month}-01")
@@ -68,7 +71,18 @@ def generate_now(request: HttpRequest) -> HttpResponse:
             % {"month": month, "last": f"{previous_month(timezone.localdate()):%Y-%m}"},
         )
         return redirect(reverse("report_list") + plan_query(request))
-    if request_month(day, access.city_id_of(request.user)):  # the admin's city's, or all
+    reported = delivery.reported_plans(day, plan.city_id)
+    if plan not in reported:  # closed, or not begun by then
+        messages.error(
+            request,
+            _(
+                "The monthly reports of %(city)s speak of %(plan)s: generate them on that "
+                "plan's report page."
+            )
+            % {"city": plan.city.name, "plan": "、".join(p.title for p in reported) or "—"},
+        )
+        return redirect(reverse("report_list") + plan_query(request))
+    if request_month(day, plan=plan):
         messages.success(
             request, _("The reports for %(month)s are being generated.") % {"month": month}
         )

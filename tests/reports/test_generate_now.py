@@ -30,7 +30,7 @@ def test_an_unfinished_or_future_month_is_refused_with_a_clear_message(
 def test_the_last_finished_month_is_accepted(client, plan, city_admin, monkeypatch):
     from reports import views
 
-    monkeypatch.setattr(views.pages, "request_month", lambda day, city_id: True)
+    monkeypatch.setattr(views.pages, "request_month", lambda day, plan: True)
     client.force_login(city_admin)
     with time_machine.travel(TODAY, tick=False):
         response = client.post("/reports/generate/", {"month": "2026-10"}, follow=True)
