@@ -3,17 +3,20 @@
 For a year, each city's plan covering it (the plan in whose years it falls, else the one whose
 baseline it is), the targets of those plans whose indicator key (`Target.indicator`) appears in
 at least two cities' plans, and for each such indicator every city's value and status as of the
-year (approved figures, computed as the city's own dashboards compute them); then the cities
-furthest behind: most indicators behind first. A constant number of queries, whatever the
-number of cities: plans, targets, districts and figures, one query each.
+year (approved figures, as the city's own dashboards show them: the stored standings, see
+targets/standings.py); then the cities furthest behind: most indicators behind first. A constant
+number of queries, whatever the number of cities: plans, targets and the cities' standings, one
+query each; no figure is read, so the page costs about what the aggregate it shows does.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from departments.models import City, District
+from django.db.models import F
+
+from departments.models import City
 from plans.models import Plan
-from targets import progress
+from targets import progress, standings
 from targets.models import Target
 
 
@@ -21,6 +24,7 @@ from targets.models import Target
 class Cell:
     target: Target
     progress: progress.Progress
+    plan: Plan
 
 
 @dataclass
@@ -61,39 +65,41 @@ def plans_for_year(plans: list[Plan], year: int) -> dict[int, Plan]:
     return chosen
 
 
+# What the page shows of a target (its value as `targets.display.describe` words it, its goal):
+# at province size, loading whole targets would cost more than reading their standings.
+SHOWN = ("task_id", "indicator", "name", "kind", "unit", "measure_unit", "per_units",
+         "numerator_label", "denominator_label", "value_text")  # fmt: skip
+
+
 def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
     plans = plans if plans is not None else list(Plan.objects.select_related("city"))
     chosen = plans_for_year(plans, year)
-    targets = list(
+    # No select_related: each target knows its plan's pk, and `chosen` holds the plans.
+    of_plans = (
         Target.objects.filter(task__part__plan__in=list(chosen.values()))
         .exclude(indicator="")
-        .select_related("task__part__plan")
+        .only(*SHOWN)
     )
+    targets = list(of_plans.annotate(plan_pk=F("task__part__plan_id")))
+    plan_of = {plan.pk: plan for plan in chosen.values()}
     cities_of_key: dict[str, set[int]] = defaultdict(set)
     for target in targets:
-        cities_of_key[target.indicator].add(target.task.part.plan.city_id)
+        cities_of_key[target.indicator].add(plan_of[target.plan_pk].city_id)
     shared = [t for t in targets if len(cities_of_key[t.indicator]) > 1]
-    districts: dict[int, list[District]] = defaultdict(list)
-    for district in District.objects.filter(city__in=list(chosen)):
-        districts[district.city_id].append(district)
-    years = range(min((p.baseline_year for p in chosen.values()), default=year), year + 1)
-    points = progress.load_points(shared, years, include_submitted=False)
-
+    city_progress = standings.stored_city_progress(of_plans, year, include_submitted=False)
+    missing = progress.Progress(progress.Status.NO_DATA)
     by_plan: dict[int, list[Target]] = defaultdict(list)
     for target in shared:
-        by_plan[target.task.part.plan_id].append(target)
+        by_plan[target.plan_pk].append(target)
     indicators: dict[str, Indicator] = {}
     for plan in chosen.values():
-        board = progress.board_from_points(
-            points, year, targets=by_plan[plan.pk], districts=districts[plan.city_id], show=[]
-        )
         for target in by_plan[plan.pk]:
             row = indicators.setdefault(
                 target.indicator, Indicator(target.indicator, target.name, {})
             )
-            row.cells[plan.city_id] = Cell(target, board.city[target.pk])
+            row.cells[plan.city_id] = Cell(target, city_progress.get(target.pk, missing), plan)
     cities = sorted((p.city for p in chosen.values()), key=lambda c: c.name)
-    standings = []
+    ranked = []
     for city in cities:
         standing = CityStanding(city, chosen[city.pk])
         for row in indicators.values():
@@ -103,7 +109,7 @@ def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
                 if cell.progress.is_behind:
                     standing.behind += 1
                     standing.behind_keys.append(row.name)
-        standings.append(standing)
-    standings.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), s.city.name))
+        ranked.append(standing)
+    ranked.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), s.city.name))
     rows = sorted(indicators.values(), key=lambda r: (-r.behind, r.key))
-    return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, standings)
+    return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, ranked)

@@ -355,6 +355,31 @@ def _progress(
     )
 
 
+def _city_rows(rows) -> tuple[dict[int, method.Progress], dict[int, int]]:
+    """The city rows among `rows`: each target's progress, and its districts behind."""
+    city, behind = {}, {}
+    for target_id, lagging, *fields in rows.filter(district=None).values_list(
+        "target_id", "lagging", *PROGRESS_FIELDS
+    ):
+        city[target_id] = _progress(*fields)
+        behind[target_id] = lagging or 0
+    return city, behind
+
+
+def stored_city_progress(
+    targets, year: int, *, include_submitted: bool
+) -> dict[int, method.Progress]:
+    """The city progress as of `year` of the targets of a queryset (a subquery: however many
+    plans and cities they belong to, one query, no list of thousands of keys sent), as stored,
+    by target pk. A target without a row for the year (a year outside its plan) is absent: it
+    has no data."""
+    rows = Standing.objects.filter(
+        as_of=year, approved_only=not include_submitted, target__in=targets.values("pk")
+    )
+    city, _behind = _city_rows(rows)
+    return city
+
+
 def stored_board(
     plan: Plan,
     year: int,
@@ -370,12 +395,8 @@ def stored_board(
     rows = Standing.objects.filter(
         as_of=year, approved_only=not include_submitted, target__in=[t.pk for t in targets]
     )
-    city, cells, behind = {}, {}, {}
-    for target_id, lagging, *fields in rows.filter(district=None).values_list(
-        "target_id", "lagging", *PROGRESS_FIELDS
-    ):
-        city[target_id] = _progress(*fields)
-        behind[target_id] = lagging or 0
+    city, behind = _city_rows(rows)
+    cells = {}
     shown = [d.pk for d in show]
     if shown:
         for target_id, district_id, *fields in rows.filter(district__in=shown).values_list(
