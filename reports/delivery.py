@@ -27,7 +27,7 @@ from django.utils import timezone
 from departments.models import District
 from plans.models import Plan
 from reports.models import Recipient, Report
-from reports.rendering import as_of_year, render_report
+from reports.rendering import as_of_year, plan_of, render_report
 from targets import progress as method
 from targets import standings
 from targets.models import Target
@@ -211,7 +211,7 @@ def mark_queued(pks: list[int]) -> None:
 
 def _plan_of(report: Report) -> Plan:
     """The plan of the report's city (the district's; the default plan's for a city report)."""
-    return Plan.objects.for_city(report.district.city if report.district else None)
+    return plan_of(report.district)
 
 
 def _subject(report: Report) -> str:

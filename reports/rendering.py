@@ -28,8 +28,14 @@ def as_of_year(plan: Plan, month: datetime.date) -> int:
     return plan.reporting_year(today=next_month)
 
 
+def plan_of(district: District | None) -> Plan:
+    """The plan a district's report speaks of: its city's (the default plan for the city's
+    report)."""
+    return Plan.objects.for_city(district.city if district else None)
+
+
 def report_context(district: District | None, month: datetime.date, *, generated_at) -> dict:
-    plan = Plan.objects.default()
+    plan = plan_of(district)
     year = as_of_year(plan, month)
     districts = list(District.objects.filter(city=plan.city))
     targets = list(Target.objects.of_plan(plan).for_listing())

@@ -158,3 +158,14 @@ def test_a_made_up_citys_report_mail_and_reminder_name_its_own_city_and_plan(
     subject, body = delivery._subject(report), delivery._body(report)
     assert "示例市教育事业发展“十四五”规划(演示,虚构示例)" in subject
     assert "示例市(演示)教育局" in body and "淄博" not in subject + body
+
+
+def test_a_made_up_citys_district_report_speaks_of_its_own_citys_plan(plan, shili_plan):
+    import datetime
+
+    from reports.rendering import render_report_html
+
+    _made_up_figures(shili_plan)
+    dongcheng = District.objects.get(city=shili_plan.city, slug="dongcheng")
+    html = render_report_html(dongcheng, datetime.date(2025, 6, 1))
+    assert shili_plan.title in html and "淄博" not in html
