@@ -61,6 +61,9 @@ def test_cities_side_by_side_on_shared_indicators(plan, shili_plan):
 
 def test_the_page_is_the_provinces_and_marks_the_made_up_city(client, plan, shili_plan, province):
     _zibo_figures(plan, 700)
+    Target.objects.of_plan(shili_plan).filter(indicator="kindergarten-public-share").update(
+        value_text="<b>50%</b>以上"
+    )  # the cells are made as HTML in the view: every value escaped
     client.force_login(province)
     response = client.get("/province/?year=2024")
     assert response.status_code == 200
@@ -68,6 +71,7 @@ def test_the_page_is_the_provinces_and_marks_the_made_up_city(client, plan, shil
     assert "示例市(演示)" in html and "demo-banner" in html and "淄博市" in html
     assert "幼儿园" in html and "2023" in html  # the indicators by name, and the year selector
     assert "kindergarten-public-share" not in html  # keys match cities; readers need only names
+    assert "&lt;b&gt;50%&lt;/b&gt;以上" in html and "<b>50%" not in html
 
 
 def _as_shown(target, shown):
