@@ -3,7 +3,8 @@
 
 Each city has `districts` districts and two plans (2016–2020, then 2021–2025 following it) of
 `targets` rate targets sharing their indicator keys across cities, an approved figure for every
-target, district and year (10 years), and its standings stored. Call after Django is set up.
+target, district and year (10 years), and its standings stored; then the database's statistics
+(ANALYZE on PostgreSQL, as autovacuum would). Call after Django is set up.
 """
 
 import tempfile
@@ -42,6 +43,8 @@ def plan_file(
 
 def build(cities: int, districts: int, targets: int) -> list:
     """The cities' plans, both of each city, with their figures and standings."""
+    from django.db import connection
+
     from departments.models import District
     from plans.loading import load_plan_file
     from targets import standings
@@ -68,4 +71,7 @@ def build(cities: int, districts: int, targets: int) -> list:
     Figure.objects.bulk_create(rows, batch_size=5000)
     for plan in plans:
         standings.refresh_plan(plan)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would, before rather than during a run
+            cursor.execute("ANALYZE")
     return plans
