@@ -12,17 +12,32 @@ query each; no figure is read, so the page costs about what the aggregate it sho
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from departments.models import City
 from plans.models import Plan
 from targets import progress, standings
 from targets.models import Target
 
+# What `targets.display.describe` words a value by: targets alike in these share one Target.
+SHAPE = ("kind", "unit", "measure_unit", "per_units", "numerator_label", "denominator_label")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows of a target: at province size, 800 Target instances would cost
+    more than reading their standings, so a target is read as values. `shape` is a Target
+    holding only what its values are worded by (`describe(shown.shape, progress)`)."""
+
+    pk: int
+    indicator: str
+    name: str
+    value_text: str
+    plan_pk: int
+    shape: Target
+
 
 @dataclass
 class Cell:
-    target: Target
+    target: Shown
     progress: progress.Progress
     plan: Plan
 
@@ -65,22 +80,13 @@ def plans_for_year(plans: list[Plan], year: int) -> dict[int, Plan]:
     return chosen
 
 
-# What the page shows of a target (its value as `targets.display.describe` words it, its goal):
-# at province size, loading whole targets would cost more than reading their standings.
-SHOWN = ("task_id", "indicator", "name", "kind", "unit", "measure_unit", "per_units",
-         "numerator_label", "denominator_label", "value_text")  # fmt: skip
-
-
 def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
     plans = plans if plans is not None else list(Plan.objects.select_related("city"))
     chosen = plans_for_year(plans, year)
-    # No select_related: each target knows its plan's pk, and `chosen` holds the plans.
-    of_plans = (
-        Target.objects.filter(task__part__plan__in=list(chosen.values()))
-        .exclude(indicator="")
-        .only(*SHOWN)
+    of_plans = Target.objects.filter(task__part__plan__in=list(chosen.values())).exclude(
+        indicator=""
     )
-    targets = list(of_plans.annotate(plan_pk=F("task__part__plan_id")))
+    targets = _shown(of_plans)
     plan_of = {plan.pk: plan for plan in chosen.values()}
     cities_of_key: dict[str, set[int]] = defaultdict(set)
     for target in targets:
@@ -88,7 +94,7 @@ def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
     shared = [t for t in targets if len(cities_of_key[t.indicator]) > 1]
     city_progress = standings.stored_city_progress(of_plans, year, include_submitted=False)
     missing = progress.Progress(progress.Status.NO_DATA)
-    by_plan: dict[int, list[Target]] = defaultdict(list)
+    by_plan: dict[int, list[Shown]] = defaultdict(list)
     for target in shared:
         by_plan[target.plan_pk].append(target)
     indicators: dict[str, Indicator] = {}
@@ -113,3 +119,16 @@ def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
     ranked.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), s.city.name))
     rows = sorted(indicators.values(), key=lambda r: (-r.behind, r.key))
     return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, ranked)
+
+
+def _shown(targets) -> list[Shown]:
+    shapes: dict[tuple, Target] = {}
+    shown = []
+    for pk, indicator, name, value_text, plan_pk, *shape in targets.values_list(
+        "pk", "indicator", "name", "value_text", "task__part__plan_id", *SHAPE
+    ):
+        key = tuple(shape)
+        if key not in shapes:
+            shapes[key] = Target(**dict(zip(SHAPE, shape, strict=True)))
+        shown.append(Shown(pk, indicator, name, value_text, plan_pk, shapes[key]))
+    return shown
