@@ -132,7 +132,11 @@ def _table_response(
 def overview(request: HttpRequest) -> HttpResponse:
     view = _view(request, cells=NONE)
     filters = TargetFilter(request.GET, queryset=Target.objects.of_plan(view.plan), plan=view.plan)
-    chosen = {t.pk for t in filters.qs} if filters.is_valid() else {t.pk for t in view.targets}
+    asked = any(request.GET.get(name) for name in filters.filters)  # else every target: no query
+    if asked and filters.is_valid():
+        chosen = {t.pk for t in filters.qs}
+    else:
+        chosen = {t.pk for t in view.targets}
     status = request.GET.get("status", "")
     rows = [
         row
