@@ -77,6 +77,23 @@ def carry_over(plan: Plan) -> int:
     return written
 
 
+def follow_sources(figures: list[Figure]) -> list[Figure]:
+    """Carried-over copies follow their source: after a source figure was submitted, approved,
+    returned or reopened in the predecessor, each copy of it takes its values and state again
+    (a copy is reviewed where its source is, never in the successor). One query when nothing
+    was carried. Returns the copies changed."""
+    sources = {figure.pk: figure for figure in figures if figure.pk is not None}
+    copies = list(Figure.objects.filter(carried_from__in=list(sources)))
+    for copy in copies:
+        source = sources[copy.carried_from_id]
+        for name in COPIED:
+            setattr(copy, name, getattr(source, name))
+        copy.version += 1
+    if copies:
+        Figure.objects.bulk_update(copies, [*COPIED, "version"])
+    return copies
+
+
 def carry_over_successors(plan: Plan) -> int:
     """After the plan's final figures changed: refresh every plan that follows it."""
     return sum(carry_over(successor) for successor in plan.successors.all())

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plans import succession
 from targets import bulk, progress, reminders, standings
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
@@ -523,7 +524,7 @@ def _transition(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
     log_changes(changes, user=user, channel=channel, at=now, comment=comment)
-    standings.refresh_figures(figures)
+    standings.refresh_figures([*figures, *succession.follow_sources(figures)])
 
 
 @transaction.atomic

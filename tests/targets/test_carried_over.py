@@ -162,3 +162,26 @@ def test_its_page_marks_it_and_offers_no_review(client, city_admin, carried):
     client.force_login(city_admin)
     page = client.get(f"/figures/{carried.pk}/?plan={SLUG}").content.decode()
     assert "取自上一规划" in page and 'value="reopen"' not in page
+
+
+def test_its_state_and_values_follow_its_source_reviewed_in_the_previous_plan(
+    client, city_admin, plan, zhangdian
+):
+    """Submitted in 十四五, carried over as submitted; approved there, the copy is approved too;
+    reopened there, the copy follows again (it is never reviewed in the successor)."""
+    from targets import figures
+
+    share = Target.objects.of_plan(plan).get(indicator="kindergarten-public-share")
+    source = make_figure(share, zhangdian, 2025, state="submitted",
+                         numerator=Decimal(690), denominator=Decimal(1000))  # fmt: skip
+    successor = load_plan_file(SUCCESSOR).plan
+    copy = Figure.objects.get(target__task__part__plan=successor, carried_from=source)
+    assert copy.state == "submitted"
+
+    figures.approve([source], user=city_admin)
+    copy.refresh_from_db()
+    assert copy.state == "approved" and copy.numerator == Decimal(690)
+
+    figures.reopen(Figure.objects.get(pk=source.pk), user=city_admin, reason="更正")
+    copy.refresh_from_db()
+    assert copy.state == Figure.objects.get(pk=source.pk).state != "approved"
