@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan
@@ -122,15 +123,18 @@ def chain(plan: Plan) -> list[Plan]:
     return plans
 
 
-def long_series(target: Target) -> list[Year]:
-    """The city's value of the target's indicator year by year across its chain of plans: the
-    predecessor's years, then the successor's (whose baseline is the predecessor's last year,
-    shown once, as carried over); a plan with no figures yet shows its target at its deadline
-    (value None). Submitted figures count, as on the dashboards."""
+def long_series(target: Target, as_of: int | None = None) -> list[Year]:
+    """The city's value of the target's indicator year by year across its chain of plans, every
+    year from the first plan's baseline to `as_of` (the year being reported: last year), a year
+    without every district's figure shown without a value rather than left out; the
+    successor's baseline is the predecessor's last year, shown once and marked carried over
+    when its figures were carried; a plan with no year reported yet shows its target at its
+    deadline (value None). Submitted figures count, as on the dashboards."""
     plan = target.task.part.plan
     plans = chain(plan) if target.indicator else [plan]
     if len(plans) == 1:
         return []
+    as_of = as_of if as_of is not None else timezone.localdate().year - 1
     districts = list(District.objects.filter(city=plan.city))
     rows: dict[int, Year] = {}
     for each in plans:
@@ -145,11 +149,14 @@ def long_series(target: Target) -> list[Year]:
             each, each.end_year, targets=[same], districts=districts, include_submitted=True
         )
         series = board.city_series.get(same.pk, {})
-        for year, value in series.items():
+        for year in range(each.baseline_year, min(each.end_year, as_of) + 1):
             if year in rows and year == each.baseline_year:
-                rows[year].carried = True  # the predecessor's final year, this one's baseline
+                # the predecessor's final year, this one's baseline
+                rows[year].carried = Figure.objects.filter(
+                    target=same, year=year, carried_from__isnull=False
+                ).exists()
                 continue
-            rows[year] = Year(year, value, each, same)
-        if not any(year > each.baseline_year for year in series):
+            rows[year] = Year(year, series.get(year), each, same)
+        if each.start_year > as_of:
             rows.setdefault(same.deadline_year, Year(same.deadline_year, None, each, same))
     return [rows[year] for year in sorted(rows)]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -291,8 +292,14 @@ def _long_series(target: Target) -> dict:
             target=target.value,
             unit=target.unit,
         )
+    reported = timezone.localdate().year - 1
     table = [
-        (row, describe(row.target, method.Progress(method.Status.NO_DATA, value=row.value)))
+        (
+            row,
+            _("not every district's figure is in")
+            if row.value is None and row.year <= reported
+            else describe(row.target, method.Progress(method.Status.NO_DATA, value=row.value)),
+        )
         for row in rows
     ]
     return {"long_series": table, "long_chart": chart}

@@ -11,6 +11,7 @@ import yaml
 from django.conf import settings
 
 from departments.models import District
+from plans import succession
 from plans.loading import PlanFileError, load_plan_file
 from plans.models import Plan
 from targets.models import Figure, Target
@@ -121,12 +122,31 @@ def test_a_targets_page_shows_the_long_series_across_both_plans(client, city_adm
             response.context["long_series"]]  # fmt: skip
     assert rows == [
         (2020, Decimal(50), "zibo-2021-2025", False),
+        (2021, None, "zibo-2021-2025", False),  # a year without figures is shown, not skipped
+        (2022, None, "zibo-2021-2025", False),
+        (2023, None, "zibo-2021-2025", False),
         (2024, Decimal(64), "zibo-2021-2025", False),
         (2025, Decimal(66), "zibo-2021-2025", True),
         (2030, None, "demo-zibo-2026-2030", False),  # no figures yet: its target, at its deadline
     ]
-    assert 'id="long-series"' in response.content.decode()
+    page = response.content.decode()
+    assert 'id="long-series"' in page and "并非所有区县的数据都已报送" in page
     assert response.context["long_chart"] is not None
+
+
+def test_the_long_series_marks_the_carried_baseline_though_the_city_value_is_incomplete(plan):
+    """张店区's 2025 figure is carried over, the other districts' are not in: 2025 has no city
+    value, yet its row is there and says the baseline was carried over."""
+    share = by_indicator(plan, "kindergarten-public-share")
+    zhangdian = District.objects.get(city=plan.city, name="张店区")
+    make_figure(share, zhangdian, 2025, state="approved",
+                numerator=Decimal(700), denominator=Decimal(1000))  # fmt: skip
+    load_plan_file(SUCCESSOR)
+
+    rows = {row.year: row for row in succession.long_series(share, as_of=2025)}
+
+    assert sorted(rows) == [2020, 2021, 2022, 2023, 2024, 2025, 2030]
+    assert rows[2025].value is None and rows[2025].carried
 
 
 def test_ended_means_closed_not_just_past_its_period(plan):
