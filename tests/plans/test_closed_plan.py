@@ -154,7 +154,7 @@ def _pages(plan, zhangdian, city_admin, fitness_task):
         (f"/completeness/2025/{q}", "/remind/"),
         (f"/notices/{q}", 'href="/notices/new/"'),
         (f"/ledger/tasks/{fitness_task.pk}/", "/notices/new/?task="),
-        (f"/reports/{q}", 'action="/reports/generate/"'),
+        (f"/reports/{q}", 'action="/reports/generate/?plan='),
         (f"/entry/city/2025/{q}", 'name="action" value="save"'),
     ]
 
