@@ -60,6 +60,8 @@ class CityStanding:
     behind: int = 0
     compared: int = 0
     behind_keys: list[str] = field(default_factory=list)
+    missing: int = 0  # final figures missing: not behind, and not on course either
+    missing_keys: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,8 +117,15 @@ def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
                 if cell.progress.is_behind:
                     standing.behind += 1
                     standing.behind_keys.append(row.name)
+                elif cell.progress.status == progress.Status.FINAL_MISSING:
+                    standing.missing += 1
+                    standing.missing_keys.append(row.name)
         ranked.append(standing)
-    ranked.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), s.city.name))
+    # Furthest behind first; among equals, the city with more final figures missing (which may
+    # hide more behind) before the one whose figures are in.
+    ranked.sort(
+        key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), -s.missing, s.city.name)
+    )
     rows = sorted(indicators.values(), key=lambda r: (-r.behind, r.key))
     return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, ranked)
 

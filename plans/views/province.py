@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from plans import province
 from targets import access
-from targets.display import describe
+from targets.display import dated
 
 
 @login_required
@@ -58,7 +58,7 @@ def _rows(comparison: province.Comparison) -> list[dict]:
         if status not in labels:
             labels[status] = escape(capfirst(cell.progress.label))
         href = escape(link.replace(str(PLACEHOLDER), str(cell.target.pk)) + query[city.pk])
-        text = escape(describe(cell.target.shape, cell.progress))
+        text = escape(dated(cell.target.shape, cell.progress))  # with the value's year
         return (
             f'<td><a href="{href}">{text}</a> <span class="status status-{escape(status)}">'
             f'{labels[status]}</span><br><span class="muted small">{goal} '

@@ -74,6 +74,23 @@ def test_the_page_is_the_provinces_and_marks_the_made_up_city(client, plan, shil
     assert "&lt;b&gt;50%&lt;/b&gt;以上" in html and "<b>50%" not in html
 
 
+def test_in_the_final_year_a_missing_final_figure_is_counted_and_values_carry_their_year(
+    client, plan, shili_plan, province
+):
+    """2025, both plans' last year: Zibo's 2024 value stands beside 缺最终数据 with its year, and
+    the city is not shown as if it were on course: its missing final figures are counted."""
+    from plans import province as province_module  # `province` is the 省教育厅 user here
+
+    _zibo_figures(plan, 700)  # 2020 and 2024 only: no 2025 figure at all
+    comparison = province_module.compare(2025)
+    zibo = {s.city.name: s for s in comparison.standings}["淄博市"]
+    assert zibo.behind == 0 and zibo.missing == 5 and len(zibo.missing_keys) == 5
+
+    client.force_login(province)
+    html = client.get("/province/?year=2025").content.decode()
+    assert "70.0%（2024）" in html and "缺最终数据" in html
+
+
 def _as_shown(target, shown):
     """What the page shows of a progress (numbers to the six places a standing stores)."""
     value = None if shown.value is None else round(shown.value, 6)
