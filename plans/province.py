@@ -123,9 +123,7 @@ def compare(year: int, plans: list[Plan] | None = None) -> Comparison:
         ranked.append(standing)
     # Furthest behind first; among equals, the city with more final figures missing (which may
     # hide more behind) before the one whose figures are in.
-    ranked.sort(
-        key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), -s.missing, s.city.name)
-    )
+    ranked.sort(key=lambda s: (-s.behind, -(s.behind / (s.compared or 1)), -s.missing, s.city.name))
     rows = sorted(indicators.values(), key=lambda r: (-r.behind, r.key))
     return Comparison(year, cities, {c: p for c, p in chosen.items()}, rows, ranked)
 
