@@ -225,3 +225,23 @@ def test_the_demo_gives_the_made_up_city_its_own_staff_and_head_who_see_only_it(
     assert client.get(reverse("progress_district", args=["zhangdian"])).status_code == 404
     client.force_login(head.user)
     assert client.get(reverse("progress_overview") + f"?plan={plan.slug}").status_code == 404
+
+
+def test_the_demo_fills_final_figures_only_where_a_district_has_its_final_figures_in(plan):
+    from plans.management.commands.load_demo_plans import demo_final_figures
+
+    share = by_indicator(plan, "kindergarten-public-share")
+    other = Target.objects.of_plan(plan).exclude(pk=share.pk).filter(kind="rate").first()
+    zhangdian = District.objects.get(city=plan.city, name="张店区")
+    wenchanghu = District.objects.get(city=plan.city, name="文昌湖区")
+    for district in (zhangdian, wenchanghu):
+        make_figure(share, district, 2024, state="approved",
+                    numerator=Decimal(600), denominator=Decimal(1000))  # fmt: skip
+    make_figure(other, zhangdian, 2025, state="approved",
+                numerator=Decimal(6), denominator=Decimal(10))  # fmt: skip
+    successor = load_plan_file(SUCCESSOR).plan
+
+    demo_final_figures(successor)
+
+    filled = set(Figure.objects.filter(target=share, year=2025).values_list("district", flat=True))
+    assert filled == {zhangdian.pk}  # 文昌湖区 still owes its final figures

@@ -66,16 +66,21 @@ def seed_made_up_figures(plan: Plan, seed: int = 12) -> int:
 def demo_final_figures(successor: Plan) -> int:
     """The demo's made-up figures of Zibo stop before 2025: for the indicators the successor
     carries over, add made-up final-year figures (a step on from the year before, marked 演示)
-    where a district has none, so the carry-over and the long series have something to show."""
+    where a district whose final figures are approved has none, so the carry-over and the long
+    series have something to show. A district still owing its final figures (文昌湖区, 沂源县,
+    高青县 in the demo) is left owing them."""
     year = successor.baseline_year
+    done = set(
+        Figure.objects.filter(
+            target__task__part__plan=successor.follows_id, year=year, state=Figure.State.APPROVED
+        ).values_list("district_id", flat=True)
+    )
     rows = []
     for _new, old in succession.matching_targets(successor):
         have = set(
             Figure.objects.filter(target=old, year=year).values_list("district_id", flat=True)
         )
-        for before in Figure.objects.filter(target=old, year=year - 1).exclude(
-            district_id__in=have
-        ):
+        for before in Figure.objects.filter(target=old, year=year - 1, district_id__in=done - have):
             rows.append(
                 Figure(
                     target=old,
