@@ -55,6 +55,22 @@ def applicable(plan: Plan) -> QuerySet[Target]:
     return Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
 
 
+def owed_among(targets, figures) -> Tally:
+    """A district's tally of one year from what a page has loaded already: `targets` the
+    district reports (as `applicable`), `figures` its figures of the year. The same counts as
+    `tallies` (a figure holding only a note is missing), without a query."""
+    by_target = {f.target_id: f for f in figures if f.is_filled}
+    tally = Tally(district=None, total=0)
+    for target in targets:
+        tally.total += 1
+        figure = by_target.get(target.pk)
+        if figure is None:
+            tally.missing += 1
+        else:
+            setattr(tally, figure.state, getattr(tally, figure.state) + 1)
+    return tally
+
+
 def end_of(day: datetime.date) -> datetime.datetime:
     """The last moment of a deadline day, in the bureau's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
@@ -71,8 +87,9 @@ class Deadline:
 
     deadline: datetime.date
     days: int  # days left before it, or days late after it
-    overdue: bool  # the deadline day has ended (`is_past`)
+    overdue: bool  # the deadline day has ended (`is_past`) and figures are still owed
     final: bool  # the plan's last year: its figures are the final figures, for the evaluation
+    passed: bool = False  # the deadline day has ended, owed or not
 
 
 def is_final_year(plan: Plan, year: int) -> bool:
@@ -80,13 +97,19 @@ def is_final_year(plan: Plan, year: int) -> bool:
     return year == plan.end_year
 
 
-def deadline_state(period: ReportingPeriod | None, now: datetime.datetime) -> Deadline | None:
-    """The period's deadline, how many days are left or late, and whether the year is final."""
+def deadline_state(
+    period: ReportingPeriod | None, now: datetime.datetime, owes: int | None = None
+) -> Deadline | None:
+    """The period's deadline, how many days are left or late, and whether the year is final.
+    `owes`: how many figures the reader still owes (a `Tally.owes`), where known: past the
+    deadline with nothing owed is not overdue."""
     if period is None:
         return None
     days = (period.deadline - timezone.localtime(now).date()).days
-    overdue = is_past(period, now)
-    return Deadline(period.deadline, abs(days), overdue, is_final_year(period.plan, period.year))
+    passed = is_past(period, now)
+    overdue = passed and owes != 0
+    final = is_final_year(period.plan, period.year)
+    return Deadline(period.deadline, abs(days), overdue, final, passed)
 
 
 def tallies(

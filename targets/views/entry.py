@@ -122,14 +122,23 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         (part, list(group)) for part, group in groupby(forms, key=lambda f: f.target.task.part)
     ]
     final_year = completeness.is_final_year(scope.plan, year)
+    now = timezone.now()
+    # What the district still owes, where it changes what the page says: the final year's
+    # notice, and whether a passed deadline makes the page overdue.
+    past = period is not None and completeness.is_past(period, now)
+    owed = (
+        _owed(scope, year, stored, [form.target for form in forms]) if final_year or past else None
+    )
     context = {
         "plan": scope.plan,
         "scope": scope,
         "year": year,
         "period": period,
-        "deadline_state": completeness.deadline_state(period, timezone.now()),
+        "deadline_state": completeness.deadline_state(
+            period, now, owes=owed.owes if owed is not None else None
+        ),
         "final_year": final_year,
-        "owed": _owed(scope, year, period) if final_year else None,  # said in its notice
+        "owed": owed if final_year else None,  # said in its notice
         "chapters": chapters,
         "years": list(scope.plan.years),
         # Save buttons only when something on the page can be saved (a successor's carried-over
@@ -217,11 +226,10 @@ def _conflict_message(figure: Figure) -> str:
     return figures.conflict_message(figure, display_value(figure))
 
 
-def _owed(scope: Scope, year: int, period) -> completeness.Tally | None:
-    """A district's figures of the year as the completeness page counts them (none for the city:
-    its own figures are not tallied there)."""
+def _owed(scope: Scope, year: int, stored, targets) -> completeness.Tally | None:
+    """A district's figures of the year as the completeness page counts them, from the figures
+    the page loaded (none for the city: its own figures are not tallied there)."""
     if scope.district is None:
         return None
-    applicable = completeness.applicable(scope.plan)
-    (tally,) = completeness.tallies(applicable, [scope.district], year, period, timezone.now())
-    return tally
+    reported = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
+    return completeness.owed_among(reported, [f for f in stored.values() if f.year == year])

@@ -220,3 +220,25 @@ def test_the_deadline_state_is_the_completeness_rule(plan, final_period):
     assert (on_the_day.overdue, on_the_day.days, on_the_day.final) == (False, 0, True)
     next_day = deadline_state(final_period, last_moment + datetime.timedelta(minutes=2))
     assert (next_day.overdue, next_day.days) == (True, 1)
+
+
+def _every_figure_of(plan, district, year, state):
+    for target in Target.objects.of_plan(plan).filter(reported_by="districts"):
+        values = {"numerator": Decimal(1), "denominator": Decimal(2)}
+        if target.entry != Target.Entry.FRACTION:
+            values = (
+                {"value": Decimal(3)} if target.entry in ("whole", "amount") else {"achieved": True}
+            )
+        make_figure(target, district, year, state=state, **values)
+
+
+def test_past_the_deadline_with_nothing_owed_the_page_is_not_overdue(
+    staff, plan, period, zhangdian
+):
+    _every_figure_of(plan, zhangdian, 2024, "approved")
+    page = staff.get(_url()).content.decode()
+    assert "已逾期" not in page and "无待报送数据" in page
+
+    Figure.objects.filter(district=zhangdian, year=2024).first().delete()
+    page = staff.get(_url()).content.decode()
+    assert "已逾期" in page
