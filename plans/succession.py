@@ -123,13 +123,16 @@ def chain(plan: Plan) -> list[Plan]:
     return plans
 
 
-def long_series(target: Target, as_of: int | None = None) -> list[Year]:
+def long_series(
+    target: Target, as_of: int | None = None, *, include_submitted: bool = False
+) -> list[Year]:
     """The city's value of the target's indicator year by year across its chain of plans, every
     year from the first plan's baseline to `as_of` (the year being reported: last year), a year
     without every district's figure shown without a value rather than left out; the
     successor's baseline is the predecessor's last year, shown once and marked carried over
     when its figures were carried; a plan with no year reported yet shows its target at its
-    deadline (value None). Submitted figures count, as on the dashboards."""
+    deadline (value None). Approved figures only, as the dashboards' official basis, unless
+    `include_submitted`."""
     plan = target.task.part.plan
     plans = chain(plan) if target.indicator else [plan]
     if len(plans) == 1:
@@ -146,7 +149,11 @@ def long_series(target: Target, as_of: int | None = None) -> list[Year]:
         if same is None:
             continue
         board = progress.board(
-            each, each.end_year, targets=[same], districts=districts, include_submitted=True
+            each,
+            each.end_year,
+            targets=[same],
+            districts=districts,
+            include_submitted=include_submitted,
         )
         series = board.city_series.get(same.pk, {})
         for year in range(each.baseline_year, min(each.end_year, as_of) + 1):

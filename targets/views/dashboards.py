@@ -265,14 +265,15 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
             describe(target, method.city_at(target, city, y, len(view.districts))) for y in years
         ],
         "chart": _chart(target, city, cells, by_district, view),
-        **_long_series(target),
+        **_long_series(target, view.include_submitted),
     }
     return render(request, "targets/progress_target.html", context)
 
 
-def _long_series(target: Target) -> dict:
-    """The indicator's city values across the plans of its chain (十四五 then 十五五)."""
-    rows = succession.long_series(target)
+def _long_series(target: Target, include_submitted: bool) -> dict:
+    """The indicator's city values across the plans of its chain (十四五 then 十五五), on the
+    page's basis (approved figures only, unless the reader asked for submitted ones too)."""
+    rows = succession.long_series(target, include_submitted=include_submitted)
     if not rows:
         return {"long_series": []}
     by_plan: dict[int, Series] = {}

@@ -245,3 +245,20 @@ def test_the_demo_fills_final_figures_only_where_a_district_has_its_final_figure
 
     filled = set(Figure.objects.filter(target=share, year=2025).values_list("district", flat=True))
     assert filled == {zhangdian.pk}  # 文昌湖区 still owes its final figures
+
+
+def test_the_long_series_counts_approved_figures_only_unless_asked(client, city_admin, plan):
+    """The target page says 仅依据已审核数据: a figure still awaiting review is not in its long
+    series either, until the reader asks for submitted figures too."""
+    share = by_indicator(plan, "kindergarten-public-share")
+    for district in District.objects.filter(city=plan.city):
+        make_figure(share, district, 2024, state="submitted",
+                    numerator=Decimal(640), denominator=Decimal(1000))  # fmt: skip
+    load_plan_file(SUCCESSOR)
+    client.force_login(city_admin)
+
+    official = client.get(f"/progress/targets/{share.pk}/").context["long_series"]
+    asked = client.get(f"/progress/targets/{share.pk}/?submitted=1").context["long_series"]
+
+    assert {row.year: row.value for row, _ in official}[2024] is None
+    assert {row.year: row.value for row, _ in asked}[2024] == Decimal(64)
