@@ -147,9 +147,12 @@ class Plan(models.Model):
         return reverse("plan_detail", args=[self.slug])
 
     def reporting_year(self, today: datetime.date | None = None) -> int:
-        """The year whose figures are being reported now: last calendar year, within the plan."""
+        """The year whose figures are being reported now: last calendar year, within the plan.
+        A plan that follows another has its baseline carried over, never reported: its first
+        year to report is its first year (十五五 in 2026: 2026, not the 2025 baseline)."""
         last_year = (today or timezone.localdate()).year - 1
-        return min(max(last_year, self.baseline_year), self.end_year)
+        first = self.start_year if self.follows_id else self.baseline_year
+        return min(max(last_year, first), self.end_year)
 
     @property
     def years(self) -> range:

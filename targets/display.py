@@ -135,6 +135,12 @@ def dated(target: Target, progress) -> str:
     text = describe(target, progress)
     if progress.year and text != "—":
         text += f"（{progress.year}）"
+    from targets.progress import Status  # progress imports this module
+
+    if progress.years_met is not None and progress.status == Status.MISSED:
+        # An every-year or annual rule missed although the last value meets it: say why.
+        met, judged = progress.years_met
+        text += " · " + _("met in %(met)s of %(judged)s years") % {"met": met, "judged": judged}
     return text
 
 

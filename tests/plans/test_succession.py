@@ -262,3 +262,11 @@ def test_the_long_series_counts_approved_figures_only_unless_asked(client, city_
 
     assert {row.year: row.value for row, _ in official}[2024] is None
     assert {row.year: row.value for row, _ in asked}[2024] == Decimal(64)
+
+
+def test_a_successor_reports_its_first_year_not_its_carried_baseline(plan):
+    successor = load_plan_file(SUCCESSOR).plan
+    today = datetime.date(2026, 11, 23)
+    assert plan.reporting_year(today) == 2025  # 十四五's final figures are still reported
+    assert successor.baseline_year == 2025 and successor.reporting_year(today) == 2026
+    assert successor.reporting_year(datetime.date(2028, 2, 1)) == 2027

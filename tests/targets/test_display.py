@@ -65,3 +65,15 @@ def test_pages_use_the_palette_and_capitalised_labels_in_english(client, city_ad
     assert stylesheet["Content-Type"].startswith("text/css")
     assert stylesheet.content.decode() == display.status_css()
     assert ">No data<" in html and ">no data<" not in html
+
+
+def test_a_rule_missed_in_earlier_years_says_so_beside_a_last_value_that_meets_it(plan):
+    """二(一)8-1 reads 1.00（2025） against ≥1, yet 未达成: it had to be met every year."""
+    target = target_named(plan, "学生体质健康测试优良率")
+    missed = progress.Progress(
+        progress.Status.MISSED, value=Decimal(56), year=2025, years_met=(1, 4)
+    )
+    with translation.override("zh-hans"):
+        assert display.dated(target, missed) == "56.0%（2025） · 4年中1年达标"
+    met = progress.Progress(progress.Status.MET, value=Decimal(56), year=2025, years_met=(4, 4))
+    assert "·" not in display.dated(target, met)
