@@ -39,7 +39,21 @@ class SignInRecordAdmin(CityScopedAdmin):
         return records.filter(username__in=accounts.values("username"))
 
 
-for model in (AccessAttempt, AccessLog, AccessFailureLog):
+class SignInLogAdmin(SignInRecordAdmin):
+    """The sign-in logs themselves: a city admin reads them; only the superuser deletes them
+    (a city admin unlocks an account by deleting its attempts, never the record of them)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.administers_every_city(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
+for model, scoped in (
+    (AccessAttempt, SignInRecordAdmin),
+    (AccessLog, SignInLogAdmin),
+    (AccessFailureLog, SignInLogAdmin),
+):
     original = type(admin.site._registry[model])
     admin.site.unregister(model)
-    admin.site.register(model, type(original.__name__, (SignInRecordAdmin, original), {}))
+    admin.site.register(model, type(original.__name__, (scoped, original), {}))

@@ -231,3 +231,17 @@ def test_the_admin_header_names_the_users_city(client, shili_plan, plan):
     client.force_login(superuser)
     page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "教育规划管理后台" in page and "示例市(演示)教育规划管理后台" not in page
+
+
+def test_a_city_admin_unlocks_accounts_but_deletes_no_sign_in_log(client, city_admin, zibo_rows):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    client.force_login(city_admin)
+    attempt = AccessAttempt.objects.get(username="staff-zhangdian")
+    assert client.get(_url(AccessAttempt, "delete", attempt.pk)).status_code == 200  # unlock
+    for log in (AccessLog, AccessFailureLog):
+        row = log.objects.get(username="staff-zhangdian")
+        assert client.get(_url(log, "change", row.pk)).status_code == 200  # read
+        assert client.get(_url(log, "delete", row.pk)).status_code == 403
+        assert client.post(_url(log, "delete", row.pk), {"post": "yes"}).status_code == 403
+        assert log.objects.filter(pk=row.pk).exists()
