@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.models import District
 from plans.models import Plan, keep_plan
@@ -46,6 +46,7 @@ def _year(raw: str, plan: Plan) -> int | None:
 
 
 @login_required
+@require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_start(request: HttpRequest) -> HttpResponse:
     """The evaluation of the plan asked for (?plan=), or of the user's current plan."""
     plan = Plan.objects.from_request(request)
@@ -53,6 +54,7 @@ def evaluation_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request)
     plan = figure_access.get_plan_for_user(request, slug)
@@ -123,6 +125,7 @@ def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(domain.reports_for(request.user), pk=pk)
     if not figure_access.may_see_plan(request.user, report.plan):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from plans.models import Plan, plan_query
 from reports import delivery
@@ -17,6 +17,7 @@ from targets import access
 
 
 @login_required
+@require_safe  # a page to read: a POST is 405, never treated as a GET
 def report_list(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.from_request(request)
     reports = list(access.reports_for(request.user).filter(plan=plan).defer("pdf"))
@@ -99,6 +100,7 @@ def generate_now(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe  # a page to read: a POST is 405, never treated as a GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request, pk)
     if not report.pdf:
