@@ -418,3 +418,17 @@ def test_the_english_evaluation_page_capitalises_its_headings(client, city_admin
     html = client.get(URL + "?year=2023").content.decode()
     assert "<title>Mid-term evaluation 2023" in html
     assert "Figures missing" in html and ">figures missing<" not in html
+
+
+def test_the_command_files_the_evaluation_in_the_plans_archive(client, city_admin, plan):
+    """`evaluation_report --archive` (bin/demo runs it): the final evaluation filed as the
+    page's button files it, and listed in the page's archive."""
+    from reports.models import EvaluationReport
+
+    call_command("evaluation_report", plan="zibo-2021-2025", format="docx", archive=True,
+                 stdout=io.StringIO())  # fmt: skip
+    report = EvaluationReport.objects.get()
+    assert (report.plan, report.year, report.state) == (plan, 2025, EvaluationReport.State.DONE)
+    assert bytes(report.file)[:2] == b"PK"  # a Word document
+    client.force_login(city_admin)
+    assert f"/evaluation/reports/{report.pk}/" in client.get(URL).content.decode()

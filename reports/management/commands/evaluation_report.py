@@ -1,5 +1,8 @@
 """python manage.py evaluation_report --plan SLUG [--year YEAR] [--district SLUG]
---format pdf|docx|xlsx --output PATH"""
+--format pdf|docx|xlsx (--output PATH | --archive)
+
+`--archive` files the document in the plan's evaluation archive (the page's 评估报告存档), as the
+page's button does, built here and now rather than by a worker."""
 
 from pathlib import Path
 
@@ -8,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from departments.models import District
 from plans.models import Plan
 from reports.evaluation import evaluate
-from reports.evaluation_document import FORMATS, render
+from reports.evaluation_document import FORMATS, build_report, render
+from reports.models import EvaluationReport
 
 
 class Command(BaseCommand):
@@ -22,10 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="the year evaluated (default: the latest)")
         parser.add_argument("--district", help="one district's part (its slug)")
         parser.add_argument("--format", required=True, choices=sorted(FORMATS))
-        parser.add_argument("--output", required=True, type=Path)
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--output", type=Path)
+        where.add_argument("--archive", action="store_true", help="file it in the archive")
 
-    def handle(self, *args, plan, year, district, format, output, **options) -> None:
-        output = Path(output)
+    def handle(self, *args, plan, year, district, format, output, archive, **options) -> None:
         found = Plan.objects.select_related("city").filter(slug=plan).first()
         if found is None:
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
@@ -42,6 +47,16 @@ class Command(BaseCommand):
                     District.objects.filter(city=found.city).values_list("slug", flat=True)
                 )
                 raise CommandError(f"No district {district!r} in {found.city} ({slugs}).")
+        if archive:
+            report = EvaluationReport.objects.create(
+                plan=found, year=year or found.reporting_year(), district=unit, format=format
+            )
+            if not build_report(report.pk):
+                report.refresh_from_db()
+                raise CommandError(f"The evaluation report failed: {report.error}")
+            self.stdout.write(f"{found.slug}: evaluation report {report.pk} filed ({format}).")
+            return
+        output = Path(output)
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
         evaluation = evaluate(found, year, district=unit)
