@@ -3,6 +3,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from zibo_edu.lib.params import BadParameter
 
 
 class ChineseFirstLocaleMiddleware:
@@ -39,3 +42,30 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.value)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query string or a form field is refused with a 400 naming the
+    parameter, on every page at once: PostgreSQL stores no NUL in text, so a filter or a field
+    holding one could only end in a 500 further on. The JSON API refuses NUL itself, naming the
+    field in its own JSON answer. A form's fields are read here, as the view would read them (an
+uploaded file is not a field: its content is the upload page's to check)."""
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            sources = [request.GET]
+            if request.method == "POST" and request.content_type in self.FORMS:
+                sources.append(request.POST)
+            for source in sources:
+                for name, values in source.lists():
+                    if "\x00" in name or any("\x00" in value for value in values):
+                        raise BadParameter(
+                            _("%(name)s must not contain a NUL character.")
+                            % {"name": name.replace("\x00", "\\0")[:40]}
+                        )
+        return self.get_response(request)
