@@ -18,6 +18,7 @@ database REDIS_URL names (give it a number of its own). Asserts nothing. A run t
 minutes at the default size; smaller arguments make a quicker one.
 """
 
+import datetime
 import os
 import signal
 import subprocess
@@ -46,7 +47,9 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from departments.models import District  # noqa: E402
+from departments.models import City, District  # noqa: E402
+from plans.models import Plan  # noqa: E402
+from reports import delivery  # noqa: E402
 from reports.models import Recipient, Report  # noqa: E402
 from reports.tasks import previous_month, send_monthly_reports  # noqa: E402
 from zibo_edu.celery import app  # noqa: E402
@@ -59,12 +62,29 @@ LONGEST = 3600  # seconds: a run that takes longer is reported as unfinished
 
 
 def recipients() -> int:
-    """One recipient per district of a city with a plan, and one for the city report."""
-    districts = District.objects.filter(city__plans__isnull=False).distinct()
-    rows = [Recipient(district=d, name=d.name, email=f"d{d.pk}@bench.invalid") for d in districts]
-    rows.append(Recipient(district=None, name="市教育局", email="city@bench.invalid"))
+    """One recipient per district of a city with a plan, and one per city for its city report.
+    The cities' earlier plans (2016–2020) are closed, as a bureau closes a plan once evaluated:
+    the month's reports speak of each city's current plan."""
+    Plan.objects.filter(end_year__lt=2021).update(closed_on=datetime.date(2021, 12, 31))
+    districts = District.objects.filter(city__plans__isnull=False).select_related("city").distinct()
+    rows = [
+        Recipient(district=d, city=d.city, name=d.name, email=f"d{d.pk}@bench.invalid")
+        for d in districts
+    ]
+    for city in City.objects.filter(plans__isnull=False).distinct():
+        rows.append(
+            Recipient(city=city, name=f"{city.name}教育局", email=f"c{city.pk}@bench.invalid")
+        )
     Recipient.objects.bulk_create(rows)
     return len(rows)
+
+
+def expected_reports(month) -> int:
+    """A report per district and one for the city, for every plan the month's reports speak of."""
+    return sum(
+        District.objects.filter(city=plan.city_id).count() + 1
+        for plan in delivery.reported_plans(month)
+    )
 
 
 def start_worker(concurrency: int, log: Path) -> subprocess.Popen:
@@ -136,7 +156,7 @@ def main() -> None:
     build(CITIES, DISTRICTS, TARGETS)
     count = recipients()
     month = previous_month(timezone.localdate())
-    expected = District.objects.filter(city__plans__isnull=False).distinct().count() + 1
+    expected = expected_reports(month)
     print(f"{CITIES} cities × {DISTRICTS} districts × {TARGETS} targets (and Zibo's plan), "
           f"{count} recipients, built in {time.perf_counter() - started:.0f} s; "
           f"batch of {month:%Y-%m}: {expected} reports")  # fmt: skip
