@@ -48,8 +48,8 @@ class RefuseNulMiddleware:
     """A NUL character in a query string or a form field is refused with a 400 naming the
     parameter, on every page at once: PostgreSQL stores no NUL in text, so a filter or a field
     holding one could only end in a 500 further on. The JSON API refuses NUL itself, naming the
-    field in its own JSON answer. A form's fields are read here, as the view would read them (an
-uploaded file is not a field: its content is the upload page's to check)."""
+    field in its own JSON answer. A form's fields are read here, as the view would read them
+    (an uploaded file is not a field: its content is the upload page's to check)."""
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
