@@ -49,7 +49,8 @@ class RefuseNulMiddleware:
     parameter, on every page at once: PostgreSQL stores no NUL in text, so a filter or a field
     holding one could only end in a 500 further on. The JSON API refuses NUL itself, naming the
     field in its own JSON answer. A form's fields are read here, as the view would read them
-    (an uploaded file is not a field: its content is the upload page's to check)."""
+    (an uploaded file is not a field: its content is the upload page's to check). `?plan=` is
+    left to the plan rule (`Plan.objects.from_request`): a malformed plan is a 404 everywhere."""
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -63,6 +64,8 @@ class RefuseNulMiddleware:
                 sources.append(request.POST)
             for source in sources:
                 for name, values in source.lists():
+                    if name == "plan" and source is request.GET:
+                        continue
                     if "\x00" in name or any("\x00" in value for value in values):
                         raise BadParameter(
                             _("%(name)s must not contain a NUL character.")
