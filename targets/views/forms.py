@@ -45,6 +45,11 @@ class FigureForm(forms.Form):
         Target.Entry.MILESTONE: ("achieved", "achieved_on"),
     }
 
+    def __new__(cls, *args, target: Target, **kwargs):
+        # A form of the target's entry kind: its own copy of only the fields it measures (the
+        # entry page makes 40 forms, and every form deep-copies its class's fields).
+        return super().__new__(_BY_ENTRY[target.entry] if cls is FigureForm else cls)
+
     def __init__(
         self,
         *args,
@@ -70,10 +75,6 @@ class FigureForm(forms.Form):
         super().__init__(*args, prefix=f"t{target.pk}", **kwargs)
         self.target, self.figure, self.previous = target, figure, previous
         self.note_threshold = note_threshold
-        measured = self.FIELDS_BY_ENTRY[target.entry]
-        for name in ("numerator", "denominator", "value", "achieved", "achieved_on"):
-            if name not in measured:
-                del self.fields[name]
         if target.entry == Target.Entry.FRACTION:
             self.fields["numerator"].label = target.numerator_label
             self.fields["denominator"].label = target.denominator_label
@@ -110,3 +111,17 @@ class FigureForm(forms.Form):
             note=data.get("note", "").strip(),
             source=data.get("source", "").strip(),
         )
+
+
+MEASURES = ("numerator", "denominator", "value", "achieved", "achieved_on")
+
+
+def _form_of(entry: str) -> type[FigureForm]:
+    """FigureForm with the fields of one entry kind only (note, source and version for all)."""
+    unused = set(MEASURES) - set(FigureForm.FIELDS_BY_ENTRY[entry])
+    form = type(f"FigureForm_{entry}", (FigureForm,), {})
+    form.base_fields = {k: f for k, f in FigureForm.base_fields.items() if k not in unused}
+    return form
+
+
+_BY_ENTRY = {entry: _form_of(entry) for entry in FigureForm.FIELDS_BY_ENTRY}
