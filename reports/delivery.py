@@ -115,10 +115,10 @@ def generate(pk: int, *, generated_at=None) -> bool:
     claim = _claim(pk, Report.State.PENDING, Report.State.GENERATING)
     if claim is None:
         return False
-    report = Report.objects.select_related("district__city").get(pk=pk)
+    report = Report.objects.select_related("plan__city", "district__city").get(pk=pk)
     try:
         pdf = render_report(
-            report.district, report.month, generated_at=generated_at, plan=plan_of_report(report)
+            report.district, report.month, generated_at=generated_at, plan=report.plan
         )
     except Exception as error:  # a broken report must not stay claimed forever
         _move(claim, Report.State.FAILED, error=f"render: {error}")
@@ -250,20 +250,15 @@ def mark_queued(pks: list[int]) -> None:
     Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
 
 
-def plan_of_report(report: Report) -> Plan:
-    """The plan a report speaks of (Report.plan)."""
-    return report.plan
-
-
 def _subject(report: Report) -> str:
-    plan = plan_of_report(report)
+    plan = report.plan
     name = report.district.name if report.district else plan.city.name
     demo = DEMO_MARK if plan.is_demo else ""
     return f"{demo}【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
 
 
 def _body(report: Report) -> str:
-    plan = plan_of_report(report)
+    plan = report.plan
     year = as_of_year(plan, report.month)
     targets = list(Target.objects.of_plan(plan))
     if report.district:

@@ -47,7 +47,7 @@ def test_the_made_up_citys_admin_generates_its_own_reports_only(
     assert response.status_code == 200
     reports = list(Report.objects.filter(month=SEPTEMBER).select_related("district__city"))
     assert reports, "示例市's reports are made"
-    assert {delivery.plan_of_report(r) for r in reports} == {shili_plan}
+    assert {r.plan for r in reports} == {shili_plan}
     assert {r.district for r in reports if r.district} == set(
         District.objects.filter(city=shili_plan.city)
     )
@@ -60,7 +60,7 @@ def test_zibos_admin_on_zibos_plan_generates_zibos_reports_only(
     _press(client, city_admin, plan)
 
     reports = list(Report.objects.filter(month=SEPTEMBER).select_related("district__city"))
-    assert {delivery.plan_of_report(r) for r in reports} == {plan}
+    assert {r.plan for r in reports} == {plan}
     assert {r.district for r in reports} == {*District.objects.filter(city=plan.city), None}
     assert sorted(signalled) == sorted(r.pk for r in reports)
 
@@ -73,7 +73,7 @@ def test_a_superuser_generates_the_reports_of_the_plan_shown(
     _press(client, admin, shili_plan)
 
     reports = list(Report.objects.filter(month=SEPTEMBER).select_related("district__city"))
-    assert reports and {delivery.plan_of_report(r) for r in reports} == {shili_plan}
+    assert reports and {r.plan for r in reports} == {shili_plan}
 
 
 def test_a_closed_plan_is_refused_naming_the_plan_the_reports_speak_of(
@@ -111,7 +111,7 @@ def test_the_monthly_schedule_renders_each_citys_reports_from_its_own_plan(
     shili = [r for r in reports if r.district and r.district.city_id == shili_plan.city_id]
     assert len(shili) == District.objects.filter(city=shili_plan.city).count()
     for report in reports:
-        own = delivery.plan_of_report(report)
+        own = report.plan
         assert own.city == (report.district or own).city
         html = bytes(report.pdf).decode()
         assert own.title in html, report
@@ -124,7 +124,7 @@ def test_the_monthly_schedule_renders_each_citys_reports_from_its_own_plan(
 def test_the_monthly_schedule_gives_every_city_its_city_report(plan, shili_plan):
     reports = delivery.schedule(SEPTEMBER, deliver=True)
     city_reports = [r for r in reports if r.district is None]
-    assert {delivery.plan_of_report(r) for r in city_reports} == {plan, shili_plan}
+    assert {r.plan for r in city_reports} == {plan, shili_plan}
 
 
 def test_the_archive_of_a_plan_lists_its_citys_reports_and_no_other_citys_city_report(
