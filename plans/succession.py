@@ -107,6 +107,12 @@ class Year:
     plan: Plan
     target: Target
     carried: bool = False  # the successor's baseline, carried over from the predecessor
+    reported: bool = True  # a year reported by now (not a plan's deadline still to come)
+
+    @property
+    def incomplete(self) -> bool:
+        """A year reported without every district's figure: no city value."""
+        return self.reported and self.value is None
 
 
 def chain(plan: Plan) -> list[Plan]:
@@ -165,5 +171,7 @@ def long_series(
                 continue
             rows[year] = Year(year, series.get(year), each, same)
         if each.start_year > as_of:
-            rows.setdefault(same.deadline_year, Year(same.deadline_year, None, each, same))
+            rows.setdefault(
+                same.deadline_year, Year(same.deadline_year, None, each, same, reported=False)
+            )
     return [rows[year] for year in sorted(rows)]

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -293,12 +292,11 @@ def _long_series(target: Target, include_submitted: bool) -> dict:
             target=target.value,
             unit=target.unit,
         )
-    reported = timezone.localdate().year - 1
     table = [
         (
             row,
             _("not every district's figure is in")
-            if row.value is None and row.year <= reported
+            if row.incomplete
             else describe(row.target, method.Progress(method.Status.NO_DATA, value=row.value)),
         )
         for row in rows
