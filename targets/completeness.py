@@ -56,12 +56,14 @@ def applicable(plan: Plan) -> QuerySet[Target]:
 
 
 def owed_among(targets, figures) -> Tally:
-    """A district's tally of one year from what a page has loaded already: `targets` the
-    district reports (as `applicable`), `figures` its figures of the year. The same counts as
-    `tallies` (a figure holding only a note is missing), without a query."""
+    """A district's tally of one year from what a page has loaded already: `targets` (those of
+    them each district reports count, as in `applicable`), `figures` its figures of the year.
+    The same counts as `tallies` (a figure holding only a note is missing), without a query."""
     by_target = {f.target_id: f for f in figures if f.is_filled}
     tally = Tally(district=None, total=0)
     for target in targets:
+        if target.reported_by != Target.Reporter.DISTRICTS:
+            continue
         tally.total += 1
         figure = by_target.get(target.pk)
         if figure is None:

@@ -231,5 +231,4 @@ def _owed(scope: Scope, year: int, stored, targets) -> completeness.Tally | None
     the page loaded (none for the city: its own figures are not tallied there)."""
     if scope.district is None:
         return None
-    reported = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
-    return completeness.owed_among(reported, [f for f in stored.values() if f.year == year])
+    return completeness.owed_among(targets, [f for f in stored.values() if f.year == year])
