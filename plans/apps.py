@@ -7,5 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
-        # The ledger's admin pages, kept apart from plans/admin.py (the plan's own models).
-        from plans import admin_ledger  # noqa: F401
+        from plans.views.api import router
+        from zibo_edu.views.api import api
+
+        api.add_router("/", router)

@@ -36,8 +36,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
-from plans import ledger
-from plans.models import Part, Plan, Task, TaskReport
+from ledger import ledger
+from ledger.models import TaskReport
+from plans.models import Part, Plan, Task
 from targets import completeness
 from targets import progress as method
 from targets.models import Figure, Target

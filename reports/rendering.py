@@ -229,8 +229,8 @@ def _overdue(plan, district, year, when) -> list[tuple[str, list[Target]]]:
 def _overdue_notices(plan, district, when) -> list[tuple]:
     """Supervision notices (督办单) of the plan still awaiting a reply after their deadline: the
     district's own, or every one in the city's report; each with how many days overdue."""
-    from plans import notices
-    from plans.models import Notice
+    from ledger import notices
+    from ledger.models import Notice
 
     today = timezone.localtime(when).date()
     overdue = notices.open_overdue_for(

@@ -160,7 +160,7 @@ def fitness_task(plan):
 @pytest.fixture
 def open_round(plan, city_admin):
     """The plan's final round (2025年下半年), opened by the city admin."""
-    from plans import ledger
+    from ledger import ledger
 
     ledger.ensure_default_rounds(plan)
     final = plan.rounds.get(code="2025H2")

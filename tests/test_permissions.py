@@ -119,7 +119,7 @@ def ledger_ids(
     """A round, the task 二(一)4, a notice to 张店区, 市体育局's attachment to 二(一)4."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from plans import ledger, notices
+    from ledger import ledger, notices
 
     settings.MEDIA_ROOT = tmp_path
     contribution = ledger.contribution_for(open_round, fitness_task, head_sports.role.department)
@@ -476,7 +476,8 @@ def test_an_ended_plan_stays_browsable(as_role, plan, figure, ledger_ids):
 def test_an_ended_plans_ledger_and_notices_are_read_only(
     as_role, plan, ledger_ids, role, url, data
 ):
-    from plans.models import Contribution, Notice, Plan, ReportingRound
+    from ledger.models import Contribution, Notice, ReportingRound
+    from plans.models import Plan
 
     Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
     state = lambda: (  # noqa: E731

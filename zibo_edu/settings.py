@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "departments",
     "plans",
     "targets",
+    "ledger",
     "reports",
 ]
 

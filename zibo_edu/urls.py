@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("plans.urls")),
     path("", include("targets.urls")),
+    path("", include("ledger.urls")),
     path("", include("reports.urls")),
     path("", include("departments.urls")),
     path("healthz", healthz, name="healthz"),

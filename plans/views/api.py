@@ -1,5 +1,5 @@
 """The plans app's router of the JSON API: GET /api/plan/ (the plan's parts, tasks and departments,
-lead or co-operating) here, and the task ledger's endpoints (`api_ledger`)."""
+lead or co-operating)."""
 
 import datetime
 from typing import Literal
@@ -9,10 +9,9 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 
 from plans.models import Plan, Task
-from plans.views import api_ledger
 from zibo_edu.views.api_input import PlanQuery, Refusal
 
-router = Router(tags=["plan and ledger"])
+router = Router(tags=["plan"])
 
 
 class PlanInfoOut(Schema):
@@ -101,6 +100,3 @@ def plan_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-router.add_router("/", api_ledger.router)

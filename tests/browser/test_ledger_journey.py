@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from departments.models import Department, District, Role
-from plans.models import Notice, Plan, TaskReport, WebhookEndpoint
+from ledger.models import Notice, TaskReport, WebhookEndpoint
+from plans.models import Plan
 from targets import demo
 from targets.models import Target
 from tests.browser.conftest import ARTIFACTS, log_in, shot

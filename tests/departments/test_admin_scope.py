@@ -29,8 +29,8 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
     from django.contrib.auth.models import Group
     from django_celery_beat.models import ClockedSchedule, IntervalSchedule, SolarSchedule
 
-    from plans import ledger, notices
-    from plans.models import Delivery, LedgerChange, WebhookEndpoint
+    from ledger import ledger, notices
+    from ledger.models import Delivery, LedgerChange, WebhookEndpoint
     from reports.models import EvaluationReport, Recipient, Report
     from targets import figures
     from targets.models import FigureChange, FigureImport, Reminder, ReportingPeriod

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
-from plans import access as ledger_access
+from ledger import access as ledger_access
 from targets import access
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_who_manages_the_ledger_is_who_administers_the_figures(request, role, ad
 def test_a_superuser_opens_the_ledger_and_reads_every_citys_notices(
     client, superuser, plan, city_admin, zhangdian, shili_plan
 ):
-    from plans import notices
+    from ledger import notices
 
     notice = notices.issue(
         plan, city_admin, subject="s", facts="f", requirements="r", district=zhangdian,
@@ -53,7 +53,7 @@ def test_a_superuser_opens_the_ledger_and_reads_every_citys_notices(
 def test_district_staff_see_and_answer_their_districts_notices_only(
     plan, city_admin, zhangdian, zichuan, staff_zhangdian, staff_zichuan
 ):
-    from plans import notices
+    from ledger import notices
 
     deadline = datetime.date.today() + datetime.timedelta(days=10)
     ours = notices.issue(plan, city_admin, subject="s", facts="f", requirements="r",

@@ -13,7 +13,7 @@ import time_machine
 from django.conf import settings
 
 from departments.models import Role
-from plans import notices
+from ledger import notices
 from plans.loading import load_plan_file
 from plans.models import Plan
 from targets.models import ReportingPeriod, Target

@@ -200,7 +200,8 @@ def test_key_tasks_draw_on_the_ledgers_approved_reports(
 ):
     """重点任务落实情况 quotes the lead department's approved report, on the page and in the
     documents; a report not approved yet is not quoted."""
-    from plans.models import Task, TaskReport
+    from ledger.models import TaskReport
+    from plans.models import Task
 
     TaskReport.objects.create(round=open_round, task=fitness_task, state="approved",
                               status="lagging", text="开展体质健康监测，优良率稳步提升。",

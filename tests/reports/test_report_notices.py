@@ -7,7 +7,7 @@ import re
 import pytest
 
 from departments.models import District
-from plans import notices
+from ledger import notices
 from reports.rendering import _status_bar, render_report_html
 from targets import progress as method
 from targets.display import PALETTE, status_css

@@ -1,8 +1,9 @@
 """The JSON API, on django-ninja: typed input, an OpenAPI schema at /api/openapi.json, and one
 shape for every refusal: 4xx with {"error": "<field> <why>", "errors": {field: why}}.
 
-One router per app, in the app's views package: targets (targets, figures, progress), plans
-(the plan, and the ledger's tasks, notices and contributions), departments (districts). Who
+One router per app, in the app's views package (plans: the plan and its districts; targets:
+targets, figures, progress; ledger: tasks, notices, contributions), each added here by its app's
+`AppConfig.ready()`: this module knows no app. Who
 calls is `zibo_edu.views.api_auth`'s business; shared input types are in `api_input`."""
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -10,9 +11,6 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from departments.views.api import router as departments_router
-from plans.views.api import router as plans_router
-from targets.views.api import router as targets_router
 from zibo_edu.lib.params import BadParameter
 from zibo_edu.lib.strict_json import BodyRefused, loads
 
@@ -35,9 +33,6 @@ api = NinjaAPI(
     parser=StrictParser(),
     docs_url=None,  # the interactive page needs inline scripts, which the CSP forbids
 )
-api.add_router("/", targets_router)
-api.add_router("/", plans_router)
-api.add_router("/", departments_router)
 
 
 def _json(status: int, body: dict) -> JsonResponse:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import Department, District, Role
-from plans import demo as ledger_demo
+from ledger import demo as ledger_demo
 from plans.models import Plan
 from reports.models import Recipient
 from targets import demo

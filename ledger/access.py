@@ -23,7 +23,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from plans.models import Attachment, Notice, ReportingRound, Task, TaskDepartment
+from ledger.models import Attachment, Notice, ReportingRound
+from plans.models import Task, TaskDepartment
 from targets.access import (
     city_id_of,
     has_role,

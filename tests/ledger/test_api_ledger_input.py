@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from plans.models import Contribution, LedgerChange
+from ledger.models import Contribution, LedgerChange
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ signed-in user may see (their department's or district's; every one for the city
 
 from django import template
 
-from plans import access, notices
+from ledger import access, notices
 
 register = template.Library()
 
 
-@register.inclusion_tag("plans/notice_overdue_block.html", takes_context=True)
+@register.inclusion_tag("ledger/notice_overdue_block.html", takes_context=True)
 def overdue_notices(context, department=None, district=None) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)

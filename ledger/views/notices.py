@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from departments.models import District
-from plans import access, ledger, notices
-from plans.models import Notice, Plan, keep_plan
+from ledger import access, ledger, notices
+from ledger.models import Notice
+from plans.models import Plan, keep_plan
 from zibo_edu.lib.params import int_param
 
 
@@ -66,7 +67,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "may_manage": access.may_manage(request.user),
     }
-    return render(request, "plans/notice_list.html", context)
+    return render(request, "ledger/notice_list.html", context)
 
 
 @login_required
@@ -100,7 +101,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             return redirect(notice)
     return render(
         request,
-        "plans/notice_form.html",
+        "ledger/notice_form.html",
         {"plan": plan, "form": form},
         status=400 if form.errors else 200,
     )
@@ -156,7 +157,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_review": access.may_manage(request.user) and notice.is_open,
         "overdue": notice.is_overdue(),
     }
-    return render(request, "plans/notice_detail.html", context)
+    return render(request, "ledger/notice_detail.html", context)
 
 
 @login_required

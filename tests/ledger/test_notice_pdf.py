@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from plans import notices
+from ledger import notices
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plans import access, ledger
-from plans.models import Delivery, LedgerState, Plan, TaskReport, keep_plan
+from ledger import access, ledger
+from ledger.models import Delivery, LedgerState, TaskReport
+from plans.models import Plan, keep_plan
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -95,7 +96,7 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
         "filters": {"chapter": chapter, "department": department, "status": status},
         "may_manage": access.may_manage(request.user),
     }
-    return render(request, "plans/ledger.html", context)
+    return render(request, "ledger/ledger.html", context)
 
 
 def _export(rows, chosen, kind: str) -> HttpResponse:
@@ -143,7 +144,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = [(r, ledger.contribution_counts(r) if r.is_open else None) for r in plan.rounds.all()]
     failed = Delivery.objects.filter(state=Delivery.State.FAILED).count()
     context = {"plan": plan, "rounds": rounds, "failed_deliveries": failed}
-    return render(request, "plans/ledger_rounds.html", context)
+    return render(request, "ledger/ledger_rounds.html", context)
 
 
 @login_required
@@ -171,7 +172,7 @@ def task_ledger(request: HttpRequest, task_pk: int) -> HttpResponse:
         "may_see_attachments": access.may_see_attachments(request.user, task),
         "may_manage": access.may_manage(request.user),
     }
-    return render(request, "plans/ledger_task.html", context)
+    return render(request, "ledger/ledger_task.html", context)
 
 
 @login_required
@@ -222,7 +223,7 @@ def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> Http
         "attachments": contribution.attachments.all(),
     }
     return render(
-        request, "plans/ledger_contribution.html", context, status=400 if form.errors else 200
+        request, "ledger/ledger_contribution.html", context, status=400 if form.errors else 200
     )
 
 
@@ -319,7 +320,7 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
         "may_see_attachments": access.may_see_attachments(request.user, task),
         "changes": report.changes.select_related("changed_by")[:20] if report else [],
     }
-    return render(request, "plans/ledger_report.html", context, status=400 if form.errors else 200)
+    return render(request, "ledger/ledger_report.html", context, status=400 if form.errors else 200)
 
 
 def _verdicts(task, targets) -> list:
@@ -370,6 +371,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     items = ledger.inbox(request.user, plan)
     return render(
         request,
-        "plans/ledger_inbox.html",
+        "ledger/ledger_inbox.html",
         {"plan": plan, "items": items, "overdue": sum(item.overdue for item in items)},
     )

@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from plans import notifications
+from ledger import notifications
 
 BACKOFF_SECONDS = 60
 
@@ -27,7 +27,7 @@ def send_delivery(self, pk: int) -> int:
 @shared_task
 def send_ledger_reminders(today: str | None = None) -> int:
     """Daily: contributions due soon, notices overdue. Each is announced once (keyed)."""
-    from plans import notices
+    from ledger import notices
 
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return notices.remind(day)

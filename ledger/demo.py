@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import District
-from plans import ledger
-from plans.models import Contribution, LedgerChange, LedgerState, Notice, Plan, TaskReport
+from ledger import ledger
+from ledger.models import Contribution, LedgerChange, LedgerState, Notice, TaskReport
+from plans.models import Plan
 
 MARK = "（演示数据）"
 LATE = {"civil-affairs", "finance", "housing-construction"}
@@ -181,7 +182,7 @@ def _notices(plan: Plan, admin, tasks) -> None:
     from targets.models import Target
 
     fitness = Target.objects.of_plan(plan).filter(name="学生体质健康测试优良率").first()
-    from plans import notices
+    from ledger import notices
 
     for sequence, (recipient, task, issued, deadline, state, reply) in enumerate(rows, start=1):
         if recipient is None:

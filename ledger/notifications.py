@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Role
-from plans.models import Delivery, WebhookEndpoint
+from ledger.models import Delivery, WebhookEndpoint
 from zibo_edu.lib import webhooks
 
 MAX_ATTEMPTS = 5
@@ -72,7 +72,7 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
 def enqueue(pk: int) -> None:
     """To a worker; in-process (no broker: the embedded default and the tests) every attempt is
     made at once, without raising into the request that caused the event."""
-    from plans.tasks import send_delivery
+    from ledger.tasks import send_delivery
     from zibo_edu.celery import app
 
     if not app.conf.task_always_eager:

@@ -4,8 +4,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from plans import notifications
-from plans.models import (
+from ledger import notifications
+from ledger.models import (
     Attachment,
     Contribution,
     Delivery,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department
-from plans import ledger, notifications
-from plans.models import Contribution, LedgerState, Notice, NoticeReply, Plan, Task, TaskDepartment
+from ledger import ledger, notifications
+from ledger.models import Contribution, LedgerState, Notice, NoticeReply
+from plans.models import Plan, Task, TaskDepartment
 from zibo_edu.lib import official
 
 DEFAULT_REPLY_DAYS = 15

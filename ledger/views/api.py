@@ -1,5 +1,6 @@
-"""The ledger's JSON API: GET /api/tasks/, GET /api/notices/, POST /api/contributions/ (a router
-the plans app's router includes). The ledger is for the plan's roles: anyone else gets a 401."""
+"""The ledger's JSON API: GET /api/tasks/, GET /api/notices/, POST /api/contributions/ (the ledger
+app's router, added to the API by `LedgerConfig.ready`). The ledger is for the plan's roles:
+anyone else gets a 401."""
 
 import datetime
 
@@ -9,12 +10,13 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
-from plans import access, ledger
-from plans.models import Contribution, Plan, ReportingRound, Task
+from ledger import access, ledger
+from ledger.models import Contribution, ReportingRound
+from plans.models import Plan, Task
 from zibo_edu.views.api_auth import SessionOrBasic, signed_in
 from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
 
-router = Router()
+router = Router(tags=["ledger"])
 
 
 ledger_user = SessionOrBasic(access.may_see_ledger)  # any role of a plan

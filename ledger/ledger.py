@@ -16,19 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department
-from plans import notifications
-from plans.models import (
+from ledger import notifications
+from ledger.models import (
     Attachment,
     Contribution,
     LedgerChange,
     LedgerState,
     Notice,
-    Plan,
     ReportingRound,
-    Task,
-    TaskDepartment,
     TaskReport,
 )
+from plans.models import Plan, Task, TaskDepartment
 
 ROUND_DEADLINE_DAYS = 15  # the reports of a half year are due 15 days after it ends
 CONTRIBUTION_FIELDS = ("text", "measures", "numbers")
@@ -446,7 +444,7 @@ def inbox(user, plan: Plan) -> list[Owed]:
     by deadline."""
     from django.urls import reverse
 
-    from plans import access
+    from ledger import access
 
     today = timezone.localdate()
     items: list[Owed] = []

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import ledger, notices
-from plans.models import Contribution, LedgerChange, TaskReport
+from ledger import ledger, notices
+from ledger.models import Contribution, LedgerChange, TaskReport
 
 pytestmark = pytest.mark.django_db
 
@@ -433,7 +433,7 @@ def test_ledger_pages_run_a_bounded_number_of_queries(
     ceiling,
     django_assert_max_num_queries,
 ):
-    from plans import demo
+    from ledger import demo
 
     demo.seed(plan, city_admin)
     final = plan.rounds.get(is_final=True)

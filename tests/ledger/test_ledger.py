@@ -11,14 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import ledger
-from plans.models import (
-    Attachment,
-    Contribution,
-    Delivery,
-    LedgerChange,
-    ReportingRound,
-)
+from ledger import ledger
+from ledger.models import Attachment, Contribution, Delivery, LedgerChange, ReportingRound
 
 pytestmark = pytest.mark.django_db
 

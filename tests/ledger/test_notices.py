@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from plans import ledger, notices, notifications
-from plans.models import Delivery, Notice, WebhookEndpoint
-from plans.tasks import send_ledger_reminders
+from ledger import ledger, notices, notifications
+from ledger.models import Delivery, Notice, WebhookEndpoint
+from ledger.tasks import send_ledger_reminders
 from zibo_edu.lib import webhooks
 
 pytestmark = pytest.mark.django_db
@@ -203,12 +203,13 @@ def test_a_failing_robot_is_retried_then_shown_failed(
     assert "500" in failed.last_error
     client.force_login(city_admin)
     rounds_page = client.get("/ledger/rounds/").content.decode()
-    assert "/admin/plans/delivery/?state__exact=failed" in rounds_page
+    assert "/admin/ledger/delivery/?state__exact=failed" in rounds_page
     assert (
-        "/admin/plans/delivery/"
-        in client.get("/admin/plans/delivery/?state__exact=failed").request["PATH_INFO"]
+        "/admin/ledger/delivery/"
+        in client.get("/admin/ledger/delivery/?state__exact=failed").request["PATH_INFO"]
     )
-    assert failed.title in client.get("/admin/plans/delivery/?state__exact=failed").content.decode()
+    failed_list = client.get("/admin/ledger/delivery/?state__exact=failed")
+    assert failed.title in failed_list.content.decode()
     webhook_server.fail_next = 0
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.resend(failed.pk)
@@ -217,7 +218,7 @@ def test_a_failing_robot_is_retried_then_shown_failed(
 
 
 def test_the_worker_task_retries_with_backoff(plan, city_admin, zhangdian, monkeypatch):
-    from plans.tasks import send_delivery
+    from ledger.tasks import send_delivery
 
     endpoint = WebhookEndpoint.objects.create(
         district=zhangdian, kind="wecom", url="http://127.0.0.1:9/x"
@@ -316,7 +317,7 @@ def test_overdue_notices_are_flagged_on_the_department_page_and_the_dashboard(
 def test_the_daily_reminder_is_scheduled_in_the_database():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="plans.tasks.send_ledger_reminders")
+    task = PeriodicTask.objects.get(task="ledger.tasks.send_ledger_reminders")
     assert (task.crontab.hour, task.crontab.minute) == ("8", "30")
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from plans import demo, ledger
-from plans.models import Contribution, LedgerState, Notice, TaskReport
+from ledger import demo, ledger
+from ledger.models import Contribution, LedgerState, Notice, TaskReport
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    """The task ledger (任务台账) and supervision (督办): reporting rounds, contributions, task
+    reports, notices, and the notifications (email and robots) they send."""
+
+    name = "ledger"
+    verbose_name = _("Task ledger")
+
+    def ready(self) -> None:
+        from ledger.views.api import router
+        from zibo_edu.views.api import api
+
+        api.add_router("/", router)
