@@ -46,8 +46,8 @@ def build(cities: int, districts: int, targets: int) -> list:
     from django.db import connection
 
     from departments.models import District
-    from plans.loading import load_plan_file
     from targets import standings
+    from targets.loading import load_plan_file
     from targets.models import Figure, Target
 
     folder = Path(tempfile.mkdtemp(prefix="zibo-province-"))

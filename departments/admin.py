@@ -1,10 +1,23 @@
+"""Cities, departments, districts and accounts in the admin; and the other packages' models
+(django-axes' sign-in records, django-celery-beat's schedules, groups), each either scoped by city
+or the superuser's. Those run after their own packages' admin modules: departments comes after
+them in INSTALLED_APPS."""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 
+from departments import access
+from departments.admin_site import CityScopedAdmin, CityScopedInline, installation_wide
 from departments.models import City, Department, District, Role
-from targets import access
-from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 
 @admin.register(City)
@@ -95,3 +108,48 @@ class UserWithRoleAdmin(CityScopedAdmin, UserAdmin):
         if not access.administers_every_city(request.user):
             fields += ["is_superuser", "groups", "user_permissions"]
         return fields
+
+
+# Other packages' models ----------------------------------------------------------------------
+
+# One schedule runs every city's reminders and reports: the city admin reads it, the superuser
+# changes it.
+for model in (PeriodicTask, ClockedSchedule, CrontabSchedule, SolarSchedule, IntervalSchedule):
+    installation_wide(model, type(admin.site._registry[model]), city_admin_reads=True)
+installation_wide(Group, type(admin.site._registry[Group]))
+
+
+class SignInRecordAdmin(CityScopedAdmin):
+    """Failed sign-ins and lockouts (django-axes): the city admin sees and unlocks their city's
+    accounts; attempts on names no account of theirs has are the superuser's."""
+
+    city = access.ACCOUNT_CITY
+
+    def get_queryset(self, request):
+        from django.contrib.auth.models import User
+
+        records = admin.ModelAdmin.get_queryset(self, request)
+        if access.administers_every_city(request.user):
+            return records
+        accounts = access.scope_accounts(User.objects.all(), request.user)
+        return records.filter(username__in=accounts.values("username"))
+
+
+class SignInLogAdmin(SignInRecordAdmin):
+    """The sign-in logs themselves: a city admin reads them; only the superuser deletes them
+    (a city admin unlocks an account by deleting its attempts, never the record of them)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.administers_every_city(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
+for model, scoped in (
+    (AccessAttempt, SignInRecordAdmin),
+    (AccessLog, SignInLogAdmin),
+    (AccessFailureLog, SignInLogAdmin),
+):
+    original = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(original.__name__, (scoped, original), {}))

@@ -199,13 +199,3 @@ def role_of(user) -> Role | None:
         return user.role
     except Role.DoesNotExist:
         return None
-
-
-def may_administer(user) -> bool:
-    """The Django admin is the city bureau's: active staff with the city-admin role,
-    or superusers.
-    """
-    if not (user.is_active and user.is_staff):
-        return False
-    role = role_of(user)
-    return user.is_superuser or (role is not None and role.is_city_admin)

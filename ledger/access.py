@@ -23,19 +23,17 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from ledger.models import Attachment, Notice, ReportingRound
-from plans.models import Task, TaskDepartment
-from targets.access import (
+from departments.access import (
     city_id_of,
     has_role,
     headed_department,
     is_city_admin,
     is_province,
-    may_see_plan,
-    may_write_plan,
-    require_open,
     staff_district_id,
 )
+from ledger.models import Attachment, Notice, ReportingRound
+from plans.access import may_see_plan, may_write_plan, require_open
+from plans.models import Task, TaskDepartment
 
 # The ended-plan rule and the city admin's, asked here by ledger views (one rule, targets.access).
 __all__ = ["is_city_admin", "may_write_plan", "require_open"]

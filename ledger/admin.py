@@ -4,6 +4,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from departments.admin_site import CityScopedAdmin, CityScopedInline
 from ledger import notifications
 from ledger.models import (
     Attachment,
@@ -16,7 +17,6 @@ from ledger.models import (
     TaskReport,
     WebhookEndpoint,
 )
-from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 
 @admin.register(ReportingRound)

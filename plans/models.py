@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,25 +49,6 @@ class PlanQuerySet(models.QuerySet):
         """Plans as the switcher and `/` list them: current ones first, then the newest."""
         plans = list(self.select_related("city", "follows"))
         return sorted(plans, key=lambda p: (not p.is_current(today), -p.end_year, p.city.name))
-
-    def from_request(self, request: HttpRequest) -> "Plan":
-        """The one way a page, an export or an endpoint picks its plan: ?plan=<slug>, else the
-        default plan. 404 for an unknown or malformed slug, or when no plan is loaded."""
-        from targets import access  # the role rules; access imports this module
-
-        slug = request.GET.get("plan")
-        user = getattr(request, "user", None)
-        if slug is None or slug == "":
-            plan = self.default()
-            if plan is not None and user is not None and not access.may_see_plan(user, plan):
-                plan = preferred(access.plans_for(user))  # the user's city's plan
-        elif PLAN_SLUG.fullmatch(slug):
-            plan = self.select_related("city").filter(slug=slug).first()
-        else:
-            plan = None
-        if plan is None or (user is not None and not access.may_see_plan(user, plan)):
-            raise Http404("No such plan has been loaded.")  # another city's: as if none
-        return plan
 
 
 def preferred(plans: "list[Plan]", today: datetime.date | None = None) -> "Plan | None":

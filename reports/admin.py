@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from departments.admin_site import CityScopedAdmin
 from reports import delivery
 from reports.models import EvaluationReport, Recipient, Report
 from reports.tasks import send_report, signal
-from zibo_edu.lib.admin import CityScopedAdmin
 
 
 @admin.register(Recipient)

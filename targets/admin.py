@@ -1,10 +1,25 @@
+import tempfile
+from pathlib import Path
+
+import yaml
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from targets import access, figures, standings
+from departments.access import ACCOUNT_CITY
+from departments.admin_site import CityScopedAdmin, CityScopedInline
+from plans import access
+from plans.models import Plan
+from targets import figures, standings
+from targets.drafting import Preview, preview_plan_file
 from targets.figures import FigureInput
+from targets.loading import PlanFileError, load_plan_file
 from targets.models import (
     Figure,
     FigureChange,
@@ -14,7 +29,6 @@ from targets.models import (
     Target,
     describe_values,
 )
-from zibo_edu.lib.admin import CityScopedAdmin, CityScopedInline
 
 
 @admin.register(Target)
@@ -232,9 +246,111 @@ class ReminderAdmin(CityScopedAdmin):
 @admin.register(FigureImport)
 class FigureImportAdmin(CityScopedAdmin):
     # an upload is its uploader's city's
-    city = tuple(f"uploaded_by__{path}" for path in access.ACCOUNT_CITY)
+    city = tuple(f"uploaded_by__{path}" for path in ACCOUNT_CITY)
     list_display = ["filename", "uploaded_by", "created_at", "applied_at", "summary"]
     list_filter = ["applied_at"]
     search_fields = ["filename", "uploaded_by__username", "sha256"]
     exclude = ["content"]
     readonly_fields = ["uploaded_by", "filename", "sha256", "fingerprint", "applied_at", "summary"]
+
+
+# The plan, with its plan-file upload (load_plan's preview and load, all or nothing). -----------
+
+MAX_DRAFT_BYTES = 5 * 1024 * 1024  # the Zibo plan is 90 KB
+
+
+class DraftUploadForm(forms.Form):
+    draft = forms.FileField(
+        label=_("Plan file (YAML)"),
+        help_text=_("A file in load_plan's format, e.g. one made by draft_plan and checked."),
+    )
+
+    def clean_draft(self) -> str:
+        upload = self.cleaned_data["draft"]
+        if upload.size > MAX_DRAFT_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; at most %(max)s MB is accepted.")
+                % {"size": round(upload.size / 2**20, 1), "max": MAX_DRAFT_BYTES // 2**20}
+            )
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+class DraftConfirmForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_DRAFT_BYTES)
+
+
+def _with_file(text: str, action):
+    """load_plan reads files: hand it the uploaded text as one."""
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "draft.yaml"
+        draft.write_text(text, encoding="utf-8")
+        return action(draft)
+
+
+def _other_city(request: HttpRequest, text: str) -> str:
+    """A city admin loads their own city's plans only: the problem to show, or ""."""
+    try:
+        data = yaml.safe_load(text)
+        city, slug = str(data["city"]["name"]), str(data["plan"]["slug"])
+    except Exception:  # malformed: load_plan's validation names the problem
+        return ""
+    if access.may_load_plan_of(request.user, city, slug):
+        return ""
+    return gettext("This file is a plan of %(city)s (%(slug)s); you administer another city.") % {
+        "city": city,
+        "slug": slug,
+    }
+
+
+@admin.register(Plan)
+class PlanAdmin(CityScopedAdmin):
+    city = ("city",)
+    list_display = ["title", "city", "document_number", "issued_on", "start_year", "end_year"]
+    list_filter = ["city"]
+    search_fields = ["title", "document_number", "slug"]
+    change_list_template = "admin/plans/plan/change_list.html"
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_draft)
+        return [path("draft/", upload, name="plans_plan_draft"), *super().get_urls()]
+
+    def upload_draft(self, request: HttpRequest) -> HttpResponse:
+        """Upload a plan file, see what load_plan would change, then load it (all or nothing)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        preview, text = None, ""
+        upload = DraftUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and "load" in request.POST:
+            confirm = DraftConfirmForm(request.POST)
+            text = confirm.data.get("text", "") if confirm.is_valid() else ""
+            try:
+                if problem := _other_city(request, text):
+                    raise PlanFileError(Path("draft.yaml"), [problem])
+                result = _with_file(text, load_plan_file)
+            except PlanFileError as error:
+                preview = Preview(problems=error.problems)
+            else:
+                messages.success(request, gettext("Loaded: %s") % result.summary())
+                return redirect("admin:plans_plan_changelist")
+            upload = DraftUploadForm()
+        elif request.method == "POST" and upload.is_valid():
+            text = upload.cleaned_data["draft"]
+            problem = _other_city(request, text)
+            preview = (
+                Preview(problems=[problem]) if problem else _with_file(text, preview_plan_file)
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Upload a plan file"),
+            "form": upload,
+            "preview": preview,
+            "confirm": DraftConfirmForm(initial={"text": text}) if preview else None,
+        }
+        status = 422 if (preview and preview.problems) or upload.errors else 200
+        return TemplateResponse(
+            request, "admin/plans/plan/upload_draft.html", context, status=status
+        )

@@ -16,8 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans import succession
-from targets import bulk, progress, reminders, standings
+from targets import bulk, progress, reminders, standings, succession
 from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
 
 VALUE_FIELDS = SNAPSHOT_FIELDS

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from targets.views import assets, dashboards, entry, imports, lists, review
+from targets.views import assets, dashboards, districts, entry, imports, lists, province, review
 
 urlpatterns = [
+    path("province/", province.province_page, name="province"),
+    path("districts/", districts.district_list, name="district_list"),
+    path("districts/<slug:slug>/", districts.district_detail, name="district_detail"),
     path("assets/status.css", assets.status_stylesheet, name="status_css"),
     path("targets/", lists.target_list, name="target_list"),
     path("entry/", entry.entry_start, name="entry_start"),

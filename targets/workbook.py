@@ -31,9 +31,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from departments import access
 from departments.models import District
 from plans.models import Plan
-from targets import access, figures
+from targets import figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from zibo_edu.lib import collector, xlsx

@@ -186,7 +186,7 @@ def webhook_server():
 
 @pytest.fixture
 def shili_plan(db) -> Plan:
-    from plans.loading import load_plan_file
+    from targets.loading import load_plan_file
 
     path = settings.BASE_DIR / "fixtures" / "demo" / "demo-shili-2021-2025.yaml"
     return load_plan_file(path).plan

@@ -50,7 +50,8 @@ class RefuseNulMiddleware:
     holding one could only end in a 500 further on. The JSON API refuses NUL itself, naming the
     field in its own JSON answer. A form's fields are read here, as the view would read them
     (an uploaded file is not a field: its content is the upload page's to check). `?plan=` is
-    left to the plan rule (`Plan.objects.from_request`): a malformed plan is a 404 everywhere."""
+    left to the plan rule (`plans.access.plan_for_request`): a malformed plan is a 404
+    everywhere."""
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("ledger.urls")),
     path("", include("reports.urls")),
-    path("", include("departments.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,7 +12,8 @@ from pydantic import ConfigDict, StrictBool
 
 from ledger import access, ledger
 from ledger.models import Contribution, ReportingRound
-from plans.models import Plan, Task
+from plans.access import plan_for_request
+from plans.models import Task
 from zibo_edu.views.api_auth import SessionOrBasic, signed_in
 from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
 
@@ -60,7 +61,7 @@ class TasksOut(Schema):
     summary="Every key task with its latest round's report and contributions",
 )
 def tasks_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     latest = ledger.latest_round(plan)
     rows = ledger.ledger_rows(plan, latest)
     return _json(
@@ -120,7 +121,7 @@ class NoticesOut(Schema):
 )
 def notices_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     user = request.auth
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     today = timezone.localdate()
     return _json(
         {
@@ -214,7 +215,7 @@ def contributions_api(
     request: HttpRequest, body: ContributionIn, query: Query[PlanQuery]
 ) -> JsonResponse:
     user = request.auth
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     reporting_round = plan.rounds.filter(code=body.round).first()
     task = ledger.key_tasks(plan).filter(code=body.task).first()
     errors = {}

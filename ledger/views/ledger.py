@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from ledger import access, ledger
 from ledger.models import Delivery, LedgerState, TaskReport
-from plans.models import Plan, keep_plan
+from plans.access import plan_for_request
+from plans.models import keep_plan
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -66,7 +67,7 @@ def _round_or_latest(request: HttpRequest, plan):
 def ledger_overview(request: HttpRequest) -> HttpResponse:
     if not access.may_see_ledger(request.user):
         raise Http404
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     rounds, chosen = _round_or_latest(request, plan)
     tasks = ledger.key_tasks(plan)
     chapter, department, status = (
@@ -133,7 +134,7 @@ def _export(rows, chosen, kind: str) -> HttpResponse:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     if not access.may_manage(request.user):
         raise PermissionDenied
     if request.method == "POST":
@@ -367,7 +368,7 @@ def report_review(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResp
 def inbox(request: HttpRequest) -> HttpResponse:
     if not access.may_have_inbox(request.user):
         raise PermissionDenied
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     items = ledger.inbox(request.user, plan)
     return render(
         request,

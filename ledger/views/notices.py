@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from departments.models import District
 from ledger import access, ledger, notices
 from ledger.models import Notice
-from plans.models import Plan, keep_plan
+from plans.access import plan_for_request
+from plans.models import keep_plan
 from zibo_edu.lib.params import int_param
 
 
@@ -49,7 +50,7 @@ class NoticeForm(forms.Form):
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     if not access.may_see_ledger(request.user):
         raise PermissionDenied
     found = list(access.notices_for(request.user).filter(plan=plan))
@@ -75,7 +76,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     """Issue a notice; ?task=<pk> or ?target=<pk>&district=<pk> fills the facts in."""
     if not access.may_manage(request.user):
         raise PermissionDenied
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     access.require_open(request.user, plan)
     form = NoticeForm(plan, request.POST or None, initial=_prefill(plan, request.GET))
     if request.method == "POST" and form.is_valid():

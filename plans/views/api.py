@@ -1,5 +1,5 @@
 """The plans app's router of the JSON API: GET /api/plan/ (the plan's parts, tasks and departments,
-lead or co-operating)."""
+lead or co-operating) and GET /api/districts/ (the county-level units of the plan's city)."""
 
 import datetime
 from typing import Literal
@@ -8,7 +8,9 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 
-from plans.models import Plan, Task
+from departments.models import District
+from plans.access import plan_for_request
+from plans.models import Task
 from zibo_edu.views.api_input import PlanQuery, Refusal
 
 router = Router(tags=["plan"])
@@ -58,7 +60,7 @@ class PlanOut(Schema):
     summary="The plan: its parts, tasks and their departments",
 )
 def plan_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=Task.objects.with_departments()))
     return JsonResponse(
         {
@@ -96,6 +98,50 @@ def plan_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
                     ],
                 }
                 for part in parts
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# The districts of the plan's city ------------------------------------------------------------
+
+
+class DistrictOut(Schema):
+    name: str
+    full_name: str
+    slug: str
+    kind: str
+    kind_label: str
+
+
+class DistrictsOut(Schema):
+    city: str
+    districts: list[DistrictOut]
+
+
+@router.get(
+    "/districts/",
+    tags=["districts"],
+    url_name="districts",
+    response={200: DistrictsOut, 400: Refusal, 404: Refusal},
+    summary="The districts, counties and functional areas of the plan's city",
+)
+def districts_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
+    plan = plan_for_request(request)
+    districts = District.objects.filter(city=plan.city)
+    return JsonResponse(
+        {
+            "city": plan.city.name,
+            "districts": [
+                {
+                    "name": district.name,
+                    "full_name": district.full_name,
+                    "slug": district.slug,
+                    "kind": district.kind,
+                    "kind_label": district.get_kind_display(),
+                }
+                for district in districts
             ],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -4,15 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from departments.models import District
-from plans.models import Plan, Task, keep_plan
-from targets import access
-from targets.models import Target
+from plans import access
+from plans.access import plan_for_request
+from plans.models import Task, keep_plan
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The plan when there is one (or one is named); the list of plans when there are several."""
     if request.GET.get("plan"):
-        return redirect(Plan.objects.from_request(request))
+        return redirect(plan_for_request(request))
     plans = access.plans_for(request.user)
     if not plans:
         return render(request, "plans/no_plan.html", status=200)
@@ -29,7 +29,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     parts = plan.parts.prefetch_related(Prefetch("tasks", queryset=tasks))
     counts = {
         "tasks": Task.objects.filter(part__plan=plan, part__kind="key_tasks").count(),
-        "targets": Target.objects.of_plan(plan).count(),
+        "targets": Task.objects.filter(part__plan=plan).aggregate(n=Count("targets"))["n"],
         "departments": plan.city.departments.count(),
         "districts": District.objects.filter(city=plan.city).count(),
     }

@@ -10,27 +10,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from departments.access import may_build_evaluation, require
 from departments.models import District
+from plans.access import get_plan_for_user, may_see_plan, plan_for_request
 from plans.models import Plan, keep_plan
 from reports import evaluation as domain
+from reports.access import Access, evaluation_access, evaluations_for
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
-from targets import access as figure_access
 from zibo_edu.lib.charts import Series, city_line, line_chart
 from zibo_edu.lib.params import int_param
 
 CHARTS = 4  # charts of the targets furthest from their goal
 
 
-def _access(request: HttpRequest) -> domain.Access:
-    access = domain.evaluation_access(request.user)
+def _access(request: HttpRequest) -> Access:
+    access = evaluation_access(request.user)
     if access is None:
         raise PermissionDenied
     return access
 
 
-def _district(request: HttpRequest, plan: Plan, access: domain.Access) -> District | None:
+def _district(request: HttpRequest, plan: Plan, access: Access) -> District | None:
     """District staff: their own; others: the one asked for (?district=slug), or the city."""
     if access.district is not None:
         return access.district
@@ -49,7 +51,7 @@ def _year(raw: str, plan: Plan) -> int | None:
 @require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_start(request: HttpRequest) -> HttpResponse:
     """The evaluation of the plan asked for (?plan=), or of the user's current plan."""
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     return redirect("evaluation", plan.slug)
 
 
@@ -57,7 +59,7 @@ def evaluation_start(request: HttpRequest) -> HttpResponse:
 @require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request)
-    plan = figure_access.get_plan_for_user(request, slug)
+    plan = get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     year = _year(request.GET.get("year", ""), plan)
     evaluation = domain.evaluate(plan, year, district=district, department=access.department)
@@ -91,13 +93,13 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "reports": reports,
         "working": any(r.state in ("queued", "building") for r in reports),
         "formats": EvaluationReport.Format.choices,
-        "may_build": figure_access.may_build_evaluation(request.user),
+        "may_build": may_build_evaluation(request.user),
     }
     return render(request, "reports/evaluation.html", context)
 
 
 def _archive(request: HttpRequest, plan: Plan) -> list[EvaluationReport]:
-    return list(domain.reports_for(request.user).filter(plan=plan).defer("file")[:30])
+    return list(evaluations_for(request.user).filter(plan=plan).defer("file")[:30])
 
 
 @login_required
@@ -105,8 +107,8 @@ def _archive(request: HttpRequest, plan: Plan) -> list[EvaluationReport]:
 def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a report of the evaluation shown (year, district, format); a worker builds it."""
     access = _access(request)
-    figure_access.require(figure_access.may_build_evaluation(request.user))
-    plan = figure_access.get_plan_for_user(request, slug)
+    require(may_build_evaluation(request.user))
+    plan = get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     fmt = request.POST.get("format", "")
     year = _year(request.POST.get("year", ""), plan)
@@ -127,8 +129,8 @@ def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe  # a page to read: a POST is 405, never treated as a GET
 def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(domain.reports_for(request.user), pk=pk)
-    if not figure_access.may_see_plan(request.user, report.plan):
+    report = get_object_or_404(evaluations_for(request.user), pk=pk)
+    if not may_see_plan(request.user, report.plan):
         raise Http404  # another city's
     if report.state != EvaluationReport.State.DONE or not report.file:
         raise Http404

@@ -9,17 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from plans.models import Plan, plan_query
-from reports import delivery
+from departments.access import may_generate_reports, require
+from plans.access import plan_for_request
+from plans.models import plan_query
+from reports import access, delivery
 from reports.models import Report
 from reports.tasks import previous_month, request_month
-from targets import access
 
 
 @login_required
 @require_safe  # a page to read: a POST is 405, never treated as a GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     reports = list(access.reports_for(request.user).filter(plan=plan).defer("pdf"))
     busy = (Report.State.PENDING, Report.State.GENERATING, Report.State.SENDING)
     working = any(r.state in busy for r in reports)
@@ -28,7 +29,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "working": working,
         "progress": _progress(reports, busy),
         "plan": plan,
-        "may_generate": access.may_generate_reports(request.user),
+        "may_generate": may_generate_reports(request.user),
         "last_month": previous_month(timezone.localdate()),
     }
     return render(request, "reports/report_list.html", context)
@@ -54,8 +55,8 @@ def _progress(reports: list[Report], busy) -> list[dict]:
 def generate_now(request: HttpRequest) -> HttpResponse:
     """The city admin's button: queue the month's reports of the plan shown (its city's), as
     the beat would."""
-    access.require(access.may_generate_reports(request.user))
-    plan = Plan.objects.from_request(request)  # 404 for another city's
+    require(may_generate_reports(request.user))
+    plan = plan_for_request(request)  # 404 for another city's
     month = request.POST.get("month", "")
     try:
         day = datetime.date.fromisoformat(f"{month}-01")

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from targets import access
+from plans import access
 from targets.display import dated, describe, display_value, requirement, short_status, status_css
 from targets.models import Figure
 

@@ -14,9 +14,11 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool
 
+from departments.access import may_enter
 from departments.models import District
-from plans.models import Plan
-from targets import access, figures
+from plans import access
+from plans.access import plan_for_request
+from targets import figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views import dashboards
@@ -146,7 +148,7 @@ def _number(value: Decimal | None) -> int | float | None:
     summary="Every target of the plan",
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     targets = Target.objects.of_plan(plan).for_listing()
     return JsonResponse(
         {
@@ -217,7 +219,7 @@ def _figure_json(figure: Figure) -> dict:
 )
 def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
     user = request.auth
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     figures_ = (
         Figure.objects.for_user(user)
         .filter(target__task__part__plan=plan)
@@ -257,7 +259,7 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
 )
 def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -> JsonResponse:
     user = request.auth
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     target = (
         Target.objects.of_plan(plan)
         .select_related("task")
@@ -281,7 +283,7 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
         )
     if not access.may_write_plan(user, plan):
         return _error(403, f"{plan.slug} is closed: its figures are read-only")
-    if not access.may_enter(user, district):
+    if not may_enter(user, district):
         return _error(403, "you may not enter this district's figures")
     data = figures.FigureInput(
         numerator=body.numerator,

@@ -18,10 +18,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from departments.access import headed_department, is_district_staff, scope_districts
 from departments.models import District
-from plans import succession
+from plans.access import get_department_for_user, plan_for_request
 from plans.models import Plan, plan_query
-from targets import access, standings
+from targets import access, standings, succession
 from targets import progress as method
 from targets.display import dated, describe, short_status
 from targets.models import Target
@@ -54,7 +55,7 @@ def _view(
 ) -> View:
     """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
     districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only)."""
-    plan = plan or Plan.objects.from_request(request)
+    plan = plan or plan_for_request(request)
     year = int_param(request.GET, "year")
     year = year if year in plan.years else plan.reporting_year()
     include_submitted = request.GET.get("submitted") == "1"
@@ -63,8 +64,8 @@ def _view(
     )
     target_list = list(access.scope_targets(queryset, request.user).for_listing())
     districts = list(District.objects.filter(city=plan.city))
-    own = access.is_district_staff(request.user)
-    visible = access.scope_districts(districts, request.user)
+    own = is_district_staff(request.user)
+    visible = scope_districts(districts, request.user)
     shown = districts if cells == ALL else [] if cells == NONE else visible[cells]
     board = standings.stored_board(
         plan, year, targets=target_list, show=shown, include_submitted=include_submitted,
@@ -168,7 +169,7 @@ def _nothing_to_show(request: HttpRequest, view: View, department=None) -> str:
     than show 0 of 0 as 0%."""
     if view.targets:
         return ""
-    department = department or access.headed_department(request.user)
+    department = department or headed_department(request.user)
     if department is not None:
         return _(
             "%(department)s leads and co-operates on no quantitative target of this plan: "
@@ -241,7 +242,7 @@ def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
 
 @login_required
 def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     target = access.get_target_for_user(request, pk, plan)  # 404: another department's target
     view = _view(request, targets=Target.objects.filter(pk=target.pk), plan=plan)
     target = view.targets[0]
@@ -376,8 +377,8 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def department_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
-    department = access.get_department_for_user(request, pk, plan)
+    plan = plan_for_request(request)
+    department = get_department_for_user(request, pk, plan)
     view = _view(request, targets=Target.objects.involving(department), cells=NONE, plan=plan)
     led = {t.pk for t in Target.objects.led_by(department)}
     rows = _rows(view, lambda t: view.board.city[t.pk])

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.access import READ_ONLY, may_enter, own_district, require
 from departments.models import District
+from plans.access import may_write_plan, plan_for_request
 from plans.models import Plan
 from targets import access, completeness, figures
 from targets.display import display_value
@@ -45,19 +47,19 @@ class Scope:
 
 def scope_for(request: HttpRequest, slug: str, *, write: bool) -> Scope:
     """404 for a district the user may not see; 403 for one they may see but not enter."""
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     return Scope(plan, access.get_district_for_user(request, slug, plan, write=write))
 
 
 @login_required
 def entry_start(request: HttpRequest) -> HttpResponse:
     """Straight to the user's own district and the year now being reported."""
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     year = plan.reporting_year()
-    district = access.own_district(request.user)
+    district = own_district(request.user)
     if district is not None:
         return _to_entry(request, district.slug, year)
-    access.require(access.may_enter(request.user, None))
+    require(may_enter(request.user, None))
     return _to_entry(request, CITY, year)
 
 
@@ -68,13 +70,13 @@ def _to_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     # A closed plan's entry page is still shown to those who entered its figures, read-only;
     # only a write into it is refused.
-    read_only = request.method != "POST" and not access.may_write_plan(request.user, plan)
+    read_only = request.method != "POST" and not may_write_plan(request.user, plan)
     district = access.get_district_for_user(request, slug, plan, write=not read_only)
     if read_only:
-        access.require(access.may_enter(request.user, district), access.READ_ONLY)
+        require(may_enter(request.user, district), READ_ONLY)
     scope = Scope(plan, district)
     if year not in scope.plan.years:
         raise Http404

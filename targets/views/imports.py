@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plans.models import Plan, plan_query
-from targets import access, figures, workbook
+from departments import access
+from plans.access import plan_for_request, require_open
+from plans.models import plan_query
+from targets import figures, workbook
 from targets.models import FigureImport
 from targets.views.entry import scope_for
 
@@ -37,8 +39,8 @@ def figure_template(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def figure_import(request: HttpRequest) -> HttpResponse:
     access.require(access.may_upload(request.user))
-    plan = Plan.objects.from_request(request)
-    access.require_open(request.user, plan)
+    plan = plan_for_request(request)
+    require_open(request.user, plan)
     if request.method == "GET":
         return render(request, "targets/figure_import.html", {"plan": plan})
     upload_file = request.FILES.get("file")
@@ -75,8 +77,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_object_or_404(
         FigureImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
     )
-    plan = Plan.objects.from_request(request)
-    access.require_open(request.user, plan)
+    plan = plan_for_request(request)
+    require_open(request.user, plan)
     with transaction.atomic():
         try:
             upload = workbook.read(

@@ -2,14 +2,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from plans.models import Plan
+from plans.access import plan_for_request
 from targets.models import Target
 from targets.views.filters import TargetFilter
 from targets.views.tables import TargetTable
 
 
 def target_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     targets = TargetFilter(
         request.GET, queryset=Target.objects.of_plan(plan).for_listing(), plan=plan
     )

@@ -14,7 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from departments.access import (
+    READ_ONLY,
+    headed_department,
+    may_enter,
+    may_remind,
+    may_reopen,
+    may_use_review_list,
+    require,
+    scope_districts,
+)
 from departments.models import District
+from plans.access import plan_for_request, require_open
 from plans.models import Part, Plan, keep_plan, plan_query
 from targets import access, figures, reminders, review_queue
 from targets import completeness as completeness_of
@@ -41,8 +52,8 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target": figure.target,
         "history": history,
         "may_review": access.may_review(request.user, figure.target),
-        "may_reopen": access.may_reopen(request.user),
-        "may_enter": access.may_enter(request.user, figure.district),
+        "may_reopen": may_reopen(request.user),
+        "may_enter": may_enter(request.user, figure.district),
         "queue": request.GET.get("queue"),
     }
     return render(request, "targets/figure_detail.html", context)
@@ -74,9 +85,9 @@ def _act_on(request: HttpRequest, figure: Figure) -> HttpResponse | None:
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
     if action in ("approve", "return"):
-        access.require(access.may_review(request.user, figure.target), access.READ_ONLY)
+        require(access.may_review(request.user, figure.target), READ_ONLY)
     if action in ("reopen", "restore"):
-        access.require(access.may_reopen(request.user), access.READ_ONLY)
+        require(may_reopen(request.user), READ_ONLY)
     if figure.is_carried:  # its state follows its source in the previous plan
         messages.error(request, figures.carried_message(figure))
         return None
@@ -189,12 +200,12 @@ def _queue(request: HttpRequest, plan: Plan, data) -> tuple[ReviewFilter, QueryS
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_list(request: HttpRequest) -> HttpResponse:
-    access.require(access.may_use_review_list(request.user))
-    plan = Plan.objects.from_request(request)
+    require(may_use_review_list(request.user))
+    plan = plan_for_request(request)
     filterset, queue = _queue(request, plan, request.GET)
     here = reverse("review_list") + "?" + filterset.query(**_plan_param(request))
     if request.method == "POST":
-        access.require_open(request.user, plan)
+        require_open(request.user, plan)
         return _act_on_list(request, queue, here)
     today = timezone.localdate()
     total = queue.count()
@@ -204,7 +215,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         figure.previous = previous.get((figure.target_id, figure.district_id, figure.year))
         figure.change = review_queue.change(figure, figure.previous)
         figure.waiting = review_queue.waiting_days(figure, today)
-    department = access.headed_department(request.user)
+    department = headed_department(request.user)
     leads_nothing = (
         department is not None and not Target.objects.of_plan(plan).led_by(department).exists()
     )
@@ -275,7 +286,7 @@ def _act_on_list(request: HttpRequest, queue: QuerySet[Figure], here: str) -> Ht
 @login_required
 def completeness_latest(request: HttpRequest) -> HttpResponse:
     """The year now being reported: last calendar year, within the plan's years."""
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     url = reverse("completeness", args=[plan.reporting_year()])
     return redirect(url + (f"?{request.GET.urlencode()}" if request.GET.get("plan") else ""))
 
@@ -284,19 +295,19 @@ def completeness_latest(request: HttpRequest) -> HttpResponse:
 def completeness(request: HttpRequest, year: int) -> HttpResponse:
     """For each district: applicable targets missing, draft, submitted, approved, returned, late
     (as targets.completeness defines them)."""
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     if year not in plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
     applicable = access.scope_targets(completeness_of.applicable(plan), request.user)
-    districts = access.scope_districts(District.objects.filter(city=plan.city), request.user)
+    districts = scope_districts(District.objects.filter(city=plan.city), request.user)
     rows = completeness_of.tallies(
         applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
-    enterable = {row.district.pk for row in rows if access.may_enter(request.user, row.district)}
+    enterable = {row.district.pk for row in rows if may_enter(request.user, row.district)}
     history = reminders.history(period) if period else {}
-    may_remind = period is not None and access.may_remind(request.user)
-    reachable = reminders.reachable(districts) if may_remind else set()
+    remindable = period is not None and may_remind(request.user)
+    reachable = reminders.reachable(districts) if remindable else set()
     for row in rows:
         row.reminded, row.times_reminded = history.get(row.district.pk, (None, 0))
         row.reachable = row.district.pk in reachable
@@ -307,9 +318,9 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "total": rows[0].total if rows else applicable.count(),
         "rows": rows,
         "years": list(plan.years),
-        "department": access.headed_department(request.user),
+        "department": headed_department(request.user),
         "enterable": enterable,
-        "may_remind": may_remind,
+        "may_remind": remindable,
         "deadline_passed": completeness_of.is_past(period, timezone.now()),
     }
     return render(request, "targets/completeness.html", context)
@@ -319,9 +330,9 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def remind_now(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     """The city admin's "remind now" for one district: the daily task's message, logged."""
-    access.require(access.may_remind(request.user))
-    plan = Plan.objects.from_request(request)
-    access.require_open(request.user, plan)
+    require(may_remind(request.user))
+    plan = plan_for_request(request)
+    require_open(request.user, plan)
     period = get_object_or_404(ReportingPeriod, plan=plan, year=year)
     district = get_object_or_404(District, city=plan.city, slug=slug)
     outcome = reminders.remind_now(period, district, user=request.user)

@@ -14,9 +14,9 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from departments.admin_site import CityScopedAdmin, InstallationWideAdmin
 from departments.models import Role
 from tests.conftest import make_figure, target_named
-from zibo_edu.lib.admin import CityScopedAdmin, InstallationWideAdmin
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_every_admin_is_scoped_by_city_or_the_superusers():
         if not isinstance(model_admin, CityScopedAdmin | InstallationWideAdmin)
         or (isinstance(model_admin, CityScopedAdmin) and not model_admin.city)
     ]
-    assert loose == [], "give these admins a city scope (zibo_edu.lib.admin)"
+    assert loose == [], "give these admins a city scope (departments.admin_site)"
 
 
 def test_another_citys_admin_sees_none_of_zibos_rows_on_any_model(client, request, zibo_rows):

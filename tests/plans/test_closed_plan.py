@@ -14,8 +14,8 @@ from django.conf import settings
 
 from departments.models import Role
 from ledger import notices
-from plans.loading import load_plan_file
 from plans.models import Plan
+from targets.loading import load_plan_file
 from targets.models import ReportingPeriod, Target
 from tests.conftest import make_figure, make_user, target_named
 

@@ -1,5 +1,5 @@
 """`?plan=<slug>` on every page, export and endpoint: that plan, or a 404; never the default plan
-shown silently. One way to pick it: Plan.objects.from_request."""
+shown silently. One way to pick it: plans.access.plan_for_request."""
 
 import json
 from pathlib import Path
@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from departments.models import Department
+from plans.access import plan_for_request
 from plans.models import Plan
 from targets.models import Target
 
@@ -74,15 +75,15 @@ def _fill(url: str, second_plan: Plan, education_bureau: Department) -> str:
     return url.format(year=2024, target=target.pk, department=education_bureau.pk)
 
 
-def test_from_request_picks_the_named_plan_the_default_or_404(plan, second_plan):
+def test_plan_for_request_picks_the_named_plan_the_default_or_404(plan, second_plan):
     from django.http import Http404
 
     factory = RequestFactory()
-    assert Plan.objects.from_request(factory.get("/", {"plan": SECOND})) == second_plan
-    assert Plan.objects.from_request(factory.get("/")) == plan
+    assert plan_for_request(factory.get("/", {"plan": SECOND})) == second_plan
+    assert plan_for_request(factory.get("/")) == plan
     for bad in ("nope", "\x00", "a b", "x" * 80, "../x"):
         with pytest.raises(Http404):
-            Plan.objects.from_request(factory.get("/", {"plan": bad}))
+            plan_for_request(factory.get("/", {"plan": bad}))
 
 
 def test_an_unknown_or_malformed_plan_is_a_404_everywhere(client, city_admin, second_plan):

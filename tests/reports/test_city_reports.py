@@ -80,11 +80,12 @@ def both_cities_reports(plan, shili_plan):
 def test_the_report_list_shows_each_user_their_citys_reports(
     client, request, both_cities_reports, role, sees
 ):
-    from targets import access
+    from departments import access
+    from reports.access import reports_for
 
     user = request.getfixturevalue(role)
     client.force_login(user)
-    assert {r.plan.slug for r in access.reports_for(user)} == sees
+    assert {r.plan.slug for r in reports_for(user)} == sees
     for slug in ("zibo-2021-2025", "demo-shili-2021-2025"):
         response = client.get(f"/reports/?plan={slug}")
         if slug not in sees:

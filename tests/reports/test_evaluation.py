@@ -395,7 +395,7 @@ def test_a_plan_just_begun_offers_only_evaluations_within_it_all_labelled_alike(
     import time_machine
     from django.conf import settings
 
-    from plans.loading import load_plan_file
+    from targets.loading import load_plan_file
 
     load_plan_file(Path(settings.BASE_DIR) / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml")
     client.force_login(city_admin)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from demo.management.commands.load_demo_plans import seed_made_up_figures
 from departments.models import District
-from plans.management.commands.load_demo_plans import seed_made_up_figures
 from reports import delivery
 from reports.models import Report
 from reports.rendering import render_report_html

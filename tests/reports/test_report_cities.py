@@ -79,7 +79,7 @@ def test_a_superuser_generates_the_reports_of_the_plan_shown(
 def test_a_closed_plan_is_refused_naming_the_plan_the_reports_speak_of(
     client, plan, city_admin, signalled, settings
 ):
-    from plans.loading import load_plan_file
+    from targets.loading import load_plan_file
 
     successor = load_plan_file(
         settings.BASE_DIR / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml"

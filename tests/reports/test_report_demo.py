@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
+from demo.management.commands.load_demo_plans import seed_made_up_figures
 from departments.models import District
-from plans.management.commands.load_demo_plans import seed_made_up_figures
 from reports import delivery
 from reports.models import Report
 from reports.rendering import render_report
@@ -52,8 +52,8 @@ def test_a_real_plans_report_and_mail_say_no_demo(plan, zhangdian, tmp_path):
 
 def test_the_cover_names_the_plans_own_period(plan, settings):
     """Zibo's 十五五 (a made-up successor, 演示) is no 十四五 plan."""
-    from plans.loading import load_plan_file
     from reports.rendering import render_report_html
+    from targets.loading import load_plan_file
 
     successor = load_plan_file(
         settings.BASE_DIR / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml"

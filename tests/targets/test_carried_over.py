@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from plans.loading import load_plan_file
+from targets.loading import load_plan_file
 from targets.models import Figure, FigureChange, Target
 from tests.conftest import make_figure
 

@@ -50,7 +50,7 @@ Year = Annotated[
 
 
 class PlanQuery(Schema):
-    plan: str | None = None  # Plan.objects.from_request: an unknown or malformed slug is a 404
+    plan: str | None = None  # plans.access.plan_for_request: an unknown or malformed slug is a 404
 
 
 class Refusal(Schema):

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from plans import access
 from plans.models import Plan
-from targets import access, figures, workbook
+from targets import figures, workbook
 from targets.models import FigureChange
 
 

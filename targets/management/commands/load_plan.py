@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.loading import PlanFileError, load_plan_file
+from targets.loading import PlanFileError, load_plan_file
 
 PLAN_FILES = Path(settings.BASE_DIR) / "fixtures" / "plans"
 

@@ -9,10 +9,9 @@ import yaml
 from django.conf import settings
 
 from departments.models import District
-from plans import province
-from plans.loading import load_plan_file
-from targets import progress, standings
+from targets import progress, province, standings
 from targets.display import describe
+from targets.loading import load_plan_file
 from targets.models import Target
 from tests.conftest import make_figure
 
@@ -32,7 +31,7 @@ def _zibo_figures(plan, numerator):
 
 
 def _made_up_figures(shili_plan):
-    from plans.management.commands.load_demo_plans import seed_made_up_figures
+    from demo.management.commands.load_demo_plans import seed_made_up_figures
 
     seed_made_up_figures(shili_plan)
     standings.refresh_plan(shili_plan)
@@ -79,7 +78,7 @@ def test_in_the_final_year_a_missing_final_figure_is_counted_and_values_carry_th
 ):
     """2025, both plans' last year: Zibo's 2024 value stands beside 缺最终数据 with its year, and
     the city is not shown as if it were on course: its missing final figures are counted."""
-    from plans import province as province_module  # `province` is the 省教育厅 user here
+    from targets import province as province_module
 
     _zibo_figures(plan, 700)  # 2020 and 2024 only: no 2025 figure at all
     comparison = province_module.compare(2025)

@@ -38,8 +38,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
-from plans.loading import PlanFileError, load_plan_file, task_code
 from plans.models import Part, Plan, Task, TaskDepartment
+from targets.loading import PlanFileError, load_plan_file, task_code
 from targets.models import Target
 from targets.wording import deadlines_in, numbers_in
 

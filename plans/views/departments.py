@@ -1,15 +1,18 @@
+"""A plan's departments: the list, and each department's page with the tasks it leads and
+those it co-operates on."""
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from departments.models import Department, District
+from departments.access import may_see_department_progress
+from departments.models import Department
+from plans.access import plan_for_request
 from plans.models import Plan, Task
-from targets import access
-from targets.models import Target
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     departments = Department.objects.filter(city=plan.city).annotate(
         led=Count("assignments", filter=_named_in(plan, lead=True)),
         co_operating=Count("assignments", filter=_named_in(plan, lead=False)),
@@ -17,7 +20,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
     context = {
         "plan": plan,
         "departments": departments,
-        "may_see_progress": access.may_see_department_progress(request.user),
+        "may_see_progress": may_see_department_progress(request.user),
     }
     return render(request, "departments/department_list.html", context)
 
@@ -28,7 +31,7 @@ def _named_in(plan: Plan, *, lead: bool) -> Q:
 
 
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
+    plan = plan_for_request(request)
     department = get_object_or_404(Department.objects.select_related("city"), pk=pk, city=plan.city)
     tasks = (
         Task.objects.filter(part__plan=plan)
@@ -41,28 +44,6 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "department": department,
         "led_tasks": tasks.led_by(department),
         "co_operated_tasks": tasks.co_operated_by(department),
-        "may_see_progress": access.may_see_department_progress(request.user),
+        "may_see_progress": may_see_department_progress(request.user),
     }
     return render(request, "departments/department_detail.html", context)
-
-
-def district_list(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
-    districts = [  # public: no count of staff accounts
-        (district, access.may_see_district_figures(request.user, district))
-        for district in District.objects.filter(city=plan.city)
-    ]
-    return render(request, "departments/district_list.html", {"plan": plan, "districts": districts})
-
-
-def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = Plan.objects.from_request(request)
-    district = get_object_or_404(District, city=plan.city, slug=slug)
-    targets = Target.objects.of_plan(plan).filter(reported_by=Target.Reporter.DISTRICTS)
-    context = {
-        "plan": plan,
-        "district": district,
-        "targets": targets.for_listing(),
-        "may_see_progress": access.may_see_district_figures(request.user, district),
-    }
-    return render(request, "departments/district_detail.html", context)

@@ -14,9 +14,9 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from plans.drafting import draft_plan, find_candidates, read_paragraphs, to_yaml
-from plans.loading import PlanFileError, deadline_year, load_plan_file, validate
 from plans.models import Plan, Task
+from targets.drafting import draft_plan, find_candidates, read_paragraphs, to_yaml
+from targets.loading import PlanFileError, deadline_year, load_plan_file, validate
 from targets.models import Target
 
 PLAN_TEXT = Path(__file__).parent / "data" / "zibo-plan-simplified.txt"

@@ -4,10 +4,10 @@ A city admin (市局管理员) administers their own city only: every changelist
 the city's rows (another city's answer 404), every foreign key offers the city's rows only (so
 nothing can be added into another city), the sign-in log shows the city's accounts, and the
 installation-wide models (the Celery schedules, groups) are the superuser's. Superusers see and
-change every city. The rules are
-targets.access's (`scope_to_city`, `administers_every_city`); an admin only names the paths from
-its model to the city. `tests/departments/test_admin_scope.py` walks `admin.site._registry`, so a
-model registered without one of these mixins fails.
+change every city. The rules are departments.access's (`scope_to_city`,
+`administers_every_city`); an admin only names the paths from its model to the city.
+`tests/departments/test_admin_scope.py` walks `admin.site._registry`, so a model registered
+without one of these mixins fails.
 """
 
 from django.contrib import admin
@@ -17,8 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from departments.models import may_administer
-from targets import access
+from departments import access
 
 
 class AdminSite(admin.AdminSite):
@@ -29,7 +28,7 @@ class AdminSite(admin.AdminSite):
     site_title = gettext_lazy("Education plan tracker")
 
     def has_permission(self, request) -> bool:
-        return may_administer(request.user)
+        return access.may_administer(request.user)
 
     def each_context(self, request):
         context = super().each_context(request)

@@ -1,4 +1,4 @@
-"""The ledger's access rules ask targets.access for every role rule: one definition of the city
+"""The ledger's access rules ask departments.access for every role rule: one definition of the city
 admin (superusers included), of a district's staff and of a department's head, so the ledger and
 the figures' pages never disagree. The second city is 示例市(演示), MADE UP (fixtures/demo/)."""
 
@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
+from departments import access
 from ledger import access as ledger_access
-from targets import access
 
 pytestmark = pytest.mark.django_db
 
@@ -74,13 +74,13 @@ def test_district_staff_see_and_answer_their_districts_notices_only(
 def test_the_evaluation_archive_shows_each_user_their_citys_reports(
     request, plan, shili_plan, role, sees
 ):
-    from reports import evaluation
+    from reports.access import evaluations_for
     from reports.models import EvaluationReport
 
     for each in (plan, shili_plan):
         EvaluationReport.objects.create(plan=each, year=2025, format="pdf", state="done")
     user = request.getfixturevalue(role)
-    assert {r.plan.slug for r in evaluation.reports_for(user)} == sees
+    assert {r.plan.slug for r in evaluations_for(user)} == sees
 
 
 def test_another_citys_evaluation_report_is_not_found(client, plan, admin_shili):

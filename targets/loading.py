@@ -18,9 +18,8 @@ from django.db import models, transaction
 from django.utils import translation
 
 from departments.models import City, Department, District
-from plans import succession
 from plans.models import Part, Plan, Task, TaskDepartment
-from targets import standings
+from targets import standings, succession
 from targets.models import Target
 from targets.wording import deadlines_in, numbers_in
 

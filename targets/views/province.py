@@ -12,8 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from plans import province
-from targets import access
+from departments import access
+from targets import province
 from targets.display import dated
 
 

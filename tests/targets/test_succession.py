@@ -11,9 +11,9 @@ import yaml
 from django.conf import settings
 
 from departments.models import District
-from plans import succession
-from plans.loading import PlanFileError, load_plan_file
 from plans.models import Plan
+from targets import succession
+from targets.loading import PlanFileError, load_plan_file
 from targets.models import Figure, Target
 from tests.conftest import make_figure
 
@@ -89,7 +89,7 @@ def test_the_successors_baseline_equals_the_predecessors_final_figures(plan, zha
 def test_carrying_over_again_follows_a_corrected_final_figure_and_never_a_typed_one(
     plan, zhangdian, zichuan
 ):
-    from plans import succession
+    from targets import succession
 
     share = by_indicator(plan, "kindergarten-public-share")
     final = make_figure(share, zhangdian, 2025, state="approved", numerator=7, denominator=10)
@@ -228,7 +228,7 @@ def test_the_demo_gives_the_made_up_city_its_own_staff_and_head_who_see_only_it(
 
 
 def test_the_demo_fills_final_figures_only_where_a_district_has_its_final_figures_in(plan):
-    from plans.management.commands.load_demo_plans import demo_final_figures
+    from demo.management.commands.load_demo_plans import demo_final_figures
 
     share = by_indicator(plan, "kindergarten-public-share")
     other = Target.objects.of_plan(plan).exclude(pk=share.pk).filter(kind="rate").first()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from departments.models import City
-from plans.drafting import DraftError, draft_plan, read_paragraphs, to_yaml
+from targets.drafting import DraftError, draft_plan, read_paragraphs, to_yaml
 
 
 class Command(BaseCommand):

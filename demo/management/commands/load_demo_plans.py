@@ -18,12 +18,11 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from departments.models import Department, District, Role
-from plans import succession
-from plans.loading import PlanFileError, load_plan_file
 from plans.models import Plan
-from targets import standings
-from targets.management.commands.seed_demo import DEMO_PASSWORD
+from targets import standings, succession
+from targets.loading import PlanFileError, load_plan_file
 from targets.models import Figure, Target
 
 DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo"
