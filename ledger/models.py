@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from departments.audit import Change
 from departments.models import City, Department
 from plans.models import Plan, Task
 
@@ -144,7 +145,7 @@ class TaskReport(models.Model):
         return self.state in (LedgerState.SUBMITTED, LedgerState.APPROVED)
 
 
-class LedgerChange(models.Model):
+class LedgerChange(Change):
     """The audit trail of contributions and task reports, like targets.FigureChange."""
 
     class Channel(models.TextChoices):
@@ -159,25 +160,11 @@ class LedgerChange(models.Model):
     report = models.ForeignKey(
         TaskReport, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    action = models.CharField(_("action"), max_length=20)
-    old = models.JSONField(_("before"), default=dict, blank=True)
-    new = models.JSONField(_("after"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Change.Meta):
         verbose_name = _("ledger change")
         verbose_name_plural = _("ledger changes")
-        ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 name="ledger_change_one_subject",

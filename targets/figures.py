@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.audit import person
 from targets import bulk, progress, reminders, standings, succession
-from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
+from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target
 
 VALUE_FIELDS = SNAPSHOT_FIELDS
 

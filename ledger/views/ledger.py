@@ -178,7 +178,8 @@ def task_ledger(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 @login_required
 def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResponse:
-    task = access.get_task_for_user(request, task_pk, write="contribution")
+    task = access.get_task_for_user(request, task_pk, write=True)
+    access.require(access.may_contribute(request.user, task))
     reporting_round = access.get_round_for_user(request, round_pk)
     contribution = ledger.contribution_for(
         reporting_round, task, access.department_of(request.user)
@@ -263,7 +264,8 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
     reporting_round = access.get_round_for_user(request, round_pk)
     may_write = access.may_write_report(request.user, task)
     if request.method == "POST" and not may_write:
-        access.get_task_for_user(request, task_pk, write="report")  # 403
+        access.get_task_for_user(request, task_pk, write=True)  # 403 for a closed plan first
+        access.require(False)
     report = (
         ledger.report_for(reporting_round, task)
         if may_write
@@ -348,7 +350,8 @@ def _verdicts(task, targets) -> list:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResponse:
-    task = access.get_task_for_user(request, task_pk, write="review")
+    task = access.get_task_for_user(request, task_pk, write=True)
+    access.require(access.may_manage(request.user))
     reporting_round = access.get_round_for_user(request, round_pk)
     report = get_object_or_404(TaskReport, round=reporting_round, task=task)
     approve = request.POST.get("action") == "approve"

@@ -139,7 +139,8 @@ def _prefill(plan, query) -> dict:
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access.get_notice_for_user(request, pk)
     if request.method == "POST":
-        notice = access.get_notice_for_user(request, pk, write="reply")
+        notice = access.get_notice_for_user(request, pk, write=True)
+        access.require(access.may_reply(request.user, notice))
         try:
             notices.reply(notice, request.user, request.POST.get("text", ""))
             messages.success(request, _("Reply sent."))
@@ -164,7 +165,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_review(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = access.get_notice_for_user(request, pk, write="review")
+    notice = access.get_notice_for_user(request, pk, write=True)
+    access.require(access.may_manage(request.user))
     close = request.POST.get("action") == "close"
     try:
         notices.review(notice, request.user, close=close, reason=request.POST.get("reason", ""))
