@@ -231,6 +231,12 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Where links in emails point.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Group robots (企业微信, 钉钉) are reached over HTTPS at these hosts only, and only at public
+# addresses. ROBOT_ALLOW_PRIVATE also lets plain HTTP reach private addresses (loopback, LAN) of
+# the listed hosts: for a relay on this machine, and the tests' recorder. Never in production.
+ROBOT_HOSTS = env_list("ROBOT_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+ROBOT_ALLOW_PRIVATE = env_bool("ROBOT_ALLOW_PRIVATE", default=False)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 LOGGING = {
