@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from departments.models import City, Department
+from zibo_edu.lib.single_line import check_single_line
 
 PLAN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -146,6 +147,10 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.slug])
 
+    def clean(self) -> None:
+        # TODO when the models move: validators=[validate_single_line] on the field instead
+        check_single_line(self, "title")
+
     def reporting_year(self, today: datetime.date | None = None) -> int:
         """The year whose figures are being reported now: last calendar year, within the plan.
         A plan that follows another has its baseline carried over, never reported: its first
@@ -198,6 +203,10 @@ class Part(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def clean(self) -> None:
+        # TODO when the models move: validators=[validate_single_line] on the field instead
+        check_single_line(self, "title")
+
 
 class TaskQuerySet(models.QuerySet):
     def with_departments(self) -> "TaskQuerySet":
@@ -244,6 +253,10 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("task_detail", args=[self.part.plan.slug, self.slug])
+
+    def clean(self) -> None:
+        # TODO when the models move: validators=[validate_single_line] on the field instead
+        check_single_line(self, "title")
 
     @property
     def ordered_assignments(self) -> list["TaskDepartment"]:
@@ -312,6 +325,10 @@ class ReportingRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # TODO when the models move: validators=[validate_single_line] on the field instead
+        check_single_line(self, "title")
 
     @property
     def is_open(self) -> bool:
@@ -570,6 +587,10 @@ class Notice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notice_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # TODO when the models move: validators=[validate_single_line] on the field instead
+        check_single_line(self, "subject")
 
     @property
     def number(self) -> str:
