@@ -85,3 +85,11 @@ def test_returning_a_figure_of_a_district_with_a_broken_name_still_mails(
     assert "Bcc" not in mail.outbox[0].message().as_string().split("\n\n")[0].replace(
         subject, ""
     ), "no header of its own"
+
+
+def test_the_notice_form_refuses_a_subject_with_a_line_break(plan):
+    from plans.views.notices import NoticeForm
+
+    form = NoticeForm(plan, data={"subject": "督办\r\nBcc: x@y"})
+    form.is_valid()
+    assert "subject" in form.errors
