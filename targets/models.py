@@ -20,6 +20,7 @@ from departments.access import (
 from departments.audit import Change
 from departments.models import Department
 from plans.models import Plan, Task, TaskDepartment
+from zibo_edu.lib.single_line import validate_single_line
 
 
 class TargetQuerySet(models.QuerySet):
@@ -102,7 +103,7 @@ class Target(models.Model):
             "indicator across plans and across cities."
         ),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     comparator = models.CharField(
@@ -157,8 +158,12 @@ class Target(models.Model):
         blank=True,
         help_text=_("The wording the value follows when the printed one is doubtful (1—2项)."),
     )
-    numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
-    denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
+    numerator_label = models.CharField(
+        _("numerator"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    denominator_label = models.CharField(
+        _("denominator"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     value_text = models.CharField(
         _("value as worded"),
         max_length=100,

@@ -37,7 +37,7 @@ from plans.models import Plan
 from targets import figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
-from zibo_edu.lib import collector, xlsx
+from zibo_edu.lib import cells, collector, xlsx
 
 SHEET = "填报"
 CITY_LABEL = "市级"
@@ -201,6 +201,7 @@ def build_template(plan: Plan, units: list[District | None], year: int) -> bytes
     sheet.freeze_panes = f"D{FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
+    cells.text_only(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -21,6 +21,9 @@ SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-zibo-edu-demo-key-never-u
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# URL fields typed without a scheme mean https (robots are reached over https only).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 INSTALLED_APPS = [
     "departments.admin_app.AdminConfig",  # django.contrib.admin, its site naming the user's city
     "django.contrib.auth",
@@ -232,6 +235,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zibo-edu <noreply@localhost>
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Where links in emails point.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Group robots (企业微信, 钉钉) are reached over HTTPS at these hosts only, and only at public
+# addresses. ROBOT_ALLOW_PRIVATE also lets plain HTTP reach private addresses (loopback, LAN) of
+# the listed hosts: for a relay on this machine, and the tests' recorder. Never in production.
+ROBOT_HOSTS = env_list("ROBOT_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+ROBOT_ALLOW_PRIVATE = env_bool("ROBOT_ALLOW_PRIVATE", default=False)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -1,6 +1,5 @@
 """The task ledger's pages: the ledger, rounds, a task's rounds, contributions, reports, inbox."""
 
-import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from ledger import access, ledger
 from ledger.models import Delivery, LedgerState, TaskReport
 from plans.access import plan_for_request
 from plans.models import keep_plan
+from zibo_edu.lib import cells
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -102,16 +102,16 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
 
 def _export(rows, chosen, kind: str) -> HttpResponse:
     """The ledger as shown, to CSV (UTF-8 with a BOM, as Excel opens it) or Excel."""
-    data = tablib.Dataset(
-        headers=[
+    table = [
+        [
             _("Task"), _("Title"), _("Lead department"), _("Co-operating departments"),
             _("Round"), _("Task status"), _("State"), _("Contributions in"),
             _("Contributions missing"), _("Open notices"),
         ]
-    )  # fmt: skip
+    ]  # fmt: skip
     for row in rows:
         report = row.report
-        data.append(
+        table.append(
             [
                 row.task.code, row.task.title, str(row.lead or ""),
                 "、".join(d.name for d in row.co_operating), str(chosen or ""),
@@ -123,11 +123,9 @@ def _export(rows, chosen, kind: str) -> HttpResponse:
         )  # fmt: skip
     if kind == "xlsx":
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(data.export("xlsx"), content_type=content_type)
+        response = HttpResponse(cells.workbook_bytes(table), content_type=content_type)
     else:
-        response = HttpResponse(
-            "\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(cells.csv_text(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ledger.{kind}"'
     return response
 

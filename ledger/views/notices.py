@@ -19,6 +19,7 @@ from ledger.models import Notice
 from plans.access import plan_for_request
 from plans.models import keep_plan
 from zibo_edu.lib.params import int_param
+from zibo_edu.lib.single_line import validate_single_line
 
 
 class NoticeForm(forms.Form):
@@ -28,7 +29,9 @@ class NoticeForm(forms.Form):
     district = forms.ModelChoiceField(label=gettext_lazy("District"), queryset=None, required=False)
     task = forms.ModelChoiceField(label=gettext_lazy("Task"), queryset=None, required=False)
     target = forms.ModelChoiceField(label=gettext_lazy("Target"), queryset=None, required=False)
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"), max_length=200, validators=[validate_single_line]
+    )
     facts = forms.CharField(label=gettext_lazy("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     requirements = forms.CharField(
         label=gettext_lazy("What is required"), widget=forms.Textarea(attrs={"rows": 4})
