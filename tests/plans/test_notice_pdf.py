@@ -1,5 +1,5 @@
 """The supervision notice (督办单) prints as an official document in the GB/T 9704 layout of
-zibo_edu/lib/official.py: the mark, 发文字号, title, recipient line, body, signature, date; on
+zibo_edu/lib/official/: the mark, 发文字号, title, recipient line, body, signature, date; on
 one page."""
 
 import datetime
