@@ -5,19 +5,12 @@ import io
 from .document import Block, Document, Heading, PageBreak, Paragraph, Table, numbered
 from .fonts import ResolvedFace, resolve_fonts
 from .geometry import (
-    AREA_WIDTH,
     BODY_SIZE,
-    BOTTOM,
-    LEFT,
     LINE_PITCH,
-    PAGE_HEIGHT,
-    PAGE_NUMBER_GAP,
+    PAGE,
     PAGE_NUMBER_SIZE,
-    PAGE_WIDTH,
-    RIGHT,
     TABLE_SIZE,
     TITLE_SIZE,
-    TOP,
 )
 
 # Word ------------------------------------------------------------------------------------
@@ -125,12 +118,12 @@ def _page_setup(docx) -> None:
     from docx.shared import Mm, Pt
 
     section = docx.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
-    section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
-    section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
+    section.page_width, section.page_height = Mm(PAGE.width), Mm(PAGE.height)
+    section.top_margin, section.bottom_margin = Mm(PAGE.top), Mm(PAGE.bottom)
+    section.left_margin, section.right_margin = Mm(PAGE.left), Mm(PAGE.right)
     section.header_distance = Mm(15)
     # The number's line starts 7 mm below the type area: its bottom is that less one line of 4号.
-    section.footer_distance = Mm(BOTTOM - PAGE_NUMBER_GAP) - Pt(PAGE_NUMBER_SIZE * 1.3)
+    section.footer_distance = Mm(PAGE.bottom - PAGE.page_number_gap) - Pt(PAGE_NUMBER_SIZE * 1.3)
     # No document grid: with exact line spacing the 22 lines need none, and a grid would snap
     # the title and table lines to the body's pitch.
     grid = section._sectPr.find(qn("w:docGrid"))
@@ -311,7 +304,7 @@ def _docx_table(docx, table: Table):
     total = sum(widths)
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
-        column.width = Mm(AREA_WIDTH * width / total)  # the grid, for LibreOffice and WPS
+        column.width = Mm(PAGE.area_width * width / total)  # the grid, for LibreOffice and WPS
         for cell in column.cells:
-            cell.width = Mm(AREA_WIDTH * width / total)  # each cell, for Word
+            cell.width = Mm(PAGE.area_width * width / total)  # each cell, for Word
     return first or grid.rows[0].cells[0].paragraphs[0]
