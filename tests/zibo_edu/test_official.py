@@ -148,3 +148,62 @@ def test_the_signature_and_date_never_stand_alone_on_a_page(tmp_path):
         texts = [line.text for line in pdf_pages.lines(pdf, last)]
         assert texts.index("淄博市教育局") > 0, (count, texts)
         assert last == 1 or texts[0] == FULL_LINE, (count, texts)
+
+
+def _docx_style(data: bytes, name: str):
+    from docx import Document as Docx
+
+    return Docx(io.BytesIO(data)).styles[name]
+
+
+def test_the_word_body_style_sets_28_characters_and_22_lines_in_the_type_area():
+    """Word draws 3号 characters 16 pt apart unless told: 28 are 158 mm, one too many."""
+    from docx.shared import Mm, Pt
+
+    data = official.render_docx(Document("标题", [Paragraph(FULL_LINE)]))
+    body = _docx_style(data, "公文正文")
+    spacing = body.element.xpath("./w:rPr/w:spacing/@w:val") or _docx_style(
+        data, "Normal"
+    ).element.xpath("./w:rPr/w:spacing/@w:val")
+    pitch = Pt(16) + Pt(int(spacing[0]) / 20)
+    assert 28 * pitch <= Mm(156) < 29 * pitch
+    assert body.paragraph_format.first_line_indent == 2 * pitch
+    line = body.paragraph_format.line_spacing
+    assert 22 * line <= Mm(225) < 23 * line
+
+
+SOFFICE = shutil.which("soffice")
+
+
+def _word_as_pdf(tmp_path, document) -> Path:
+    """The .docx as LibreOffice Writer draws it, the nearest to Word this machine has."""
+    docx = tmp_path / "document.docx"
+    docx.write_bytes(official.render_docx(document))
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   capture_output=True, check=True, timeout=120)  # fmt: skip
+    return tmp_path / "document.pdf"
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice Writer is not installed")
+def test_the_word_draft_as_drawn_holds_22_lines_of_28_and_numbers_its_pages(tmp_path):
+    pdf = _word_as_pdf(tmp_path, Document("标题", [Paragraph(FULL_LINE) for _ in range(60)]))
+    body = [line for line in pdf_pages.lines(pdf, 2) if line.top < TYPE_AREA_BOTTOM]
+    assert [line.text for line in body] == [FULL_LINE] * 22
+    (number,) = [line for line in pdf_pages.lines(pdf, 2) if line.text == "—2—"]
+    dash = (number.left, number.left + (number.right - number.left) / 3)
+    ink = pdf_pages.ink_rows(pdf_pages.image(pdf, 2), *dash, TYPE_AREA_BOTTOM, 290)
+    assert abs(min(ink) - TYPE_AREA_BOTTOM - 7) <= 0.7, min(ink)
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice Writer is not installed")
+def test_the_word_draft_as_drawn_centres_the_signature_over_the_date(tmp_path):
+    """Within 4 mm: Word cannot centre a line over another, so the indent counts a digit as
+    half a character (as the licensed 仿宋 draws it); Writer draws the free Noto face's digits
+    wider (the date is 46 mm where the estimate says 39 mm), which puts the signature 3.7 mm
+    right of the centre here. Before the fix it was 2 characters right of the date's centre."""
+    pdf = _word_as_pdf(tmp_path, NOTICE)
+    by_text = {line.text: line for line in pdf_pages.lines(pdf, 1)}
+    signature, date = by_text[NOTICE.signature], by_text[NOTICE.date]
+    assert abs(signature.centre - date.centre) <= 4
+    assert abs(TYPE_AREA_RIGHT - date.right - 4 * 5.56) <= 1

@@ -48,3 +48,6 @@ LINE_PITCH = _twips_below(PAGE.area_height * MM / PAGE.lines)
 # 16 pt so that 28 fit the 156 mm line.
 CHARACTER_PITCH = _twips_below(PAGE.area_width * MM / PAGE.characters)
 LETTER_SPACING = CHARACTER_PITCH - BODY_SIZE
+# The top of the page number's dash (一字线) is this many ems below the top of its line when the
+# line is one em high (measured on the free 宋体, Noto Serif CJK SC; the licensed faces are close).
+DASH_DROP = 0.63

@@ -7,6 +7,7 @@ from .fonts import FACES, ResolvedFace, resolve_fonts
 from .geometry import (
     BODY_SIZE,
     CHARACTER_PITCH,
+    DASH_DROP,
     ISSUER_SIZE,
     LETTER_SPACING,
     LINE_PITCH,
@@ -18,9 +19,6 @@ from .geometry import (
 )
 
 INDENT = 2 * CHARACTER_PITCH  # pt: a paragraph's first line starts two characters in
-# The top of the page number's dash (一字线) is this many ems below the top of its line when the
-# line is one em high (measured on the free 宋体, Noto Serif CJK SC; the licensed faces are close).
-DASH_DROP = 0.63
 TITLE_LINE = round(TITLE_SIZE * 1.5)  # pt
 
 

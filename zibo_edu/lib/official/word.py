@@ -1,11 +1,16 @@
 """The document to Word (.docx) through python-docx, every paragraph in a named style."""
 
+import functools
 import io
 
 from .document import Block, Document, Heading, PageBreak, Paragraph, Table, numbered
 from .fonts import ResolvedFace, resolve_fonts
 from .geometry import (
     BODY_SIZE,
+    CHARACTER_PITCH,
+    DASH_DROP,
+    ISSUER_SIZE,
+    LETTER_SPACING,
     LINE_PITCH,
     PAGE,
     PAGE_NUMBER_SIZE,
@@ -67,10 +72,7 @@ def render_docx(document: Document, fonts: dict[str, ResolvedFace] | None = None
     if document.recipient:
         _add(docx, document.recipient, "recipient")
     _docx_blocks(docx, document.blocks)
-    if document.signature:
-        _add(docx, document.signature, "signature")
-    if document.date:
-        _add(docx, document.date, "date")
+    _docx_signing(docx, document)
     for annex in document.annexes:
         _docx_blocks(docx, annex.as_blocks())
     docx.core_properties.title = document.title.replace("\n", "")
@@ -78,6 +80,33 @@ def render_docx(document: Document, fonts: dict[str, ResolvedFace] | None = None
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()
+
+
+def _docx_signing(docx, document: Document) -> None:
+    """The signature centred over the date; the last paragraph kept on their page."""
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    if not (document.signature or document.date):
+        return
+    last = docx.element.body.xpath(".//w:p")
+    if last:  # a property of this paragraph, as a page break is: Word keeps it with the next
+        DocxParagraph(last[-1], None).paragraph_format.keep_with_next = True
+    if document.signature:
+        signature = _add(docx, document.signature, "signature")
+        right = signing_indent(document.signature, document.date)
+        signature.paragraph_format.right_indent = Pt(right * CHARACTER_PITCH)
+    if document.date:
+        _add(docx, document.date, "date")
+
+
+def signing_indent(signature: str, date: str) -> float:
+    """How many characters in from the right the signature ends to sit centred over the date
+    (右空四字). Word cannot centre one line over another, so this counts widths: a Chinese
+    character one, a digit or Latin letter half (the licensed 仿宋 draws them so)."""
+    width = {text: sum(0.5 if ord(c) < 0x2E80 else 1 for c in text) for text in (signature, date)}
+    centre = max(PAGE.date_right + width[date] / 2, width[signature] / 2)
+    return centre - width[signature] / 2
 
 
 def _styled(paragraph, docx, key):
@@ -122,8 +151,10 @@ def _page_setup(docx) -> None:
     section.top_margin, section.bottom_margin = Mm(PAGE.top), Mm(PAGE.bottom)
     section.left_margin, section.right_margin = Mm(PAGE.left), Mm(PAGE.right)
     section.header_distance = Mm(15)
-    # The number's line starts 7 mm below the type area: its bottom is that less one line of 4号.
-    section.footer_distance = Mm(PAGE.bottom - PAGE.page_number_gap) - Pt(PAGE_NUMBER_SIZE * 1.3)
+    # The page number's line is one 4号 high, its dash DASH_DROP down it, 7 mm under the type area.
+    section.footer_distance = Mm(PAGE.bottom - PAGE.page_number_gap) - Pt(
+        (1 - DASH_DROP) * PAGE_NUMBER_SIZE
+    )
     # No document grid: with exact line spacing the 22 lines need none, and a grid would snap
     # the title and table lines to the body's pitch.
     grid = section._sectPr.find(qn("w:docGrid"))
@@ -144,77 +175,141 @@ def _east_asian(style, face: ResolvedFace) -> None:
 
 
 def _styles(docx, fonts: dict[str, ResolvedFace]) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Pt
 
-    styles = docx.styles
-    normal = styles["Normal"]
+    normal = docx.styles["Normal"]
     _east_asian(normal, fonts["body"])
     normal.font.size = Pt(BODY_SIZE)
-    exact = WD_LINE_SPACING.EXACTLY
+    _character_spacing(normal, LETTER_SPACING)
+    _no_autospace(normal)
+    add = functools.partial(_paragraph_style, docx, fonts)
+    _head_styles(add)
+    _text_styles(add)
+    _signing_styles(add)
 
-    justify = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    def paragraph_style(key, face, *, size=BODY_SIZE, align=justify, indent=2, bold=None,
-                        line=LINE_PITCH, outline=None, base=normal):  # fmt: skip
-        style = styles.add_style(STYLES[key], WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = base
-        style.quick_style = True
-        _east_asian(style, fonts[face])
-        style.font.size = Pt(size)
-        style.font.bold = fonts[face].bold if bold is None else bold
-        fmt = style.paragraph_format
-        fmt.alignment = align
-        fmt.first_line_indent = Pt(size * indent) if indent else Pt(0)
-        fmt.space_before = fmt.space_after = Pt(0)
-        if line:
-            fmt.line_spacing_rule, fmt.line_spacing = exact, Pt(line)
-        else:
-            fmt.line_spacing = 1.15
-        if outline is not None:
-            fmt.keep_with_next = True
-            _outline_level(style, outline)
-        return style
+def _paragraph_style(docx, fonts, key, face, *, size=BODY_SIZE, align="justify", indent=2,
+                     bold=None, line=LINE_PITCH, outline=None, base=None):  # fmt: skip
+    """A named paragraph style: its face, size, alignment, first-line indent (in characters),
+    exact line pitch (None: 1.15 lines). Text of the body's size is drawn at the body's
+    character pitch, 28 to a line; other sizes at their own."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
 
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    title = paragraph_style("title", "title", size=TITLE_SIZE, align=center, indent=0,
-                            line=round(TITLE_SIZE * 1.5))  # fmt: skip
+    style = docx.styles.add_style(STYLES[key], WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = base or docx.styles["Normal"]
+    style.quick_style = True
+    _east_asian(style, fonts[face])
+    style.font.size = Pt(size)
+    style.font.bold = fonts[face].bold if bold is None else bold
+    spacing = LETTER_SPACING if size == BODY_SIZE else 0
+    _character_spacing(style, spacing)
+    fmt = style.paragraph_format
+    fmt.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+    fmt.first_line_indent = Pt(indent * (size + spacing))
+    fmt.space_before = fmt.space_after = Pt(0)
+    if line:
+        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(line)
+    else:
+        fmt.line_spacing = 1.15
+    if outline is not None:
+        fmt.keep_with_next = True
+        _outline_level(style, outline)
+    return style
+
+
+def _head_styles(add) -> None:
+    from docx.shared import Pt, RGBColor
+
+    title_line = round(TITLE_SIZE * 1.5)
+    title = add("title", "title", size=TITLE_SIZE, align="center", indent=0, line=title_line)
     title.paragraph_format.space_after = Pt(LINE_PITCH)
-    paragraph_style("subtitle", "kai", align=center, indent=0).paragraph_format.space_after = Pt(
-        LINE_PITCH
-    )
-    issuer = paragraph_style("issuer", "title", size=30, align=center, indent=0, line=40)
+    subtitle = add("subtitle", "kai", align="center", indent=0)
+    subtitle.paragraph_format.space_after = Pt(LINE_PITCH)
+    issuer = add("issuer", "title", size=ISSUER_SIZE, align="center", indent=0, line=40)
     issuer.font.color.rgb = RGBColor(0xCC, 0, 0)
-    number = paragraph_style("number", "body", align=center, indent=0)
+    number = add("number", "body", align="center", indent=0)
     number.paragraph_format.space_before = Pt(LINE_PITCH)
     number.paragraph_format.space_after = Pt(LINE_PITCH)
-    paragraph_style("recipient", "body", indent=0)
-    paragraph_style(1, "hei", bold=False, outline=0)
-    paragraph_style(2, "kai", bold=False, outline=1)
-    paragraph_style(3, "body", bold=True, outline=2)
-    body = paragraph_style("body", "body", bold=False)
-    paragraph_style("plain", "body", indent=0, bold=False)
-    draft = paragraph_style("draft", "body", bold=False, base=body)
-    draft.font.color.rgb = RGBColor(0x1F, 0x4E, 0x8C)
-    paragraph_style("note", "body", size=TABLE_SIZE, indent=0, bold=False, line=None)
-    paragraph_style("annex_label", "hei", indent=0, bold=False)
-    annex = paragraph_style("annex_title", "title", size=TITLE_SIZE, align=center, indent=0,
-                            line=round(TITLE_SIZE * 1.5))  # fmt: skip
+    annex = add("annex_title", "title", size=TITLE_SIZE, align="center", indent=0,
+                line=title_line)  # fmt: skip
     annex.paragraph_format.space_after = Pt(LINE_PITCH / 2)
-    paragraph_style("caption", "hei", align=center, indent=0, bold=False).paragraph_format\
-        .keep_with_next = True  # fmt: skip
-    paragraph_style("table", "body", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0,
-                    bold=False, line=None)  # fmt: skip
-    paragraph_style("table_header", "hei", size=TABLE_SIZE, align=center, indent=0, bold=False,
-                    line=None)  # fmt: skip
-    signature = paragraph_style("signature", "body", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0,
-                                bold=False)  # fmt: skip
+
+
+def _text_styles(add) -> None:
+    from docx.shared import RGBColor
+
+    add("recipient", "body", indent=0)
+    add(1, "hei", bold=False, outline=0)
+    add(2, "kai", bold=False, outline=1)
+    add(3, "body", bold=True, outline=2)
+    body = add("body", "body", bold=False)
+    add("plain", "body", indent=0, bold=False)
+    draft = add("draft", "body", bold=False, base=body)
+    draft.font.color.rgb = RGBColor(0x1F, 0x4E, 0x8C)
+    add("note", "body", size=TABLE_SIZE, indent=0, bold=False, line=None)
+    add("annex_label", "hei", indent=0, bold=False)
+    add(
+        "caption", "hei", align="center", indent=0, bold=False
+    ).paragraph_format.keep_with_next = True
+    add("table", "body", size=TABLE_SIZE, align="left", indent=0, bold=False, line=None)
+    add("table_header", "hei", size=TABLE_SIZE, align="center", indent=0, bold=False, line=None)
+    add("page_number", "song", size=PAGE_NUMBER_SIZE, indent=0, bold=False,
+        line=PAGE_NUMBER_SIZE)  # fmt: skip
+
+
+def _signing_styles(add) -> None:
+    """The sealed layout: the date 右空四字, the signature two lines under the body and kept
+    with the date; render_docx centres the signature over the date by its right indent."""
+    from docx.shared import Pt
+
+    signature = add("signature", "body", align="right", indent=0, bold=False)
     signature.paragraph_format.space_before = Pt(LINE_PITCH * 2)
-    signature.paragraph_format.right_indent = Pt(BODY_SIZE * 2)
-    date = paragraph_style("date", "body", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0, bold=False)
-    date.paragraph_format.right_indent = Pt(BODY_SIZE * 4)
-    paragraph_style("page_number", "song", size=PAGE_NUMBER_SIZE, indent=0, bold=False, line=None)
+    signature.paragraph_format.right_indent = Pt(PAGE.date_right * CHARACTER_PITCH)
+    signature.paragraph_format.keep_with_next = True
+    date = add("date", "body", align="right", indent=0, bold=False)
+    date.paragraph_format.right_indent = Pt(PAGE.date_right * CHARACTER_PITCH)
+
+
+# The children of w:rPr that come after w:spacing, in the schema's order (Word insists on it).
+RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+                     "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+                     "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")  # fmt: skip
+
+
+# The children of w:pPr that come after w:autoSpaceDN, in the schema's order.
+PPR_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                       "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                       "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                       "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                       "w:pPrChange")  # fmt: skip
+
+
+def _no_autospace(style) -> None:
+    """No extra space between Chinese and digits or Latin letters (Word and Writer add a
+    quarter em by default; the PDF adds none): a line of 28 stays 28 when it holds a date."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = style.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "0")
+        ppr.insert_element_before(element, *PPR_AFTER_AUTOSPACE)
+
+
+def _character_spacing(style, points: float) -> None:
+    """Draw the style's characters `points` closer (negative) or further apart (w:spacing)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = style.element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *RPR_AFTER_SPACING)
+    spacing.set(qn("w:val"), str(round(points * 20)))
 
 
 def _outline_level(style, level: int) -> None:
