@@ -256,7 +256,7 @@ LOGGING = {
 ZIBO_DEFAULT_PLAN = env_str("ZIBO_DEFAULT_PLAN", "zibo-2021-2025")
 
 # Licensed fonts for official documents (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体): a folder
-# whose fonts take precedence over the free ones Debian ships (zibo_edu/lib/official.py).
+# whose fonts take precedence over the free ones Debian ships (zibo_edu/lib/official/fonts.py).
 OFFICIAL_FONTS_DIR = env_str("OFFICIAL_FONTS_DIR")
 
 # --- Task ledger (plans app, issue 11): attachments, notices ----------------------------------
