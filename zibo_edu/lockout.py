@@ -2,6 +2,8 @@
 
 - `AddressAwareHandler` locks a username at one address after AXES_FAILURE_LIMIT failures and a
   whole address after ZIBO_ADDRESS_FAILURE_LIMIT (higher: a bureau's PCs share one address).
+- `client_username` is the name that failed, cut to the length axes stores (a longer one, which
+  no account has, made PostgreSQL refuse the failure's row: a 500 instead of a failed log-in).
 - `client_ip` is the address that failed: REMOTE_ADDR, or behind ZIBO_PROXY_COUNT trusted
   reverse proxies the address they put into X-Forwarded-For.
 - `lockout_response` says so clearly: the login page with the message (429), or JSON on the API.
@@ -9,6 +11,7 @@ The city admin unlocks in the admin (访问尝试: delete the row), or `manage.p
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,6 +31,15 @@ class AddressAwareHandler(AxesDatabaseHandler):
         )
         scaled = by_address * settings.AXES_FAILURE_LIMIT // settings.ZIBO_ADDRESS_FAILURE_LIMIT
         return max(by_user, scaled)
+
+
+USERNAME_STORED = AccessAttempt._meta.get_field("username").max_length
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:USERNAME_STORED] if isinstance(username, str) else username
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -111,6 +111,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "zibo_edu.lockout.AddressAwareHandler"
 AXES_LOCKOUT_CALLABLE = "zibo_edu.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "zibo_edu.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "zibo_edu.lockout.client_username"
 # Behind reverse proxies (nginx, a load balancer), how many append to X-Forwarded-For: the
 # address axes counts is the one the outermost trusted proxy saw. 0: REMOTE_ADDR.
 ZIBO_PROXY_COUNT = env_int("ZIBO_PROXY_COUNT", 0)
