@@ -101,11 +101,12 @@ AUTHENTICATION_BACKENDS = [
     "departments.backends.CityAdminBackend",
 ]
 # Brute force (django-axes, zibo_edu/lockout.py): a username is locked at one address after 5
-# failures, an address after 20, for 30 minutes; the login form, the admin's and HTTP Basic on
+# failures, an address after 20 failures with names no account has (for such names only: the
+# office's accounts still sign in), for 30 minutes; the login form, the admin's and HTTP Basic on
 # the API all count. The city admin unlocks in the admin (访问尝试) or `manage.py axes_reset`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 ZIBO_ADDRESS_FAILURE_LIMIT = env_int("ZIBO_ADDRESS_FAILURE_LIMIT", 20)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address: AddressAwareHandler
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "zibo_edu.lockout.AddressAwareHandler"
