@@ -106,16 +106,18 @@ AUTHENTICATION_BACKENDS = [
     "departments.backends.CityAdminBackend",
 ]
 # Brute force (django-axes, zibo_edu/lockout.py): a username is locked at one address after 5
-# failures, an address after 20, for 30 minutes; the login form, the admin's and HTTP Basic on
+# failures, an address after 20 failures with names no account has (for such names only: the
+# office's accounts still sign in), for 30 minutes; the login form, the admin's and HTTP Basic on
 # the API all count. The city admin unlocks in the admin (访问尝试) or `manage.py axes_reset`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 ZIBO_ADDRESS_FAILURE_LIMIT = env_int("ZIBO_ADDRESS_FAILURE_LIMIT", 20)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address: AddressAwareHandler
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "zibo_edu.lockout.AddressAwareHandler"
 AXES_LOCKOUT_CALLABLE = "zibo_edu.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "zibo_edu.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "zibo_edu.lockout.client_username"
 # Behind reverse proxies (nginx, a load balancer), how many append to X-Forwarded-For: the
 # address axes counts is the one the outermost trusted proxy saw. 0: REMOTE_ADDR.
 ZIBO_PROXY_COUNT = env_int("ZIBO_PROXY_COUNT", 0)

@@ -247,8 +247,16 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access.get_attachment_for_user(request, pk)
+    try:
+        content = attachment.file.open("rb")
+    except FileNotFoundError:  # its file lost from storage (a restore without the media)
+        message = _(
+            "The file of this attachment is missing from storage. Ask the city admin to "
+            "restore it from a backup."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
