@@ -50,7 +50,10 @@ class RenderedForm:
         sent: dict[str, list[str]] = {}
         for name, value in self.fields:
             sent.setdefault(name, []).append(value)
-        pressed = [b for b in self.buttons if button in (b[1], b[0])] or self.buttons[:1]
+        pressed = [b for b in self.buttons if button in (b[1], b[0])]
+        if button is not None and not pressed:
+            raise LookupError(f"no button {button!r} in the form: {self.buttons}")
+        pressed = pressed or self.buttons[:1]
         for name, value in pressed[:1]:
             if name:
                 sent.setdefault(name, []).append(value)
