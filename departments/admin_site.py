@@ -118,6 +118,13 @@ class CityScopedAdmin(_CityChoices, admin.ModelAdmin):
             raise Http404
         return obj
 
+    def log_change(self, request, obj, message):
+        """A save that changed nothing (the change form saved as it was shown) leaves no row in
+        the admin's history: Django writes one saying "No fields changed"."""
+        if not message:
+            return None
+        return super().log_change(request, obj, message)
+
     def choices(self, request, rows):
         """The rows of this model the user administers, also offered by other models' forms."""
         return access.scope_to_city(rows, request.user, self.city)

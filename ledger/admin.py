@@ -86,6 +86,8 @@ class WebhookEndpointAdmin(CityScopedAdmin):
     city = ("department__city", "district__city")
     list_display = ["__str__", "kind", "url", "active"]
     list_filter = ["kind", "active"]
+    # A URL typed without its scheme is an https one: robots are reached over https only.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Delivery)

@@ -21,9 +21,6 @@ SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-zibo-edu-demo-key-never-u
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# URL fields typed without a scheme mean https (robots are reached over https only).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 INSTALLED_APPS = [
     "departments.admin_app.AdminConfig",  # django.contrib.admin, its site naming the user's city
     "django.contrib.auth",
