@@ -2,6 +2,7 @@
 (failed ones first, with their last error, and an action to send them again)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.admin_site import CityScopedAdmin, CityScopedInline
