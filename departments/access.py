@@ -15,6 +15,7 @@ for what a user may not see and 403 for what they may see but not change (or, fo
 their role has no use for), with a reason the 403 page words for the case.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -232,3 +233,22 @@ def may_administer(user) -> bool:
         return False
     role = role_of(user)
     return user.is_superuser or (role is not None and role.is_city_admin)
+
+
+def staff_accounts() -> QuerySet:
+    """Active district staff accounts (every district's): whom a district's mail goes to."""
+    return get_user_model().objects.filter(is_active=True, role__kind=Role.Kind.DISTRICT_STAFF)
+
+
+def head_accounts() -> QuerySet:
+    """Active department heads' accounts: whom a department's mail goes to."""
+    return get_user_model().objects.filter(is_active=True, role__kind=Role.Kind.DEPARTMENT_HEAD)
+
+
+def emails_of(unit: Department | District) -> list[str]:
+    """The addresses a department's or district's mail goes to: its heads' or its staff's."""
+    if isinstance(unit, Department):
+        accounts = head_accounts().filter(role__department=unit)
+    else:
+        accounts = staff_accounts().filter(role__district=unit)
+    return sorted(accounts.exclude(email="").values_list("email", flat=True))

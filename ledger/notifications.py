@@ -9,29 +9,19 @@ attempt marks it failed, shown in the admin (通知), where it can be sent again
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.models import Role
+from departments.access import emails_of
 from ledger.models import Delivery, WebhookEndpoint
 from zibo_edu.lib import webhooks
 from zibo_edu.lib.single_line import mail_subject
 
 MAX_ATTEMPTS = 5
 Event = Delivery.Event
-
-
-def _emails_of(unit) -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    if unit._meta.model_name == "department":
-        users = users.filter(role__kind=Role.Kind.DEPARTMENT_HEAD, role__department=unit)
-    else:
-        users = users.filter(role__kind=Role.Kind.DISTRICT_STAFF, role__district=unit)
-    return sorted(users.values_list("email", flat=True))
 
 
 def _robots_of(unit):
@@ -47,7 +37,7 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
     body = body.replace("{site}", link)
     for unit in units:
         unit_key = f"{unit._meta.model_name}:{unit.pk}"
-        channels = [(None, _emails_of(unit))] + [(robot, []) for robot in _robots_of(unit)]
+        channels = [(None, emails_of(unit))] + [(robot, []) for robot in _robots_of(unit)]
         for robot, emails in channels:
             if robot is None and not emails:
                 continue

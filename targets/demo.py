@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from departments.models import District
 from plans.models import Plan
-from targets import completeness, figures, reminders, standings
-from targets.models import Figure, FigureChange, Reminder, ReportingPeriod, Target
+from targets import figures, reminders, standings
+from targets.models import Figure, FigureChange, ReportingPeriod, Target
 
 NOTE = "演示数据，非真实统计。"
 SOURCE = "演示数据"
@@ -93,46 +93,9 @@ def seed(plan: Plan, user=None) -> int:
 
 
 def seed_reminders(plan: Plan, today: datetime.date) -> int:
-    """The reminders the daily task would have sent by `today` (not counting today's) to the
-    districts that owe figures now (missing, draft or returned: targets.completeness): for each
-    period whose deadline has passed, the one `remind_days_before` it, then an overdue one every
-    `overdue_every_days` from the day after it. Marked as demo data; returns how many are new."""
-    applicable = completeness.applicable(plan)
-    districts = list(District.objects.filter(city=plan.city))
-    made = []
-    for period in ReportingPeriod.objects.filter(plan=plan, deadline__lt=today):
-        days = [(period.deadline - datetime.timedelta(days=period.remind_days_before),
-                 Reminder.Kind.BEFORE)]  # fmt: skip
-        if period.overdue_every_days:
-            every = datetime.timedelta(days=period.overdue_every_days)
-            day = period.deadline + datetime.timedelta(days=1)
-            while day < today:
-                days.append((day, Reminder.Kind.OVERDUE))
-                day += every
-        for district in districts:
-            owed = len(completeness.missing_targets(applicable, district, period.year))
-            owed += len(completeness.open_targets(applicable, district, period.year))
-            recipients = reminders.recipients_of(district)
-            if not owed or not recipients:
-                continue
-            made += [
-                Reminder(
-                    period=period,
-                    district=district,
-                    sent_on=day,
-                    kind=kind,
-                    is_demo=True,
-                    recipients=", ".join(recipients),
-                    missing=owed,
-                    created_at=timezone.make_aware(
-                        datetime.datetime.combine(day, datetime.time(8))
-                    ),
-                )
-                for day, kind in days
-            ]
-    before = Reminder.objects.filter(period__plan=plan).count()
-    Reminder.objects.bulk_create(made, ignore_conflicts=True)  # one a day: a second run adds none
-    return Reminder.objects.filter(period__plan=plan).count() - before
+    """The reminders the daily task would have sent by `today`, marked as demo data: asked of
+    the reminder code (targets.reminders.backfill), which knows when reminders go out."""
+    return reminders.backfill(plan, today, is_demo=True)
 
 
 def _figure(target: Target, district: District | None, year: int, plan: Plan) -> Figure | None:

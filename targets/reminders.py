@@ -10,13 +10,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from departments.models import District, Role
+from departments.access import staff_accounts
+from departments.models import District
 from targets import completeness
 from targets.display import display_value
 from targets.models import Figure, Reminder, ReportingPeriod, Target
@@ -100,11 +100,7 @@ def _remind(period, district, today, kind) -> bool:
 
 
 def _staff_with_email():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, role__kind=Role.Kind.DISTRICT_STAFF)
-        .exclude(email="")
-    )
+    return staff_accounts().exclude(email="")
 
 
 def recipients_of(district: District) -> list[str]:
@@ -262,3 +258,47 @@ def send_returned(figures: list[Figure], *, reason: str) -> int:
         send_mail(mail_subject(subject), body, None, recipients)
         sent += 1
     return sent
+
+
+def backfill(plan, today: datetime.date, *, is_demo: bool) -> int:
+    """The reminders the daily task would have sent by `today` (not counting today's) to the
+    districts that owe figures now (missing, draft or returned: targets.completeness): for each
+    period whose deadline has passed, the one `remind_days_before` it, then an overdue one every
+    `overdue_every_days` from the day after it (the days `send_due` sends on). For the demo
+    (`is_demo`) and for a plan loaded late; returns how many are new."""
+    applicable = completeness.applicable(plan)
+    districts = list(District.objects.filter(city=plan.city))
+    made = []
+    for period in ReportingPeriod.objects.filter(plan=plan, deadline__lt=today):
+        days = [(period.deadline - datetime.timedelta(days=period.remind_days_before),
+                 Reminder.Kind.BEFORE)]  # fmt: skip
+        if period.overdue_every_days:
+            every = datetime.timedelta(days=period.overdue_every_days)
+            day = period.deadline + datetime.timedelta(days=1)
+            while day < today:
+                days.append((day, Reminder.Kind.OVERDUE))
+                day += every
+        for district in districts:
+            owed = len(completeness.missing_targets(applicable, district, period.year))
+            owed += len(completeness.open_targets(applicable, district, period.year))
+            recipients = recipients_of(district)
+            if not owed or not recipients:
+                continue
+            made += [
+                Reminder(
+                    period=period,
+                    district=district,
+                    sent_on=day,
+                    kind=kind,
+                    is_demo=is_demo,
+                    recipients=", ".join(recipients),
+                    missing=owed,
+                    created_at=timezone.make_aware(
+                        datetime.datetime.combine(day, datetime.time(8))
+                    ),
+                )
+                for day, kind in days
+            ]
+    before = Reminder.objects.filter(period__plan=plan).count()
+    Reminder.objects.bulk_create(made, ignore_conflicts=True)  # one a day: a second run adds none
+    return Reminder.objects.filter(period__plan=plan).count() - before

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zibo_edu.lib.params import BadParameter
+from zibo_edu.lib.params import BadParameter, is_checked_by_its_app
 
 
 class ChineseFirstLocaleMiddleware:
@@ -49,9 +49,9 @@ class RefuseNulMiddleware:
     parameter, on every page at once: PostgreSQL stores no NUL in text, so a filter or a field
     holding one could only end in a 500 further on. The JSON API refuses NUL itself, naming the
     field in its own JSON answer. A form's fields are read here, as the view would read them
-    (an uploaded file is not a field: its content is the upload page's to check). `?plan=` is
-    left to the plan rule (`plans.access.plan_for_request`): a malformed plan is a 404
-    everywhere."""
+    (an uploaded file is not a field: its content is the upload page's to check). A query
+    parameter an app checks whole with its own rule (`params.checked_by_its_app`, e.g. the plans
+    app's `?plan=`) is left to that rule."""
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -65,7 +65,7 @@ class RefuseNulMiddleware:
                 sources.append(request.POST)
             for source in sources:
                 for name, values in source.lists():
-                    if name == "plan" and source is request.GET:
+                    if source is request.GET and is_checked_by_its_app(name):
                         continue
                     if "\x00" in name or any("\x00" in value for value in values):
                         raise BadParameter(

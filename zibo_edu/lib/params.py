@@ -19,6 +19,20 @@ class BadParameter(BadRequest):
     """A parameter that is not what the page accepts; the message is safe to show."""
 
 
+# Query parameters that an app checks whole with a rule of its own (a malformed `?plan=` is a 404
+# by the plan rule), filled by the apps in their AppConfig.ready(); the NUL check of every other
+# parameter (zibo_edu.middleware.RefuseNulMiddleware) leaves these to their rule.
+_checked_by_their_app: set[str] = set()
+
+
+def checked_by_its_app(name: str) -> None:
+    _checked_by_their_app.add(name)
+
+
+def is_checked_by_its_app(name: str) -> bool:
+    return name in _checked_by_their_app
+
+
 def _shown(raw: str) -> str:
     return raw[:20].replace("\x00", "\\0")
 
