@@ -35,5 +35,5 @@ YES = {"是", "yes", "y", "true", "1", "已完成", "达成"}
 NO = {"否", "no", "n", "false", "0", "未完成", "未达成"}
 
 
-def _column(index: int) -> str:
+def column_name(index: int) -> str:
     return f"{get_column_letter(index + 1)}（{HEADERS[index]}）"

@@ -45,7 +45,7 @@ class WorkbookError(Exception):
 
     @classmethod
     def too_large(cls, size: int) -> "WorkbookError":
-        return cls([_too_large(size, upload_limits())], status=413)
+        return cls([too_large(size, upload_limits())], status=413)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def upload_limits() -> Limits:
     return Limits(**getattr(settings, "ZIBO_UPLOAD_LIMITS", {}))
 
 
-class _Problems:
+class Problems:
     """Problems in row order, the first `limit` kept and the rest counted."""
 
     def __init__(self, limit: int):
@@ -95,7 +95,7 @@ class _Problems:
         return WorkbookError([first, *kept], total=self.total + 1, status=status)
 
 
-class _Stop(Exception):
+class Stop(Exception):
     """Reading must stop here; the problem says where and why."""
 
     def __init__(self, problem: Problem, status: int = 422):
@@ -103,7 +103,7 @@ class _Stop(Exception):
         self.status = status
 
 
-def _too_large(size: int, limits: Limits) -> Problem:
+def too_large(size: int, limits: Limits) -> Problem:
     return Problem(
         _("file"),
         None,

@@ -17,12 +17,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from targets.workbook.layout import FIRST_ROW, HEADERS, SHEET
-from targets.workbook.problems import Limits, Problem, _Stop
+from targets.workbook.problems import Limits, Problem, Stop
 from zibo_edu.lib import xlsx
 
 
 @contextlib.contextmanager
-def _rows_of(content: bytes, is_csv: bool, limits: Limits):
+def rows_of(content: bytes, is_csv: bool, limits: Limits):
     """(sheet name, iterator of row values from the header on), streamed."""
     if is_csv:
         yield "CSV", _csv_rows(content, limits)
@@ -31,15 +31,15 @@ def _rows_of(content: bytes, is_csv: bool, limits: Limits):
         yield SHEET, _sheet_rows(sheet)
 
 
-def _not_excel(detail: str = "") -> _Stop:
+def _not_excel(detail: str = "") -> Stop:
     message = _("this is not an Excel workbook (.xlsx): upload the downloaded template, or a CSV")
     if detail:
         message = f"{message} ({detail})"
-    return _Stop(Problem(_("file"), None, None, message))
+    return Stop(Problem(_("file"), None, None, message))
 
 
-def _damaged(detail: str, row: int | None = None) -> _Stop:
-    return _Stop(
+def _damaged(detail: str, row: int | None = None) -> Stop:
+    return Stop(
         Problem(
             SHEET if row else _("file"),
             row,
@@ -56,7 +56,7 @@ def _opened_workbook(content: bytes, limits: Limits):
     merged_by_member = _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except _Stop:
+    except Stop:
         raise
     except (zipfile.BadZipFile, InvalidFileException) as error:
         raise _not_excel(str(error)[:120]) from None
@@ -65,7 +65,7 @@ def _opened_workbook(content: bytes, limits: Limits):
     try:
         if SHEET not in book.sheetnames:
             found = "、".join(book.sheetnames)
-            raise _Stop(
+            raise Stop(
                 Problem(
                     _("file"),
                     None,
@@ -79,7 +79,7 @@ def _opened_workbook(content: bytes, limits: Limits):
             message = _(
                 "merged cells are not accepted (%(ranges)s): unmerge them and fill every row"
             ) % {"ranges": "、".join(merged)}
-            raise _Stop(Problem(SHEET, None, None, message))
+            raise Stop(Problem(SHEET, None, None, message))
         sheet = book[SHEET]
         # Read every row, not only those inside the sheet's declared <dimension>: a file can
         # declare A1:N10 and hold rows below, which openpyxl would otherwise skip in silence.
@@ -98,10 +98,10 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
             number, values = next(rows)
         except StopIteration:
             return
-        except _Stop:
+        except Stop:
             raise
         except Exception as error:  # a cell whose type does not match its content, bad XML …
-            raise _Stop(
+            raise Stop(
                 Problem(
                     SHEET,
                     number + 1,
@@ -140,7 +140,7 @@ def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
             members = archive.infolist()
             unpacked = sum(member.file_size for member in members)
             if unpacked > limits.uncompressed_bytes:
-                raise _Stop(
+                raise Stop(
                     Problem(
                         _("file"),
                         None,
@@ -163,7 +163,7 @@ def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
                 if member.filename.endswith(".xml"):  # any may be the sheet: all are scanned
                     merged[member.filename] = []
                 if _declares(archive, member, merged.get(member.filename)):
-                    raise _Stop(
+                    raise Stop(
                         Problem(
                             _("file"),
                             None,
@@ -175,7 +175,7 @@ def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
                             % {"member": member.filename[:80]},
                         )
                     )
-    except _Stop:
+    except Stop:
         raise
     except zipfile.BadZipFile as error:
         raise _not_excel(str(error)[:120]) from None
@@ -259,7 +259,7 @@ def _csv_encoding(content: bytes) -> str:
             first_bad = max(first_bad or 0, position)
     line = content.count(b"\n", 0, first_bad) + 1 if first_bad is not None else None
     byte = content[first_bad : first_bad + 1].hex() if first_bad is not None else ""
-    raise _Stop(
+    raise Stop(
         Problem(
             "CSV",
             None,
@@ -299,7 +299,7 @@ def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
                     "line": reader.line_num,
                     "error": error,
                 }
-            raise _Stop(Problem("CSV", None, None, message)) from None
+            raise Stop(Problem("CSV", None, None, message)) from None
         number += 1
         if not header_seen:
             if row[:1] != [HEADERS[0]] and number < 10:
@@ -312,7 +312,7 @@ def _bounded_lines(text: io.TextIOBase, limits: Limits) -> Iterator[str]:
     """Physical lines (\\n, \\r\\n or a lone \\r), each at most `limits.line_chars` long."""
     for number, line in enumerate(text, 1):
         if len(line) > limits.line_chars:
-            raise _Stop(
+            raise Stop(
                 Problem(
                     "CSV",
                     None,

@@ -12,18 +12,18 @@ from departments.models import District
 from plans.models import Plan
 from targets import figures
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
-from targets.workbook.checks import _check_rows
-from targets.workbook.layout import COLUMN_OF_FIELD, _column
+from targets.workbook.checks import Checked, check_rows
+from targets.workbook.layout import COLUMN_OF_FIELD, column_name
 from targets.workbook.problems import (
     Limits,
     Problem,
+    Problems,
+    Stop,
     WorkbookError,
-    _Problems,
-    _Stop,
-    _too_large,
+    too_large,
     upload_limits,
 )
-from targets.workbook.reading import _rows_of
+from targets.workbook.reading import rows_of
 from zibo_edu.lib import collector
 
 
@@ -71,52 +71,59 @@ def read(
 
 def _read(content: bytes, filename: str, *, plan: Plan, user, limits: Limits) -> Upload:
     is_csv = filename.lower().endswith((".csv", ".txt"))
-    upload = Upload(channel="csv" if is_csv else "excel")
-    problems = _Problems(limits.problems)
+    problems = Problems(limits.problems)
     deadline = time.monotonic() + limits.seconds
     if len(content) > limits.upload_bytes:
-        raise WorkbookError([_too_large(len(content), limits)], status=413)
+        raise WorkbookError([too_large(len(content), limits)], status=413)
     try:
-        with _rows_of(content, is_csv, limits) as (sheet_name, raw_rows):
-            parsed = _check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline)
-    except _Stop as stop:
+        with rows_of(content, is_csv, limits) as (sheet_name, raw_rows):
+            checked = check_rows(sheet_name, raw_rows, plan, user, problems, limits, deadline)
+    except Stop as stop:
         raise problems.error(status=stop.status, first=stop.problem) from None
+    rows = _against_stored(checked, plan, sheet_name, problems)
+    if problems.total:
+        raise problems.error()
+    if not rows:
+        raise WorkbookError([Problem(sheet_name, None, None, _("the file holds no figures"))])
+    return Upload(rows, channel="csv" if is_csv else "excel")
+
+
+def _against_stored(
+    checked: list[Checked], plan: Plan, sheet_name: str, problems: Problems
+) -> list[Row]:
+    """Each row with the stored figure it would change; its problems against what is stored
+    (the figure's own rules, a figure that may no longer change) added to `problems`."""
     stored = figures.existing_for(
-        {key.district_id for _n, key, *_rest in parsed},
-        {key.year for _n, key, *_rest in parsed} | {key.year - 1 for _n, key, *_rest in parsed},
+        {row.key.district_id for row in checked},
+        {row.key.year for row in checked} | {row.key.year - 1 for row in checked},
     )
     thresholds = dict(
         ReportingPeriod.objects.filter(plan=plan).values_list("year", "change_note_threshold")
     )
-    for number, key, target, district, data in parsed:
+    rows = []
+    for number, key, target, district, data in checked:
         current = stored.get(key)
         if current is not None:
             current.target = target  # shown in the preview: no query per row
         previous = stored.get(figures.Key(key.target_id, key.district_id, key.year - 1))
         errors = figures.check(target, data, previous, thresholds.get(key.year))
-        if (
-            current is not None
-            and not current.is_editable
-            and figures.FigureInput.of(current) != data
-        ):
-            errors["state"] = (
-                figures.carried_message(current)
-                if current.is_carried
-                else _("this figure is %(state)s and cannot change")
-                % {"state": current.get_state_display()}
-            )
+        if refusal := _locked(current, data):
+            errors["state"] = refusal
         for name, message in errors.items():
-            column = _column(COLUMN_OF_FIELD[name]) if name in COLUMN_OF_FIELD else None
+            column = column_name(COLUMN_OF_FIELD[name]) if name in COLUMN_OF_FIELD else None
             problems.add(Problem(sheet_name, number, column, message))
         version = current.version if current else figures.ABSENT
-        upload.rows.append(
-            Row(number, figures.Entry(key, data, version), target, district, current)
-        )
-    if problems.total:
-        raise problems.error()
-    if not upload.rows:
-        raise WorkbookError([Problem(sheet_name, None, None, _("the file holds no figures"))])
-    return upload
+        rows.append(Row(number, figures.Entry(key, data, version), target, district, current))
+    return rows
+
+
+def _locked(current: Figure | None, data: figures.FigureInput) -> str | None:
+    """Why the stored figure cannot take these values, when it may no longer change."""
+    if current is None or current.is_editable or figures.FigureInput.of(current) == data:
+        return None
+    if current.is_carried:
+        return figures.carried_message(current)
+    return _("this figure is %(state)s and cannot change") % {"state": current.get_state_display()}
 
 
 def fingerprint(upload: Upload) -> str:
@@ -154,43 +161,48 @@ def changed_since(previewed: list[list], *, most: int = 10) -> list[str]:
         for key, version in versions.items()
         if (stored[key].version if key in stored else figures.ABSENT) != version
     ]
-    shown = changed[:most]
+    lines = _changes(changed[:most], stored)
+    if len(changed) > most:
+        lines.append(_("… and %(more)s more") % {"more": f"{len(changed) - most:,}"})
+    return lines
+
+
+def _changes(keys: list[figures.Key], stored: dict[figures.Key, Figure]) -> list[str]:
+    """A line for each figure: its target, district and year, and its last change."""
     codes = dict(
-        Target.objects.filter(pk__in={k.target_id for k in shown}).values_list("pk", "code")
+        Target.objects.filter(pk__in={k.target_id for k in keys}).values_list("pk", "code")
     )
     names = dict(
-        District.objects.filter(pk__in={k.district_id for k in shown}).values_list("pk", "name")
+        District.objects.filter(pk__in={k.district_id for k in keys}).values_list("pk", "name")
     )
     last: dict[int, FigureChange] = {}
     for change in (
-        FigureChange.objects.filter(figure__in=[stored[k].pk for k in shown if k in stored])
+        FigureChange.objects.filter(figure__in=[stored[k].pk for k in keys if k in stored])
         .select_related("changed_by__role__district", "changed_by__role__department")
         .order_by("figure_id", "-changed_at", "-pk")
     ):
         last.setdefault(change.figure_id, change)
     lines = []
-    for key in shown:
+    for key in keys:
         name = names.get(key.district_id) if key.district_id else _("city")
         figure = f"{codes.get(key.target_id, key.target_id)} · {name} · {key.year}"
-        change = last.get(stored[key].pk) if key in stored else None
-        if key not in stored:
-            lines.append(_("%(figure)s: deleted") % {"figure": figure})
-        elif change is None:
-            lines.append(_("%(figure)s: changed") % {"figure": figure})
-        else:
-            lines.append(
-                _("%(figure)s: %(action)s by %(who)s through %(channel)s at %(when)s")
-                % {
-                    "figure": figure,
-                    "action": change.get_action_display(),
-                    "who": change.who,
-                    "channel": change.get_channel_display(),
-                    "when": timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M"),
-                }
-            )
-    if len(changed) > most:
-        lines.append(_("… and %(more)s more") % {"more": f"{len(changed) - most:,}"})
+        lines.append(_change(figure, stored.get(key), last))
     return lines
+
+
+def _change(figure: str, current: Figure | None, last: dict[int, FigureChange]) -> str:
+    if current is None:
+        return _("%(figure)s: deleted") % {"figure": figure}
+    change = last.get(current.pk)
+    if change is None:
+        return _("%(figure)s: changed") % {"figure": figure}
+    return _("%(figure)s: %(action)s by %(who)s through %(channel)s at %(when)s") % {
+        "figure": figure,
+        "action": change.get_action_display(),
+        "who": change.who,
+        "channel": change.get_channel_display(),
+        "when": timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def save(upload: Upload, *, user, filename: str = "") -> figures.Outcome:
