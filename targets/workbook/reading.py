@@ -127,6 +127,22 @@ def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
     """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs). Returns
     the merged ranges of each worksheet (read-only mode does not expose them), found in the same
     pass over its XML."""
+    _check_member_count(content, limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            _check_unpacked_size(members, limits)
+            return _scan_members(archive, members)
+    except Stop:
+        raise
+    except zipfile.BadZipFile as error:
+        raise _not_excel(str(error)[:120]) from None
+    except Exception as error:  # a member that does not unpack: bad CRC, bad deflate data
+        raise _damaged(f"{type(error).__name__}: {error}") from None
+
+
+def _check_member_count(content: bytes, limits: Limits) -> None:
+    """The members the archive's directory declares, read from its end before opening it."""
     end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
     if end < 0 or len(content) < end + 22:
         raise _not_excel()
@@ -135,52 +151,50 @@ def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
         raise _damaged(
             _("%(n)s members in the archive; a workbook has a few dozen") % {"n": declared_members}
         )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-            unpacked = sum(member.file_size for member in members)
-            if unpacked > limits.uncompressed_bytes:
-                raise Stop(
-                    Problem(
-                        _("file"),
-                        None,
-                        None,
-                        _(
-                            "the workbook unpacks to %(size)s MB; at most %(max)s MB is "
-                            "accepted: delete unused rows and columns, or split it"
-                        )
-                        % {
-                            "size": f"{unpacked / 2**20:.0f}",
-                            "max": f"{limits.uncompressed_bytes / 2**20:g}",
-                        },
-                    ),
-                    status=413,
+
+
+def _check_unpacked_size(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.uncompressed_bytes:
+        raise Stop(
+            Problem(
+                _("file"),
+                None,
+                None,
+                _(
+                    "the workbook unpacks to %(size)s MB; at most %(max)s MB is "
+                    "accepted: delete unused rows and columns, or split it"
                 )
-            merged: dict[str, list[str]] = {}
-            for member in members:
-                if not member.filename.endswith((".xml", ".rels")):
-                    continue
-                if member.filename.endswith(".xml"):  # any may be the sheet: all are scanned
-                    merged[member.filename] = []
-                if _declares(archive, member, merged.get(member.filename)):
-                    raise Stop(
-                        Problem(
-                            _("file"),
-                            None,
-                            None,
-                            _(
-                                "%(member)s declares a DTD or entities, which Excel never "
-                                "writes: the file is refused"
-                            )
-                            % {"member": member.filename[:80]},
-                        )
+                % {
+                    "size": f"{unpacked / 2**20:.0f}",
+                    "max": f"{limits.uncompressed_bytes / 2**20:g}",
+                },
+            ),
+            status=413,
+        )
+
+
+def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, list[str]]:
+    """Refuse a DTD or entities in any XML member; the merged ranges of each on the way."""
+    merged: dict[str, list[str]] = {}
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        if member.filename.endswith(".xml"):  # any may be the sheet: all are scanned
+            merged[member.filename] = []
+        if _declares(archive, member, merged.get(member.filename)):
+            raise Stop(
+                Problem(
+                    _("file"),
+                    None,
+                    None,
+                    _(
+                        "%(member)s declares a DTD or entities, which Excel never "
+                        "writes: the file is refused"
                     )
-    except Stop:
-        raise
-    except zipfile.BadZipFile as error:
-        raise _not_excel(str(error)[:120]) from None
-    except Exception as error:  # a member that does not unpack: bad CRC, bad deflate data
-        raise _damaged(f"{type(error).__name__}: {error}") from None
+                    % {"member": member.filename[:80]},
+                )
+            )
     return merged
 
 

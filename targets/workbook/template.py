@@ -30,6 +30,22 @@ def build_template(plan: Plan, units: list[District | None], year: int) -> bytes
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
+    _write_heading(sheet, plan, units, year)
+    for unit in units:
+        _write_rows(sheet, unit, year, targets, stored)
+    _finish(sheet)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+_TO_FILL = PatternFill("solid", fgColor="FFF6CC")
+_UNLOCKED = Protection(locked=False)
+_WIDTHS = [10, 7, 11, 30, 34, 16, 20, 11, 11, 11, 9, 12, 24, 16]
+
+
+def _write_heading(sheet, plan: Plan, units: list[District | None], year: int) -> None:
+    """The title, the hint and the header: rows 1 to 3."""
     names = "、".join(u.name if u else CITY_LABEL for u in units)
     sheet["A1"] = f"{plan.title} · {names} · {year}年 指标数据填报"
     sheet["A1"].font = Font(bold=True, size=13)
@@ -38,35 +54,43 @@ def build_template(plan: Plan, units: list[District | None], year: int) -> bytes
         "请勿改动其他单元格、插入合并单元格或使用公式。"
     )
     sheet.append(HEADERS)
-    unlocked, fill = Protection(locked=False), PatternFill("solid", fgColor="FFF6CC")
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E4E9EF")
-    for unit in units:
-        reporter = Target.Reporter.DISTRICTS if unit else Target.Reporter.CITY
-        unit_id = unit.pk if unit else None
-        for target in (t for t in targets if t.reported_by == reporter):
-            figure = stored.get(figures.Key(target.pk, unit_id, year))
-            previous = stored.get(figures.Key(target.pk, unit_id, year - 1))
-            sheet.append(
-                [
-                    unit.name if unit else CITY_LABEL,
-                    year,
-                    target.code,
-                    target.name,
-                    _guidance(target),
-                    target.requirement,
-                    display_value(previous) if previous else "",
-                    *_values(figure),
-                ]
-            )
-            for index in COLUMN_OF_FIELD.values():
-                cell = sheet.cell(row=sheet.max_row, column=index + 1)
-                cell.protection, cell.fill = unlocked, fill
+
+
+def _write_rows(
+    sheet, unit: District | None, year: int, targets: list[Target], stored: dict
+) -> None:
+    """A row per target the district (None: the city) reports, its input cells unlocked."""
+    reporter = Target.Reporter.DISTRICTS if unit else Target.Reporter.CITY
+    unit_id = unit.pk if unit else None
+    for target in (t for t in targets if t.reported_by == reporter):
+        figure = stored.get(figures.Key(target.pk, unit_id, year))
+        previous = stored.get(figures.Key(target.pk, unit_id, year - 1))
+        sheet.append(
+            [
+                unit.name if unit else CITY_LABEL,
+                year,
+                target.code,
+                target.name,
+                _guidance(target),
+                target.requirement,
+                display_value(previous) if previous else "",
+                *_values(figure),
+            ]
+        )
+        for index in COLUMN_OF_FIELD.values():
+            cell = sheet.cell(row=sheet.max_row, column=index + 1)
+            cell.protection, cell.fill = _UNLOCKED, _TO_FILL
+
+
+def _finish(sheet) -> None:
+    """是/否 choices, column widths, wrapped text, frozen panes and the sheet's protection."""
     yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     sheet.add_data_validation(yes_no)
     yes_no.add(f"K{FIRST_ROW}:K{max(sheet.max_row, FIRST_ROW)}")
-    for index, width in enumerate([10, 7, 11, 30, 34, 16, 20, 11, 11, 11, 9, 12, 24, 16], 1):
+    for index, width in enumerate(_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=7):
         for cell in row:
@@ -74,9 +98,6 @@ def build_template(plan: Plan, units: list[District | None], year: int) -> bytes
     sheet.freeze_panes = f"D{FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
 
 
 def _guidance(target: Target) -> str:
