@@ -7,6 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db.models import Q
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -18,6 +19,7 @@ from django_celery_beat.models import (
 from departments import access
 from departments.admin_site import CityScopedAdmin, CityScopedInline, installation_wide
 from departments.models import City, Department, District, Role
+from zibo_edu.lockout import unknown_names
 
 
 @admin.register(City)
@@ -120,8 +122,10 @@ installation_wide(Group, type(admin.site._registry[Group]))
 
 
 class SignInRecordAdmin(CityScopedAdmin):
-    """Failed sign-ins and lockouts (django-axes): the city admin sees and unlocks their city's
-    accounts; attempts on names no account of theirs has are the superuser's."""
+    """Failed sign-ins and lockouts (django-axes): the city admin sees and unlocks every lock
+    that stops their city's users: their accounts' rows, and the names no account has tried at
+    an address their accounts sign in or fail from (the office's: that address is locked for
+    such names). Another city's accounts are that city's; other addresses the superuser's."""
 
     city = access.ACCOUNT_CITY
 
@@ -131,8 +135,14 @@ class SignInRecordAdmin(CityScopedAdmin):
         records = admin.ModelAdmin.get_queryset(self, request)
         if access.administers_every_city(request.user):
             return records
-        accounts = access.scope_accounts(User.objects.all(), request.user)
-        return records.filter(username__in=accounts.values("username"))
+        own = access.scope_accounts(User.objects.all(), request.user).values("username")
+        offices = Q(ip_address__in=AccessLog.objects.filter(username__in=own).values("ip_address"))
+        offices |= Q(
+            ip_address__in=AccessFailureLog.objects.filter(username__in=own).values("ip_address")
+        )
+        return records.filter(
+            Q(username__in=own) | Q(pk__in=unknown_names(records.filter(offices)).values("pk"))
+        )
 
 
 class SignInLogAdmin(SignInRecordAdmin):

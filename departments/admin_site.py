@@ -10,14 +10,18 @@ change every city. The rules are departments.access's (`scope_to_city`,
 without one of these mixins fails.
 """
 
+from functools import update_wrapper
+
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from departments import access
+from zibo_edu.lib.params import BadParameter
 
 
 class AdminSite(admin.AdminSite):
@@ -39,6 +43,32 @@ class AdminSite(admin.AdminSite):
             }
             context["site_title"] = _("%(city)s Education") % {"city": city.name}
         return context
+
+    def admin_view(self, view, cacheable=False):
+        """A changelist's bulk action names its rows by primary key: one that is not a key
+        (`_selected_action=abc`) is a 400 naming it, not a ValueError in the action's query."""
+        model_admin = getattr(view, "__self__", None)
+        if not isinstance(model_admin, admin.ModelAdmin):
+            return super().admin_view(view, cacheable)
+
+        def checked(request, *args, **kwargs):
+            if request.method == "POST":
+                _refuse_what_is_no_key(model_admin.model, request.POST)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(checked, view), cacheable)
+
+
+def _refuse_what_is_no_key(model, form) -> None:
+    key = model._meta.pk
+    for value in form.getlist(helpers.ACTION_CHECKBOX_NAME):
+        try:
+            key.to_python(value)
+        except ValidationError:
+            raise BadParameter(
+                _("%(name)s must be a row's id, not %(value)s.")
+                % {"name": helpers.ACTION_CHECKBOX_NAME, "value": value[:20]}
+            ) from None
 
 
 def _scoped_choices(admin_site, model, request):
@@ -87,6 +117,13 @@ class CityScopedAdmin(_CityChoices, admin.ModelAdmin):
         if obj is None:
             raise Http404
         return obj
+
+    def log_change(self, request, obj, message):
+        """A save that changed nothing (the change form saved as it was shown) leaves no row in
+        the admin's history: Django writes one saying "No fields changed"."""
+        if not message:
+            return None
+        return super().log_change(request, obj, message)
 
     def choices(self, request, rows):
         """The rows of this model the user administers, also offered by other models' forms."""

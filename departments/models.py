@@ -7,11 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zibo_edu.lib.single_line import validate_single_line
+
 
 class City(models.Model):
     """A prefecture-level city (地级市) whose government issues a plan."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(
+        _("name"), max_length=50, unique=True, validators=[validate_single_line]
+    )
     province = models.CharField(_("province"), max_length=50)
 
     class Meta:
@@ -28,7 +32,7 @@ class Department(models.Model):
     """A department of the city named in a plan, e.g. 市教育局."""
 
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="departments")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_single_line])
     slug = models.SlugField(_("short code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -57,8 +61,10 @@ class District(models.Model):
         FUNCTIONAL_AREA = "functional_area", _("functional area")
 
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
-    name = models.CharField(_("name"), max_length=50)
-    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_single_line])
+    full_name = models.CharField(
+        _("full name"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("short code"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

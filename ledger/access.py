@@ -103,8 +103,10 @@ def _signed_in(request: HttpRequest) -> None:
         raise Http404
 
 
-def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
-    """A task of the ledger; write is "" (read), "contribution" or "report"."""
+def get_task_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Task:
+    """A task of the ledger. Writing: the plan is open and the user writes something on the task
+    (a contribution, its report, or a review); the view then asks which (`may_contribute`,
+    `may_write_report`, `may_manage`)."""
     _signed_in(request)
     task = get_object_or_404(
         Task.objects.with_departments().select_related("part__plan"),
@@ -115,16 +117,13 @@ def get_task_for_user(request: HttpRequest, pk: int, write: str = "") -> Task:
         raise Http404
     if write:
         require_open(request.user, task.part.plan)
-    if write == "contribution" and not may_contribute(request.user, task):
-        raise PermissionDenied
-    if write == "report" and not may_write_report(request.user, task):
-        raise PermissionDenied
-    if write == "review" and not may_manage(request.user):
-        raise PermissionDenied
+        user = request.user
+        if not (may_contribute(user, task) or may_write_report(user, task) or may_manage(user)):
+            raise PermissionDenied
     return task
 
 
-def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> ReportingRound:
+def get_round_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> ReportingRound:
     _signed_in(request)
     reporting_round = get_object_or_404(ReportingRound.objects.select_related("plan"), pk=pk)
     if not may_see_plan(request.user, reporting_round.plan):
@@ -136,7 +135,7 @@ def get_round_for_user(request: HttpRequest, pk: int, write: bool = False) -> Re
     return reporting_round
 
 
-def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Attachment:
+def get_attachment_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Attachment:
     _signed_in(request)
     attachment = get_object_or_404(
         Attachment.objects.select_related("contribution__task", "contribution__round__plan"), pk=pk
@@ -152,13 +151,18 @@ def get_attachment_for_user(request: HttpRequest, pk: int, write: bool = False) 
     return attachment
 
 
-def get_notice_for_user(request: HttpRequest, pk: int, write: str = "") -> Notice:
-    """A notice; write is "" (read), "reply" (its recipient) or "review" (the city admin)."""
+def get_notice_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Notice:
+    """A notice. Writing: the plan is open and the user is its recipient (a reply) or the city
+    admin (a review); the view then asks which (`may_reply`, `may_manage`)."""
     notice = get_object_or_404(notices_for(request.user), pk=pk)
     if write:
         require_open(request.user, notice.plan)
-    if write == "reply" and not may_reply(request.user, notice):
-        raise PermissionDenied
-    if write == "review" and not may_manage(request.user):
-        raise PermissionDenied
+        if not (may_reply(request.user, notice) or may_manage(request.user)):
+            raise PermissionDenied
     return notice
+
+
+def require(allowed: bool) -> None:
+    """403 unless the user may do the write a view is about to do."""
+    if not allowed:
+        raise PermissionDenied

@@ -2,6 +2,7 @@
 (failed ones first, with their last error, and an action to send them again)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.admin_site import CityScopedAdmin, CityScopedInline
@@ -86,6 +87,8 @@ class WebhookEndpointAdmin(CityScopedAdmin):
     city = ("department__city", "district__city")
     list_display = ["__str__", "kind", "url", "active"]
     list_filter = ["kind", "active"]
+    # A URL typed without its scheme is an https one: robots are reached over https only.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Delivery)

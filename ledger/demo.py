@@ -80,20 +80,20 @@ def seed(plan: Plan, admin: User | None = None) -> int:
     Contribution.objects.bulk_create(contributions, batch_size=1000)
     reports = [r for r in reports if r is not None]
     TaskReport.objects.bulk_create(reports, batch_size=1000)
-    LedgerChange.objects.bulk_create(
-        [
-            LedgerChange(
-                report=r,
-                channel=LedgerChange.Channel.DEMO,
-                action="demo",
-                new={"state": r.state, "status": r.status},
-                changed_by=admin,
-                comment=DEMO_NOTE_PREFIX,
-            )
-            for r in TaskReport.objects.filter(round__plan=plan, is_demo=True)
-        ],
-        batch_size=1000,
-    )
+    for state, status in {(r.state, r.status) for r in reports}:
+        ledger.log_changes(
+            list(
+                TaskReport.objects.filter(
+                    round__plan=plan, is_demo=True, state=state, status=status
+                )
+            ),
+            admin,
+            "demo",
+            {},
+            {"state": state, "status": status},
+            LedgerChange.Channel.DEMO,
+            comment=DEMO_NOTE_PREFIX,
+        )
     _notices(plan, admin, tasks)
     return len(contributions) + len(reports)
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.audit import only_changed
 from departments.models import Department
 from ledger import notifications
 from ledger.models import (
@@ -167,14 +168,7 @@ def save_contribution(
         contribution.version += 1
         contribution.updated_by = user
         contribution.save()
-        LedgerChange.objects.create(
-            contribution=contribution,
-            changed_by=user,
-            channel=channel,
-            action="submit" if submit else "save",
-            old={k: v for k, v in old.items() if new[k] != v},
-            new={k: v for k, v in new.items() if old.get(k) != v},
-        )
+        log_changes([contribution], user, "submit" if submit else "save", old, new, channel)
         if upload is not None:
             add_attachment(contribution, upload, user)
     return contribution
@@ -305,19 +299,28 @@ def save_report(
         report.updated_by = user
         report.save()
         report.targets.set(wanted)
-        _log(report, user, "submit" if submit else "save", old, new, channel)
+        log_changes([report], user, "submit" if submit else "save", old, new, channel)
     return report
 
 
-def _log(report, user, action, old, new, channel, comment="") -> None:
-    LedgerChange.objects.create(
-        report=report,
-        changed_by=user,
-        channel=channel,
-        action=action,
-        old={k: v for k, v in old.items() if new.get(k) != v},
-        new={k: v for k, v in new.items() if old.get(k) != v},
-        comment=comment,
+def log_changes(
+    subjects: list[Contribution | TaskReport], user, action, old, new, channel, comment=""
+) -> None:
+    """The ledger's one audit writer: a row per contribution or task report, with the values
+    that changed (old → new), in the caller's transaction."""
+    before, after = only_changed(old, new)
+    LedgerChange.objects.bulk_create(
+        LedgerChange(
+            contribution=subject if isinstance(subject, Contribution) else None,
+            report=subject if isinstance(subject, TaskReport) else None,
+            changed_by=user,
+            channel=channel,
+            action=action,
+            old=before,
+            new=after,
+            comment=comment,
+        )
+        for subject in subjects
     )
 
 
@@ -342,8 +345,8 @@ def review(report: TaskReport, user, *, approve: bool, reason: str = "") -> Task
         report.version += 1
         report.updated_by = user
         report.save()
-        _log(
-            report,
+        log_changes(
+            [report],
             user,
             "approve" if approve else "return",
             old,

@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from departments.audit import Change
 from departments.models import City, Department
 from plans.models import Plan, Task
+from zibo_edu.lib.single_line import validate_single_line
+from zibo_edu.lib.webhooks import validate_robot_url
 
 
 class ReportingRound(models.Model):
@@ -22,7 +25,7 @@ class ReportingRound(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 2025H2"))
-    title = models.CharField(_("title"), max_length=50)
+    title = models.CharField(_("title"), max_length=50, validators=[validate_single_line])
     period_end = models.DateField(_("period ends"))
     deadline = models.DateField(_("reporting deadline"))
     is_final = models.BooleanField(_("final round"), default=False)
@@ -144,7 +147,7 @@ class TaskReport(models.Model):
         return self.state in (LedgerState.SUBMITTED, LedgerState.APPROVED)
 
 
-class LedgerChange(models.Model):
+class LedgerChange(Change):
     """The audit trail of contributions and task reports, like targets.FigureChange."""
 
     class Channel(models.TextChoices):
@@ -159,25 +162,11 @@ class LedgerChange(models.Model):
     report = models.ForeignKey(
         TaskReport, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    action = models.CharField(_("action"), max_length=20)
-    old = models.JSONField(_("before"), default=dict, blank=True)
-    new = models.JSONField(_("after"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Change.Meta):
         verbose_name = _("ledger change")
         verbose_name_plural = _("ledger changes")
-        ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 name="ledger_change_one_subject",
@@ -267,7 +256,7 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_single_line])
     facts = models.TextField(_("facts"))
     requirements = models.TextField(_("what is required"))
     reply_deadline = models.DateField(_("reply deadline"))
@@ -363,7 +352,7 @@ class WebhookEndpoint(models.Model):
         related_name="webhooks",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    url = models.URLField(_("webhook URL"), max_length=500)
+    url = models.URLField(_("webhook URL"), max_length=500, validators=[validate_robot_url])
     secret = models.CharField(
         _("signing secret"), max_length=200, blank=True, help_text=_("DingTalk 加签 only.")
     )
@@ -384,15 +373,9 @@ class WebhookEndpoint(models.Model):
         return f"{self.department or self.district} · {self.get_kind_display()}"
 
     def clean(self) -> None:
-        """Robots are reached over HTTPS; plain HTTP only on this machine (tests, a local relay)."""
-        from urllib.parse import urlsplit
-
+        """The URL is checked by its field (https, a robot host: zibo_edu.lib.webhooks)."""
         from django.core.exceptions import ValidationError
 
-        parts = urlsplit(self.url or "")
-        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-        if parts.scheme != "https" and not (parts.scheme == "http" and local):
-            raise ValidationError({"url": _("A robot's webhook URL must start with https://.")})
         if self.kind == self.Kind.WECOM and self.secret:
             raise ValidationError({"secret": _("Only DingTalk robots are signed with a secret.")})
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from departments.models import Role
 from ledger.models import Delivery, WebhookEndpoint
 from zibo_edu.lib import webhooks
+from zibo_edu.lib.single_line import mail_subject
 
 MAX_ATTEMPTS = 5
 Event = Delivery.Event
@@ -110,7 +111,8 @@ def send(pk: int) -> bool:
             robot = delivery.endpoint
             webhooks.post(robot.kind, robot.url, delivery.title, delivery.body, robot.secret)
         else:
-            send_mail(delivery.title, delivery.body, None, delivery.emails, fail_silently=False)
+            subject = mail_subject(delivery.title)
+            send_mail(subject, delivery.body, None, delivery.emails, fail_silently=False)
     except Exception as error:
         state = (
             Delivery.State.FAILED if delivery.attempts >= MAX_ATTEMPTS else Delivery.State.PENDING

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from departments.models import City, Department
+from zibo_edu.lib.single_line import validate_single_line
 
 PLAN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -66,7 +67,7 @@ class Plan(models.Model):
     """One city's education plan, e.g. 淄博市教育事业发展“十四五”规划 (淄政发〔2022〕2号)."""
 
     slug = models.SlugField(_("short code"), max_length=50, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     city = models.ForeignKey(
         City,
         verbose_name=pgettext_lazy("a place", "city"),
@@ -160,7 +161,7 @@ class Part(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="parts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=10, help_text=_("As numbered in the plan."))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, validators=[validate_single_line])
     text = models.TextField(_("text"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"))
 
@@ -200,7 +201,7 @@ class Task(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     code = models.CharField(_("code"), max_length=20)
     slug = models.SlugField(_("short code"), max_length=20)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, validators=[validate_single_line])
     text = models.TextField(_("text"))
     departments = models.ManyToManyField(
         Department, through="TaskDepartment", related_name="tasks", verbose_name=_("departments")

@@ -38,6 +38,7 @@ from reports.rendering import (
 from targets import progress as method
 from targets import standings
 from targets.models import Target
+from zibo_edu.lib.single_line import mail_subject
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ def _subject(report: Report) -> str:
     plan = report.plan
     name = report.district.name if report.district else plan.city.name
     demo = DEMO_MARK if plan.is_demo else ""
-    return f"{demo}【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）"
+    return mail_subject(f"{demo}【月报】{name}·{plan.title}实施进展（{report.month:%Y年%m月}）")
 
 
 def _body(report: Report) -> str:

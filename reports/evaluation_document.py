@@ -26,6 +26,7 @@ from reports.evaluation import (
 from reports.models import EvaluationReport
 from targets.models import Target
 from zibo_edu.lib import official
+from zibo_edu.lib.cells import text_only
 from zibo_edu.lib.official import Annex, Heading, Paragraph, Table
 
 logger = logging.getLogger(__name__)
@@ -468,6 +469,7 @@ def annex_workbook(e: Evaluation) -> bytes:
         for index, column in enumerate(ws.columns, 1):
             longest = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[get_column_letter(index)].width = min(40, max(8, longest * 2))
+    text_only(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

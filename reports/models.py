@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zibo_edu.lib.single_line import validate_single_line
+
 
 class Recipient(models.Model):
     """Someone who receives a district's report by email (district empty: the city's report)."""
@@ -25,7 +27,7 @@ class Recipient(models.Model):
         related_name="report_recipients",
         help_text=_("Empty for the city-wide report."),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     email = models.EmailField(_("email"))
     active = models.BooleanField(_("active"), default=True)
 

@@ -46,7 +46,8 @@ class TargetAdmin(CityScopedAdmin):
 
     def save_model(self, request, obj: Target, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        standings.refresh({obj.pk})  # its value, deadline or kind judge every figure anew
+        if form.has_changed():  # its value, deadline or kind judge every figure anew
+            standings.refresh({obj.pk})
 
 
 @admin.register(ReportingPeriod)

@@ -22,11 +22,11 @@ PALETTE: dict[str, tuple[str, str, str]] = {
     "accelerate": ("#ffe9a8", "#5c4300", "1px solid transparent"),
     "not_met": ("#fde2c4", "#6b3a00", "1px dotted #6b3a00"),
     "lagging": ("#f4a582", "#4a1300", "1px solid transparent"),
-    "overdue": ("#d6604d", "#fff", "1px dashed #fff"),
+    "overdue": ("#c0492f", "#fff", "1px dashed #fff"),
     "regressing": ("#a61b1b", "#fff", "1px solid #a61b1b"),
     "missed": ("#6d0f0f", "#fff", "2px double #fff"),
     "no_final": ("#fff", "#6d0f0f", "1px dashed #6d0f0f"),
-    "no_data": ("#f0f2f4", "#66707c", "1px solid transparent"),
+    "no_data": ("#f0f2f4", "#575f6a", "1px solid transparent"),
     "part": ("#fff", "#3a4450", "1px solid #a7afb8"),
 }
 BOLD = {"regressing", "missed"}

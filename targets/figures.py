@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.audit import person
 from targets import bulk, progress, reminders, standings, succession
-from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target, person
+from targets.models import SNAPSHOT_FIELDS, Figure, FigureChange, ReportingPeriod, Target
 
 VALUE_FIELDS = SNAPSHOT_FIELDS
 
@@ -117,6 +118,22 @@ class FigureLocked(Exception):
     def __init__(self, figures: list[Figure]):
         self.figures = figures
         super().__init__(", ".join(str(f) for f in figures))
+
+
+class FigureUnanswered(Exception):
+    """A returned figure sent back to review as it was, without an answer to why it was
+    returned; nothing was saved."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        super().__init__(", ".join(str(f) for f in figures))
+
+
+def unanswered_message(figure: Figure) -> str:
+    return _(
+        "%(code)s was returned (%(reason)s) and is unchanged: change it, or answer the reason "
+        "in its “answer” field, before submitting it again."
+    ) % {"code": figure.target.code, "reason": figure.return_reason}
 
 
 class FigureCarried(FigureLocked):
@@ -481,14 +498,18 @@ def _refuse_unseen(figures: list[Figure]) -> None:
         raise FigureConflict(list(Figure.objects.select_related("target").filter(pk__in=stale)))
 
 
-def log_changes(changes, *, user, channel: str, at, comment: str = "") -> None:
-    """The audit rows for (action, figure, old, new) tuples, in one query."""
+def log_changes(
+    changes, *, user, channel: str, at, comment: str = "", comments: dict[int, str] | None = None
+) -> None:
+    """The audit rows for (action, figure, old, new) tuples, in one query; `comments` by figure
+    pk, where a figure has its own."""
     user_id = user.pk if user is not None else None
+    comments = comments or {}
     bulk.insert_rows(
         FigureChange,
         AUDIT_COLUMNS,
         [
-            (figure.pk, at, user_id, channel, action, old, new, comment)
+            (figure.pk, at, user_id, channel, action, old, new, comments.get(figure.pk, comment))
             for action, figure, old, new in changes
         ],
     )
@@ -505,6 +526,7 @@ def _transition(
     action: str,
     state: str,
     comment: str = "",
+    comments: dict[int, str] | None = None,
     channel: str = FigureChange.Channel.REVIEW,
 ) -> None:
     now = timezone.now()
@@ -522,20 +544,40 @@ def _transition(
     Figure.objects.bulk_update(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
-    log_changes(changes, user=user, channel=channel, at=now, comment=comment)
+    log_changes(changes, user=user, channel=channel, at=now, comment=comment, comments=comments)
     standings.refresh_figures([*figures, *succession.follow_sources(figures)])
 
 
 @transaction.atomic
 def submit(
-    figures: list[Figure], *, user, channel: str = FigureChange.Channel.FORM
+    figures: list[Figure],
+    *,
+    user,
+    channel: str = FigureChange.Channel.FORM,
+    answers: dict[int, str] | None = None,
 ) -> list[Figure]:
-    """Send filled drafts and returned figures to review; returns those it submitted."""
+    """Send filled drafts and returned figures to review; returns those it submitted.
+
+    A figure still returned is one nobody changed since (a change makes it a draft): it goes
+    back only with an answer to the reason it was returned (`answers`, by figure pk), which its
+    audit row keeps; without one, `FigureUnanswered` and nothing is submitted.
+    """
+    answers = {pk: answer.strip() for pk, answer in (answers or {}).items() if answer.strip()}
     ready = [
         f for f in figures if f.state in (Figure.State.DRAFT, Figure.State.RETURNED) and f.is_filled
     ]
+    unanswered = [f for f in ready if f.state == Figure.State.RETURNED and f.pk not in answers]
+    if unanswered:
+        raise FigureUnanswered(unanswered)
     _refuse_unseen(ready)
-    _transition(ready, user=user, action="submit", state=Figure.State.SUBMITTED, channel=channel)
+    _transition(
+        ready,
+        user=user,
+        action="submit",
+        state=Figure.State.SUBMITTED,
+        channel=channel,
+        comments={f.pk: answers[f.pk] for f in ready if f.pk in answers},
+    )
     return ready
 
 

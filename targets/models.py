@@ -17,8 +17,10 @@ from departments.access import (
     is_province,
     staff_district_id,
 )
-from departments.models import Department, role_of
+from departments.audit import Change
+from departments.models import Department
 from plans.models import Plan, Task, TaskDepartment
+from zibo_edu.lib.single_line import validate_single_line
 
 
 class TargetQuerySet(models.QuerySet):
@@ -101,7 +103,7 @@ class Target(models.Model):
             "indicator across plans and across cities."
         ),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     comparator = models.CharField(
@@ -156,8 +158,12 @@ class Target(models.Model):
         blank=True,
         help_text=_("The wording the value follows when the printed one is doubtful (1—2项)."),
     )
-    numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
-    denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
+    numerator_label = models.CharField(
+        _("numerator"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    denominator_label = models.CharField(
+        _("denominator"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     value_text = models.CharField(
         _("value as worded"),
         max_length=100,
@@ -448,31 +454,7 @@ class Figure(models.Model):
         )
 
 
-def person(user) -> str:
-    """Who someone is to the people reading a record: their role and where, their name, and the
-    account ("张店区填报员 张三（staff-zhangdian）", "市局管理员（city-admin）")."""
-    if user is None:
-        return str(_("the system"))
-    role = role_of(user)
-    if role is None:
-        title = _("administrator") if user.is_superuser else ""
-    else:
-        title = role.title
-    who = f"{title} {_full_name(user)}".strip()
-    if not who:
-        return user.username
-    return _("%(who)s (%(username)s)") % {"who": who, "username": user.username}
-
-
-def _full_name(user) -> str:
-    """张三 (family name first, no space) for Chinese names; "Jane Doe" otherwise."""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if any("\u4e00" <= char <= "\u9fff" for char in first + last):
-        return f"{last}{first}"
-    return user.get_full_name()
-
-
-class FigureChange(models.Model):
+class FigureChange(Change):
     """The audit trail: every change of a figure, who made it, through what, old → new."""
 
     class Action(models.TextChoices):
@@ -495,32 +477,15 @@ class FigureChange(models.Model):
         DEMO = "demo", _("demo data")
 
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="changes")
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    old = models.JSONField(_("before"), default=dict, blank=True)
-    new = models.JSONField(_("after"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Change.Meta):
         verbose_name = _("figure change")
         verbose_name_plural = _("figure changes")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.figure} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def who(self) -> str:
-        return person(self.changed_by)
 
     @property
     def before(self) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from departments.models import District, Role
 from targets import completeness
 from targets.display import display_value
 from targets.models import Figure, Reminder, ReportingPeriod, Target
+from zibo_edu.lib.single_line import mail_subject
 
 
 def due_periods(today: datetime.date) -> list[ReportingPeriod]:
@@ -214,7 +215,7 @@ def _send(period, district, missing, entered, recipients, today) -> None:
                 _signature(district),
             ]
         )
-    send_mail(subject, body, None, recipients)
+    send_mail(mail_subject(subject), body, None, recipients)
 
 
 def send_returned(figures: list[Figure], *, reason: str) -> int:
@@ -258,6 +259,6 @@ def send_returned(figures: list[Figure], *, reason: str) -> int:
                     _signature(district),
                 ]
             )
-        send_mail(subject, body, None, recipients)
+        send_mail(mail_subject(subject), body, None, recipients)
         sent += 1
     return sent

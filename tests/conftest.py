@@ -170,14 +170,23 @@ def open_round(plan, city_admin):
 
 
 @pytest.fixture
-def webhook_server():
-    """A real HTTP server on 127.0.0.1 recording what robots are sent."""
-    from tests import webhook_server as recorder
+def recorder():
+    """A real HTTP server on 127.0.0.1 recording what it is sent; robots may not reach it."""
+    from tests import webhook_server
 
-    server = recorder.start()
+    server = webhook_server.start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def webhook_server(recorder, settings):
+    """The recorder, which robots may reach: its host is a robot host, and plain HTTP to a
+    private address allowed (settings.ROBOT_ALLOW_PRIVATE), as it never is in production."""
+    settings.ROBOT_HOSTS = [*settings.ROBOT_HOSTS, "127.0.0.1"]
+    settings.ROBOT_ALLOW_PRIVATE = True
+    return recorder
 
 
 # A second city: 示例市, a MADE-UP city of the demo files (fixtures/demo/, marked 演示), with its
@@ -206,3 +215,14 @@ def admin_shili(shili_plan) -> User:
 @pytest.fixture
 def province(db) -> User:
     return make_user("province-education", Role.Kind.PROVINCE)
+
+
+@pytest.fixture
+def recorder_elsewhere():
+    """A second recorder: where a redirect would lead."""
+    from tests import webhook_server
+
+    server = webhook_server.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -10,7 +10,18 @@ class Recorder(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[dict] = []
+        self.connections = 0  # every connection accepted, an HTTP request or not (a TLS hello)
         self.fail_next = 0  # answer this many requests with HTTP 500
+        self.redirect_to: str | None = None  # answer every request with a 307 there
+        self.answer: bytes | None = None  # answer 200 with this instead of the robot's JSON
+
+    def verify_request(self, request, client_address) -> bool:
+        self.connections += 1
+        return True
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
 
     @property
     def url(self) -> str:
@@ -32,15 +43,21 @@ class _Handler(BaseHTTPRequestHandler):
                 "path": parsed.path,
                 "query": dict(urllib.parse.parse_qsl(parsed.query)),
                 "content_type": self.headers.get("Content-Type"),
+                "host": self.headers.get("Host"),
                 "json": json.loads(raw.decode("utf-8")),
             }
         )
+        if self.server.redirect_to:
+            self.send_response(307)
+            self.send_header("Location", self.server.redirect_to)
+            self.end_headers()
+            return
         if self.server.fail_next > 0:
             self.server.fail_next -= 1
             self.send_response(500)
             self.end_headers()
             return
-        body = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
+        body = self.server.answer or json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -103,16 +103,18 @@ AUTHENTICATION_BACKENDS = [
     "departments.backends.CityAdminBackend",
 ]
 # Brute force (django-axes, zibo_edu/lockout.py): a username is locked at one address after 5
-# failures, an address after 20, for 30 minutes; the login form, the admin's and HTTP Basic on
+# failures, an address after 20 failures with names no account has (for such names only: the
+# office's accounts still sign in), for 30 minutes; the login form, the admin's and HTTP Basic on
 # the API all count. The city admin unlocks in the admin (访问尝试) or `manage.py axes_reset`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 ZIBO_ADDRESS_FAILURE_LIMIT = env_int("ZIBO_ADDRESS_FAILURE_LIMIT", 20)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address: AddressAwareHandler
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "zibo_edu.lockout.AddressAwareHandler"
 AXES_LOCKOUT_CALLABLE = "zibo_edu.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "zibo_edu.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "zibo_edu.lockout.client_username"
 # Behind reverse proxies (nginx, a load balancer), how many append to X-Forwarded-For: the
 # address axes counts is the one the outermost trusted proxy saw. 0: REMOTE_ADDR.
 ZIBO_PROXY_COUNT = env_int("ZIBO_PROXY_COUNT", 0)
@@ -233,6 +235,12 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Where links in emails point.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Group robots (企业微信, 钉钉) are reached over HTTPS at these hosts only, and only at public
+# addresses. ROBOT_ALLOW_PRIVATE also lets plain HTTP reach private addresses (loopback, LAN) of
+# the listed hosts: for a relay on this machine, and the tests' recorder. Never in production.
+ROBOT_HOSTS = env_list("ROBOT_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+ROBOT_ALLOW_PRIVATE = env_bool("ROBOT_ALLOW_PRIVATE", default=False)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 LOGGING = {
@@ -247,7 +255,7 @@ LOGGING = {
 ZIBO_DEFAULT_PLAN = env_str("ZIBO_DEFAULT_PLAN", "zibo-2021-2025")
 
 # Licensed fonts for official documents (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体): a folder
-# whose fonts take precedence over the free ones Debian ships (zibo_edu/lib/official.py).
+# whose fonts take precedence over the free ones Debian ships (zibo_edu/lib/official/fonts.py).
 OFFICIAL_FONTS_DIR = env_str("OFFICIAL_FONTS_DIR")
 
 # --- Task ledger (plans app, issue 11): attachments, notices ----------------------------------

@@ -18,3 +18,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 handler400 = "zibo_edu.errors.bad_request"
+handler500 = "zibo_edu.errors.server_error"

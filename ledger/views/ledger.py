@@ -1,6 +1,5 @@
 """The task ledger's pages: the ledger, rounds, a task's rounds, contributions, reports, inbox."""
 
-import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from ledger import access, ledger
 from ledger.models import Delivery, LedgerState, TaskReport
 from plans.access import plan_for_request
 from plans.models import keep_plan
+from zibo_edu.lib import cells
 from zibo_edu.lib.params import choice_param, to_int
 
 
@@ -102,16 +102,16 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
 
 def _export(rows, chosen, kind: str) -> HttpResponse:
     """The ledger as shown, to CSV (UTF-8 with a BOM, as Excel opens it) or Excel."""
-    data = tablib.Dataset(
-        headers=[
+    table = [
+        [
             _("Task"), _("Title"), _("Lead department"), _("Co-operating departments"),
             _("Round"), _("Task status"), _("State"), _("Contributions in"),
             _("Contributions missing"), _("Open notices"),
         ]
-    )  # fmt: skip
+    ]  # fmt: skip
     for row in rows:
         report = row.report
-        data.append(
+        table.append(
             [
                 row.task.code, row.task.title, str(row.lead or ""),
                 "、".join(d.name for d in row.co_operating), str(chosen or ""),
@@ -123,11 +123,9 @@ def _export(rows, chosen, kind: str) -> HttpResponse:
         )  # fmt: skip
     if kind == "xlsx":
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(data.export("xlsx"), content_type=content_type)
+        response = HttpResponse(cells.workbook_bytes(table), content_type=content_type)
     else:
-        response = HttpResponse(
-            "\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(cells.csv_text(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ledger.{kind}"'
     return response
 
@@ -178,7 +176,8 @@ def task_ledger(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 @login_required
 def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResponse:
-    task = access.get_task_for_user(request, task_pk, write="contribution")
+    task = access.get_task_for_user(request, task_pk, write=True)
+    access.require(access.may_contribute(request.user, task))
     reporting_round = access.get_round_for_user(request, round_pk)
     contribution = ledger.contribution_for(
         reporting_round, task, access.department_of(request.user)
@@ -248,8 +247,16 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access.get_attachment_for_user(request, pk)
+    try:
+        content = attachment.file.open("rb")
+    except FileNotFoundError:  # its file lost from storage (a restore without the media)
+        message = _(
+            "The file of this attachment is missing from storage. Ask the city admin to "
+            "restore it from a backup."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
@@ -263,7 +270,8 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
     reporting_round = access.get_round_for_user(request, round_pk)
     may_write = access.may_write_report(request.user, task)
     if request.method == "POST" and not may_write:
-        access.get_task_for_user(request, task_pk, write="report")  # 403
+        access.get_task_for_user(request, task_pk, write=True)  # 403 for a closed plan first
+        access.require(False)
     report = (
         ledger.report_for(reporting_round, task)
         if may_write
@@ -348,7 +356,8 @@ def _verdicts(task, targets) -> list:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, round_pk: int, task_pk: int) -> HttpResponse:
-    task = access.get_task_for_user(request, task_pk, write="review")
+    task = access.get_task_for_user(request, task_pk, write=True)
+    access.require(access.may_manage(request.user))
     reporting_round = access.get_round_for_user(request, round_pk)
     report = get_object_or_404(TaskReport, round=reporting_round, task=task)
     approve = request.POST.get("action") == "approve"

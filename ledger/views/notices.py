@@ -19,6 +19,7 @@ from ledger.models import Notice
 from plans.access import plan_for_request
 from plans.models import keep_plan
 from zibo_edu.lib.params import int_param
+from zibo_edu.lib.single_line import validate_single_line
 
 
 class NoticeForm(forms.Form):
@@ -28,7 +29,9 @@ class NoticeForm(forms.Form):
     district = forms.ModelChoiceField(label=gettext_lazy("District"), queryset=None, required=False)
     task = forms.ModelChoiceField(label=gettext_lazy("Task"), queryset=None, required=False)
     target = forms.ModelChoiceField(label=gettext_lazy("Target"), queryset=None, required=False)
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"), max_length=200, validators=[validate_single_line]
+    )
     facts = forms.CharField(label=gettext_lazy("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     requirements = forms.CharField(
         label=gettext_lazy("What is required"), widget=forms.Textarea(attrs={"rows": 4})
@@ -139,7 +142,8 @@ def _prefill(plan, query) -> dict:
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access.get_notice_for_user(request, pk)
     if request.method == "POST":
-        notice = access.get_notice_for_user(request, pk, write="reply")
+        notice = access.get_notice_for_user(request, pk, write=True)
+        access.require(access.may_reply(request.user, notice))
         try:
             notices.reply(notice, request.user, request.POST.get("text", ""))
             messages.success(request, _("Reply sent."))
@@ -164,7 +168,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_review(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = access.get_notice_for_user(request, pk, write="review")
+    notice = access.get_notice_for_user(request, pk, write=True)
+    access.require(access.may_manage(request.user))
     close = request.POST.get("action") == "close"
     try:
         notices.review(notice, request.user, close=close, reason=request.POST.get("reason", ""))

@@ -157,8 +157,8 @@ def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
 
 
 VERDICT_COLOURS = {
-    "done": "#1d6b2c", "done_late": "#5f9e6b", "mostly": "#a9d3b0", "on_track": "#cfe8d3",
-    "not_due": "#9db8e0", "accelerate": "#ffe9a8", "lagging": "#e0794f", "not_done": "#a61b1b",
+    "done": "#1d6b2c", "done_late": "#3d7d4a", "mostly": "#a9d3b0", "on_track": "#cfe8d3",
+    "not_due": "#9db8e0", "accelerate": "#ffe9a8", "lagging": "#b5532b", "not_done": "#a61b1b",
     "no_final": "#d5dae0", "no_data": "#eceff2",
 }  # fmt: skip
 

@@ -110,16 +110,16 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     forms = [form_for(target, request.POST or None) for target in targets]
     if request.method == "POST" and all(form.is_valid() for form in forms):
         refused = _save(request, scope, year, forms, stored)
-        if not refused:
+        if not refused and not any(form.errors for form in forms):
             return _to_entry(request, scope.slug, year)
-        # The refused rows show what is stored now (and its version); the rest keep the entries.
+        # The refused rows show what is stored now (and its version), with what was typed
+        # beside it to copy or discard; the rest keep the entries.
         stored = figures.existing_for({district_id}, {year, year - 1})
         for figure in stored.values():
             if figure.target_id in by_pk:
                 figure.target = by_pk[figure.target_id]
-        forms = [form_for(form.target) if form.target.pk in refused else form for form in forms]
-    elif request.method == "POST":
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        forms = [_refused(form_for(form.target), form) if form.target.pk in refused else form
+                 for form in forms]  # fmt: skip
     chapters = [
         (part, list(group)) for part, group in groupby(forms, key=lambda f: f.target.task.part)
     ]
@@ -146,6 +146,8 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         # Save buttons only when something on the page can be saved (a successor's carried-over
         # figures are all locked, and so is every figure of a closed plan).
         "savable": any(not form.locked for form in forms),
+        # the rows a refused save has errors in, each linked from the banner
+        "invalid": [form for form in forms if form.errors],
     }
     return render(request, "targets/figure_entry.html", context)
 
@@ -155,6 +157,11 @@ def _locked_when_loaded(figure: Figure | None, data, target: Target) -> bool:
     if figure is None or figure.is_editable:
         return False
     return data.get(f"t{target.pk}-version") == str(figure.version)
+
+
+def _refused(form: FigureForm, posted: FigureForm) -> FigureForm:
+    form.refused = posted.typed
+    return form
 
 
 def _posted(request, form: FigureForm) -> bool:
@@ -184,7 +191,14 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
             )
             submitted = []
             if request.POST.get("action") == "submit":
-                submitted = figures.submit(_shown(outcome, entries), user=request.user)
+                answers = {
+                    form.figure.pk: form.cleaned_data.get("answer", "")
+                    for form in forms
+                    if form.answer is not None
+                }
+                submitted = figures.submit(
+                    _shown(outcome, entries), user=request.user, answers=answers
+                )
     except figures.FigureConflict as conflict:
         for figure in conflict.figures:
             messages.error(request, _conflict_message(figure))
@@ -193,6 +207,12 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
         for figure in carried.figures:
             messages.error(request, figures.carried_message(figure))
         return {figure.target_id for figure in carried.figures}
+    except figures.FigureUnanswered as unanswered:
+        # not a conflict: the row stays as typed, its answer field says what is missing
+        by_figure = {form.figure.pk: form for form in forms if form.figure is not None}
+        for figure in unanswered.figures:
+            by_figure[figure.pk].add_error("answer", figures.unanswered_message(figure))
+        return set()
     except figures.FigureLocked as locked:
         names = "、".join(f.target.code for f in locked.figures)
         messages.error(
@@ -200,6 +220,9 @@ def _save(request, scope: Scope, year: int, forms: list[FigureForm], stored) -> 
             _("Under review or approved, not changed: %(names)s") % {"names": names},
         )
         return {figure.target_id for figure in locked.figures}
+    if not outcome.changed and not submitted:
+        messages.info(request, _("No changes: nothing was saved."))
+        return set()
     messages.success(
         request,
         _("Saved: %(created)d new, %(updated)d changed, %(submitted)d submitted for review.")

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from targets.display import PERCENTAGE_POINTS, describe, requirement, unit_of
 from targets.models import Target
+from zibo_edu.lib.cells import csv_cell, text_only
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,7 +104,7 @@ def _csv(rows, name: str) -> HttpResponse:
     for cells, formats in rows:
         writer.writerow(
             [
-                f"{cell * 100:.1f}" if fmt == PERCENT else "" if cell is None else cell
+                f"{cell * 100:.1f}" if fmt == PERCENT else "" if cell is None else csv_cell(cell)
                 for cell, fmt in zip(cells, formats, strict=True)
             ]
         )
@@ -135,6 +136,7 @@ def _xlsx(rows, name: str, title: str) -> HttpResponse:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 8), 60)
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    text_only(book)
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)

@@ -81,10 +81,39 @@ class FigureForm(forms.Form):
         if locked is None:
             locked = figure is not None and not figure.is_editable
         self.locked = locked
+        if figure is not None and figure.state == Figure.State.RETURNED and not locked:
+            # submitted again unchanged, a returned figure must answer why it was returned
+            self.fields["answer"] = forms.CharField(
+                label=_("answer to the return"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        # what this row's refused save had typed, shown beside what is stored (a conflict)
+        self.refused: list[tuple[str, str]] = []
         if locked:
             for name, field in self.fields.items():
                 # the version still posts, so a save tells "shown locked" from "locked since"
                 field.disabled = name != "version"
+
+    @property
+    def answer(self) -> forms.BoundField | None:
+        return self["answer"] if "answer" in self.fields else None
+
+    @property
+    def typed(self) -> list[tuple[str, str]]:
+        """What was posted for this row, field by field (label, text), for showing it again."""
+        if not self.is_bound:
+            return []
+        names = [*self.FIELDS_BY_ENTRY[self.target.entry], "note", "source"]
+        typed = []
+        for name in names:
+            value = self[name].value()
+            if name == "achieved":
+                value = dict(YES_NO).get(value or "", "")
+            if value not in (None, "", "—"):
+                typed.append((self.fields[name].label, str(value)))
+        return typed
 
     @property
     def measured_fields(self) -> list[forms.BoundField]:

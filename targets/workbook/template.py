@@ -21,6 +21,7 @@ from targets.workbook.layout import (
     INPUT_COLUMNS,
     SHEET,
 )
+from zibo_edu.lib import cells
 
 
 def build_template(plan: Plan, units: list[District | None], year: int) -> bytes:
@@ -34,6 +35,7 @@ def build_template(plan: Plan, units: list[District | None], year: int) -> bytes
     for unit in units:
         _write_rows(sheet, unit, year, targets, stored)
     _finish(sheet)
+    cells.text_only(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -47,7 +47,11 @@ def site(transactional_db, live_server) -> str:
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    # The users' language: the browser asks for Chinese (the site answers in Chinese unless the
+    # header's switch chose English; the journeys that check English press it).
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

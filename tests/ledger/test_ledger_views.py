@@ -441,3 +441,15 @@ def test_ledger_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(ceiling):
         response = client.get(url.format(task=fitness_task.pk, round=final.pk))
     assert response.status_code == 200
+
+
+def test_an_attachment_whose_file_is_lost_is_a_404_saying_so(
+    client, open_round, fitness_task, sports_bureau, head_sports
+):
+    contribution = ledger.contribution_for(open_round, fitness_task, sports_bureau)
+    attachment = ledger.add_attachment(contribution, SimpleUploadedFile("a.pdf", b"%PDF"), None)
+    attachment.file.storage.delete(attachment.file.name)  # lost: a restore without the media
+    client.force_login(head_sports)
+    response = client.get(f"/ledger/attachments/{attachment.pk}/")
+    assert response.status_code == 404
+    assert "附件的文件已丢失" in response.content.decode()

@@ -1,5 +1,5 @@
 """The supervision notice (督办单) prints as an official document in the GB/T 9704 layout of
-zibo_edu/lib/official.py: the mark, 发文字号, title, recipient line, body, signature, date; on
+zibo_edu/lib/official/: the mark, 发文字号, title, recipient line, body, signature, date; on
 one page."""
 
 import datetime
@@ -59,3 +59,20 @@ def test_the_pdf_is_one_page_with_the_gbt_9704_margins(notice, tmp_path):
     # top margin (天头) 37 mm; the red mark's 30 pt glyphs overhang their line by half a mm
     assert 36 <= min(w[1] for w in body) <= 40
     assert max(w[2] for w in body) <= 184.5  # type area 156 mm wide
+
+
+def test_every_demo_notice_prints_on_one_page(plan, city_admin, tmp_path):
+    """The demo's notices carry the longest facts the ledger writes (a lagging task: its
+    status, the reason, since when), each still fits one page with its signature and date."""
+    from plans import demo
+    from plans.models import Notice
+    from tests import pdf_pages
+
+    demo.seed(plan, city_admin)
+    assert Notice.objects.count() >= 3
+    for notice in Notice.objects.all():
+        out = tmp_path / f"notice-{notice.sequence}.pdf"
+        out.write_bytes(notices.render_notice_pdf(notice))
+        texts = [line.text for line in pdf_pages.lines(out, 1)]
+        assert pdf_pages.page_count(out) == 1, (notice.number, texts)
+        assert "淄博市教育局" in texts and texts[-2].endswith("日"), texts

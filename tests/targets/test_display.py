@@ -77,3 +77,20 @@ def test_a_rule_missed_in_earlier_years_says_so_beside_a_last_value_that_meets_i
         assert display.dated(target, missed) == "56.0%（2025） · 4年中1年达标"
     met = progress.Progress(progress.Status.MET, value=Decimal(56), year=2025, years_met=(4, 4))
     assert "·" not in display.dated(target, met)
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_every_status_label_reads_at_least_4_5_to_1_on_its_colour():
+    """WCAG 2.1 AA for the status badges of the pages, the heat map and the PDFs."""
+    for status, (background, colour, _border) in display.PALETTE.items():
+        light, dark = sorted((_luminance(background), _luminance(colour)), reverse=True)
+        ratio = (light + 0.05) / (dark + 0.05)
+        assert ratio >= 4.5, f"{status}: {colour} on {background} is {ratio:.2f}:1"

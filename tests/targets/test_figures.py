@@ -191,12 +191,15 @@ def test_review_transitions_and_their_log(fitness, zhangdian, staff_zhangdian, d
     figures.send_back([figure], user=department_head, reason="分母有误")
     figure.refresh_from_db()
     assert (figure.state, figure.return_reason) == ("returned", "分母有误")
-    figures.submit([figure], user=staff_zhangdian)
+    with pytest.raises(figures.FigureUnanswered):  # unchanged, it must answer the reason
+        figures.submit([figure], user=staff_zhangdian)
+    figures.submit([figure], user=staff_zhangdian, answers={figure.pk: "分母已核实无误"})
     figures.approve([figure], user=department_head)
     figure.refresh_from_db()
     assert figure.is_locked
     actions = list(figure.changes.order_by("pk").values_list("action", flat=True))
     assert actions == ["submit", "return", "submit", "approve"]
+    assert figure.changes.filter(action="submit").order_by("pk").last().comment == "分母已核实无误"
 
 
 def test_empty_drafts_are_not_submitted(fitness, zhangdian, staff_zhangdian):

@@ -32,3 +32,27 @@ def test_widgets_render_as_the_templates_do(widget, value):
 
 def test_the_project_uses_it():
     assert settings.FORM_RENDERER == "zibo_edu.lib.form_rendering.FormRenderer"
+
+
+class _Dated(forms.Form):
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(localize=True, widget=forms.NumberInput)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_date_and_number_inputs_are_written_as_browsers_read_them_in_every_language(
+    language, settings
+):
+    """Django writes the date in the locale's first input format (2025/11/20 in Chinese), which
+    a browser's date input shows empty and posts empty; a grouped number the same."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    form = _Dated(initial={"on": datetime.date(2025, 11, 20), "amount": Decimal("12345.5")})
+    with translation.override(language):
+        html = str(form["on"]) + str(form["amount"])
+    assert 'value="2025-11-20"' in html
+    assert 'value="12345.5"' in html

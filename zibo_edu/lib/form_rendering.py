@@ -5,9 +5,20 @@ Django renders each through three templates (the widget's, input.html, attrs.htm
 the page's time. The plain inputs and the textarea are written here instead, character for
 character what those templates write, stripped as DjangoTemplates returns them
 (tests/zibo_edu/test_form_rendering.py compares them); any other widget goes through its template.
+
+One difference, on purpose: a `type="date"` or `type="number"` input is written the way a browser
+reads it, whatever the language. Django writes a date in the locale's first input format
+(2025/11/20 in Chinese) and may group a localized number's thousands; a browser shows such a value
+empty and posts it empty, so a save nobody touched would wipe the field. Here the date is written
+yyyy-mm-dd and the number with a "." and no grouping, for every form of the project (entry,
+review, ledger, notices, admin).
 """
 
+import datetime
+import re
+
 from django.forms.renderers import DjangoTemplates
+from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -32,7 +43,7 @@ class FormRenderer(DjangoTemplates):
 
 
 def _input(widget) -> str:
-    value = widget["value"]
+    value = _as_browsers_read(widget["type"], widget["value"])
     shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
     kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
     return mark_safe(f'<input type="{kind}" name="{name}"{shown}{_attrs(widget)}>')
@@ -48,3 +59,21 @@ def _attrs(widget) -> str:
         else:
             parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
     return "".join(parts)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _as_browsers_read(kind: str, value):
+    """A date input's value as yyyy-mm-dd, a number input's without locale separators."""
+    if not isinstance(value, str) or not value:
+        return value
+    if kind == "date" and not ISO_DATE.fullmatch(value):
+        for pattern in formats.get_format("DATE_INPUT_FORMATS"):
+            try:
+                return datetime.datetime.strptime(value, pattern).date().isoformat()
+            except ValueError:
+                continue
+    if kind == "number":
+        return formats.sanitize_separators(value)
+    return value
