@@ -24,6 +24,18 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
     if with_ids:
         for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
             obj.pk = pk
+    _copy_objects(model, fields, objs)
+    alias = connection.alias
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+    return objs
+
+
+def _copy_objects(
+    model: type[models.Model], fields: list[models.Field], objs: list[models.Model]
+) -> None:
+    """COPY the objects' values of `fields`, auto_now fields stamped first as save() would."""
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", 0)]
     converters = [_converter(f) for f in fields]
     attnames = [f.attname for f in fields]
@@ -42,11 +54,6 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, with_ids:
                         )
                     ]
                 )
-    alias = connection.alias
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = alias
-    return objs
 
 
 def _converter(field: models.Field):
