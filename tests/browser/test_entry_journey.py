@@ -28,7 +28,7 @@ def test_staff_fix_a_rejected_rate_and_submit(site, page, tmp_path):
     row = page.locator("#target-2-1-4-1")
     row.get_by_label("体质健康测试优良学生数").fill("1200")
     row.get_by_label("参加体质健康测试学生数").fill("1000")
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存草稿").first.click()
     expect(page.locator(".messages")).to_contain_text("未保存任何数据")
     expect(page.locator("#target-2-1-4-1 .error")).to_contain_text(
         "分子（1200）不能大于分母（1000）"
@@ -39,7 +39,7 @@ def test_staff_fix_a_rejected_rate_and_submit(site, page, tmp_path):
     shot(page, "entry-error")
 
     page.locator("#target-2-1-4-1").get_by_label("体质健康测试优良学生数").fill("520")
-    page.get_by_role("button", name="保存并提交审核").click()
+    page.get_by_role("button", name="保存并提交审核").first.click()
     expect(page.locator(".messages")).to_contain_text("提交审核 1 项")
     expect(page.locator("#target-2-1-4-1 .state")).to_have_text("已提交")
     figure = Figure.objects.get(target__code="二(一)4-1", district=zhangdian)

@@ -46,7 +46,7 @@ def test_the_entry_page_saved_untouched_in_the_browser_changes_nothing(site, pag
     expect(page.locator("#target-2-1-4-4 input[type=date]")).to_have_value("2025-11-20")
     before = stored()
     save = "保存草稿" if language == "中文" else "Save draft"
-    page.get_by_role("button", name=save).click()
+    page.get_by_role("button", name=save).first.click()
     expect(page.locator(".messages")).to_contain_text(
         "没有修改" if language == "中文" else "No changes"
     )
@@ -77,7 +77,7 @@ def test_a_ledger_contribution_and_a_notice_reply_submitted_untouched_change_not
     log_in(page, site, "head-sports")
     page.goto(site + f"/ledger/rounds/{final.pk}/tasks/{task.pk}/contribution/")
     before = stored()
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存草稿").first.click()
     page.wait_for_load_state()
     assert not _changes(before, stored()), "the contribution saved untouched"
 

@@ -350,7 +350,7 @@ def test_history_speaks_chinese(client, city_admin, reviewed):
     assert "比率：53.3%" in html  # the measure, read as every page reads it
     assert "张店区填报员（staff-zhangdian）" in html
     assert "表单" in html and "Excel" in html
-    history = html.split('class="table history"')[1]
+    history = html.split('class="table history')[1]
     assert history.count("恢复为此数值") == 1, "only the earlier value, not the current one"
     for raw in ("numerator", "create", "approve", "update", "submit", "form<", "None"):
         assert raw not in history, raw
