@@ -16,7 +16,7 @@ from plans.models import Plan
 from targets import completeness as completeness_of
 from targets import progress as method
 from targets import standings
-from targets.display import PALETTE
+from targets.display import PALETTE, count_bar
 from targets.models import Target
 from zibo_edu.lib.charts import Series, city_line, line_chart
 
@@ -101,7 +101,7 @@ def report_context(
         "all_met": bool(rows) and statuses == {method.Status.MET},
         "all_on_course": bool(rows) and statuses <= ON_COURSE,
         "counts": [(s, s.label, counts[s]) for s in method.ORDER if counts[s]],
-        "status_chart": _status_bar(counts, len(rows)),
+        "status_chart": _status_bar(counts),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
         "after_plan": year >= plan.end_year,
         "completeness": _completeness(plan, district, districts, year, generated_at),
@@ -180,29 +180,10 @@ def _chart(target, board, district, plan, points) -> str:
     )  # fmt: skip
 
 
-def _status_bar(counts: Counter, total: int) -> str:
+def _status_bar(counts: Counter) -> str:
     """One horizontal bar of statuses, labelled in the bar and in a table beside it, in the
     one status palette (targets.display.PALETTE) the pages and the tables use."""
-    if not total:
-        return ""
-    x, parts = 0.0, []
-    for status in method.ORDER[::-1]:
-        n = counts.get(status, 0)
-        if not n:
-            continue
-        background, colour, border = PALETTE[status]
-        stroke = border.split()[-1] if "transparent" not in border else "#fff"
-        width = 600 * n / total
-        parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" fill="{background}" '
-            f'stroke="{stroke}"/><text x="{x + width / 2:.1f}" y="17" text-anchor="middle" '
-            f'font-size="11" fill="{colour}">{n}</text>'
-        )
-        x += width
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
-        f'role="img" aria-label="指标状态分布">{"".join(parts)}</svg>'
-    )
+    return count_bar([(s, counts.get(s, 0)) for s in method.ORDER[::-1]], PALETTE, "指标状态分布")
 
 
 def _completeness(plan, district, districts, year, when) -> list[completeness_of.Tally]:

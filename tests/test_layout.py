@@ -102,3 +102,14 @@ def test_the_status_palette_is_written_once():
     css = (ROOT / "zibo_edu" / "static" / "css" / "site.css").read_text(encoding="utf-8")
     statuses = "|".join(Status.values)
     assert not re.search(rf"\.status-({statuses})\b", css)
+
+
+def test_the_verdict_palette_is_written_once():
+    """evaluation.css keeps the verdict badge's shape; its colours come from targets/display.py."""
+    from reports.evaluation import Verdict
+
+    css = (ROOT / "zibo_edu" / "static" / "css" / "evaluation.css").read_text(encoding="utf-8")
+    verdicts = "|".join([*Verdict.values, "part"])
+    assert not re.search(rf"\.verdict-({verdicts})\b", css)
+    views = (ROOT / "reports" / "views" / "evaluation.py").read_text(encoding="utf-8")
+    assert not re.search(r"#[0-9a-fA-F]{3,6}\b", views)  # no colour of its own

@@ -19,6 +19,7 @@ from reports.access import Access, evaluation_access, evaluations_for
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
+from targets.display import VERDICT_PALETTE, count_bar
 from zibo_edu.lib.charts import Series, city_line, line_chart
 from zibo_edu.lib.params import int_param
 
@@ -156,32 +157,9 @@ def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
     return sorted(units.values(), key=lambda u: u["order"])
 
 
-VERDICT_COLOURS = {
-    "done": "#1d6b2c", "done_late": "#5f9e6b", "mostly": "#a9d3b0", "on_track": "#cfe8d3",
-    "not_due": "#9db8e0", "accelerate": "#ffe9a8", "lagging": "#e0794f", "not_done": "#a61b1b",
-    "no_final": "#d5dae0", "no_data": "#eceff2",
-}  # fmt: skip
-
-
 def _verdict_bar(counts) -> str:
     """One horizontal bar of verdicts, each part labelled with its count (a table is beside)."""
-    total = sum(n for _v, n in counts)
-    if not total:
-        return ""
-    x, parts = 0.0, []
-    for verdict, n in counts:
-        width = 600 * n / total
-        ink = "#fff" if verdict in ("done", "not_done") else "#000"
-        parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" '
-            f'fill="{VERDICT_COLOURS[verdict]}" stroke="#fff"/><text x="{x + width / 2:.1f}" '
-            f'y="17" text-anchor="middle" font-size="11" fill="{ink}">{n}</text>'
-        )
-        x += width
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
-        f'role="img" aria-label="{_("Targets by verdict")}">{"".join(parts)}</svg>'
-    )
+    return count_bar(counts, VERDICT_PALETTE, _("Targets by verdict"))
 
 
 def _charts(evaluation: domain.Evaluation) -> list[str]:
