@@ -39,7 +39,7 @@ from departments.models import Department, District
 from ledger import ledger
 from ledger.models import TaskReport
 from plans.models import Part, Plan, Task
-from targets import completeness
+from targets import completeness, display
 from targets import progress as method
 from targets.models import Figure, Target
 
@@ -493,23 +493,7 @@ def _city_final(target, verdict, board, now, district_pks) -> Verdict:
 
 
 def _value(target: Target, progress: method.Progress) -> str:
-    return method.describe(target, progress)
-
-
-def level(target: Target, value: Decimal | None) -> str:
-    """A measure as people read it (a level, never a change): 52.1%, 1.25, 12 所."""
-    if value is None:
-        return "—"
-    if target.kind == Target.Kind.MILESTONE:
-        return "✓" if value else "✗"
-    if target.entry == Target.Entry.YES_NO and target.kind != Target.Kind.DISTRICT_SHARE:
-        return "是" if value else "否"
-    if target.is_percentage or target.kind == Target.Kind.DISTRICT_SHARE:
-        return f"{value:.1f}%"
-    if target.entry == Target.Entry.FRACTION:
-        return f"{value:.2f}"
-    number = str(int(value)) if value == value.to_integral_value() else f"{value:.1f}"
-    return f"{number} {target.figure_unit}".strip()
+    return display.describe(target, progress)
 
 
 def _baseline(target: Target, series: dict[int, Decimal], baseline_year: int) -> str:
@@ -517,7 +501,7 @@ def _baseline(target: Target, series: dict[int, Decimal], baseline_year: int) ->
     if not series or target.kind == Target.Kind.MILESTONE:
         return "—"
     first = min(series)
-    return level(target, series[first]) + ("" if first == baseline_year else f"（{first}）")
+    return display.level(target, series[first]) + ("" if first == baseline_year else f"（{first}）")
 
 
 # What is missing for a complete evaluation ------------------------------------------------

@@ -161,6 +161,11 @@ def number(value: Decimal) -> str:
     return f"{value:.1f}"
 
 
+def percent(value: Decimal) -> str:
+    """A percentage to one decimal: "52.1%"."""
+    return f"{value:.1f}%"
+
+
 def plain(value: Decimal) -> str:
     """A stored figure exactly as entered: "350", "0.75"."""
     return format(value.normalize(), "f")
@@ -175,7 +180,7 @@ def display_value(figure: Figure | None) -> str:
         if figure.numerator is None or not figure.denominator:
             return "—"
         ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
-        shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
+        shown = percent(ratio) if target.is_percentage else f"{ratio:.2f}"
         return f"{shown}（{plain(figure.numerator)}/{plain(figure.denominator)}）"
     if figure.value is not None:
         return f"{plain(figure.value)} {unit_of(target)}".strip()
@@ -207,12 +212,12 @@ def describe(target: Target, progress) -> str:
     if value is None:
         return "—"
     if target.kind == Target.Kind.MILESTONE:
-        return "✓" if value else "✗"
+        return level(target, value)
     if target.entry == Target.Entry.YES_NO:
-        if progress.count is None:
+        if progress.count is None:  # a district's own answer, even to a share of districts
             return _("Yes") if value else _("No")
         met, total = progress.count
-        return f"{value:.1f}%（{met}/{total}）"
+        return f"{percent(value)}（{met}/{total}）"
     if target.kind == Target.Kind.ANNUAL_CHANGE:
         if target.entry == Target.Entry.FRACTION:
             unit = f" {PERCENTAGE_POINTS}"
@@ -220,6 +225,20 @@ def describe(target: Target, progress) -> str:
             unit = "%" if target.unit == "%" else f" {unit_of(target)}"
         sign = "+" if value > 0 else "−" if value < 0 else "±"
         return f"{sign}{number(abs(value))}{unit}"
+    return level(target, value)
+
+
+def level(target: Target, value: Decimal | None) -> str:
+    """A measure as people read it, a level and never a change: "52.1%", "1.25", "12 所", "是";
+    a share of districts is the city's, in percent. `describe` for a progress value."""
+    if value is None:
+        return "—"
+    if target.kind == Target.Kind.MILESTONE:
+        return "✓" if value else "✗"
+    if target.kind == Target.Kind.DISTRICT_SHARE:
+        return percent(value)
+    if target.entry == Target.Entry.YES_NO:
+        return _("Yes") if value else _("No")
     if target.entry == Target.Entry.FRACTION:
-        return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
+        return percent(value) if target.is_percentage else f"{value:.2f}"
     return f"{number(value)} {unit_of(target)}".strip()

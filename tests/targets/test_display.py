@@ -33,6 +33,21 @@ def test_units_are_chinese_in_chinese_and_english_in_english(plan):
         assert display.describe(schools, shown) == "12 schools"
 
 
+def test_a_level_such_as_the_evaluations_baseline_reads_like_every_other_value(plan):
+    """The evaluation's baseline once had its own formatter, with the plan's unit untranslated
+    ; a level is now shown as display.describe shows a value."""
+    schools = next(t for t in plan_targets(plan) if t.figure_unit == "所" and t.kind == "count")
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    with translation.override("zh-hans"):
+        assert display.level(schools, Decimal(12)) == "12 所"
+        assert display.level(fitness, Decimal("52.14")) == "52.1%"
+    with translation.override("en"):
+        assert display.level(schools, Decimal(12)) == "12 schools"
+        share = next(t for t in plan_targets(plan) if t.kind == "district_share")
+        assert display.level(share, Decimal("27.27")) == "27.3%"
+    assert display.level(schools, None) == "—"
+
+
 def test_requirements_read_in_the_readers_language(plan):
     bases = target_named(plan, "区县典型性劳动教育基地")
     assert bases.requirement == "≥ 10 个"
