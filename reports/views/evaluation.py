@@ -14,8 +14,8 @@ from departments.access import may_build_evaluation, require
 from departments.models import District
 from plans.access import get_plan_for_user, may_see_plan, plan_for_request
 from plans.models import Plan, keep_plan
-from reports import evaluation as domain
 from reports.access import Access, evaluation_access, evaluations_for
+from reports.evaluation import SHORTFALL, Evaluation, evaluate, evaluation_years
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
@@ -45,7 +45,7 @@ def _district(request: HttpRequest, plan: Plan, access: Access) -> District | No
 
 def _year(raw: str, plan: Plan) -> int | None:
     year = int_param({"year": raw}, "year")
-    return year if year in domain.evaluation_years(plan) else None
+    return year if year in evaluation_years(plan) else None
 
 
 @login_required
@@ -63,7 +63,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     year = _year(request.GET.get("year", ""), plan)
-    evaluation = domain.evaluate(plan, year, district=district, department=access.department)
+    evaluation = evaluate(plan, year, district=district, department=access.department)
     mine = access.department is not None and request.GET.get("mine") == "1"
     chapters = []
     for chapter in evaluation.chapters:
@@ -86,7 +86,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "verdict_bar": _verdict_bar(evaluation.counts),
         "charts": _charts(evaluation),
         "missing_by_unit": _missing_by_unit(evaluation),
-        "years": domain.evaluation_years(plan),
+        "years": evaluation_years(plan),
         "districts": evaluation.districts if access.may_choose_district else [],
         "district_table": [
             (row, [row.count(v) for v, _n in evaluation.counts]) for row in evaluation.district_rows
@@ -140,7 +140,7 @@ def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
+def _missing_by_unit(evaluation: Evaluation) -> list[dict]:
     """What is still missing for a complete evaluation, by reporting unit and state."""
     units: dict = {}
     for figure in evaluation.missing:
@@ -162,13 +162,13 @@ def _verdict_bar(counts) -> str:
     return count_bar(counts, VERDICT_PALETTE, _("Targets by verdict"))
 
 
-def _charts(evaluation: domain.Evaluation) -> list[str]:
+def _charts(evaluation: Evaluation) -> list[str]:
     """The targets furthest from their goal, drawn as on the target dashboard."""
     plan = evaluation.plan
     behind = [
         t
         for t in evaluation.targets
-        if t.city.verdict in domain.SHORTFALL
+        if t.city.verdict in SHORTFALL
         and t.city.progress.series
         and t.target.kind not in ("district_minimum", "milestone", "annual_change")
     ]
