@@ -271,20 +271,24 @@ def multipart(name: str, content: bytes) -> tuple[bytes, str]:
 
 
 def uploads(browser: Browser, master: int) -> list[tuple]:
-    from tests.targets import broken_files as corpus
+    from tests.targets import broken_files
 
-    good = [["文昌湖区", 2025, *corpus.GOOD_ROW[2:]]]  # a figure the bench's district still owes
+    good = [
+        ["文昌湖区", 2025, *broken_files.GOOD_ROW[2:]]
+    ]  # a figure the bench's district still owes
     files = [
-        ("10 MB CSV, 1.3 M bad rows", "bad.csv", corpus.many_short_bad_rows_csv()),
-        ("xlsx, 300 MB of whitespace", "bomb.xlsx", corpus.whitespace_bomb(300)),
-        ("xlsx, 100,000 bad rows", "rows.xlsx", corpus.many_rows_xlsx(100_000)),
-        ("xlsx, entity bomb", "entities.xlsx", corpus.entity_bomb()),
-        ("xlsx, corrupted zip member", "crc.xlsx", corpus.corrupt_member(corpus.xlsx())),
-        ("xlsx, ./worksheets/ relation", "dot.xlsx", corpus.dot_relative_sheet()),
-        ("CSV in UTF-16 (Unicode text)", "utf16.txt", corpus.utf16_unicode_text(good)),
-        ("CSV, CR-only line ends", "cr.csv", corpus.csv_text(good).replace("\n", "\r").encode()),
+        ("10 MB CSV, 1.3 M bad rows", "bad.csv", broken_files.many_short_bad_rows_csv()),
+        ("xlsx, 300 MB of whitespace", "bomb.xlsx", broken_files.whitespace_bomb(300)),
+        ("xlsx, 100,000 bad rows", "rows.xlsx", broken_files.many_rows_xlsx(100_000)),
+        ("xlsx, entity bomb", "entities.xlsx", broken_files.entity_bomb()),
+        ("xlsx, corrupted zip member", "crc.xlsx",
+         broken_files.corrupt_member(broken_files.xlsx())),
+        ("xlsx, ./worksheets/ relation", "dot.xlsx", broken_files.dot_relative_sheet()),
+        ("CSV in UTF-16 (Unicode text)", "utf16.txt", broken_files.utf16_unicode_text(good)),
+        ("CSV, CR-only line ends", "cr.csv",
+         broken_files.csv_text(good).replace("\n", "\r").encode()),
         ("CSV, a 200,000-character field", "long.csv",
-         corpus.csv_text([["张店区", 2024, "x" * 200_000]]).encode()),
+         broken_files.csv_text([["张店区", 2024, "x" * 200_000]]).encode()),
         ("bytes 0x80…", "bytes.csv", bytes(range(128, 256)) * 100),
     ]  # fmt: skip
     results = []

@@ -28,6 +28,7 @@ from ledger.models import (
     TaskReport,
 )
 from plans.models import Plan, Task, TaskDepartment
+from targets.completeness import is_past_deadline
 
 ROUND_DEADLINE_DAYS = 15  # the reports of a half year are due 15 days after it ends
 CONTRIBUTION_FIELDS = ("text", "measures", "numbers")
@@ -479,7 +480,7 @@ def inbox(user, plan: Plan) -> list[Owed]:
                             f"{reporting_round} · {task.code} {task.title}",
                             reporting_round.deadline,
                             reverse("ledger_contribution", args=[reporting_round.pk, task.pk]),
-                            today > reporting_round.deadline,
+                            is_past_deadline(reporting_round.deadline, today),
                         )
                     )
                 if assignment.position == 0 and (
@@ -491,7 +492,7 @@ def inbox(user, plan: Plan) -> list[Owed]:
                             f"{reporting_round} · {task.code} {task.title}",
                             reporting_round.deadline,
                             reverse("ledger_report", args=[reporting_round.pk, task.pk]),
-                            today > reporting_round.deadline,
+                            is_past_deadline(reporting_round.deadline, today),
                         )
                     )
     waiting = (Notice.State.ISSUED, Notice.State.SENT_BACK)

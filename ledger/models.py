@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.audit import Change
 from departments.models import City, Department
 from plans.models import Plan, Task
+from targets.completeness import is_past_deadline
 from zibo_edu.lib.single_line import validate_single_line
 from zibo_edu.lib.webhooks import validate_robot_url
 
@@ -96,9 +97,9 @@ class Contribution(models.Model):
 
     @property
     def is_late(self) -> bool:
-        if self.submitted_at is None:
-            return timezone.localdate() > self.round.deadline
-        return timezone.localtime(self.submitted_at).date() > self.round.deadline
+        submitted = self.submitted_at
+        day = timezone.localdate(submitted) if submitted else timezone.localdate()
+        return is_past_deadline(self.round.deadline, day)
 
 
 class TaskReport(models.Model):
@@ -305,7 +306,7 @@ class Notice(models.Model):
         """Awaiting a reply (issued, or sent back) after the reply deadline."""
         today = today or timezone.localdate()
         waiting = self.state in (self.State.ISSUED, self.State.SENT_BACK)
-        return waiting and today > self.reply_deadline
+        return waiting and is_past_deadline(self.reply_deadline, today)
 
 
 class NoticeReply(models.Model):

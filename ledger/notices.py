@@ -67,8 +67,8 @@ def facts_for_task(task: Task, reporting_round=None) -> tuple[str, str]:
 def facts_for_target(target, district, year: int | None = None) -> tuple[str, str]:
     """(subject, facts) for a notice to a district about a target, from the stored verdicts:
     its status, how far from the required path, since when it has been behind."""
-    from targets import progress as method
     from targets.models import Standing
+    from targets.progress import BEHIND, Status
 
     plan = target.task.part.plan
     year = year or plan.reporting_year()
@@ -86,11 +86,7 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
     if current is None:
         lines.append(f"{district.name}截至{year}年尚无评估结果。")
         return subject, "\n".join(lines)
-    label = (
-        method.Status(current.status).label
-        if current.status in method.Status.values
-        else current.status
-    )
+    label = Status(current.status).label if current.status in Status.values else current.status
     lines.append(f"{district.name}截至{year}年的状态为“{label}”。")
     if current.value is not None:
         value = f"{_short(current.value)}{target.unit}"
@@ -105,7 +101,7 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
             lines.append(f"最新值{value}（{current.year}年）。")
     behind_since = None
     for as_of in sorted(standings, reverse=True):
-        if standings[as_of].status in {s.value for s in method.BEHIND}:
+        if standings[as_of].status in {s.value for s in BEHIND}:
             behind_since = as_of
         else:
             break

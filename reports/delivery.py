@@ -35,9 +35,9 @@ from reports.rendering import (
     needs_attention,
     render_report,
 )
-from targets import progress as method
 from targets import standings
 from targets.models import Target
+from targets.progress import Status
 from zibo_edu.lib.single_line import mail_subject
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def _body(report: Report) -> str:
         for t in targets
     ]
     attention = sum(1 for p in judged if needs_attention(p))
-    missing = sum(1 for p in judged if p.status == method.Status.FINAL_MISSING)
+    missing = sum(1 for p in judged if p.status == Status.FINAL_MISSING)
     good = sum(1 for p in judged if p.status in ON_COURSE)
     name = report.district.name if report.district else plan.city.name
     return "\n".join([

@@ -39,9 +39,9 @@ from departments.models import Department, District
 from ledger import ledger
 from ledger.models import TaskReport
 from plans.models import Part, Plan, Task
-from targets import completeness
-from targets import progress as method
+from targets import completeness, display
 from targets.models import Figure, Target
+from targets.progress import PER_DISTRICT_KINDS, Progress, Status, board
 
 MOSTLY_SHARE = Decimal("0.9")  # 基本完成: at least 90% of the required change
 FURTHEST_BEHIND = 3  # districts named as furthest behind
@@ -72,24 +72,24 @@ GOOD = {Verdict.DONE, Verdict.DONE_LATE, Verdict.MOSTLY, Verdict.ON_TRACK}
 MISSING_FIGURE = {Verdict.NO_FINAL, Verdict.NO_DATA}
 
 PATH_VERDICTS = {
-    method.Status.MET: Verdict.DONE,
-    method.Status.ON_TRACK: Verdict.ON_TRACK,
-    method.Status.ACCELERATE: Verdict.ACCELERATE,
-    method.Status.LAGGING: Verdict.LAGGING,
-    method.Status.REGRESSING: Verdict.LAGGING,
-    method.Status.NOT_MET: Verdict.LAGGING,
-    method.Status.DUE: Verdict.NOT_DUE,
-    method.Status.OVERDUE: Verdict.NOT_DONE,
-    method.Status.MISSED: Verdict.NOT_DONE,
-    method.Status.FINAL_MISSING: Verdict.NO_FINAL,
-    method.Status.NO_DATA: Verdict.NO_DATA,
+    Status.MET: Verdict.DONE,
+    Status.ON_TRACK: Verdict.ON_TRACK,
+    Status.ACCELERATE: Verdict.ACCELERATE,
+    Status.LAGGING: Verdict.LAGGING,
+    Status.REGRESSING: Verdict.LAGGING,
+    Status.NOT_MET: Verdict.LAGGING,
+    Status.DUE: Verdict.NOT_DUE,
+    Status.OVERDUE: Verdict.NOT_DONE,
+    Status.MISSED: Verdict.NOT_DONE,
+    Status.FINAL_MISSING: Verdict.NO_FINAL,
+    Status.NO_DATA: Verdict.NO_DATA,
 }
 
 
 # The grading rule --------------------------------------------------------------------------
 
 
-def completion(target: Target, progress: method.Progress) -> Decimal | None:
+def completion(target: Target, progress: Progress) -> Decimal | None:
     """How much of the required change was made by the deadline, from what the board's verdict
     carries (`targets.progress`: ratio, baseline, years_met, count); None: nothing to measure.
 
@@ -98,7 +98,7 @@ def completion(target: Target, progress: method.Progress) -> Decimal | None:
       change every judged year asked for together (in percent, compounded, for "%" growth);
     - an every-year count: the judged years' counts over the count asked for in those years;
     - a count of districts: the share of districts meeting the rule."""
-    if progress.count is not None and target.kind in method.PER_DISTRICT_KINDS:
+    if progress.count is not None and target.kind in PER_DISTRICT_KINDS:
         met, total = progress.count
         return Decimal(met) / total if total else None
     if progress.years_met is not None:
@@ -108,7 +108,7 @@ def completion(target: Target, progress: method.Progress) -> Decimal | None:
     return progress.ratio
 
 
-def _change_made(target: Target, progress: method.Progress) -> Decimal | None:
+def _change_made(target: Target, progress: Progress) -> Decimal | None:
     deadline, b, y0 = target.deadline_year, progress.baseline, progress.baseline_year
     final = progress.series.get(deadline)
     if b is None or y0 is None or final is None or y0 >= deadline or not target.value:
@@ -122,7 +122,7 @@ def _change_made(target: Target, progress: method.Progress) -> Decimal | None:
     return (final - b) / required if required else None
 
 
-def _counts_made(target: Target, progress: method.Progress) -> Decimal | None:
+def _counts_made(target: Target, progress: Progress) -> Decimal | None:
     _met, judged = progress.years_met
     years = sorted(y for y in progress.series if y <= target.deadline_year)[-judged:]
     asked = (target.value or 0) * judged
@@ -131,10 +131,10 @@ def _counts_made(target: Target, progress: method.Progress) -> Decimal | None:
 
 def grade(
     target: Target,
-    at_deadline: method.Progress,
+    at_deadline: Progress,
     year: int,
     *,
-    now: method.Progress | None = None,
+    now: Progress | None = None,
 ) -> Verdict | None:
     """One unit's verdict on a target, evaluated as of `year`.
 
@@ -143,26 +143,26 @@ def grade(
     `year` itself (for milestones done late). None: nothing to judge (a district's part of a
     city-wide count)."""
     status = at_deadline.status
-    if status == method.Status.PART:
+    if status == Status.PART:
         return None
     due = year >= target.deadline_year
     if target.kind == Target.Kind.MILESTONE:
-        if status == method.Status.MET:
+        if status == Status.MET:
             return Verdict.DONE
-        if now is not None and now.status == method.Status.MET:
+        if now is not None and now.status == Status.MET:
             return Verdict.DONE_LATE
         if not due:
             return Verdict.NOT_DUE
         # Not done: only on a figure of the deadline year or later; an older "no" is no verdict.
-        if method.Status.FINAL_MISSING in (at_deadline.status, getattr(now, "status", None)):
+        if Status.FINAL_MISSING in (at_deadline.status, getattr(now, "status", None)):
             return Verdict.NO_FINAL
         return Verdict.NOT_DONE
     if not due:
-        return PATH_VERDICTS[method.Status(status)]
+        return PATH_VERDICTS[Status(status)]
     # At the deadline the board's verdict rests on the deadline year's figure.
-    if status == method.Status.MET:
+    if status == Status.MET:
         return Verdict.DONE
-    if status not in (method.Status.MISSED, method.Status.NOT_MET):
+    if status not in (Status.MISSED, Status.NOT_MET):
         return Verdict.NO_FINAL  # 缺最终数据 (the board's FINAL_MISSING)
     share = completion(target, at_deadline)
     return Verdict.MOSTLY if share is not None and share >= MOSTLY_SHARE else Verdict.NOT_DONE
@@ -192,7 +192,7 @@ class Judged:
     """One unit's (a district's or the city's) verdict on one target."""
 
     verdict: Verdict | None
-    progress: method.Progress
+    progress: Progress
     value: str  # the figure it rests on, as people read it
     year: int | None  # the year of that figure
     judged_year: int | None = None  # the year it should be: the deadline's, or the evaluation's
@@ -206,7 +206,7 @@ class Judged:
 
     @property
     def label(self) -> str:
-        return str(self.verdict.label) if self.verdict else str(method.Status.PART.label)
+        return str(self.verdict.label) if self.verdict else str(Status.PART.label)
 
 
 @dataclass
@@ -410,9 +410,7 @@ def evaluate(
         targets = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
     own = _department_targets(plan, department)
     years = sorted({min(year, t.deadline_year) for t in targets} | {year})
-    boards = {
-        y: method.board(plan, y, targets=targets, districts=districts, show=show) for y in years
-    }
+    boards = {y: board(plan, y, targets=targets, districts=districts, show=show) for y in years}
     by_district = {d.pk: d for d in districts}
     evaluated = []
     for target in targets:
@@ -476,14 +474,14 @@ def _evaluate_target(target, judged_year, year, boards, show, own, by_district, 
     )
 
 
-def _city_final(target, verdict, board, now, district_pks) -> Verdict:
+def _city_final(target, verdict, at_deadline, now, district_pks) -> Verdict:
     """The city's final verdict on a per-district rule its districts report: it counts the
     districts' own verdicts (done late, 基本完成 at 90% of them). Any other target: the board's
     city verdict, which waits for every district's deadline-year figure (complete years)."""
-    cells = [board.cells.get((target.pk, pk)) for pk in district_pks]
+    cells = [at_deadline.cells.get((target.pk, pk)) for pk in district_pks]
     if any(cell is None for cell in cells):  # a board of one district: the city's as judged
         return verdict
-    if target.kind in method.PER_DISTRICT_KINDS or target.per_head:
+    if target.kind in PER_DISTRICT_KINDS or target.per_head:
         year = now.year
         return grade_districts(
             [grade(target, c, year, now=now.cells[(target.pk, pk)]) or Verdict.NO_FINAL
@@ -492,24 +490,8 @@ def _city_final(target, verdict, board, now, district_pks) -> Verdict:
     return verdict
 
 
-def _value(target: Target, progress: method.Progress) -> str:
-    return method.describe(target, progress)
-
-
-def level(target: Target, value: Decimal | None) -> str:
-    """A measure as people read it (a level, never a change): 52.1%, 1.25, 12 所."""
-    if value is None:
-        return "—"
-    if target.kind == Target.Kind.MILESTONE:
-        return "✓" if value else "✗"
-    if target.entry == Target.Entry.YES_NO and target.kind != Target.Kind.DISTRICT_SHARE:
-        return "是" if value else "否"
-    if target.is_percentage or target.kind == Target.Kind.DISTRICT_SHARE:
-        return f"{value:.1f}%"
-    if target.entry == Target.Entry.FRACTION:
-        return f"{value:.2f}"
-    number = str(int(value)) if value == value.to_integral_value() else f"{value:.1f}"
-    return f"{number} {target.figure_unit}".strip()
+def _value(target: Target, progress: Progress) -> str:
+    return display.describe(target, progress)
 
 
 def _baseline(target: Target, series: dict[int, Decimal], baseline_year: int) -> str:
@@ -517,7 +499,7 @@ def _baseline(target: Target, series: dict[int, Decimal], baseline_year: int) ->
     if not series or target.kind == Target.Kind.MILESTONE:
         return "—"
     first = min(series)
-    return level(target, series[first]) + ("" if first == baseline_year else f"（{first}）")
+    return display.level(target, series[first]) + ("" if first == baseline_year else f"（{first}）")
 
 
 # What is missing for a complete evaluation ------------------------------------------------

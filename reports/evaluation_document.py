@@ -12,7 +12,7 @@ import io
 import logging
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.evaluation import (
     FINAL_VERDICTS,
@@ -21,9 +21,9 @@ from reports.evaluation import (
     TargetEvaluation,
     Verdict,
     evaluate,
-    level,
 )
 from reports.models import EvaluationReport
+from targets.display import level, percent
 from targets.models import Target
 from zibo_edu.lib import official
 from zibo_edu.lib.cells import text_only
@@ -35,23 +35,16 @@ FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-LABELS = {  # the verdicts as the document writes them (the page translates them)
-    Verdict.DONE: "已完成",
-    Verdict.DONE_LATE: "逾期完成",
-    Verdict.MOSTLY: "基本完成",
-    Verdict.NOT_DONE: "未完成",
-    Verdict.NO_FINAL: "缺最终数据",
-    Verdict.ON_TRACK: "进展正常",
-    Verdict.ACCELERATE: "需加快",
-    Verdict.LAGGING: "明显滞后",
-    Verdict.NO_DATA: "缺数据",
-    Verdict.NOT_DUE: "未到期",
-}
 STATES = {"missing": "未填报", "draft": "草稿未提交", "submitted": "待审核", "returned": "已退回"}
 
 
 def verdict_text(verdict: Verdict | None) -> str:
-    return LABELS[verdict] if verdict else "计入全市"
+    """A verdict as the document writes it: its label in Chinese, whichever language the page
+    that asked for the document was in (one wording: Verdict's labels and their translations)."""
+    if not verdict:
+        return "计入全市"
+    with translation.override("zh-hans"):
+        return str(verdict.label)
 
 
 def date_text(when) -> str:
@@ -80,7 +73,7 @@ def _judged(evaluation: Evaluation, target: TargetEvaluation):
 
 
 def _counts_sentence(counts: list[tuple[Verdict, int]]) -> str:
-    return "，".join(f"{LABELS[v]}{n}项" for v, n in counts) or "尚无结论"
+    return "，".join(f"{verdict_text(v)}{n}项" for v, n in counts) or "尚无结论"
 
 
 def _names(districts, of: int | None = None) -> str:
@@ -254,7 +247,7 @@ def _districts_section(e: Evaluation) -> list:
         return []
     rows = []
     for row in e.district_rows:
-        share = "—" if row.share is None else f"{row.share:.1f}%"
+        share = "—" if row.share is None else percent(row.share)
         rows.append(
             [row.district.name, str(row.judged)]
             + [str(row.count(v)) for v in _district_columns(e)]
@@ -263,7 +256,7 @@ def _districts_section(e: Evaluation) -> list:
     blocks = [
         Heading("区县对比"),
         Table(
-            ["区县", "评估指标数", *(LABELS[v] for v in _district_columns(e)), "完成率"],
+            ["区县", "评估指标数", *(verdict_text(v) for v in _district_columns(e)), "完成率"],
             rows,
             caption="表2  各区县指标完成情况",
             numeric=set(range(1, 3 + len(_district_columns(e)))),
@@ -446,7 +439,8 @@ def annex_workbook(e: Evaluation) -> bytes:
             )
         comparison = workbook.create_sheet("区县对比")
         columns = _district_columns(e)
-        comparison.append(["区县", "评估指标数", *(LABELS[v] for v in columns), "完成率（%）"])
+        words = [verdict_text(v) for v in columns]
+        comparison.append(["区县", "评估指标数", *words, "完成率（%）"])
         for row in e.district_rows:
             comparison.append(
                 [

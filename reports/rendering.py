@@ -13,11 +13,11 @@ from django.utils import timezone, translation
 
 from departments.models import District
 from plans.models import Plan
-from targets import completeness as completeness_of
-from targets import progress as method
-from targets import standings
-from targets.display import PALETTE
+from targets import display, standings
+from targets.completeness import Tally, applicable, days_late, late_targets, tallies
+from targets.display import PALETTE, count_bar
 from targets.models import Target
+from targets.progress import ORDER, Progress, Status, load_points, measure, series_of
 from zibo_edu.lib.charts import Series, city_line, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
@@ -56,7 +56,7 @@ def report_context(
         targets = [t for t in targets if t.reported_by == Target.Reporter.DISTRICTS]
     show = [district] if district else districts
     board = standings.stored_board(plan, year, targets=targets, show=show, include_submitted=False)
-    points = method.load_points(targets, plan.years, include_submitted=False)
+    points = load_points(targets, plan.years, include_submitted=False)
     unit = district.pk if district else None
     rows = []
     for target in targets:
@@ -68,9 +68,9 @@ def report_context(
                 "target": target,
                 "progress": progress,
                 "value": _value(target, progress),
-                "last_year": method.describe(
+                "last_year": display.describe(
                     target,
-                    method.Progress(method.Status.NO_DATA, value=method.measure(target, last_year)),
+                    Progress(Status.NO_DATA, value=measure(target, last_year)),
                 )
                 if last_year and target.kind != Target.Kind.ANNUAL_CHANGE
                 else "—",
@@ -78,7 +78,7 @@ def report_context(
                 "city": board.city[target.pk],
             }
         )
-    rows.sort(key=lambda r: (method.ORDER.index(r["progress"].status), r["target"].order))
+    rows.sort(key=lambda r: (ORDER.index(r["progress"].status), r["target"].order))
     behind = [r for r in rows if r["progress"].is_behind]
     counts = Counter(r["progress"].status for r in rows)
     statuses = set(counts)
@@ -95,13 +95,13 @@ def report_context(
         "rows": rows,
         "behind": behind,
         "attention": [r for r in rows if needs_attention(r["progress"])],
-        "final_missing": [r for r in rows if r["progress"].status == method.Status.FINAL_MISSING],
-        "no_data": [r for r in rows if r["progress"].status == method.Status.NO_DATA],
+        "final_missing": [r for r in rows if r["progress"].status == Status.FINAL_MISSING],
+        "no_data": [r for r in rows if r["progress"].status == Status.NO_DATA],
         "figures_in": _figures_in(points, targets, district),
-        "all_met": bool(rows) and statuses == {method.Status.MET},
+        "all_met": bool(rows) and statuses == {Status.MET},
         "all_on_course": bool(rows) and statuses <= ON_COURSE,
-        "counts": [(s, s.label, counts[s]) for s in method.ORDER if counts[s]],
-        "status_chart": _status_bar(counts, len(rows)),
+        "counts": [(s, s.label, counts[s]) for s in ORDER if counts[s]],
+        "status_chart": _status_bar(counts),
         "charts": [_chart(r["target"], board, district, plan, points) for r in behind[:CHARTS]],
         "after_plan": year >= plan.end_year,
         "completeness": _completeness(plan, district, districts, year, generated_at),
@@ -113,14 +113,14 @@ def report_context(
     return context
 
 
-ON_COURSE = {method.Status.MET, method.Status.ON_TRACK}  # 已达成或进展正常
+ON_COURSE = {Status.MET, Status.ON_TRACK}  # 已达成或进展正常
 
 
-def needs_attention(progress: method.Progress) -> bool:
+def needs_attention(progress: Progress) -> bool:
     """What a report's "needs attention" lists and counts: a shortfall the figures show
     (progress.BEHIND, 未达成 included) or a final figure missing (缺最终数据), which shows nothing
     but is no achievement either."""
-    return progress.is_behind or progress.status == method.Status.FINAL_MISSING
+    return progress.is_behind or progress.status == Status.FINAL_MISSING
 
 
 def _period(plan: Plan) -> str:
@@ -136,20 +136,20 @@ def _figures_in(points, targets, district) -> bool:
     return any(points.get(t.pk, {}).get(district.pk) for t in targets)
 
 
-def _value(target: Target, progress: method.Progress) -> dict:
+def _value(target: Target, progress: Progress) -> dict:
     """The value a status rests on, the year of that value, and how many years met an annual
     rule once it has its verdict."""
     notes = []
     if progress.final and progress.years_met:
         met, judged = progress.years_met
         notes.append(f"{judged}年中{met}年达标")
-    return {"text": method.describe(target, progress), "year": progress.year, "notes": notes}
+    return {"text": display.describe(target, progress), "year": progress.year, "notes": notes}
 
 
-def _gap(target: Target, progress: method.Progress) -> str:
+def _gap(target: Target, progress: Progress) -> str:
     """Against the required path; once final, against the target itself."""
     if (
-        progress.status == method.Status.FINAL_MISSING
+        progress.status == Status.FINAL_MISSING
         or progress.expected is None
         or progress.value is None
         or target.kind == Target.Kind.ANNUAL_CHANGE
@@ -165,7 +165,7 @@ def _chart(target, board, district, plan, points) -> str:
     series = []
     if district is not None:
         own = points.get(target.pk, {}).get(district.pk, {})
-        series.append(Series(district.name, method.series_of(target, own), highlight=True))
+        series.append(Series(district.name, series_of(target, own), highlight=True))
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
         series.append(Series(city_line(plan.city.name), city.series, emphasis=True))
     goal = target.value if target.kind != Target.Kind.ANNUAL_CHANGE else None
@@ -180,37 +180,17 @@ def _chart(target, board, district, plan, points) -> str:
     )  # fmt: skip
 
 
-def _status_bar(counts: Counter, total: int) -> str:
+def _status_bar(counts: Counter) -> str:
     """One horizontal bar of statuses, labelled in the bar and in a table beside it, in the
     one status palette (targets.display.PALETTE) the pages and the tables use."""
-    if not total:
-        return ""
-    x, parts = 0.0, []
-    for status in method.ORDER[::-1]:
-        n = counts.get(status, 0)
-        if not n:
-            continue
-        background, colour, border = PALETTE[status]
-        stroke = border.split()[-1] if "transparent" not in border else "#fff"
-        width = 600 * n / total
-        parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" fill="{background}" '
-            f'stroke="{stroke}"/><text x="{x + width / 2:.1f}" y="17" text-anchor="middle" '
-            f'font-size="11" fill="{colour}">{n}</text>'
-        )
-        x += width
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
-        f'role="img" aria-label="指标状态分布">{"".join(parts)}</svg>'
-    )
+    return count_bar([(s, counts.get(s, 0)) for s in ORDER[::-1]], PALETTE, "指标状态分布")
 
 
-def _completeness(plan, district, districts, year, when) -> list[completeness_of.Tally]:
+def _completeness(plan, district, districts, year, when) -> list[Tally]:
     """The year's figures of each district, counted as the completeness page counts them."""
     period = plan.reporting_periods.filter(year=year).first()
     units = [district] if district else districts
-    applicable = completeness_of.applicable(plan)
-    return completeness_of.tallies(applicable, units, year, period, when)
+    return tallies(applicable(plan), units, year, period, when)
 
 
 LATE_WHY = {"missing": "未填报", "draft": "草稿未提交", "returned": "退回后未重新提交"}
@@ -219,9 +199,7 @@ LATE_WHY = {"missing": "未填报", "draft": "草稿未提交", "returned": "退
 def _overdue(plan, district, year, when) -> list[tuple[str, list[Target]]]:
     """The district's figures still not submitted after the year's submission deadline, by why."""
     period = plan.reporting_periods.filter(year=year).first()
-    late = completeness_of.late_targets(
-        completeness_of.applicable(plan), district, year, period, when
-    )
+    late = late_targets(applicable(plan), district, year, period, when)
     grouped = {why: [t for t, w in late if w == why] for why in LATE_WHY}
     return [(LATE_WHY[why], targets) for why, targets in grouped.items() if targets]
 
@@ -236,7 +214,7 @@ def _overdue_notices(plan, district, when) -> list[tuple]:
     overdue = notices.open_overdue_for(
         district=district, today=today, among=Notice.objects.filter(plan=plan)
     )
-    return [(notice, (today - notice.reply_deadline).days) for notice in overdue]
+    return [(notice, days_late(notice.reply_deadline, today)) for notice in overdue]
 
 
 def _ranking(board, districts, targets) -> list[dict]:

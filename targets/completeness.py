@@ -80,7 +80,17 @@ def end_of(day: datetime.date) -> datetime.datetime:
 
 def is_past(period: ReportingPeriod | None, now: datetime.datetime) -> bool:
     """Has the period's deadline day ended?"""
-    return period is not None and now > end_of(period.deadline)
+    return period is not None and is_past_deadline(period.deadline, timezone.localtime(now).date())
+
+
+def is_past_deadline(deadline: datetime.date, today: datetime.date) -> bool:
+    """Past the deadline: its day has ended (the one rule for figures, ledger rounds, notices)."""
+    return today > deadline
+
+
+def days_late(deadline: datetime.date, today: datetime.date) -> int:
+    """How many days past the deadline `today` is (0 on the day and before it)."""
+    return max((today - deadline).days, 0)
 
 
 @dataclass
@@ -107,8 +117,9 @@ def deadline_state(
     deadline with nothing owed is not overdue."""
     if period is None:
         return None
-    days = (period.deadline - timezone.localtime(now).date()).days
+    today = timezone.localtime(now).date()
     passed = is_past(period, now)
+    days = days_late(period.deadline, today) if passed else (period.deadline - today).days
     overdue = passed and owes != 0
     final = is_final_year(period.plan, period.year)
     return Deadline(period.deadline, abs(days), overdue, final, passed)

@@ -1,13 +1,16 @@
-"""How a value is shown: figures, progress values, units, status labels and the status palette.
+"""How a value is shown: figures, progress values, units, status labels and the palettes.
 
-One module for the pages, the exports and the PDF reports, so they never disagree. The palette is
-the single source of the status colours: `status_css()` writes the stylesheet rules that pages load
-from /assets/status.css and the PDF template inlines through `{% status_styles %}`.
+One module for the pages, the exports and the PDF reports, so they never disagree. The palettes
+are the single source of the colours of the progress statuses (`PALETTE`) and of the evaluation's
+verdicts (`VERDICT_PALETTE`): `status_css()` writes the stylesheet rules that pages load from
+/assets/status.css and the PDF template inlines through `{% status_styles %}`, and `count_bar()`
+draws the bar of counts the evaluation page and the monthly report show.
 """
 
 import re
 from decimal import Decimal
 
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -31,17 +34,68 @@ PALETTE: dict[str, tuple[str, str, str]] = {
 }
 BOLD = {"regressing", "missed"}
 
+# Verdict → (background, text colour, border), keyed by reports.evaluation.Verdict values (and
+# "part": a district's share of a city-wide count, judged only for the city). A verdict that says
+# what a status says looks like it: 未到期, 缺最终数据, 缺数据 on the evaluation as on the boards.
+VERDICT_PALETTE: dict[str, tuple[str, str, str]] = {
+    "done": ("#1d6b2c", "#fff", "1px solid transparent"),
+    "done_late": ("#3d7d4a", "#fff", "1px dashed #fff"),
+    "mostly": ("#a9d3b0", "#134d1f", "1px solid transparent"),
+    "on_track": PALETTE["on_track"],
+    "not_due": PALETTE["due"],
+    "accelerate": PALETTE["accelerate"],
+    "lagging": ("#b5532b", "#fff", "1px solid transparent"),
+    "not_done": ("#a61b1b", "#fff", "1px solid transparent"),
+    "no_final": PALETTE["no_final"],
+    "no_data": PALETTE["no_data"],
+    "part": PALETTE["part"],
+}
+VERDICT_BOLD = {"not_done"}
 
-def status_css() -> str:
-    """The `.status-<status>` rules, from the one palette."""
+
+def _rules(prefix: str, palette: dict[str, tuple[str, str, str]], bold: set[str]) -> list[str]:
     rules = []
-    for status, (background, colour, border) in PALETTE.items():
-        weight = " font-weight: 700;" if status in BOLD else ""
+    for name, (background, colour, border) in palette.items():
+        weight = " font-weight: 700;" if name in bold else ""
         rules.append(
-            f".status-{status} {{ background: {background}; color: {colour}; "
+            f".{prefix}-{name} {{ background: {background}; color: {colour}; "
             f"border: {border};{weight} }}"
         )
-    return "\n".join(rules)
+    return rules
+
+
+def status_css() -> str:
+    """The `.status-<status>` and `.verdict-<verdict>` rules, from the one palette of each."""
+    statuses = _rules("status", PALETTE, BOLD)
+    return "\n".join(statuses + _rules("verdict", VERDICT_PALETTE, VERDICT_BOLD))
+
+
+Palette = dict[str, tuple[str, str, str]]
+
+
+def count_bar(counts: list[tuple[str, int]], palette: Palette, label: str) -> str:
+    """One horizontal bar of counts (statuses or verdicts, in the order given), each part in its
+    palette colours and labelled with its count (a table of the same counts is beside it)."""
+    total = sum(n for _name, n in counts)
+    if not total:
+        return ""
+    x, parts = 0.0, []
+    for name, n in counts:
+        if not n:
+            continue
+        background, colour, border = palette[name]
+        stroke = border.split()[-1] if "transparent" not in border else "#fff"
+        width = 600 * n / total
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" fill="{background}" '
+            f'stroke="{stroke}"/><text x="{x + width / 2:.1f}" y="17" text-anchor="middle" '
+            f'font-size="11" fill="{colour}">{n}</text>'
+        )
+        x += width
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
+        f'role="img" aria-label="{escape(label)}">{"".join(parts)}</svg>'
+    )
 
 
 # Statuses in a few letters, for the heat map's cells (the full label is in each cell's title and
@@ -107,6 +161,11 @@ def number(value: Decimal) -> str:
     return f"{value:.1f}"
 
 
+def percent(value: Decimal) -> str:
+    """A percentage to one decimal: "52.1%"."""
+    return f"{value:.1f}%"
+
+
 def plain(value: Decimal) -> str:
     """A stored figure exactly as entered: "350", "0.75"."""
     return format(value.normalize(), "f")
@@ -121,7 +180,7 @@ def display_value(figure: Figure | None) -> str:
         if figure.numerator is None or not figure.denominator:
             return "—"
         ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
-        shown = f"{ratio:.1f}%" if target.is_percentage else f"{ratio:.2f}"
+        shown = percent(ratio) if target.is_percentage else f"{ratio:.2f}"
         return f"{shown}（{plain(figure.numerator)}/{plain(figure.denominator)}）"
     if figure.value is not None:
         return f"{plain(figure.value)} {unit_of(target)}".strip()
@@ -153,12 +212,12 @@ def describe(target: Target, progress) -> str:
     if value is None:
         return "—"
     if target.kind == Target.Kind.MILESTONE:
-        return "✓" if value else "✗"
+        return level(target, value)
     if target.entry == Target.Entry.YES_NO:
-        if progress.count is None:
+        if progress.count is None:  # a district's own answer, even to a share of districts
             return _("Yes") if value else _("No")
         met, total = progress.count
-        return f"{value:.1f}%（{met}/{total}）"
+        return f"{percent(value)}（{met}/{total}）"
     if target.kind == Target.Kind.ANNUAL_CHANGE:
         if target.entry == Target.Entry.FRACTION:
             unit = f" {PERCENTAGE_POINTS}"
@@ -166,6 +225,20 @@ def describe(target: Target, progress) -> str:
             unit = "%" if target.unit == "%" else f" {unit_of(target)}"
         sign = "+" if value > 0 else "−" if value < 0 else "±"
         return f"{sign}{number(abs(value))}{unit}"
+    return level(target, value)
+
+
+def level(target: Target, value: Decimal | None) -> str:
+    """A measure as people read it, a level and never a change: "52.1%", "1.25", "12 所", "是";
+    a share of districts is the city's, in percent. `describe` for a progress value."""
+    if value is None:
+        return "—"
+    if target.kind == Target.Kind.MILESTONE:
+        return "✓" if value else "✗"
+    if target.kind == Target.Kind.DISTRICT_SHARE:
+        return percent(value)
+    if target.entry == Target.Entry.YES_NO:
+        return _("Yes") if value else _("No")
     if target.entry == Target.Entry.FRACTION:
-        return f"{value:.1f}%" if target.is_percentage else f"{value:.2f}"
+        return percent(value) if target.is_percentage else f"{value:.2f}"
     return f"{number(value)} {unit_of(target)}".strip()

@@ -540,7 +540,9 @@ def describe_values(target: Target, values: dict) -> list[tuple[str, str]]:
         if name == "denominator" and values.get("numerator") is not None:
             measure = target.measure(Decimal(values["numerator"]), Decimal(raw))
             if measure is not None:
-                shown = f"{measure:.1f}%" if target.is_percentage else f"{measure:.2f}"
+                from targets.display import percent  # display imports this module
+
+                shown = percent(measure) if target.is_percentage else f"{measure:.2f}"
                 rows.append((str(_("ratio")), shown))
     return rows
 

@@ -47,7 +47,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from targets.display import describe  # noqa: F401  (how a value is shown lives in display)
 from targets.models import Figure, Target
 
 PER_DISTRICT_KINDS = ("district_minimum", "milestone")
@@ -356,6 +355,16 @@ PATH_STATUSES = {Status.MET, Status.ON_TRACK, Status.ACCELERATE, Status.LAGGING,
 VERDICTS = {Status.MET, Status.MISSED, Status.FINAL_MISSING}
 
 
+def judge_series(target: Target, series: dict[int, Decimal | None], year: int) -> Progress:
+    """A district's or the city's measures, judged by the target's method: an annual change year
+    on year, an every-year count year by year, any other value on its path to the target."""
+    if target.kind == Target.Kind.ANNUAL_CHANGE:
+        return year_on_year(target, series, year)
+    if target.every_year:
+        return every_year_count(target, series, year)
+    return on_path(target, series, year)
+
+
 def possible_statuses(target: Target, year: int) -> set[Status]:
     """Every status the method above can give the target as of `year`, for the city or a
     district: before the deadline year a path status (a district's yes/no: 未达标; a
@@ -407,13 +416,7 @@ def district_progress(target: Target, points: dict[int, Point], year: int) -> Pr
     elif target.entry == Target.Entry.YES_NO:
         result = _yes_or_no(target, points, year)
     else:
-        series = {y: measure(target, p) for y, p in points.items()}
-        if target.kind == Target.Kind.ANNUAL_CHANGE:
-            result = year_on_year(target, series, year)
-        elif target.every_year:
-            result = every_year_count(target, series, year)
-        else:
-            result = on_path(target, series, year)
+        result = judge_series(target, {y: measure(target, p) for y, p in points.items()}, year)
     latest = points.get(result.year) if result.year is not None else None
     result.provisional = bool(latest and latest.provisional)
     result.figure_id = latest.figure_id if latest else None
@@ -532,13 +535,7 @@ def city_progress(
     if target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE) or target.per_head:
         result = _every_district(target, districts, year)
     else:
-        series = districts.series
-        if target.kind == Target.Kind.ANNUAL_CHANGE:
-            result = year_on_year(target, series, year)
-        elif target.every_year:
-            result = every_year_count(target, series, year)
-        else:
-            result = on_path(target, series, year)
+        result = judge_series(target, districts.series, year)
         if target.entry == Target.Entry.YES_NO and result.year is not None:
             result.count = (districts.said_yes.get(result.year, 0), districts.count)
     if target.kind != Target.Kind.MILESTONE:

@@ -42,10 +42,6 @@ def missing_targets(period: ReportingPeriod, district: District) -> list[Target]
     return completeness.missing_targets(completeness.applicable(period.plan), district, period.year)
 
 
-def days_late(period: ReportingPeriod, today: datetime.date) -> int:
-    return max((today - period.deadline).days, 0)
-
-
 def last_reminded(period: ReportingPeriod) -> dict[int, Reminder]:
     """Each district's latest reminder of the period (one query)."""
     latest: dict[int, Reminder] = {}
@@ -130,7 +126,7 @@ def history(period: ReportingPeriod) -> dict[int, tuple[Reminder, int]]:
 def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome:
     missing = missing_targets(period, district)
     entered = completeness.open_targets(completeness.applicable(period.plan), district, period.year)
-    late = today > period.deadline
+    late = completeness.is_past_deadline(period.deadline, today)
     if not missing and not (late and entered):
         return Outcome(False, "complete")
     recipients = recipients_of(district)
@@ -162,7 +158,7 @@ def _send(period, district, missing, entered, recipients, today) -> None:
         "figure_entry", args=[district.slug, period.year]
     )
     lines = [f"  {target.code} {target.name}" for target in missing]
-    late = days_late(period, today)
+    late = completeness.days_late(period.deadline, today)
     with translation.override("zh-hans"):
         if late:
             subject = (

@@ -17,8 +17,20 @@ from django.db.models.fields.json import KeyTransform
 from departments.models import District
 from plans.models import Plan
 from targets import bulk
-from targets import progress as method
 from targets.models import Figure, Standing, Target
+from targets.progress import (
+    BEHIND,
+    COUNTED,
+    Board,
+    Districts,
+    Progress,
+    Status,
+    board_from_points,
+    city_progress,
+    city_value,
+    district_progress,
+    load_points,
+)
 
 ALL = None  # every district's rows
 
@@ -73,13 +85,13 @@ def _refresh_targets(plan: Plan, targets: list[Target], changed) -> int:
 def _refresh_all(plan: Plan, targets: list[Target], districts: list) -> int:
     """Every district's rows and the city's, from all the figures."""
     # One query for both bases: approved-only is the same figures without the submitted.
-    every = method.load_points(targets, plan.years, include_submitted=True)
+    every = load_points(targets, plan.years, include_submitted=True)
     rows = []
     for approved_only in (True, False):
         points = _approved(every) if approved_only else every
         aggregates = {}  # the city's series, computed once for all years
         for year in plan.years:
-            board = method.board_from_points(
+            board = board_from_points(
                 points, year, targets=targets, districts=districts, aggregates=aggregates
             )
             rows += _rows(board, year, approved_only, districts, tally=True)
@@ -93,7 +105,7 @@ def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: froze
     from totals and counts of every district's figures taken in the database (and, for rules
     each district must meet, from the districts' stored rows), never from 2,800 districts'
     figures read one by one."""
-    every = method.load_points(targets, plan.years, include_submitted=True, districts=pks)
+    every = load_points(targets, plan.years, include_submitted=True, districts=pks)
     show = [d for d in districts if d.pk in pks]
     rows = []
     for approved_only in (True, False):
@@ -103,10 +115,10 @@ def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: froze
             for year in plan.years:
                 for district in show:
                     if target.reported_by == Target.Reporter.CITY:
-                        progress = method.Progress(method.Status.NO_DATA)
+                        progress = Progress(Status.NO_DATA)
                     else:
                         own = by_district.get(district.pk, {})
-                        progress = method.district_progress(target, own, year)
+                        progress = district_progress(target, own, year)
                     rows.append(_row(target, district.pk, progress, year, approved_only))
     tallies = _tallies_after(targets, pks, rows)
     Standing.objects.filter(target__in=targets, district__in=pks).delete()
@@ -124,15 +136,13 @@ def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: froze
             reported, said_yes, series = totals[(target.pk, approved_only)]
             for year in plan.years:
                 tally = tallies.get((target.pk, year, approved_only), (0, 0, 0))
-                facts = method.Districts(
+                facts = Districts(
                     count, reported, said_yes, series,
                     judged=lambda as_of, t=target.pk, a=approved_only: tuple(
                         tallies.get((t, as_of, a), (0, 0, 0))[:2]
                     ),
                 )  # fmt: skip
-                progress = method.city_progress(
-                    target, {}, city_points, year, count, districts=facts
-                )
+                progress = city_progress(target, {}, city_points, year, count, districts=facts)
                 rows.append(_row(target, None, progress, year, approved_only, tally=tally))
     Standing.objects.filter(target__in=targets, district__isnull=True).delete()
     _insert(rows)
@@ -143,9 +153,9 @@ def _tally(statuses: Iterable[str]) -> list[int]:
     """(districts meeting, districts whose verdict is 未达成, districts behind) of some statuses."""
     tally = [0, 0, 0]
     for status in statuses:
-        tally[0] += status == method.Status.MET
-        tally[1] += status == method.Status.MISSED
-        tally[2] += status in method.BEHIND
+        tally[0] += status == Status.MET
+        tally[1] += status == Status.MISSED
+        tally[2] += status in BEHIND
     return tally
 
 
@@ -206,7 +216,7 @@ def _district_totals(targets: list[Target], count: int) -> dict:
         Figure.objects.filter(
             target__in=targets,
             district__isnull=False,
-            state__in=method.COUNTED,
+            state__in=COUNTED,
         )
         .values_list("target_id", "year", "state")
         .annotate(
@@ -241,7 +251,7 @@ def _district_totals(targets: list[Target], count: int) -> dict:
             reported[year] = values
         said_yes[year] = yes
         if reported[year] == count and target.entry != Target.Entry.MILESTONE:
-            series[year] = method.city_value(
+            series[year] = city_value(
                 target, count, said_yes=yes, numerators=numerators,
                 denominators=denominators, values=value_sum,
             )  # fmt: skip
@@ -271,7 +281,7 @@ def _insert(rows: list[tuple]) -> None:
     bulk.insert_rows(Standing, COLUMNS, rows)
 
 
-def _rows(board: method.Board, year, approved_only, districts, tally=False) -> list[tuple]:
+def _rows(board: Board, year, approved_only, districts, tally=False) -> list[tuple]:
     rows = []
     for target in board.targets:
         cells = [board.cells[(target.pk, district.pk)] for district in districts]
@@ -289,7 +299,7 @@ COLUMNS = ("target_id", "district_id", "as_of", "approved_only", "status", "valu
 TARGET, AS_OF, APPROVED_ONLY, STATUS = 0, 2, 3, 4
 
 
-def _row(target, district_id, progress: method.Progress, year, approved_only, tally=None):
+def _row(target, district_id, progress: Progress, year, approved_only, tally=None):
     series = _series_and_verdict(progress, with_series=district_id is None)
     if tally is not None:
         series[COUNTS] = list(tally)
@@ -310,7 +320,7 @@ VERDICT = "_"
 COUNTS = "_n"
 
 
-def _series_and_verdict(progress: method.Progress, *, with_series: bool) -> dict:
+def _series_and_verdict(progress: Progress, *, with_series: bool) -> dict:
     stored: dict = {str(y): str(v) for y, v in progress.series.items()} if with_series else {}
     verdict = {
         "final": progress.final,
@@ -333,13 +343,13 @@ PROGRESS_FIELDS = ("status", "value", "year", "expected", "ratio", "met", "total
 
 def _progress(
     status, value, year, expected, ratio, met, total, provisional, figure_id, series
-) -> method.Progress:
+) -> Progress:
     series = dict(series or {})
     verdict = series.pop(VERDICT, {})
     series.pop(COUNTS, None)
     baseline = verdict.get("baseline")
-    return method.Progress(
-        method.Status(status),
+    return Progress(
+        Status(status),
         value=value,
         year=year,
         expected=expected,
@@ -356,7 +366,7 @@ def _progress(
     )
 
 
-def _city_rows(rows, *, with_series: bool = True) -> tuple[dict[int, method.Progress], dict]:
+def _city_rows(rows, *, with_series: bool = True) -> tuple[dict[int, Progress], dict]:
     """The city rows among `rows`: each target's progress, and its districts behind. Without
     the series, only the verdict is read out of the JSON column (in the database)."""
     city, behind = {}, {}
@@ -375,9 +385,7 @@ def _city_rows(rows, *, with_series: bool = True) -> tuple[dict[int, method.Prog
     return city, behind
 
 
-def stored_city_progress(
-    targets, year: int, *, include_submitted: bool
-) -> dict[int, method.Progress]:
+def stored_city_progress(targets, year: int, *, include_submitted: bool) -> dict[int, Progress]:
     """The city progress as of `year` of the targets of a queryset (a subquery: however many
     plans and cities they belong to, one query, no list of thousands of keys sent), as stored,
     by target pk, without its series (a province's 800 series cost more than the query). A
@@ -397,7 +405,7 @@ def stored_board(
     show: list,
     include_submitted: bool,
     visible: list | None = None,
-) -> method.Board:
+) -> Board:
     """The board as stored: city rows, the `show` districts' rows, and how many districts are
     behind on each target: of all the city's (stored on the city rows) or, when `visible` names
     some, of those (counted in the database). A few queries, at any size."""
@@ -419,10 +427,10 @@ def stored_board(
             .annotate(n=Count("pk"))
             .values_list("target", "n")
         )
-    missing = method.Progress(method.Status.NO_DATA)
+    missing = Progress(Status.NO_DATA)
     for target in targets:
         city.setdefault(target.pk, missing)
         for pk in shown:
             cells.setdefault((target.pk, pk), missing)
     city_series = {pk: p.series for pk, p in city.items()}
-    return method.Board(year, targets, list(show), city, cells, city_series, behind=behind)
+    return Board(year, targets, list(show), city, cells, city_series, behind=behind)

@@ -125,3 +125,37 @@ def test_the_status_palette_is_written_once():
     css = (ROOT / "zibo_edu" / "static" / "css" / "site.css").read_text(encoding="utf-8")
     statuses = "|".join(Status.values)
     assert not re.search(rf"\.status-({statuses})\b", css)
+
+
+def test_the_verdict_palette_is_written_once():
+    """evaluation.css keeps the verdict badge's shape; its colours come from targets/display.py."""
+    from reports.evaluation import Verdict
+
+    css = (ROOT / "zibo_edu" / "static" / "css" / "evaluation.css").read_text(encoding="utf-8")
+    verdicts = "|".join([*Verdict.values, "part"])
+    assert not re.search(rf"\.verdict-({verdicts})\b", css)
+    views = (ROOT / "reports" / "views" / "evaluation.py").read_text(encoding="utf-8")
+    assert not re.search(r"#[0-9a-fA-F]{3,6}\b", views)  # no colour of its own
+
+
+def test_no_module_of_the_project_is_imported_under_another_name():
+    """`from targets import progress as method` made a reader learn a second name for a module;
+    a local that clashes with a module's name is renamed instead."""
+    import importlib
+    import types
+
+    renamed = []
+    for module, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if not alias.asname or node.module.split(".")[0] not in APPS:
+                        continue
+                    imported = getattr(importlib.import_module(node.module), alias.name, None)
+                    if isinstance(imported, types.ModuleType):
+                        renamed.append(f"{module}: {node.module}.{alias.name} as {alias.asname}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname and alias.name.split(".")[0] in APPS:
+                        renamed.append(f"{module}: {alias.name} as {alias.asname}")
+    assert renamed == []

@@ -334,8 +334,8 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
 
 def _verdicts(task, targets) -> list:
     """Each target of the task with its city verdict, from the stored progress method."""
-    from targets import progress as method
     from targets.models import Standing
+    from targets.progress import Status
 
     year = task.part.plan.reporting_year()
     stored = {
@@ -347,8 +347,8 @@ def _verdicts(task, targets) -> list:
     rows = []
     for target in targets:
         standing = stored.get(target.pk)
-        status = standing.status if standing else method.Status.NO_DATA
-        label = method.Status(status).label if status in method.Status.values else status
+        status = standing.status if standing else Status.NO_DATA
+        label = Status(status).label if status in Status.values else status
         rows.append({"target": target, "status": status, "label": label, "standing": standing})
     return rows
 

@@ -14,11 +14,12 @@ from departments.access import may_build_evaluation, require
 from departments.models import District
 from plans.access import get_plan_for_user, may_see_plan, plan_for_request
 from plans.models import Plan, keep_plan
-from reports import evaluation as domain
 from reports.access import Access, evaluation_access, evaluations_for
+from reports.evaluation import SHORTFALL, Evaluation, evaluate, evaluation_years
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
 from reports.tasks import build_evaluation_report
+from targets.display import VERDICT_PALETTE, count_bar
 from zibo_edu.lib.charts import Series, city_line, line_chart
 from zibo_edu.lib.params import int_param
 
@@ -44,7 +45,7 @@ def _district(request: HttpRequest, plan: Plan, access: Access) -> District | No
 
 def _year(raw: str, plan: Plan) -> int | None:
     year = int_param({"year": raw}, "year")
-    return year if year in domain.evaluation_years(plan) else None
+    return year if year in evaluation_years(plan) else None
 
 
 @login_required
@@ -62,7 +63,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request, slug)
     district = _district(request, plan, access)
     year = _year(request.GET.get("year", ""), plan)
-    evaluation = domain.evaluate(plan, year, district=district, department=access.department)
+    evaluation = evaluate(plan, year, district=district, department=access.department)
     mine = access.department is not None and request.GET.get("mine") == "1"
     chapters = []
     for chapter in evaluation.chapters:
@@ -85,7 +86,7 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "verdict_bar": _verdict_bar(evaluation.counts),
         "charts": _charts(evaluation),
         "missing_by_unit": _missing_by_unit(evaluation),
-        "years": domain.evaluation_years(plan),
+        "years": evaluation_years(plan),
         "districts": evaluation.districts if access.may_choose_district else [],
         "district_table": [
             (row, [row.count(v) for v, _n in evaluation.counts]) for row in evaluation.district_rows
@@ -139,7 +140,7 @@ def evaluation_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
+def _missing_by_unit(evaluation: Evaluation) -> list[dict]:
     """What is still missing for a complete evaluation, by reporting unit and state."""
     units: dict = {}
     for figure in evaluation.missing:
@@ -156,41 +157,18 @@ def _missing_by_unit(evaluation: domain.Evaluation) -> list[dict]:
     return sorted(units.values(), key=lambda u: u["order"])
 
 
-VERDICT_COLOURS = {
-    "done": "#1d6b2c", "done_late": "#3d7d4a", "mostly": "#a9d3b0", "on_track": "#cfe8d3",
-    "not_due": "#9db8e0", "accelerate": "#ffe9a8", "lagging": "#b5532b", "not_done": "#a61b1b",
-    "no_final": "#d5dae0", "no_data": "#eceff2",
-}  # fmt: skip
-
-
 def _verdict_bar(counts) -> str:
     """One horizontal bar of verdicts, each part labelled with its count (a table is beside)."""
-    total = sum(n for _v, n in counts)
-    if not total:
-        return ""
-    x, parts = 0.0, []
-    for verdict, n in counts:
-        width = 600 * n / total
-        ink = "#fff" if verdict in ("done", "not_done") else "#000"
-        parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="26" '
-            f'fill="{VERDICT_COLOURS[verdict]}" stroke="#fff"/><text x="{x + width / 2:.1f}" '
-            f'y="17" text-anchor="middle" font-size="11" fill="{ink}">{n}</text>'
-        )
-        x += width
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
-        f'role="img" aria-label="{_("Targets by verdict")}">{"".join(parts)}</svg>'
-    )
+    return count_bar(counts, VERDICT_PALETTE, _("Targets by verdict"))
 
 
-def _charts(evaluation: domain.Evaluation) -> list[str]:
+def _charts(evaluation: Evaluation) -> list[str]:
     """The targets furthest from their goal, drawn as on the target dashboard."""
     plan = evaluation.plan
     behind = [
         t
         for t in evaluation.targets
-        if t.city.verdict in domain.SHORTFALL
+        if t.city.verdict in SHORTFALL
         and t.city.progress.series
         and t.target.kind not in ("district_minimum", "milestone", "annual_change")
     ]

@@ -23,9 +23,22 @@ from departments.models import District
 from plans.access import get_department_for_user, plan_for_request
 from plans.models import Plan, plan_query
 from targets import access, standings, succession
-from targets import progress as method
-from targets.display import dated, describe, short_status
+from targets.display import dated, describe, percent, short_status
 from targets.models import Target
+from targets.progress import (
+    ORDER,
+    Board,
+    Point,
+    Progress,
+    Status,
+    city_at,
+    load_points,
+    measure,
+    rank,
+    ranking_year,
+    series_of,
+    statuses_that_can_appear,
+)
 from targets.views import exports
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
@@ -43,7 +56,7 @@ class View:
     targets: list[Target]
     districts: list[District]  # all of the city's, for city values
     shown: list[District]  # the ones whose own figures this user sees (on this page)
-    board: method.Board
+    board: Board
     visible: int  # how many districts' own figures this user may see in all
 
 
@@ -79,14 +92,14 @@ class Row:
     """One target's line in a progress table."""
 
     target: Target
-    progress: method.Progress
+    progress: Progress
     behind: int | None
     years: list[int]
     years_as_of: int
 
     @property
     def status_rank(self) -> int:
-        return method.ORDER.index(self.progress.status)
+        return ORDER.index(self.progress.status)
 
     @property
     def value(self) -> str:
@@ -157,7 +170,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "table": table,
         "nothing_to_show": _nothing_to_show(request, view),
         "filter": filters,
-        "statuses": [(value, capfirst(label)) for value, label in method.Status.choices],
+        "statuses": [(value, capfirst(label)) for value, label in Status.choices],
         "status": status,
         "counts": _counts(rows),
     }
@@ -179,7 +192,7 @@ def _nothing_to_show(request: HttpRequest, view: View, department=None) -> str:
 
 
 def _counts(rows: list[Row]) -> list[tuple[str, str, int]]:
-    counts = dict.fromkeys(method.ORDER, 0)
+    counts = dict.fromkeys(ORDER, 0)
     for row in rows:
         counts[row.progress.status] += 1
     return [(status, capfirst(status.label), n) for status, n in counts.items() if n]
@@ -196,7 +209,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)
     figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
-    labels = {status: (short_status(status), capfirst(status.label)) for status in method.Status}
+    labels = {status: (short_status(status), capfirst(status.label)) for status in Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
     rows = []
     for target in view.targets:
@@ -215,7 +228,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
         "nothing_to_show": _nothing_to_show(request, view),
         "legend": [  # only what can appear as of this year (a final year: verdicts only)
-            (s, *labels[s]) for s in method.statuses_that_can_appear(view.targets, view.year)
+            (s, *labels[s]) for s in statuses_that_can_appear(view.targets, view.year)
         ],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
@@ -248,7 +261,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
     target = view.targets[0]
     city = view.board.city[target.pk]
     cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown]
-    by_district = method.load_points([target], view.plan.years, view.include_submitted)[target.pk]
+    by_district = load_points([target], view.plan.years, view.include_submitted)[target.pk]
     years = list(view.plan.years)
     table = [
         (d, [_cell(target, by_district.get(d.pk, {}).get(y)) for y in years], p) for d, p in cells
@@ -262,7 +275,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "table": table,
         "city_row": [
-            describe(target, method.city_at(target, city, y, len(view.districts))) for y in years
+            describe(target, city_at(target, city, y, len(view.districts))) for y in years
         ],
         "chart": _chart(target, city, cells, by_district, view),
         **_long_series(target, view.include_submitted),
@@ -298,34 +311,34 @@ def _long_series(target: Target, include_submitted: bool) -> dict:
             row,
             _("not every district's figure is in")
             if row.incomplete
-            else describe(row.target, method.Progress(method.Status.NO_DATA, value=row.value)),
+            else describe(row.target, Progress(Status.NO_DATA, value=row.value)),
         )
         for row in rows
     ]
     return {"long_series": table, "long_chart": chart}
 
 
-def _cell(target: Target, point: method.Point | None) -> str:
+def _cell(target: Target, point: Point | None) -> str:
     if point is None:
         return "—"
-    value = method.measure(target, point)
-    text = describe(target, method.Progress(method.Status.NO_DATA, value=value))
+    value = measure(target, point)
+    text = describe(target, Progress(Status.NO_DATA, value=value))
     if target.kind == Target.Kind.ANNUAL_CHANGE:  # show the level; the change is the status
         text = (
-            f"{value:.1f}%"
+            percent(value)
             if target.entry == Target.Entry.FRACTION and value is not None
             else (f"{point.value}" if point.value is not None else "—")
         )
     return text + ("*" if point.provisional else "")
 
 
-def _chart(target: Target, city: method.Progress, cells, by_district, view: View):
+def _chart(target: Target, city: Progress, cells, by_district, view: View):
     if target.entry in (Target.Entry.YES_NO, Target.Entry.MILESTONE):
         return None
     series = [
         Series(d.name, points)
         for d, _p in cells
-        if (points := method.series_of(target, by_district.get(d.pk, {}), until=view.year))
+        if (points := series_of(target, by_district.get(d.pk, {}), until=view.year))
     ]
     if city.series and target.kind != Target.Kind.DISTRICT_MINIMUM and not target.per_head:
         series.append(Series(city_line(view.plan.city.name), city.series, emphasis=True))
@@ -346,7 +359,7 @@ def _chart(target: Target, city: method.Progress, cells, by_district, view: View
 
 def _ranked(target: Target, cells, year: int):
     """Districts ranked on one year's figures (targets.progress.rank); each value with its year."""
-    ranks = method.rank(target, [(d.pk, p) for d, p in cells], method.ranking_year(target, year))
+    ranks = rank(target, [(d.pk, p) for d, p in cells], ranking_year(target, year))
     return [(d, p, ranks.get(d.pk), dated(target, p)) for d, p in cells]
 
 
@@ -361,10 +374,10 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         if target.reported_by != Target.Reporter.DISTRICTS:
             continue
         cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts]
-        rank = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
+        place = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
         text = dated(target, progress)  # every value beside a status says its year
-        rows.append((target, progress, text, rank, view.board.city[target.pk]))
+        rows.append((target, progress, text, place, view.board.city[target.pk]))
     context = {
         "view": view,
         "plan": view.plan,

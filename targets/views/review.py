@@ -28,7 +28,7 @@ from departments.models import District
 from plans.access import plan_for_request, require_open
 from plans.models import Part, Plan, keep_plan, plan_query
 from targets import access, figures, reminders, review_queue
-from targets import completeness as completeness_of
+from targets.completeness import applicable, is_past, tallies
 from targets.models import Figure, ReportingPeriod, Target
 from zibo_edu.lib.params import int_list, to_int
 
@@ -299,10 +299,10 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
     if year not in plan.years:
         raise Http404
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
-    applicable = access.scope_targets(completeness_of.applicable(plan), request.user)
+    targets = access.scope_targets(applicable(plan), request.user)
     districts = scope_districts(District.objects.filter(city=plan.city), request.user)
-    rows = completeness_of.tallies(
-        applicable, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
+    rows = tallies(
+        targets, districts, year, period, timezone.now(), Figure.objects.for_user(request.user)
     )
     enterable = {row.district.pk for row in rows if may_enter(request.user, row.district)}
     history = reminders.history(period) if period else {}
@@ -315,13 +315,13 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "plan": plan,
         "year": year,
         "period": period,
-        "total": rows[0].total if rows else applicable.count(),
+        "total": rows[0].total if rows else targets.count(),
         "rows": rows,
         "years": list(plan.years),
         "department": headed_department(request.user),
         "enterable": enterable,
         "may_remind": remindable,
-        "deadline_passed": completeness_of.is_past(period, timezone.now()),
+        "deadline_passed": is_past(period, timezone.now()),
     }
     return render(request, "targets/completeness.html", context)
 

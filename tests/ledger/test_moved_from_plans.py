@@ -69,6 +69,15 @@ def old_layout_rows():
         subject="督办", facts="事实", requirements="要求", reply_deadline=datetime.date(2026, 2, 1),
     )  # fmt: skip
     content_type = ContentType.objects.get_or_create(app_label="plans", model="notice")[0]
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask  # not migrated back
+
+    PeriodicTask.objects.update_or_create(  # as plans 0002 made it (a flush may have removed it)
+        name="ledger reminders, before the move",
+        defaults={
+            "task": "plans.tasks.send_ledger_reminders",
+            "interval": IntervalSchedule.objects.create(every=1, period="days"),
+        },
+    )
     yield {
         "round": reporting_round.pk, "contribution": contribution.pk, "report": report.pk,
         "notice": notice.pk, "content_type": content_type.pk,

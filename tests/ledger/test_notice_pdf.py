@@ -64,8 +64,8 @@ def test_the_pdf_is_one_page_with_the_gbt_9704_margins(notice, tmp_path):
 def test_every_demo_notice_prints_on_one_page(plan, city_admin, tmp_path):
     """The demo's notices carry the longest facts the ledger writes (a lagging task: its
     status, the reason, since when), each still fits one page with its signature and date."""
-    from plans import demo
-    from plans.models import Notice
+    from ledger import demo
+    from ledger.models import Notice
     from tests import pdf_pages
 
     demo.seed(plan, city_admin)

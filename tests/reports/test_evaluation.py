@@ -433,3 +433,24 @@ def test_the_command_files_the_evaluation_in_the_plans_archive(client, city_admi
     assert bytes(report.file)[:2] == b"PK"  # a Word document
     client.force_login(city_admin)
     assert f"/evaluation/reports/{report.pk}/" in client.get(URL).content.decode()
+
+
+def test_verdicts_wear_the_colours_of_the_statuses_that_say_the_same(client, city_admin, fitness):
+    """One palette for the badges, the bar and the boards: 未到期, 缺最终数据 and 缺数据 look as
+    the boards' 未到期, 缺最终数据 and 无数据 do (the page's stylesheet, its bar and the
+    dashboards once had three different greys and blues for them)."""
+    from targets.display import PALETTE, VERDICT_PALETTE, status_css
+
+    assert VERDICT_PALETTE["not_due"] == PALETTE["due"]
+    assert VERDICT_PALETTE["no_final"] == PALETTE["no_final"]
+    assert VERDICT_PALETTE["no_data"] == PALETTE["no_data"]
+    assert set(VERDICT_PALETTE) == set(Verdict.values) | {"part"}
+    css = status_css()
+    for verdict in Verdict.values:
+        assert f".verdict-{verdict} {{" in css
+    client.force_login(city_admin)
+    response = client.get(URL + "?year=2023")
+    bar = response.context["verdict_bar"]
+    for verdict, n in response.context["evaluation"].counts:
+        background, colour, _border = VERDICT_PALETTE[verdict]
+        assert f'fill="{background}"' in bar and f'fill="{colour}">{n}<' in bar

@@ -53,5 +53,5 @@ def test_the_report_uses_the_one_status_palette(plan, zhangdian):
     assert status_css() in html
     own_rules = re.findall(r"\.status-[a-z_]+ \{", html.replace(status_css(), ""))
     assert own_rules == []  # no colours of its own
-    bar = _status_bar({method.Status.MISSED: 2, method.Status.MET: 1}, 3)
+    bar = _status_bar({method.Status.MISSED: 2, method.Status.MET: 1})
     assert f'fill="{PALETTE["missed"][0]}"' in bar and f'fill="{PALETTE["met"][0]}"' in bar

@@ -126,3 +126,15 @@ def test_query_count_is_constant(client, city_admin, reported, django_assert_max
     # + each district's reminders, which districts an email reaches, the plan switcher
     with django_assert_max_num_queries(11):
         assert client.get("/completeness/2024/").status_code == 200
+
+
+def test_past_the_deadline_and_days_late_are_one_rule_for_figures_rounds_and_notices():
+    import datetime
+
+    from targets.completeness import days_late, is_past_deadline
+
+    deadline = datetime.date(2025, 3, 31)
+    day = datetime.timedelta(days=1)
+    assert not is_past_deadline(deadline, deadline) and is_past_deadline(deadline, deadline + day)
+    assert days_late(deadline, deadline - day) == 0 and days_late(deadline, deadline) == 0
+    assert days_late(deadline, deadline + 13 * day) == 13

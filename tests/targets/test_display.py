@@ -21,7 +21,7 @@ def test_figures_and_progress_values_read_the_same_everywhere(plan, zhangdian):
     assert display.describe(fitness, progress.Progress("on_track", value=Decimal("52.14"))) == (
         "52.1%"
     )
-    assert progress.describe is display.describe, "the old name is the same function"
+    assert not hasattr(progress, "describe"), "one name for it: display.describe"
 
 
 def test_units_are_chinese_in_chinese_and_english_in_english(plan):
@@ -31,6 +31,21 @@ def test_units_are_chinese_in_chinese_and_english_in_english(plan):
         assert display.describe(schools, shown) == "12 所"
     with translation.override("en"):
         assert display.describe(schools, shown) == "12 schools"
+
+
+def test_a_level_such_as_the_evaluations_baseline_reads_like_every_other_value(plan):
+    """The evaluation's baseline once had its own formatter, with the plan's unit untranslated
+    ; a level is now shown as display.describe shows a value."""
+    schools = next(t for t in plan_targets(plan) if t.figure_unit == "所" and t.kind == "count")
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    with translation.override("zh-hans"):
+        assert display.level(schools, Decimal(12)) == "12 所"
+        assert display.level(fitness, Decimal("52.14")) == "52.1%"
+    with translation.override("en"):
+        assert display.level(schools, Decimal(12)) == "12 schools"
+        share = next(t for t in plan_targets(plan) if t.kind == "district_share")
+        assert display.level(share, Decimal("27.27")) == "27.3%"
+    assert display.level(schools, None) == "—"
 
 
 def test_requirements_read_in_the_readers_language(plan):
@@ -89,8 +104,11 @@ def _luminance(colour: str) -> float:
 
 
 def test_every_status_label_reads_at_least_4_5_to_1_on_its_colour():
-    """WCAG 2.1 AA for the status badges of the pages, the heat map and the PDFs."""
-    for status, (background, colour, _border) in display.PALETTE.items():
+    """WCAG 2.1 AA for the status and verdict badges of the pages, the heat map and the PDFs."""
+    for status, (background, colour, _border) in [
+        *display.PALETTE.items(),
+        *display.VERDICT_PALETTE.items(),
+    ]:
         light, dark = sorted((_luminance(background), _luminance(colour)), reverse=True)
         ratio = (light + 0.05) / (dark + 0.05)
         assert ratio >= 4.5, f"{status}: {colour} on {background} is {ratio:.2f}:1"

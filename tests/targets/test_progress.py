@@ -456,7 +456,8 @@ def test_a_per_district_minimum_counts_one_complete_year():
 
 
 def test_the_city_row_of_a_share_of_districts_reads_as_a_share():
-    from targets.progress import Progress, city_at, describe
+    from targets.display import describe
+    from targets.progress import Progress, city_at
 
     certified = target(kind="district_share", value=D(80))
     city = Progress(Status.LAGGING, series={2023: D(300) / 11, 2024: D(400) / 11})

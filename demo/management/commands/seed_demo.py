@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+import ledger.demo
+import targets.demo
 from departments.models import Department, District, Role
-from ledger import demo as ledger_demo
 from plans.models import Plan
 from reports.models import Recipient
-from targets import demo
 
 DEMO_PASSWORD = "zibo-demo-2025"
 
@@ -60,9 +60,9 @@ class Command(BaseCommand):
             Role.objects.update_or_create(
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
             )
-        created = demo.seed(plan, user=User.objects.get(username="city-admin"))
+        created = targets.demo.seed(plan, user=User.objects.get(username="city-admin"))
         self.stdout.write(
-            f"Demo ledger rows: {ledger_demo.seed(plan, User.objects.get(username='city-admin'))}"
+            f"Demo ledger rows: {ledger.demo.seed(plan, User.objects.get(username='city-admin'))}"
         )
         for district in [*District.objects.filter(city=plan.city), None]:
             Recipient.objects.get_or_create(
@@ -71,8 +71,8 @@ class Command(BaseCommand):
                 email=f"{district.slug if district else 'city'}@example.cn",
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
             )
-        self.stdout.write(f"Demo figures created: {created} (each marked “{demo.NOTE}”)")
-        chased = demo.seed_reminders(plan, timezone.localdate())
+        self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
+        chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
         for username, full_name, _kind, _binding in accounts:
