@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from departments.models import District, Role
-from plans.models import Notice, Plan, Task
+from ledger.models import Notice
+from plans.models import Plan, Task
 from targets.models import Figure, Target
 from tests.browser.conftest import log_in
 from tests.conftest import make_user

@@ -5,7 +5,7 @@ two hundred Tabs."""
 import pytest
 from django.core.management import call_command
 
-from plans.models import Notice
+from ledger.models import Notice
 from targets.models import Figure
 from tests.browser.conftest import log_in, shot
 
