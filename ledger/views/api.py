@@ -15,7 +15,15 @@ from ledger.models import Contribution, ReportingRound
 from plans.access import plan_for_request
 from plans.models import Task
 from zibo_edu.views.api_auth import SessionOrBasic, signed_in
-from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
+from zibo_edu.views.api_input import (
+    SIGNED_IN_READ,
+    WRITE,
+    PlanQuery,
+    Refusal,
+    Version,
+    refusals,
+    text,
+)
 
 router = Router(tags=["ledger"])
 
@@ -57,7 +65,7 @@ class TasksOut(Schema):
     "/tasks/",
     url_name="tasks",
     auth=ledger_user,
-    response={200: TasksOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: TasksOut, **refusals(SIGNED_IN_READ)},
     summary="Every key task with its latest round's report and contributions",
 )
 def tasks_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -116,7 +124,7 @@ class NoticesOut(Schema):
     "/notices/",
     url_name="notices",
     auth=ledger_user,
-    response={200: NoticesOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: NoticesOut, **refusals(SIGNED_IN_READ)},
     summary="The supervision notices the user may see",
 )
 def notices_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -205,10 +213,7 @@ def _contribution_json(contribution: Contribution) -> dict:
     "/contributions/",
     url_name="contributions",
     auth=signed_in,
-    response={
-        200: SavedContributionOut,
-        **{status: ContributionRefusal for status in (400, 401, 403, 404, 409, 415, 429)},
-    },
+    response={200: SavedContributionOut, **refusals(WRITE, ContributionRefusal)},
     summary="Save (and submit) your department's contribution, with the form's rules",
 )
 def contributions_api(

@@ -23,7 +23,19 @@ from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views import dashboards
 from zibo_edu.views.api_auth import signed_in
-from zibo_edu.views.api_input import Blank, PlanQuery, Version, Year, blank_is_none, no_bool, text
+from zibo_edu.views.api_input import (
+    READ,
+    SIGNED_IN_READ,
+    WRITE,
+    Blank,
+    PlanQuery,
+    Version,
+    Year,
+    blank_is_none,
+    no_bool,
+    refusals,
+    text,
+)
 from zibo_edu.views.api_input import Refusal as BaseRefusal
 
 router = Router(tags=["targets and figures"])
@@ -144,7 +156,7 @@ def _number(value: Decimal | None) -> int | float | None:
 @router.get(
     "/targets/",
     url_name="targets",
-    response={200: TargetsOut, 400: BaseRefusal, 404: BaseRefusal},
+    response={200: TargetsOut, **refusals(READ)},
     summary="Every target of the plan",
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -214,7 +226,7 @@ def _figure_json(figure: Figure) -> dict:
     "/figures/",
     url_name="figures",
     auth=signed_in,
-    response={200: FiguresOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: FiguresOut, **refusals(SIGNED_IN_READ, Refusal)},
     summary="The figures the user may see",
 )
 def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
@@ -244,17 +256,7 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
     "/figures/",
     url_name="figures",
     auth=signed_in,
-    response={
-        200: FigureOut,
-        201: FigureOut,
-        400: Refusal,
-        401: Refusal,
-        403: Refusal,
-        404: Refusal,
-        409: Refusal,
-        415: Refusal,
-        429: Refusal,
-    },
+    response={200: FigureOut, 201: FigureOut, **refusals(WRITE, Refusal)},
     summary="Create or change one figure (a draft), checked and audited like the entry form",
 )
 def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -> JsonResponse:
@@ -383,13 +385,7 @@ class BoardOut(Schema):
     "/progress/",
     url_name="progress",
     auth=signed_in,
-    response={
-        200: BoardOut,
-        400: BaseRefusal,
-        401: BaseRefusal,
-        404: BaseRefusal,
-        429: BaseRefusal,
-    },
+    response={200: BoardOut, **refusals(SIGNED_IN_READ)},
     summary="Status, value, expected value and ratio of every target the user may see",
 )
 def progress_api(request: HttpRequest, query: Query[ProgressQuery]) -> JsonResponse:

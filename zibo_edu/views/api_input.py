@@ -58,3 +58,15 @@ class Refusal(Schema):
 
     error: str
     errors: dict[str, str] | None = None
+
+
+# The refusals an endpoint may answer, by the kind of endpoint: one map each, named by the endpoints
+# (`response={200: PlanOut, **refusals(READ)}`), so the schema lists the same statuses everywhere.
+READ = (400, 404)  # a public read
+SIGNED_IN_READ = (400, 401, 404, 429)  # a read for the plan's roles (rate-limited)
+WRITE = (400, 401, 403, 404, 409, 415, 429)  # a write: refused, conflicting, wrong media type
+
+
+def refusals(statuses: tuple[int, ...], schema: type[Schema] = Refusal) -> dict[int, type[Schema]]:
+    """The response map of an endpoint's refusals, each with the refusal's schema."""
+    return dict.fromkeys(statuses, schema)
