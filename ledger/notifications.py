@@ -76,6 +76,16 @@ def enqueue(pks: list[int]) -> bool:
     return outbox.signal(Delivery, send_delivery, pks)
 
 
+def waiting(notice) -> bool:
+    """Whether a notice's notifications are recorded but not yet handed to the queue (it could
+    not be reached): the sweep sends them later."""
+    return Delivery.objects.filter(
+        key__startswith=f"{Event.NOTICE_ISSUED}:notice:{notice.pk}:",
+        state=Delivery.State.PENDING,
+        queued_at__isnull=True,
+    ).exists()
+
+
 def send_in_process(pk: int) -> None:
     """Without a broker (the embedded default, the tests) every attempt is made at once,
     without raising into the request that caused the event."""

@@ -97,6 +97,13 @@ def schedule(
     return reports
 
 
+def month_sent(plan: Plan, month: datetime.date) -> bool:
+    """Whether every report of the plan's month exists and was sent (asking again does
+    nothing: the admin's "send again" is for that)."""
+    reports = Report.objects.filter(plan=plan, month=month.replace(day=1))
+    return reports.exists() and not reports.exclude(state=Report.State.SENT).exists()
+
+
 def _claim(pk: int, source: str, target: str):
     """The outbox's claim: this run alone holds the report, or None."""
     return outbox.claim(Report, pk, source, target)
