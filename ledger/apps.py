@@ -14,3 +14,7 @@ class LedgerConfig(AppConfig):
         from zibo_edu.views.api import api
 
         api.add_router("/", router)
+
+        from ledger.notifications import register_outbox
+
+        register_outbox()

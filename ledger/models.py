@@ -17,6 +17,7 @@ from departments.audit import Change
 from departments.models import City, Department
 from plans.models import Plan, Task
 from targets.completeness import is_past_deadline
+from zibo_edu.lib.outbox import OutboxRow
 from zibo_edu.lib.single_line import validate_single_line
 from zibo_edu.lib.webhooks import validate_robot_url
 
@@ -381,8 +382,9 @@ class WebhookEndpoint(models.Model):
             raise ValidationError({"secret": _("Only DingTalk robots are signed with a secret.")})
 
 
-class Delivery(models.Model):
-    """One notification to one channel (an email, a robot), claimed once and sent once."""
+class Delivery(OutboxRow):
+    """One notification to one channel (an email, a robot), claimed once and sent once: an outbox
+    row (zibo_edu/lib/outbox.py), pending → sending → sent, or failed."""
 
     class Event(models.TextChoices):
         ROUND_OPENED = "round_opened", _("round opened")
