@@ -11,11 +11,11 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
 from ledger import access, ledger
-from ledger.models import Contribution, ReportingRound
+from ledger.models import Contribution, LedgerState, Notice, ReportingRound, TaskReport
 from plans.access import plan_for_request
 from plans.models import Task
 from zibo_edu.views.api_auth import SessionOrBasic, signed_in
-from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
+from zibo_edu.views.api_input import PlanQuery, Refusal, Version, one_of, text
 
 router = Router(tags=["ledger"])
 
@@ -40,8 +40,8 @@ class LedgerTaskOut(Schema):
     chapter: str
     lead_department: str | None
     co_operating_departments: list[str]
-    status: str | None
-    state: str | None
+    status: one_of(TaskReport.Status) | None
+    state: one_of(LedgerState) | None
     contributions_in: list[str]
     contributions_missing: list[str]
     open_notices: int
@@ -102,7 +102,7 @@ class NoticeOut(Schema):
     district: str | None
     task: str | None
     target: str | None
-    state: str
+    state: one_of(Notice.State)
     reply_deadline: datetime.date
     overdue: bool
     issued_at: datetime.datetime
@@ -173,7 +173,7 @@ class ContributionOut(Schema):
     text: str
     measures: str
     numbers: str
-    state: str
+    state: one_of(LedgerState)
     version: int
     updated_at: datetime.datetime
 
@@ -183,7 +183,9 @@ class SavedContributionOut(Schema):
 
 
 class ContributionRefusal(Refusal):
-    current: ContributionOut | None = None
+    current: ContributionOut | None = Field(
+        None, description="409: the contribution as it stands now"
+    )
 
 
 def _contribution_json(contribution: Contribution) -> dict:

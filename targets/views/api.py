@@ -21,10 +21,20 @@ from plans.access import plan_for_request
 from targets import figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets.progress import Status
 from targets.views import dashboards
 from zibo_edu.views.api_auth import signed_in
-from zibo_edu.views.api_input import Blank, PlanQuery, Version, Year, blank_is_none, no_bool, text
-from zibo_edu.views.api_input import Refusal as BaseRefusal
+from zibo_edu.views.api_input import (
+    Blank,
+    PlanQuery,
+    Refusal,
+    Version,
+    Year,
+    blank_is_none,
+    no_bool,
+    one_of,
+    text,
+)
 
 router = Router(tags=["targets and figures"])
 
@@ -96,7 +106,7 @@ class FigureOut(Schema):
     achieved_on: datetime.date | None
     note: str
     source: str
-    state: str
+    state: one_of(Figure.State)
     version: int
     updated_at: datetime.datetime
 
@@ -105,8 +115,8 @@ class FiguresOut(Schema):
     figures: list[FigureOut]
 
 
-class Refusal(BaseRefusal):
-    current: FigureOut | None = None
+class FigureRefusal(Refusal):
+    current: FigureOut | None = Field(None, description="409: the figure as it stands now")
 
 
 class TargetOut(Schema):
@@ -144,7 +154,7 @@ def _number(value: Decimal | None) -> int | float | None:
 @router.get(
     "/targets/",
     url_name="targets",
-    response={200: TargetsOut, 400: BaseRefusal, 404: BaseRefusal},
+    response={200: TargetsOut, 400: Refusal, 404: Refusal},
     summary="Every target of the plan",
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -247,13 +257,13 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
     response={
         200: FigureOut,
         201: FigureOut,
-        400: Refusal,
-        401: Refusal,
-        403: Refusal,
-        404: Refusal,
-        409: Refusal,
-        415: Refusal,
-        429: Refusal,
+        400: FigureRefusal,
+        401: FigureRefusal,
+        403: FigureRefusal,
+        404: FigureRefusal,
+        409: FigureRefusal,
+        415: FigureRefusal,
+        429: FigureRefusal,
     },
     summary="Create or change one figure (a draft), checked and audited like the entry form",
 )
@@ -351,7 +361,7 @@ class ProgressQuery(PlanQuery):
 
 
 class ProgressOut(Schema):
-    status: str
+    status: one_of(Status)
     status_label: str
     value: float | None
     year: int | None
@@ -385,10 +395,10 @@ class BoardOut(Schema):
     auth=signed_in,
     response={
         200: BoardOut,
-        400: BaseRefusal,
-        401: BaseRefusal,
-        404: BaseRefusal,
-        429: BaseRefusal,
+        400: Refusal,
+        401: Refusal,
+        404: Refusal,
+        429: Refusal,
     },
     summary="Status, value, expected value and ratio of every target the user may see",
 )
