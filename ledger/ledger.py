@@ -27,6 +27,7 @@ from ledger.models import (
     Notice,
     ReportingRound,
     TaskReport,
+    default_title,
 )
 from plans.models import Plan, Task, TaskDepartment
 from targets.completeness import is_past_deadline
@@ -67,7 +68,7 @@ def ensure_default_rounds(plan: Plan, deadline_days: int = ROUND_DEADLINE_DAYS) 
         for half, (month, day) in ((1, (6, 30)), (2, (12, 31))):
             end = datetime.date(year, month, day)
             final = year == plan.end_year and half == 2
-            title = f"{year}年{'上' if half == 1 else '下'}半年" + ("（终期）" if final else "")
+            title = default_title(year, half, final)
             _round, was_created = ReportingRound.objects.get_or_create(
                 plan=plan,
                 code=f"{year}H{half}",
