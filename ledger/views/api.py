@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
@@ -222,15 +223,23 @@ def contributions_api(
     task = ledger.key_tasks(plan).filter(code=body.task).first()
     errors = {}
     if reporting_round is None:
-        errors["round"] = f"no round {body.round!r} in {plan.slug}"
+        errors["round"] = _("no round '%(code)s' in %(plan)s") % {
+            "code": body.round,
+            "plan": plan.slug,
+        }
     if task is None:
-        errors["task"] = f"no task {body.task!r} in {plan.slug}"
+        errors["task"] = _("no task '%(code)s' in %(plan)s") % {
+            "code": body.task,
+            "plan": plan.slug,
+        }
     if errors:
-        return _json({"error": "invalid", "errors": errors}, 400)
+        return _json({"error": _("invalid"), "errors": errors}, 400)
     if not access.may_write_plan(user, plan):
-        return _json({"error": f"{plan.slug} is closed: its ledger is read-only"}, 403)
+        return _json(
+            {"error": _("%(plan)s is closed: its ledger is read-only") % {"plan": plan.slug}}, 403
+        )
     if not access.may_contribute(user, task):
-        return _json({"error": "your department does not co-operate on this task"}, 403)
+        return _json({"error": _("your department does not co-operate on this task")}, 403)
     contribution = ledger.contribution_for(reporting_round, task, access.department_of(user))
     try:
         contribution = ledger.save_contribution(
@@ -243,7 +252,10 @@ def contributions_api(
         )
     except ValidationError as error:
         return _json(
-            {"error": "invalid", "errors": {k: " ".join(v) for k, v in error.message_dict.items()}},
+            {
+                "error": _("invalid"),
+                "errors": {k: " ".join(v) for k, v in error.message_dict.items()},
+            },
             400,
         )
     except ledger.ConflictError as error:

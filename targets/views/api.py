@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool
 
@@ -278,23 +279,26 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
         .first()
     )
     if target is None:
-        return _error(400, "unknown target", field="target")
+        return _error(400, _("unknown target"), field="target")
     district = (
         None
         if body.district == "city"
         else District.objects.filter(city=plan.city, slug=body.district).first()
     )
     if body.district != "city" and district is None:
-        return _error(400, "unknown district", field="district")
+        return _error(400, _("unknown district"), field="district")
     year = body.year
     if year not in plan.years:
         return _error(
-            400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
+            400,
+            _("year must be within %(first)s–%(last)s")
+            % {"first": plan.baseline_year, "last": plan.end_year},
+            field="year",
         )
     if not access.may_write_plan(user, plan):
-        return _error(403, f"{plan.slug} is closed: its figures are read-only")
+        return _error(403, _("%(plan)s is closed: its figures are read-only") % {"plan": plan.slug})
     if not may_enter(user, district):
-        return _error(403, "you may not enter this district's figures")
+        return _error(403, _("you may not enter this district's figures"))
     data = figures.FigureInput(
         numerator=body.numerator,
         denominator=body.denominator,
@@ -315,7 +319,7 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
     )
     if errors:
         return JsonResponse(
-            {"error": "invalid figure", "errors": errors},
+            {"error": _("invalid figure"), "errors": errors},
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
@@ -336,10 +340,10 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
     except figures.FigureCarried as carried:
         return _error(409, figures.carried_message(carried.figures[0]), field="value")
     except figures.FigureLocked:
-        return _error(409, "the figure is under review or approved")
+        return _error(409, _("the figure is under review or approved"))
     saved = next(iter(outcome.created or outcome.updated or outcome.unchanged), None)
     if saved is None:  # no values for a figure that does not exist: nothing to create
-        return _error(400, "nothing to save: give the figure's values", field="value")
+        return _error(400, _("nothing to save: give the figure's values"), field="value")
     return JsonResponse(
         _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
         status=201 if outcome.created else 200,
