@@ -13,6 +13,7 @@ again, as can a delivery stuck past its lease.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,12 +37,23 @@ def _robots_of(unit):
     return WebhookEndpoint.objects.filter(active=True, **{kind: unit})
 
 
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def plain_text(body: str) -> str:
+    """An email is plain text: a markdown link `[查看督办单](URL)` is written `查看督办单：URL`, the
+    URL plainly, so a mail program shows (and links) it as it is."""
+    return MARKDOWN_LINK.sub(lambda m: f"{m.group(1)}：{m.group(2)}", body)
+
+
 def announce(event: str, key: str, units, title: str, body: str) -> list[Delivery]:
     """Create the deliveries of an event for these departments or districts (once per key) and
-    send them after the commit. Returns the deliveries created now."""
+    send them after the commit. `body` is markdown, as the robots take it; the email gets its
+    plain text. Returns the deliveries created now."""
     created = []
     link = settings.SITE_URL.rstrip("/")
     body = body.replace("{site}", link)
+    bodies = {"email": plain_text(body), "robot": body}
     for unit in units:
         unit_key = f"{unit._meta.model_name}:{unit.pk}"
         channels = [(None, emails_of(unit))] + [(robot, []) for robot in _robots_of(unit)]
@@ -57,7 +69,7 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
                         endpoint=robot,
                         emails=emails,
                         title=title,
-                        body=body,
+                        body=bodies["robot" if robot else "email"],
                     )
             except IntegrityError:
                 continue  # announced already: exactly once
@@ -214,7 +226,7 @@ def notice_issued(notice) -> list[Delivery]:
     title = f"【督办单】{notice.number}"
     body = (
         f"{notice.recipient}：\n\n{notice.subject}\n\n{notice.facts}\n\n督办要求：{notice.requirements}\n\n"
-        f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。"
+        f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
     return announce(Event.NOTICE_ISSUED, f"notice:{notice.pk}", [notice.recipient], title, body)
@@ -224,7 +236,7 @@ def notice_overdue(notice) -> list[Delivery]:
     title = f"【督办单逾期】{notice.number}"
     body = (
         f"{notice.recipient}：督办单{notice.number}（{notice.subject}）的回复期限"
-        f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。"
+        f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
     return announce(Event.NOTICE_OVERDUE, f"notice:{notice.pk}", [notice.recipient], title, body)

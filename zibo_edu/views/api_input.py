@@ -49,12 +49,20 @@ Year = Annotated[
 ]
 
 
+def one_of(choices) -> object:
+    """A string limited to a TextChoices' values, so the schema lists them as an enum (an
+    answer's state or status: a generated client sees what it may get)."""
+    return Literal[tuple(choices.values)]
+
+
 class PlanQuery(Schema):
     plan: str | None = None  # plans.access.plan_for_request: an unknown or malformed slug is a 404
 
 
 class Refusal(Schema):
-    """Every 4xx: what is wrong, and by field where a field is to blame."""
+    """Every 4xx: what is wrong, and by field where a field is to blame. An endpoint whose
+    refusals carry more (a 409's `current`) subclasses it under a name of its own: the schema
+    keys its components by class name, so a second `Refusal` would replace this one."""
 
     error: str
     errors: dict[str, str] | None = None
