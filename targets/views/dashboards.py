@@ -279,6 +279,10 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "chart": _chart(target, city, cells, by_district, view),
         **_long_series(target, view.include_submitted),
+        # a successor's units still without the baseline carried over from the previous plan
+        "missing_baseline": succession.missing_baselines(view.plan).get(target, [])
+        if view.plan.follows_id
+        else [],
     }
     return render(request, "targets/progress_target.html", context)
 
