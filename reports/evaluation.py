@@ -581,8 +581,8 @@ def missing_figures(
 
 def _years_needed(target: Target, year: int) -> list[int]:
     """The figures a verdict of `year` rests on: that year's; an annual change also the year
-    before (the change is measured from it)."""
-    if target.kind == Target.Kind.ANNUAL_CHANGE:
+    before (the change is measured from it), unless it is an average from the baseline."""
+    if target.kind == Target.Kind.ANNUAL_CHANGE and not target.is_average_change:
         return [year - 1, year]
     return [year]
 
