@@ -616,8 +616,10 @@ def _every_district(target, districts: Districts, year) -> Progress:
         as_of = complete[-1]
     met, missed = districts.judged(as_of)
     result = share_meeting(met, district_count)
-    if target.kind != Target.Kind.MILESTONE:
-        result.year = min(as_of, target.deadline_year)
+    # The count is of a year, said beside it ("11 / 11（2022）"): a milestone's as of the year
+    # judged, another rule's of its latest complete year.
+    milestone_ = target.kind == Target.Kind.MILESTONE
+    result.year = as_of if milestone_ else min(as_of, target.deadline_year)
     result.final = final
     if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
         _start, end = plan_years(target)
