@@ -123,3 +123,20 @@ def test_the_successors_target_page_names_the_districts_without_a_baseline(
     call_command("carry_over_baseline", stdout=StringIO())
     page = client.get(f"/progress/targets/{new.pk}/?plan={SLUG}").content.decode()
     assert "高青县" not in _missing_on(page)
+
+
+def test_the_successors_completeness_page_names_the_missing_baselines(
+    client, city_admin, staff_zhangdian, successor, gaoqing, final
+):
+    client.force_login(city_admin)
+    url = f"/completeness/2026/?plan={SLUG}"
+    note = _missing_on(client.get(url).content.decode())
+    line = next(li for li in note.split("<li>") if "二(二)1-1" in li)
+    assert "高青县" in line
+    client.post(f"/figures/{final.pk}/", {"action": "approve"})
+    note = _missing_on(client.get(url).content.decode())
+    line = next(li for li in note.split("<li>") if "二(二)1-1" in li)
+    assert "高青县" not in line and "张店区" in line
+    client.force_login(staff_zhangdian)  # their own district only
+    note = _missing_on(client.get(url).content.decode())
+    assert "张店区" in note and "淄川区" not in note
