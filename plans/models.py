@@ -144,6 +144,12 @@ class Plan(models.Model):
         evaluated in the year after it, so a plan stays writable until the city closes it."""
         return self.closed_on is not None and self.closed_on <= (today or timezone.localdate())
 
+    def is_reporting_final(self, today: datetime.date | None = None) -> bool:
+        """Its period is over but it is not closed: its final year's figures are being
+        reported, reviewed and evaluated (十四五 in 2026). No longer the current plan."""
+        year = (today or timezone.localdate()).year
+        return not self.is_ended(today) and self.end_year < year
+
     def is_current(self, today: datetime.date | None = None) -> bool:
         """Not closed, and its period (baseline year included) has begun."""
         year = (today or timezone.localdate()).year

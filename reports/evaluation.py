@@ -316,10 +316,26 @@ class DistrictRow:
         return self.judged - self.lacking
 
     @property
+    def comparable(self) -> bool:
+        """A verdict on at least half its targets: a district whose figures are mostly missing
+        is neither given a share nor compared (its missing figures are listed instead)."""
+        return bool(self.decided) and self.decided * 2 >= self.judged
+
+    @property
     def share(self) -> Decimal | None:
         """Completed (or on track) out of the targets with a verdict: a missing figure is no
-        shortfall of the district's work, it is listed as missing."""
-        return Decimal(self.good * 100) / self.decided if self.decided else None
+        shortfall of the district's work, it is listed as missing. None when not comparable:
+        1 of 1 judged, 34 missing, is no 100%."""
+        return Decimal(self.good * 100) / self.decided if self.comparable else None
+
+    @property
+    def share_text(self) -> str:
+        """The share as every output shows it (page, PDF, Word), saying why there is none."""
+        if self.share is not None:
+            return display.percent(self.share)
+        if self.lacking:
+            return _("— (%(n)s without figures)") % {"n": self.lacking}
+        return "—"
 
     def count(self, verdict: str) -> int:
         return self.counts.get(Verdict(verdict), 0)
@@ -359,11 +375,32 @@ class Evaluation:
         return not self.missing
 
     @property
+    def district_columns(self) -> list[Verdict]:
+        """The verdict columns of the district table: every final verdict (or the path's, in a
+        mid-term evaluation), and any other verdict a district has, so the counts always add
+        up to the targets judged."""
+        fixed = (
+            FINAL_VERDICTS
+            if self.final
+            else [Verdict.DONE, Verdict.ON_TRACK, Verdict.ACCELERATE, Verdict.LAGGING,
+                  Verdict.NO_DATA]
+        )  # fmt: skip
+        present = {v for row in self.district_rows for v, n in row.counts.items() if n}
+        return [v for v in ORDER[::-1] if v in fixed or v in present]
+
+    @property
+    def district_table(self) -> list[tuple[DistrictRow, list[int]]]:
+        """Each district's row and its counts under `district_columns`: the one table the
+        page, the PDF, the Word draft and the Excel annex show."""
+        columns = self.district_columns
+        return [(row, [row.count(v) for v in columns]) for row in self.district_rows]
+
+    @property
     def furthest_behind(self) -> list[DistrictRow]:
         """The districts with the lowest share of targets completed or on track, among those
         with a verdict on at least half their targets (a district whose figures are missing is
         not compared: the missing figures are listed instead); none when they stand alike."""
-        rows = [r for r in self.district_rows if r.decided and r.decided * 2 >= r.judged]
+        rows = [r for r in self.district_rows if r.comparable]
         if len({(r.share, len(r.shortfalls)) for r in rows}) < 2:
             return []
         rows.sort(key=lambda r: (r.share, -len(r.shortfalls), r.district.order))
@@ -544,8 +581,8 @@ def missing_figures(
 
 def _years_needed(target: Target, year: int) -> list[int]:
     """The figures a verdict of `year` rests on: that year's; an annual change also the year
-    before (the change is measured from it)."""
-    if target.kind == Target.Kind.ANNUAL_CHANGE:
+    before (the change is measured from it), unless it is an average from the baseline."""
+    if target.kind == Target.Kind.ANNUAL_CHANGE and not target.is_average_change:
         return [year - 1, year]
     return [year]
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.utils import timezone, translation
 
 from reports.evaluation import (
-    FINAL_VERDICTS,
     MOSTLY_SHARE,
     Evaluation,
     TargetEvaluation,
@@ -23,7 +22,7 @@ from reports.evaluation import (
     evaluate,
 )
 from reports.models import EvaluationReport
-from targets.display import level, percent
+from targets.display import level
 from targets.models import Target
 from zibo_edu.lib import official, outbox
 from zibo_edu.lib.cells import text_only
@@ -245,25 +244,23 @@ def _tasks_section(e: Evaluation) -> list:
 def _districts_section(e: Evaluation) -> list:
     if e.district is not None:
         return []
-    rows = []
-    for row in e.district_rows:
-        share = "—" if row.share is None else percent(row.share)
-        rows.append(
-            [row.district.name, str(row.judged)]
-            + [str(row.count(v)) for v in _district_columns(e)]
-            + [share]
-        )
+    with translation.override("zh-hans"):
+        rows = [
+            [row.district.name, str(row.judged), *(str(n) for n in numbers), row.share_text]
+            for row, numbers in e.district_table
+        ]
     blocks = [
         Heading("区县对比"),
         Table(
-            ["区县", "评估指标数", *(verdict_text(v) for v in _district_columns(e)), "完成率"],
+            ["区县", "评估指标数", *(verdict_text(v) for v in e.district_columns), "完成率"],
             rows,
             caption="表2  各区县指标完成情况",
-            numeric=set(range(1, 3 + len(_district_columns(e)))),
+            numeric=set(range(1, 3 + len(e.district_columns))),
         ),
         Paragraph(
             "完成率为已完成、逾期完成、基本完成（中期评估另含进展正常）的指标占已作出结论指标数"
-            "的比例（缺最终数据、缺数据的指标不计入，另列于尚缺数据）；"
+            "的比例（缺最终数据、缺数据的指标不计入，另列于尚缺数据；作出结论的指标不足半数的"
+            "区县不计完成率，注明缺数据项数）；"
             "全市性总量指标的区县数据计入全市，不单独评定。"
         ),
     ]
@@ -275,12 +272,6 @@ def _districts_section(e: Evaluation) -> list:
         blocks.append(Paragraph("各区县目前情况相同，暂无法比较先后（多为最终数据尚未到位）。"))
     blocks.append(Paragraph("【待撰写：区县间差异及原因分析。】", "draft"))
     return blocks
-
-
-def _district_columns(e: Evaluation) -> list[Verdict]:
-    if e.final:
-        return list(FINAL_VERDICTS)
-    return [Verdict.DONE, Verdict.ON_TRACK, Verdict.ACCELERATE, Verdict.LAGGING, Verdict.NO_DATA]
 
 
 def _problems_section(e: Evaluation) -> list:
@@ -438,18 +429,10 @@ def annex_workbook(e: Evaluation) -> bytes:
                 ]
             )
         comparison = workbook.create_sheet("区县对比")
-        columns = _district_columns(e)
-        words = [verdict_text(v) for v in columns]
+        words = [verdict_text(v) for v in e.district_columns]
         comparison.append(["区县", "评估指标数", *words, "完成率（%）"])
-        for row in e.district_rows:
-            comparison.append(
-                [
-                    row.district.name,
-                    row.judged,
-                    *(row.count(v) for v in columns),
-                    _number(row.share),
-                ]
-            )
+        for row, numbers in e.district_table:
+            comparison.append([row.district.name, row.judged, *numbers, _number(row.share)])
     missing = workbook.create_sheet("尚缺数据")
     missing.append(["编号", "指标", "填报单位", "年度", "状态"])
     for m in e.missing:

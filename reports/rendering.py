@@ -156,8 +156,15 @@ def _gap(target: Target, progress: Progress) -> str:
     ):
         return ""
     gap = progress.value - progress.expected
-    unit = "个百分点" if target.is_percentage else target.figure_unit
-    return f"{gap:+.1f} {unit}".strip()
+    if progress.status == Status.MISSED and progress.years_met and gap >= 0:
+        # an every-year rule missed in earlier years, though its last value meets it: the gap
+        # is in years, not a "+0.0" beside 未达成
+        met, judged = progress.years_met
+        return f"{judged - met}年未达标"
+    unit = "个百分点" if target.is_percentage else target.figure_unit or target.unit
+    # a unit ratio is shown to two decimals, and so is its gap: 0.98 against 1 is −0.02, not −0.0
+    places = 2 if target.entry == Target.Entry.FRACTION and not target.is_percentage else 1
+    return f"{gap:+.{places}f} {unit}".strip()
 
 
 def _chart(target, board, district, plan, points) -> str:

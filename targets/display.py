@@ -180,7 +180,7 @@ def display_value(figure: Figure | None) -> str:
         if figure.numerator is None or not figure.denominator:
             return "—"
         ratio = target.measure(figure.numerator, figure.denominator)  # as progress reads it
-        shown = percent(ratio) if target.is_percentage else f"{ratio:.2f}"
+        shown = percent(ratio) if target.is_percentage else per_unit(target, ratio)
         return f"{shown}（{plain(figure.numerator)}/{plain(figure.denominator)}）"
     if figure.value is not None:
         return f"{plain(figure.value)} {unit_of(target)}".strip()
@@ -240,5 +240,14 @@ def level(target: Target, value: Decimal | None) -> str:
     if target.entry == Target.Entry.YES_NO:
         return _("Yes") if value else _("No")
     if target.entry == Target.Entry.FRACTION:
-        return percent(value) if target.is_percentage else f"{value:.2f}"
+        return percent(value) if target.is_percentage else per_unit(target, value)
     return f"{number(value)} {unit_of(target)}".strip()
+
+
+def per_unit(target: Target, value: Decimal) -> str:
+    """A unit ratio says what it counts and per what, as its target does ("≥ 1 名 / 5 幼儿园"):
+    "每中小学校 0.86 名", "每5幼儿园 1.09 名", never a bare "0.86"."""
+    noun = target.denominator_label.removesuffix("数")
+    per = f"{target.per_units}{noun}" if target.per_units != 1 else noun
+    unit = UNITS.get(target.unit, target.unit)
+    return _("%(value)s %(unit)s per %(per)s") % {"value": f"{value:.2f}", "unit": unit, "per": per}

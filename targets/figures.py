@@ -364,9 +364,13 @@ def record(
     if outcome.updated:
         _refuse_concurrent_saves(outcome.updated)
     _write(new, outcome.updated, changes, user=user, channel=channel, at=now, comment=comment)
+    # A corrected final figure (reopened, then changed) moves its carried copies with it.
+    copies = succession.follow(outcome.updated) if outcome.updated else []
     # The standings rest on the counted figures only: a save of drafts, which is what a new
     # figure and a change of a draft or returned figure are, leaves every standing as it was.
-    standings.refresh_figures([f for f in outcome.created if f.state in progress.COUNTED] + counted)
+    standings.refresh_figures(
+        [f for f in outcome.created if f.state in progress.COUNTED] + counted + copies
+    )
     return outcome
 
 
@@ -545,7 +549,8 @@ def _transition(
         figures, ["state", "version", "updated_by", "updated_at", "submitted_at", "return_reason"]
     )
     log_changes(changes, user=user, channel=channel, at=now, comment=comment, comments=comments)
-    standings.refresh_figures([*figures, *succession.follow_sources(figures)])
+    # The successor's carried baseline follows in the same transaction (made if it was not).
+    standings.refresh_figures([*figures, *succession.follow(figures)])
 
 
 @transaction.atomic

@@ -223,6 +223,13 @@ class Target(models.Model):
             return self.Entry.MILESTONE
         return self.Entry.AMOUNT
 
+    @property
+    def is_average_change(self) -> bool:
+        """An annual change the plan states as an average over the years (年均增长10%左右),
+        judged by its compound rate from the baseline, not year by year like 每年降低 or
+        逐年只增不减 (targets.progress.average_change)."""
+        return self.kind == self.Kind.ANNUAL_CHANGE and "年均" in (self.value_text or self.name)
+
     @cached_property
     def is_percentage(self) -> bool:
         """A fraction read in percent (a rate, teachers' pay against civil servants'), unlike a

@@ -12,7 +12,9 @@ Before the deadline year (as of a year y < D), a target is judged on its path:
   需加快 0.6 ≤ r < 0.95, 明显滞后 0 ≤ r < 0.6, 倒退 r < 0, 无数据 without two years of figures.
   Linear, not CAGR: rates are bounded by 100% and the plan states its targets as levels; a
   compound path would ask for little early and much late.
-- Annual changes (近视率每年降低不少于1个百分点, 年均增长10%左右, 只增不减): the latest year against
+- Average annual changes (年均增长10%左右): the average change a year from the baseline to the
+  latest figure, compounded (CAGR) for "%" growth of an amount; at the deadline, to its figure.
+- Annual changes year by year (近视率每年降低不少于1个百分点, 只增不减): the latest year against
   the year before it. The change is in percentage points for rates, in percent for "%" growth of
   an amount, and absolute otherwise. Met when it reaches the value; otherwise r = change / value
   read with the same thresholds (a required change of 0 that is missed is 倒退).
@@ -306,6 +308,53 @@ def year_on_year(target: Target, series: dict[int, Decimal], year: int) -> Progr
     return _summed_up(target, progress, met_by_year, year)
 
 
+def average_change(target: Target, series: dict[int, Decimal], year: int) -> Progress:
+    """An average annual change (年均增长10%左右): from the baseline b (the earliest figure, year
+    y0) to the latest figure v (year y), or from the deadline year on to the deadline year's:
+    compounded for "%" growth of an amount, (v / b)^(1/(y − y0)) − 1, otherwise the mean change
+    a year, (v − b) / (y − y0). Judged on it as an annual change is on one year's (左右: at 90%
+    of the value); a verdict without the deadline year's figure is 缺最终数据."""
+    known = {y: v for y, v in series.items() if y <= year and v is not None}
+    final = is_final(target, year)
+    relative = target.unit == "%" and target.entry != Target.Entry.FRACTION
+    if not known:
+        return Progress(Status.FINAL_MISSING if final else Status.NO_DATA, series=known,
+                        final=final)  # fmt: skip
+    y0, latest = min(known), max(known)
+    b = known[y0]
+    shown = target.deadline_year if final and target.deadline_year in known else latest
+    progress = Progress(Status.NO_DATA, year=latest, series=known, final=final, baseline=b,
+                        baseline_year=y0)  # fmt: skip
+    years = shown - y0
+    if years <= 0 or (relative and b <= 0):
+        progress.status = Status.FINAL_MISSING if final else Status.NO_DATA
+        return progress
+    v = known[shown]
+    if relative:
+        average = ((v / b) ** (Decimal(1) / years) - 1) * 100
+    else:
+        average = (v - b) / years
+    sign = -1 if target.direction == Target.Direction.DECREASE else 1
+    step = sign * target.value
+    progress.value, progress.year = average.quantize(Decimal("0.01")), shown
+    progress.expected = b * (1 + step / 100) ** years if relative else b + step * years
+    achieved = sign * average
+    if final and shown != target.deadline_year:
+        progress.status = Status.FINAL_MISSING  # the average so far stays shown, with its year
+    elif meets(target, achieved):
+        progress.status = Status.MET
+    elif final:
+        progress.status = Status.MISSED
+        required = progress.expected - b  # the change from the baseline the rate asks for
+        progress.ratio = (v - b) / required if required else None
+    elif target.value == 0:
+        progress.status = Status.REGRESSING
+    else:
+        progress.ratio = achieved / target.value
+        progress.status = _graded(progress.ratio)
+    return progress
+
+
 def every_year_count(target: Target, series: dict[int, Decimal], year: int) -> Progress:
     """A count due every year: the latest year's; from the deadline year on, every plan year's
     judged, the verdict summing them up."""
@@ -356,8 +405,11 @@ VERDICTS = {Status.MET, Status.MISSED, Status.FINAL_MISSING}
 
 
 def judge_series(target: Target, series: dict[int, Decimal | None], year: int) -> Progress:
-    """A district's or the city's measures, judged by the target's method: an annual change year
+    """A district's or the city's measures, judged by the target's method: an average annual
+    change (年均) by its compound rate from the baseline, any other annual change year
     on year, an every-year count year by year, any other value on its path to the target."""
+    if target.is_average_change:
+        return average_change(target, series, year)
     if target.kind == Target.Kind.ANNUAL_CHANGE:
         return year_on_year(target, series, year)
     if target.every_year:
@@ -564,8 +616,10 @@ def _every_district(target, districts: Districts, year) -> Progress:
         as_of = complete[-1]
     met, missed = districts.judged(as_of)
     result = share_meeting(met, district_count)
-    if target.kind != Target.Kind.MILESTONE:
-        result.year = min(as_of, target.deadline_year)
+    # The count is of a year, said beside it ("11 / 11（2022）"): a milestone's as of the year
+    # judged, another rule's of its latest complete year.
+    milestone_ = target.kind == Target.Kind.MILESTONE
+    result.year = as_of if milestone_ else min(as_of, target.deadline_year)
     result.final = final
     if target.kind == Target.Kind.MILESTONE and result.status != Status.MET:
         _start, end = plan_years(target)

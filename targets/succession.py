@@ -6,10 +6,12 @@ the same indicator in the plan a plan follows (十五五 after 十四五). A suc
 its predecessor's last year, so the predecessor's figures of that year ARE the successor's
 baseline: they are copied, not typed again, each copy pointing at its source
 (`Figure.carried_from`) and shown as carried over. `carry_over(plan)` is idempotent: it runs
-when the plan is loaded and again whenever the predecessor's final figures change
-(`python manage.py carry_over_baseline`).
+when the plan is loaded; `follow(figures)` keeps the copies in step, in the same transaction,
+whenever a final figure is submitted, approved, returned, reopened or corrected (targets.figures
+calls it), and `python manage.py carry_over_baseline` re-syncs every successor in full.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,19 +38,27 @@ def matching_targets(plan: Plan) -> list[tuple[Target, Target]]:
     ]
 
 
+CARRIED_STATES = (Figure.State.SUBMITTED, Figure.State.APPROVED)  # a final figure, once sent
+
+
 @transaction.atomic
 def carry_over(plan: Plan) -> int:
     """Copy the predecessor's final-year figures (submitted or approved) into the plan's
     baseline year, for every matching indicator; returns how many figures were written."""
+    return len(_carry(plan))
+
+
+def _carry(plan: Plan, only: Iterable[int] | None = None) -> list[Figure]:
+    """`carry_over`, limited to the source figures `only` (pks) when given; the copies written."""
     pairs = matching_targets(plan)
     if not pairs:
-        return 0
+        return []
     year = plan.baseline_year
     sources = Figure.objects.filter(
-        target__in=[old.pk for _new, old in pairs],
-        year=year,
-        state__in=[Figure.State.SUBMITTED, Figure.State.APPROVED],
+        target__in=[old.pk for _new, old in pairs], year=year, state__in=CARRIED_STATES
     )
+    if only is not None:
+        sources = sources.filter(pk__in=list(only))
     by_target: dict[int, list[Figure]] = {}
     for figure in sources:
         by_target.setdefault(figure.target_id, []).append(figure)
@@ -56,7 +66,7 @@ def carry_over(plan: Plan) -> int:
         (f.target_id, f.district_id): f
         for f in Figure.objects.filter(target__in=[new.pk for new, _old in pairs], year=year)
     }
-    written = 0
+    written: list[Figure] = []
     note = f"沿用《{plan.follows.title}》{year}年终值"
     for new, old in pairs:
         for source in by_target.get(old.pk, []):
@@ -66,15 +76,16 @@ def carry_over(plan: Plan) -> int:
             if copy is not None and copy.carried_from_id is None:
                 continue  # typed in for the successor: never overwritten
             if copy is None:
-                Figure.objects.create(
-                    target=new, district_id=source.district_id, year=year, **values
+                written.append(
+                    Figure.objects.create(
+                        target=new, district_id=source.district_id, year=year, **values
+                    )
                 )
-                written += 1
             elif any(getattr(copy, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(copy, k, v)
                 copy.save()
-                written += 1
+                written.append(copy)
     return written
 
 
@@ -95,9 +106,57 @@ def follow_sources(figures: list[Figure]) -> list[Figure]:
     return copies
 
 
+def follow(figures: list[Figure]) -> list[Figure]:
+    """After these figures changed (submitted, approved, returned, reopened or corrected): every
+    successor's carried baseline follows, in the caller's transaction. A copy takes its source's
+    values and state again; a final-year figure submitted or approved without a copy yet is
+    carried over now (a figure typed into the successor is never overwritten). Two queries
+    when no figure is a final figure of a plan with a successor. Returns the copies written."""
+    copies = follow_sources(figures)
+    copied = {copy.carried_from_id for copy in copies}
+    uncopied = {f.pk: f for f in figures if f.pk not in copied and f.state in CARRIED_STATES}
+    if not uncopied:
+        return copies
+    successors = Plan.objects.filter(
+        follows__parts__tasks__targets__in={f.target_id for f in uncopied.values()},
+        follows__end_year__in={f.year for f in uncopied.values()},
+    ).distinct()
+    for successor in successors.select_related("follows"):
+        copies += _carry(successor, only=uncopied)
+    return copies
+
+
 def carry_over_successors(plan: Plan) -> int:
     """After the plan's final figures changed: refresh every plan that follows it."""
     return sum(carry_over(successor) for successor in plan.successors.all())
+
+
+def missing_baselines(plan: Plan) -> dict[Target, list[str]]:
+    """For a plan that follows another, by target: the units (district names, or the city's
+    name for a target the city reports) whose baseline is still missing, i.e. without a
+    submitted or approved figure (carried or typed) in the baseline year, because the
+    predecessor's final figure is not in yet. Empty for a plan that follows none."""
+    pairs = matching_targets(plan)
+    if not pairs:
+        return {}
+    districts = list(District.objects.filter(city=plan.city).order_by("pk"))
+    have: dict[int, set[int | None]] = {}
+    for target_id, district_id in Figure.objects.filter(
+        target__in=[new.pk for new, _old in pairs],
+        year=plan.baseline_year,
+        state__in=CARRIED_STATES,
+    ).values_list("target_id", "district_id"):
+        have.setdefault(target_id, set()).add(district_id)
+    missing: dict[Target, list[str]] = {}
+    for new, _old in sorted(pairs, key=lambda pair: pair[0].pk):
+        there = have.get(new.pk, set())
+        if new.reported_by == Target.Reporter.CITY:
+            lacking = [] if None in there else [plan.city.name]
+        else:
+            lacking = [d.name for d in districts if d.pk not in there]
+        if lacking:
+            missing[new] = lacking
+    return missing
 
 
 @dataclass

@@ -19,7 +19,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(plans) == 1:
         return redirect(plans[0])
     today = timezone.localdate()
-    rows = [{"plan": p, "current": p.is_current(today), "ended": p.is_ended(today)} for p in plans]
+    rows = [
+        {
+            "plan": p,
+            "current": p.is_current(today),
+            "final_reporting": p.is_reporting_final(today),
+            "ended": p.is_ended(today),
+        }
+        for p in plans
+    ]
     return render(request, "plans/plan_list.html", {"rows": rows})
 
 

@@ -87,9 +87,8 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "missing_by_unit": _missing_by_unit(evaluation),
         "years": evaluation_years(plan),
         "districts": evaluation.districts if access.may_choose_district else [],
-        "district_table": [
-            (row, [row.count(v) for v, _n in evaluation.counts]) for row in evaluation.district_rows
-        ],
+        "district_columns": [v.label for v in evaluation.district_columns],
+        "district_table": evaluation.district_table,
         "reports": reports,
         "working": any(r.state in ("queued", "building") for r in reports),
         "formats": EvaluationReport.Format.choices,

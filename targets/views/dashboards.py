@@ -257,10 +257,15 @@ def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
 def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_request(request)
     target = access.get_target_for_user(request, pk, plan)  # 404: another department's target
-    view = _view(request, targets=Target.objects.filter(pk=target.pk), plan=plan)
+    # Ranked among every district of the city, whoever asks; the rows shown are those of the
+    # districts whose own values the user may see (district staff: their own, with its rank).
+    view = _view(request, targets=Target.objects.filter(pk=target.pk), plan=plan, cells=ALL)
     target = view.targets[0]
     city = view.board.city[target.pk]
-    cells = [(d, view.board.cells[(target.pk, d.pk)]) for d in view.shown]
+    visible = {d.pk for d in scope_districts(view.districts, request.user)}
+    ranked = _ranked(target, [(d, view.board.cells[(target.pk, d.pk)]) for d in view.districts],
+                     view.year)  # fmt: skip
+    cells = [(d, p) for d, p, _rank, _text in ranked if d.pk in visible]
     by_district = load_points([target], view.plan.years, view.include_submitted)[target.pk]
     years = list(view.plan.years)
     table = [
@@ -271,7 +276,8 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "target": target,
         "city": city,
-        "cells": _ranked(target, cells, view.year),
+        "cells": [row for row in ranked if row[0].pk in visible],
+        "district_count": len(view.districts),
         "years": years,
         "table": table,
         "city_row": [
@@ -279,6 +285,10 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "chart": _chart(target, city, cells, by_district, view),
         **_long_series(target, view.include_submitted),
+        # a successor's units still without the baseline carried over from the previous plan
+        "missing_baseline": succession.missing_baselines(view.plan).get(target, [])
+        if view.plan.follows_id
+        else [],
     }
     return render(request, "targets/progress_target.html", context)
 

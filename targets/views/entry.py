@@ -17,7 +17,7 @@ from departments.access import READ_ONLY, may_enter, own_district, require
 from departments.models import District
 from plans.access import may_write_plan, plan_for_request
 from plans.models import Plan
-from targets import access, completeness, figures
+from targets import access, completeness, figures, succession
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
 from targets.views.forms import FigureForm
@@ -148,8 +148,18 @@ def figure_entry(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "savable": any(not form.locked for form in forms),
         # the rows a refused save has errors in, each linked from the banner
         "invalid": [form for form in forms if form.errors],
+        "missing_baselines": _missing_baselines(scope, year),
     }
     return render(request, "targets/figure_entry.html", context)
+
+
+def _missing_baselines(scope: Scope, year: int) -> list[Target]:
+    """On a successor's baseline year: the targets whose baseline this unit still lacks (the
+    previous plan's final figure not yet submitted or approved)."""
+    if not scope.plan.follows_id or year != scope.plan.baseline_year:
+        return []
+    missing = succession.missing_baselines(scope.plan)
+    return [target for target, units in missing.items() if scope.name in units]
 
 
 def _locked_when_loaded(figure: Figure | None, data, target: Target) -> bool:

@@ -27,7 +27,7 @@ from departments.access import (
 from departments.models import District
 from plans.access import plan_for_request, require_open
 from plans.models import Part, Plan, keep_plan, plan_query
-from targets import access, figures, reminders, review_queue
+from targets import access, figures, reminders, review_queue, succession
 from targets.completeness import applicable, is_past, tallies
 from targets.models import Figure, ReportingPeriod, Target
 from zibo_edu.lib.params import int_list, to_int
@@ -283,6 +283,19 @@ def _act_on_list(request: HttpRequest, queue: QuerySet[Figure], here: str) -> Ht
     return redirect(here + (f"#figure-{after}" if done and after else ""))
 
 
+def _missing_baselines(plan, districts) -> dict:
+    """A successor's targets whose baseline is still missing, with the units (of those the
+    user sees) that lack it."""
+    if not plan.follows_id:
+        return {}
+    seen = {district.name for district in districts} | {plan.city.name}
+    missing = {
+        target: [unit for unit in units if unit in seen]
+        for target, units in succession.missing_baselines(plan).items()
+    }
+    return {target: units for target, units in missing.items() if units}
+
+
 @login_required
 def completeness_latest(request: HttpRequest) -> HttpResponse:
     """The year now being reported: last calendar year, within the plan's years."""
@@ -322,6 +335,8 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "enterable": enterable,
         "may_remind": remindable,
         "deadline_passed": is_past(period, timezone.now()),
+        # a successor's baselines still waiting for the previous plan's final figures
+        "missing_baselines": _missing_baselines(plan, districts),
     }
     return render(request, "targets/completeness.html", context)
 

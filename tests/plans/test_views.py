@@ -70,3 +70,33 @@ def test_task_page_highlights_the_sentences_targets_come_from(client, plan):
     html = client.get(reverse("task_detail", args=[plan.slug, "2-1-6"])).content.decode()
     assert "<mark>将劳动教育必修课程作为实施劳动教育的重要渠道," in html
     assert html.count("<mark>") == 3
+
+
+def test_the_plan_list_calls_an_ended_plan_still_open_for_final_figures_so(client, plan):
+    """Today (2026-12-07) 十四五's period is over but it is not closed: its final figures are
+    being reported, so it is no "当前" plan; once closed it is read-only."""
+    import datetime
+
+    from django.conf import settings
+
+    from plans.models import Plan
+    from targets.loading import load_plan_file
+
+    load_plan_file(settings.BASE_DIR / "fixtures" / "demo" / "demo-zibo-2026-2030.yaml")
+    today = datetime.date(2026, 12, 7)
+    assert plan.is_reporting_final(today) and not plan.is_ended(today)
+
+    states = _plan_states(client)
+    assert states["淄博市教育事业发展“十四五”规划"] == "已结束（终期数据报送中）"
+    assert states["淄博市教育事业发展“十五五”规划(演示,虚构示例)"] == "当前"
+
+    Plan.objects.filter(pk=plan.pk).update(closed_on=datetime.date(2026, 3, 31))
+    assert _plan_states(client)["淄博市教育事业发展“十四五”规划"] == "已结束（只读）"
+
+
+def _plan_states(client) -> dict[str, str]:
+    import re
+
+    html = client.get("/").content.decode()
+    rows = re.findall(r"<tr>\s*<td><a [^>]*>(.*?)</a>.*?<td>([^<]*)</td>\s*</tr>", html, re.S)
+    return {title: state.strip() for title, state in rows}

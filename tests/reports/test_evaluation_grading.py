@@ -193,7 +193,9 @@ def test_a_district_whose_figures_are_missing_is_not_named_furthest_behind():
         row("silent", 3, no_final=30, done=1),  # submitted, awaiting review: not compared
         row("middle", 4, done=28, not_done=3),
     ]
-    assert rows[2].share == 100 and rows[2].decided == 1 and rows[1].lacking == 0
+    # 1 of 31 judged is no "100%" (issue 17): no share, and the row says what is missing
+    assert rows[2].share is None and rows[2].decided == 1 and rows[1].lacking == 0
+    assert "30" in rows[2].share_text
     evaluation = Evaluation(None, 2025, True, None, None, [], [], [], rows, [],
                             datetime.datetime(2026, 11, 23))  # fmt: skip
     assert [r.district.slug for r in evaluation.furthest_behind] == ["short", "middle"]

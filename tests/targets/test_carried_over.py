@@ -88,6 +88,7 @@ def test_the_api_refuses_to_change_it_naming_the_figure(client, staff_zhangdian,
             "denominator": 1000,
         },
         content_type="application/json",
+        headers={"Accept-Language": "zh-CN"},  # the API answers in the client's language
     )
     assert response.status_code == 409
     assert carried.target.code in response.json()["error"]

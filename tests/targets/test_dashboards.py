@@ -497,3 +497,22 @@ def test_heat_map_legend_lists_only_the_statuses_the_year_can_show(admin, seeded
     ]
     assert Status.ON_TRACK in earlier and Status.LAGGING in earlier
     assert Status.FINAL_MISSING not in earlier and Status.MISSED not in earlier
+
+
+def test_district_staff_see_their_rank_among_every_district_and_no_other_districts_value(
+    client, admin, staff_zhangdian, seeded
+):
+    """The issue's case: /progress/targets/2/ said 排名 1 to staff-zhangdian (ranked among the
+    one district they see) where the city admin saw 5."""
+    target = Target.objects.get(pk=2)
+    cells = admin.get("/progress/targets/2/").context["cells"]
+    as_admin = {d.name: rank for d, _p, rank, _t in cells}
+    assert as_admin["张店区"] not in (None, 1), "the demo places 张店区 below first"
+    client.force_login(staff_zhangdian)
+    response = client.get("/progress/targets/2/")
+    assert [(d.name, rank) for d, _p, rank, _t in response.context["cells"]] == [
+        ("张店区", as_admin["张店区"])
+    ]
+    page = response.content.decode()
+    assert "淄川区" not in page and "在11个区县中排名" in page
+    assert target.code in page

@@ -512,3 +512,47 @@ def test_the_statuses_a_year_can_show_follow_the_method(plan):
     assert possible_statuses(milestone, 2025) == {Status.MET, Status.MISSED, Status.FINAL_MISSING}
     everything = statuses_that_can_appear(Target.objects.of_plan(plan), 2025)
     assert Status.ON_TRACK not in everything and Status.OVERDUE not in everything
+
+
+def spending_growth() -> Target:
+    """二(八)5-1 市级财政教育投入年均增长10%左右: an average, in 万元 figures."""
+    return target(kind="annual_change", direction="increase", value=D(10), comparator="about",
+                  measure_unit="万元", value_text="年均增长10%左右", every_year=True)  # fmt: skip
+
+
+# The demo's city figures: 7.2%, 6.8%, 8.1%, 15.1%, 14.5% a year; 10.3% a year on average.
+SPENDING = {2020: "1080000", 2021: "1157875", 2022: "1237101", 2023: "1337571",
+            2024: "1539937", 2025: "1763812"}  # fmt: skip
+
+
+def test_an_average_growth_is_judged_by_the_compound_rate_from_the_baseline():
+    points = {y: Point(y, value=D(v)) for y, v in SPENDING.items()}
+    final = district_progress(spending_growth(), points, 2025)
+    assert (final.status, final.year, final.years_met) == (Status.MET, 2025, None)
+    assert round(final.value, 1) == D("10.3")  # (1763812 / 1080000) ** (1/5) − 1
+    assert final.baseline_year == 2020 and final.final
+
+    early = district_progress(spending_growth(), {y: points[y] for y in (2020, 2023)}, 2023)
+    assert round(early.value, 1) == D("7.4")  # 2020 → 2023, though no 2021 or 2022 figure
+    assert early.status == Status.ACCELERATE  # 7.4 / 10 = 0.74: neither 9% (左右) nor on track
+
+    without_2024 = {y: p for y, p in points.items() if y != 2024}  # a year-on-year rule needs it
+    assert district_progress(spending_growth(), without_2024, 2025).status == Status.MET
+
+
+def test_an_average_growth_below_ninety_percent_of_the_rate_is_missed_at_the_deadline():
+    points = {2020: Point(2020, value=D(100)), 2025: Point(2025, value=D(150))}  # 8.4% a year
+    final = district_progress(spending_growth(), points, 2025)
+    assert final.status == Status.MISSED and round(final.value, 1) == D("8.4")
+    missing = district_progress(spending_growth(), {2020: points[2020]}, 2025)
+    assert missing.status == Status.FINAL_MISSING
+
+
+def test_no_decrease_year_by_year_stays_judged_each_year():
+    steady = target(kind="annual_change", direction="increase", value=D(0), unit="万元",
+                    value_text="逐年只增不减", every_year=True)  # fmt: skip
+    rising_overall = {2020: D(100), 2021: D(90), 2022: D(120), 2023: D(130), 2024: D(140),
+                      2025: D(150)}  # fmt: skip
+    points = {y: Point(y, value=v) for y, v in rising_overall.items()}
+    final = district_progress(steady, points, 2025)
+    assert final.status == Status.MISSED and final.years_met == (4, 5)
