@@ -16,7 +16,7 @@ from departments.access import ACCOUNT_CITY
 from departments.admin_site import CityScopedAdmin, CityScopedInline
 from plans import access
 from plans.models import Plan
-from targets import display, figures, standings
+from targets import display, figures, reminders, standings
 from targets.drafting import Preview, preview_plan_file
 from targets.figures import FigureInput
 from targets.loading import PlanFileError, load_plan_file
@@ -26,6 +26,7 @@ from targets.models import (
     FigureImport,
     Reminder,
     ReportingPeriod,
+    ReturnEmail,
     Target,
     describe_values,
 )
@@ -237,11 +238,40 @@ class FigureChangeAdmin(CityScopedAdmin):
         return False
 
 
+class OutgoingMailAdmin(CityScopedAdmin):
+    """An email row of the outbox: read-only; a failed one, or one stuck past its lease, can be
+    sent again."""
+
+    actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset) -> None:
+        pks = queryset.values_list("pk", flat=True)
+        count = sum(reminders.resend(self.model, pk) for pk in pks)
+        self.message_user(request, _("%(n)s queued again.") % {"n": count}, messages.SUCCESS)
+
+
 @admin.register(Reminder)
-class ReminderAdmin(CityScopedAdmin):
+class ReminderAdmin(OutgoingMailAdmin):
     city = ("period__plan__city",)
-    list_display = ["district", "period", "sent_on", "kind", "missing", "recipients", "is_demo"]
-    list_filter = ["period", "district", "kind", "is_demo"]
+    list_display = [
+        "district", "period", "sent_on", "kind", "missing", "recipients", "state", "is_demo"
+    ]  # fmt: skip
+    list_filter = ["state", "period", "district", "kind", "is_demo"]
+
+
+@admin.register(ReturnEmail)
+class ReturnEmailAdmin(OutgoingMailAdmin):
+    city = ("district__city",)
+    list_display = ["subject", "district", "created_at", "recipients", "state", "sent_at"]
+    list_filter = ["state", "district"]
+    search_fields = ["subject", "last_error"]
 
 
 @admin.register(FigureImport)

@@ -11,3 +11,7 @@ class TargetsConfig(AppConfig):
         from zibo_edu.views.api import api
 
         api.add_router("/", router)
+
+        from targets.reminders import register_outboxes
+
+        register_outboxes()

@@ -600,8 +600,8 @@ def send_back(figures: list[Figure], *, user, reason: str) -> list[Figure]:
         raise ValueError(_("Say why the figures are returned."))
     ready = [f for f in figures if f.state == Figure.State.SUBMITTED and not f.is_carried]
     _transition(ready, user=user, action="return", state=Figure.State.RETURNED, comment=reason)
-    if ready:  # the district's staff learn why at once, once the return is committed
-        transaction.on_commit(lambda: reminders.send_returned(ready, reason=reason))
+    if ready:  # the district's staff learn why, by an email sent once the return commits
+        reminders.queue_returned(ready, reason=reason)
     return ready
 
 

@@ -20,6 +20,7 @@ from departments.access import (
 from departments.audit import Change
 from departments.models import Department
 from plans.models import Plan, Task, TaskDepartment
+from zibo_edu.lib.outbox import OutboxRow
 from zibo_edu.lib.single_line import validate_single_line
 
 
@@ -587,9 +588,48 @@ class FigureImport(models.Model):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class Reminder(models.Model):
-    """One reminder email to a district for a reporting period on one day; claimed before sending,
-    so a retried task or a second beat never sends it twice."""
+class OutgoingMail(OutboxRow):
+    """An email of the targets app as an outbox row (zibo_edu/lib/outbox.py): written, subject,
+    body and recipients, in the transaction that decides it, sent after the commit by a task that
+    claims it (queued → sending → sent, or failed after MAX_ATTEMPTS)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)  # comma-separated
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), null=True, blank=True, default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def addresses(self) -> list[str]:
+        return [address.strip() for address in self.recipients.split(",") if address.strip()]
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state == self.State.SENT
+
+    @property
+    def waits_for_the_queue(self) -> bool:
+        """Recorded but never handed to the task queue (it could not be reached): the outbox
+        sweep sends it once the queue is back."""
+        return self.state == self.State.QUEUED and self.queued_at is None
+
+
+class Reminder(OutgoingMail):
+    """One reminder email to a district for a reporting period on one day; claimed when it is
+    decided (one per period, district and day), so a retried task, a second beat or a click on
+    "remind now" never sends it twice."""
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     district = models.ForeignKey(
@@ -611,8 +651,6 @@ class Reminder(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("sent at"), null=True, blank=True, default=timezone.now)
-    recipients = models.TextField(_("recipients"), blank=True)
     missing = models.PositiveIntegerField(_("missing figures"), default=0)
     is_demo = models.BooleanField(_("demo data"), default=False)  # made up by the demo loader
 
@@ -628,6 +666,23 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.period.year} {self.sent_on}"
+
+
+class ReturnEmail(OutgoingMail):
+    """The email telling a district's staff which of its figures were just returned and why,
+    written in the transaction of the return."""
+
+    district = models.ForeignKey(
+        "departments.District", on_delete=models.CASCADE, related_name="return_emails"
+    )
+
+    class Meta:
+        verbose_name = _("return email")
+        verbose_name_plural = _("return emails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.subject}"
 
 
 class Standing(models.Model):

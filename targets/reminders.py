@@ -4,14 +4,25 @@ can remind a district by hand. A returned figure tells the district why at once.
 
 Each reminder is claimed in the database first (one per period, district and day, whoever sends
 it), so a retried task, a second beat or a click on "remind now" never sends twice a day.
+
+Both emails are outbox rows (zibo_edu/lib/outbox.py; `Reminder`, `ReturnEmail`): subject, body and
+recipients are written in the transaction that decides them (the claim, the return), signalled to
+the queue after its commit (a queue that cannot be reached is logged, never raised) and sent by a
+thin task that claims the row (queued → sending, a conditional UPDATE that must change one row).
+A failed send goes back to queued with its error and the outbox sweep signals it again, later each
+time (its backoff); after MAX_ATTEMPTS it is failed, shown in the admin, where it can be sent
+again. The sweep also takes back a row whose worker died while sending.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -19,8 +30,14 @@ from departments.access import staff_accounts
 from departments.models import District
 from targets import completeness
 from targets.display import display_value
-from targets.models import Figure, Reminder, ReportingPeriod, Target
+from targets.models import Figure, OutgoingMail, Reminder, ReportingPeriod, ReturnEmail, Target
+from zibo_edu.lib import outbox
 from zibo_edu.lib.single_line import mail_subject
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # sends tried before a row is failed
+State = OutgoingMail.State
 
 
 def due_periods(today: datetime.date) -> list[ReportingPeriod]:
@@ -51,7 +68,8 @@ def last_reminded(period: ReportingPeriod) -> dict[int, Reminder]:
 
 
 def send_due(today: datetime.date) -> int:
-    """Send the reminders due today; returns how many districts were emailed.
+    """Queue the reminders due today (each sent after its claim commits); returns how many
+    districts are reminded.
 
     Before the deadline: on the day `remind_days_before` ahead of it. After it: each district
     whose figures are not all in (missing, or entered but not submitted) once its last reminder of
@@ -76,7 +94,7 @@ def send_due(today: datetime.date) -> int:
 
 @dataclass
 class Outcome:
-    sent: bool
+    queued: bool  # recorded, and sent once its transaction commits
     # Why not: "claimed", "complete", or "no_recipients" (no active staff account of the district
     # has an email address: nobody is emailed, and no reminder is recorded).
     reason: str = ""
@@ -88,11 +106,11 @@ def remind_now(period: ReportingPeriod, district: District, *, user) -> Outcome:
     who asked."""
     today = timezone.localdate()
     kind = Reminder.Kind.MANUAL
-    return _claim_and_send(period, district, today, kind, requested_by=user)
+    return _claim(period, district, today, kind, requested_by=user)
 
 
 def _remind(period, district, today, kind) -> bool:
-    return _claim_and_send(period, district, today, kind).sent
+    return _claim(period, district, today, kind).queued
 
 
 def _staff_with_email():
@@ -123,7 +141,9 @@ def history(period: ReportingPeriod) -> dict[int, tuple[Reminder, int]]:
     return seen
 
 
-def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome:
+def _claim(period, district, today, kind, requested_by=None) -> Outcome:
+    """Record the district's reminder of the day, with its message, if it owes figures; it is
+    sent once the claim commits."""
     missing = missing_targets(period, district)
     entered = completeness.open_targets(completeness.applicable(period.plan), district, period.year)
     late = completeness.is_past_deadline(period.deadline, today)
@@ -132,6 +152,7 @@ def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome
     recipients = recipients_of(district)
     if not recipients:
         return Outcome(False, "no_recipients")
+    subject, body = _message(period, district, missing, entered, today)
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -142,10 +163,12 @@ def _claim_and_send(period, district, today, kind, requested_by=None) -> Outcome
                 requested_by=requested_by,
                 recipients=", ".join(recipients),
                 missing=len(missing) + (len(entered) if late else 0),
+                subject=subject[:255],
+                body=body,
             )
-            _send(period, district, missing, entered, recipients, today)
     except IntegrityError:
-        return Outcome(False, "claimed")  # another worker, a retry or a second beat sent it
+        return Outcome(False, "claimed")  # another worker, a retry or a second beat has it
+    transaction.on_commit(lambda: enqueue(Reminder, [reminder.pk]))
     return Outcome(True, reminder=reminder)
 
 
@@ -153,7 +176,7 @@ def _signature(district: District) -> str:
     return f"{district.city.name}教育局 教育规划跟踪系统（此邮件由系统自动发送）"
 
 
-def _send(period, district, missing, entered, recipients, today) -> None:
+def _message(period, district, missing, entered, today) -> tuple[str, str]:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "figure_entry", args=[district.slug, period.year]
     )
@@ -207,17 +230,17 @@ def _send(period, district, missing, entered, recipients, today) -> None:
                 _signature(district),
             ]
         )
-    send_mail(mail_subject(subject), body, None, recipients)
+    return subject, body
 
 
-def send_returned(figures: list[Figure], *, reason: str) -> int:
-    """Email each district's staff the figures just returned to them, with the reviewer's reason.
-    Returns how many emails were sent. Called after the commit of the return."""
+def queue_returned(figures: list[Figure], *, reason: str) -> list[ReturnEmail]:
+    """Email each district's staff the figures just returned to them, with the reviewer's reason:
+    written in the transaction of the return, sent once it commits (nothing if it rolls back)."""
     by_district: dict[int, list[Figure]] = {}
     for figure in figures:
         if figure.district_id is not None:
             by_district.setdefault(figure.district_id, []).append(figure)
-    sent = 0
+    emails = []
     for district in District.objects.filter(pk__in=by_district).select_related("city"):
         recipients = recipients_of(district)
         if not recipients:
@@ -251,9 +274,95 @@ def send_returned(figures: list[Figure], *, reason: str) -> int:
                     _signature(district),
                 ]
             )
-        send_mail(mail_subject(subject), body, None, recipients)
-        sent += 1
-    return sent
+        emails.append(
+            ReturnEmail.objects.create(
+                district=district,
+                subject=subject[:255],
+                body=body,
+                recipients=", ".join(recipients),
+            )
+        )
+    if emails:
+        pks = [email.pk for email in emails]
+        transaction.on_commit(lambda: enqueue(ReturnEmail, pks))
+    return emails
+
+
+# Sending: the outbox's step ---------------------------------------------------------------------
+
+
+def enqueue(model: type[OutgoingMail], pks: list[int]) -> bool:
+    """Signal the emails to a worker after the commit; False (logged) when the queue cannot be
+    reached: the rows wait for the outbox sweep."""
+    return outbox.signal(model, outbox.outbox_of(model).steps[State.QUEUED], pks)
+
+
+def send(model: type[OutgoingMail], pk: int) -> bool:
+    """Send one email; False when another run has it, it was sent, or sending failed (the row
+    keeps the error and goes back to queued for the sweep, or is failed after MAX_ATTEMPTS)."""
+    claim = outbox.claim(model, pk, State.QUEUED, State.SENDING, attempts=F("attempts") + 1)
+    if claim is None:
+        return False
+    email = model.objects.get(pk=pk)
+    try:
+        if not email.addresses:
+            raise ValueError("no recipients")
+        send_mail(mail_subject(email.subject), email.body, None, email.addresses)
+    except Exception as error:
+        given_up = email.attempts >= MAX_ATTEMPTS
+        log.warning("%s %d not sent (attempt %d): %r", model.__name__, pk, email.attempts, error)
+        # queued_at now: the sweep signals it again after the lease, doubled each time
+        outbox.move(
+            claim,
+            State.FAILED if given_up else State.QUEUED,
+            last_error=str(error)[:2000],
+            queued_at=timezone.now(),
+        )
+        return False
+    # Sent: recorded even if the sweep took the row back meanwhile, so no other run sends it.
+    outbox.move(
+        model.objects.filter(pk=pk, state__in=[State.SENDING, State.QUEUED]),
+        State.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return True
+
+
+def resend(model: type[OutgoingMail], pk: int) -> bool:
+    """The admin's "send again": a failed email, or one stuck past its lease (a dead worker's,
+    or one whose signal was lost), goes back to queued with fresh attempts."""
+    stuck = outbox.stuck(outbox.outbox_of(model))
+    again = outbox.move(
+        model.objects.filter(Q(state=State.FAILED) | stuck, pk=pk),
+        State.QUEUED,
+        attempts=0,
+        queued_at=None,
+    )
+    if again:
+        transaction.on_commit(lambda: enqueue(model, [pk]))
+    return again == 1
+
+
+def register_outboxes() -> None:
+    """Reminders and return emails as the outbox sweep sees them (TargetsConfig.ready())."""
+    from targets.tasks import send_reminder, send_return_email
+
+    for model, task in ((Reminder, send_reminder), (ReturnEmail, send_return_email)):
+        outbox.register(
+            outbox.Outbox(
+                model=model,
+                steps={State.QUEUED: task},
+                held={State.SENDING: State.QUEUED},
+                failed=State.FAILED,
+                error_field="last_error",
+                in_process=partial(send, model),
+            )
+        )
+
+
+def _at_eight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
 
 
 def backfill(plan, today: datetime.date, *, is_demo: bool) -> int:
@@ -274,6 +383,7 @@ def backfill(plan, today: datetime.date, *, is_demo: bool) -> int:
             while day < today:
                 days.append((day, Reminder.Kind.OVERDUE))
                 day += every
+        days = [(day, kind, _at_eight(day)) for day, kind in days]
         for district in districts:
             owed = len(completeness.missing_targets(applicable, district, period.year))
             owed += len(completeness.open_targets(applicable, district, period.year))
@@ -289,11 +399,12 @@ def backfill(plan, today: datetime.date, *, is_demo: bool) -> int:
                     is_demo=is_demo,
                     recipients=", ".join(recipients),
                     missing=owed,
-                    created_at=timezone.make_aware(
-                        datetime.datetime.combine(day, datetime.time(8))
-                    ),
+                    state=State.SENT,  # gone out long ago: nothing for the outbox to do
+                    created_at=at,
+                    state_since=at,
+                    sent_at=at,
                 )
-                for day, kind in days
+                for day, kind, at in days
             ]
     before = Reminder.objects.filter(period__plan=plan).count()
     Reminder.objects.bulk_create(made, ignore_conflicts=True)  # one a day: a second run adds none

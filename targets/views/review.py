@@ -351,12 +351,28 @@ def remind_now(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, plan=plan, year=year)
     district = get_object_or_404(District, city=plan.city, slug=slug)
     outcome = reminders.remind_now(period, district, user=request.user)
-    if outcome.sent:
-        messages.success(
-            request,
-            _("%(district)s is reminded: %(recipients)s.")
-            % {"district": district, "recipients": outcome.reminder.recipients},
-        )
+    if outcome.queued:
+        reminder = outcome.reminder
+        reminder.refresh_from_db()  # sent already when the queue runs it in-process
+        answer = {"district": district, "recipients": reminder.recipients}
+        if reminder.is_sent:
+            messages.success(request, _("%(district)s is reminded: %(recipients)s.") % answer)
+        elif not reminder.waits_for_the_queue:
+            messages.success(
+                request,
+                _("%(district)s's reminder to %(recipients)s is queued; it goes out in a moment.")
+                % answer,
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "%(district)s's reminder to %(recipients)s is recorded and will go out "
+                    "automatically as soon as the task queue is back; it cannot be reached "
+                    "right now."
+                )
+                % answer,
+            )
     else:
         messages.warning(
             request,

@@ -33,7 +33,7 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
     from ledger.models import Delivery, LedgerChange, WebhookEndpoint
     from reports.models import EvaluationReport, Recipient, Report
     from targets import figures
-    from targets.models import FigureChange, FigureImport, Reminder, ReportingPeriod
+    from targets.models import FigureChange, FigureImport, Reminder, ReportingPeriod, ReturnEmail
 
     settings.MEDIA_ROOT = tmp_path
     bases = target_named(plan, "区县典型性劳动教育基地")
@@ -47,6 +47,7 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
         plan=plan, year=2024, deadline=datetime.date(2025, 3, 31)
     )
     Reminder.objects.create(period=period, district=zhangdian, sent_on=datetime.date(2025, 3, 1))
+    ReturnEmail.objects.create(district=zhangdian, subject="【退回】张店区", state="sent")
     FigureImport.objects.create(
         uploaded_by=staff_zhangdian, filename="zhangdian.xlsx", content=b"", sha256="0" * 64,
         fingerprint="0" * 64,

@@ -23,6 +23,13 @@ def period(plan):
 
 
 @pytest.fixture
+def sent_after_commit(django_capture_on_commit_callbacks):
+    """Reminders are sent once their claim commits (an outbox row); the test's transaction
+    never commits, so run what would run after the commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def staff_with_email(zhangdian, zichuan):
     users = []
     for name, district in (("zd", zhangdian), ("zc", zichuan)):
@@ -33,12 +40,15 @@ def staff_with_email(zhangdian, zichuan):
     return users
 
 
-def test_reminds_n_days_before_with_the_missing_figures(plan, period, staff_with_email, zhangdian):
+def test_reminds_n_days_before_with_the_missing_figures(
+    plan, period, staff_with_email, zhangdian, sent_after_commit
+):
     targets = list(Target.objects.of_plan(plan).filter(reported_by="districts"))
     for target in targets[1:]:
         make_figure(target, zhangdian, 2024, value=Decimal(1))
     with time_machine.travel(datetime.datetime(2025, 3, 24, 8, tzinfo=datetime.UTC)):
-        assert send_deadline_reminders.delay().get() == 2
+        with sent_after_commit():
+            assert send_deadline_reminders.delay().get() == 2
     by_recipient = {message.to[0]: message for message in mail.outbox}
     zhangdian_mail = by_recipient["zd@example.cn"]
     assert zhangdian_mail.subject == "【提醒】张店区2024年度数据尚有1项未填报"
@@ -54,17 +64,21 @@ def test_nothing_on_other_days(period, staff_with_email):
     assert mail.outbox == []
 
 
-def test_a_second_run_the_same_day_sends_nothing(period, staff_with_email):
-    assert send_deadline_reminders("2025-03-24") == 2
-    assert send_deadline_reminders("2025-03-24") == 0
+def test_a_second_run_the_same_day_sends_nothing(period, staff_with_email, sent_after_commit):
+    with sent_after_commit():
+        assert send_deadline_reminders("2025-03-24") == 2
+        assert send_deadline_reminders("2025-03-24") == 0
     assert len(mail.outbox) == 2
     assert Reminder.objects.count() == 2
 
 
-def test_districts_with_everything_entered_get_no_mail(plan, period, staff_with_email, zhangdian):
+def test_districts_with_everything_entered_get_no_mail(
+    plan, period, staff_with_email, zhangdian, sent_after_commit
+):
     for target in Target.objects.of_plan(plan).filter(reported_by="districts"):
         make_figure(target, zhangdian, 2024, value=Decimal(1))
-    send_deadline_reminders("2025-03-24")
+    with sent_after_commit():
+        send_deadline_reminders("2025-03-24")
     assert [m.to for m in mail.outbox] == [["zc@example.cn"]]
 
 
@@ -83,13 +97,16 @@ def test_a_daily_schedule_runs_it():
     assert str(task.crontab.timezone) == "Asia/Shanghai" and task.enabled
 
 
-def test_the_reminder_names_drafts_not_yet_submitted(plan, period, staff_with_email, zhangdian):
+def test_the_reminder_names_drafts_not_yet_submitted(
+    plan, period, staff_with_email, zhangdian, sent_after_commit
+):
     targets = list(Target.objects.of_plan(plan).filter(reported_by="districts"))
     for target in targets[2:]:
         make_figure(target, zhangdian, 2024, value=Decimal(1), state="submitted")
     make_figure(targets[0], zhangdian, 2024, value=Decimal(1))  # a draft, entered
     make_figure(targets[1], zhangdian, 2024, note="待核实")  # a draft holding only a note
-    send_deadline_reminders("2025-03-24")
+    with sent_after_commit():
+        send_deadline_reminders("2025-03-24")
     body = next(m for m in mail.outbox if m.to == ["zd@example.cn"]).body
     assert "目前尚有以下1项指标未填报" in body and targets[1].code in body
     assert "另有1项已填写但尚未提交（草稿或已退回），截止日期后仍未提交的将计为逾期。" in body
@@ -103,7 +120,7 @@ def _days(start: datetime.date, n: int):
 
 
 def test_overdue_reminders_go_weekly_after_the_deadline_until_the_figures_are_in(
-    plan, period, staff_with_email, zhangdian
+    plan, period, staff_with_email, zhangdian, sent_after_commit
 ):
     targets = list(Target.objects.of_plan(plan).filter(reported_by="districts"))
     sent_on = []
@@ -112,7 +129,7 @@ def test_overdue_reminders_go_weekly_after_the_deadline_until_the_figures_are_in
             for target in targets:
                 make_figure(target, zhangdian, 2024, value=Decimal(1), state="submitted")
         at = datetime.datetime.combine(day, datetime.time(8), tzinfo=datetime.UTC)
-        with time_machine.travel(at, tick=False):
+        with time_machine.travel(at, tick=False), sent_after_commit():
             send_deadline_reminders.delay().get()
             send_deadline_reminders.delay().get()  # a second beat the same day: nothing more
         sent_on += [(m.to[0], day) for m in mail.outbox[len(sent_on) :]]
@@ -125,13 +142,14 @@ def test_overdue_reminders_go_weekly_after_the_deadline_until_the_figures_are_in
 
 
 def test_the_overdue_reminder_names_what_is_missing_and_how_late(
-    plan, period, staff_with_email, zhangdian
+    plan, period, staff_with_email, zhangdian, sent_after_commit
 ):
     targets = list(Target.objects.of_plan(plan).filter(reported_by="districts"))
     for target in targets[2:]:
         make_figure(target, zhangdian, 2024, value=Decimal(1), state="approved")
     make_figure(targets[1], zhangdian, 2024, value=Decimal(1), state="returned")
-    assert send_deadline_reminders("2025-04-30") == 2
+    with sent_after_commit():
+        assert send_deadline_reminders("2025-04-30") == 2
     message = next(m for m in mail.outbox if m.to == ["zd@example.cn"])
     assert message.subject == "【逾期提醒】张店区2024年度数据已逾期30天，尚有2项未提交"
     assert "截止日期为2025年03月31日，至今已逾期30天" in message.body
@@ -151,11 +169,12 @@ def test_the_overdue_interval_is_configurable_and_0_stops_it(period, staff_with_
 
 
 def test_a_district_with_all_figures_in_gets_no_overdue_reminder(
-    plan, period, staff_with_email, zhangdian
+    plan, period, staff_with_email, zhangdian, sent_after_commit
 ):
     for target in Target.objects.of_plan(plan).filter(reported_by="districts"):
         make_figure(target, zhangdian, 2024, value=Decimal(1), state="submitted")
-    send_deadline_reminders("2025-04-10")
+    with sent_after_commit():
+        send_deadline_reminders("2025-04-10")
     assert [m.to for m in mail.outbox] == [["zc@example.cn"]]
 
 
@@ -196,11 +215,12 @@ def test_nothing_is_emailed_when_the_return_is_rolled_back(
 
 
 def test_remind_now_sends_the_same_reminder_logs_who_asked_and_shows_it(
-    client, period, staff_with_email, city_admin
+    client, period, staff_with_email, city_admin, sent_after_commit
 ):
     client.force_login(city_admin)
     with time_machine.travel(datetime.datetime(2025, 5, 6, 10, tzinfo=datetime.UTC), tick=False):
-        response = client.post("/completeness/2024/remind/zhangdian/", follow=True)
+        with sent_after_commit():
+            response = client.post("/completeness/2024/remind/zhangdian/", follow=True)
         assert response.status_code == 200
         assert [m.to for m in mail.outbox] == [["zd@example.cn"]]
         assert mail.outbox[0].subject.startswith("【逾期提醒】张店区2024年度数据已逾期36天")
@@ -213,8 +233,9 @@ def test_remind_now_sends_the_same_reminder_logs_who_asked_and_shows_it(
         page = response.content.decode()
         assert "2025-05-06" in page and "city-admin" in page
         # the same day: claimed once, whoever sends it (the daily task included)
-        client.post("/completeness/2024/remind/zhangdian/")
-        assert send_deadline_reminders() == 1  # 淄川区 only
+        with sent_after_commit():
+            client.post("/completeness/2024/remind/zhangdian/")
+            assert send_deadline_reminders() == 1  # 淄川区 only
     assert len(mail.outbox) == 2
 
 

@@ -46,7 +46,10 @@ def _delivery(**fields) -> Delivery:
 
 
 def test_every_side_effect_model_is_swept_by_the_one_beat_task():
-    assert {o.model for o in outbox.registered()} >= {Report, EvaluationReport, Delivery}
+    from targets.models import Reminder, ReturnEmail
+
+    every = {Report, EvaluationReport, Delivery, Reminder, ReturnEmail}
+    assert {o.model for o in outbox.registered()} >= every
     assert PeriodicTask.objects.get(task="zibo_edu.tasks.sweep_outboxes").crontab.minute == "*"
     assert not PeriodicTask.objects.filter(task="reports.tasks.sweep_reports").exists()
 

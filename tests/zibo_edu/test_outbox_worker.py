@@ -15,6 +15,7 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from tests.zibo_edu.test_celery_worker import _database_url
 from tests.zibo_edu.test_worker_crash import _messages
@@ -171,8 +172,6 @@ def test_a_worker_killed_mid_send_loses_no_notification_and_sends_none_twice(wor
 
 
 def test_redis_stopped_and_restarted_empty_loses_nothing(workers, redis, tmp_path):
-    from django.core.management import call_command
-
     from ledger import notifications
     from ledger.models import Delivery
     from plans.models import Plan
@@ -209,3 +208,58 @@ def test_redis_stopped_and_restarted_empty_loses_nothing(workers, redis, tmp_pat
     sent = _sent_subjects(tmp_path / "mail")
     assert sent == Counter({f"outbox-test-{i:03d}": 1 for i in range(10)}), "each exactly once"
     assert {build.pk, late.pk} == set(EvaluationReport.objects.values_list("pk", flat=True))
+
+
+def _reminders(n: int) -> list[int]:
+    """n reminders of 张店区, one a day (their claim), as the daily task writes them."""
+    import datetime
+
+    from departments.models import District
+    from plans.models import Plan
+    from targets.models import Reminder, ReportingPeriod
+
+    call_command("load_plan", verbosity=0)
+    period = ReportingPeriod.objects.create(
+        plan=Plan.objects.get(slug="zibo-2021-2025"), year=2024, deadline=datetime.date(2025, 3, 31)
+    )
+    district = District.objects.get(slug="zhangdian")
+    return [
+        Reminder.objects.create(
+            period=period, district=district, sent_on=datetime.date(2025, 4, 1 + i),
+            kind="overdue", recipients=f"r{i}@example.cn", subject=f"reminder-test-{i:03d}",
+            body="请登录填报",
+        ).pk
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_a_worker_killed_mid_send_loses_no_reminder_and_sends_none_twice(workers, tmp_path):
+    from targets import reminders
+    from targets.models import Reminder
+
+    pks = _reminders(20)
+    first = workers("first")
+    assert reminders.enqueue(Reminder, pks) is True
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        sending = Reminder.objects.filter(state="sending").count()
+        if Reminder.objects.filter(state="sent").count() >= 3 and sending:
+            break
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)  # mid-send, no warning
+    first.wait(timeout=30)
+    held = Counter(Reminder.objects.values_list("state", flat=True))
+    print(f"killed with {dict(held)}")
+    assert held["sending"] >= 1 and held["sent"] < 20, "the kill must land mid-send"
+
+    workers("second")
+    took = _sweep_until_done(lambda: Reminder.objects.filter(state="sent").count() == 20)
+    print(f"all 20 reminders sent {took:.0f} s after the new worker started")
+    assert Counter(Reminder.objects.values_list("state", flat=True)) == {"sent": 20}
+    time.sleep(2 * LEASE)  # a duplicate would arrive now
+    _sweep_until_done(lambda: True)
+    time.sleep(2)
+    sent = _sent_subjects(tmp_path / "mail")
+    twice = [subject for subject, n in sent.items() if n > 1]
+    print(f"messages: {sum(sent.values())} for 20 reminders, sent twice: {twice}")
+    assert sent == Counter({f"reminder-test-{i:03d}": 1 for i in range(20)}), "each exactly once"
