@@ -77,7 +77,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
     """Issue a notice; ?task=<pk> or ?target=<pk>&district=<pk> fills the facts in."""
-    if not access.may_manage(request.user):
+    if not access.may_issue_notices(request.user):
         raise PermissionDenied
     plan = plan_for_request(request)
     access.require_open(request.user, plan)
