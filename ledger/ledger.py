@@ -385,12 +385,7 @@ class LedgerRow:
 
 def key_tasks(plan: Plan):
     """The ledger's tasks: 二's key tasks and 三's implementation items (Task.objects.worked)."""
-    return (
-        Task.objects.worked()
-        .filter(part__plan=plan)
-        .select_related("part")
-        .with_departments()
-    )
+    return Task.objects.worked().filter(part__plan=plan).select_related("part").with_departments()
 
 
 def ledger_rows(plan: Plan, reporting_round: ReportingRound | None, tasks=None) -> list[LedgerRow]:
