@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from departments.access import emails_of
-from ledger.models import Delivery, WebhookEndpoint
+from ledger.models import Delivery, LedgerState, WebhookEndpoint
 from zibo_edu.lib import webhooks
 from zibo_edu.lib.single_line import mail_subject
 
@@ -58,6 +59,17 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
     for delivery in created:
         transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
     return created
+
+
+def unreached(event: str, key: str, unit) -> str | None:
+    """What to say on a page when an event announced to `unit` reached nobody (its people have no
+    email address and it has no robot), or None when a delivery was made for it."""
+    if unit is None or Delivery.objects.filter(key__startswith=f"{event}:{key}:").exists():
+        return None
+    return _(
+        "This notification reached nobody: %(unit)s has no account with an email address and no "
+        "group robot. Tell them another way, and add an address or a robot in the admin."
+    ) % {"unit": unit}
 
 
 def enqueue(pk: int) -> None:
@@ -156,8 +168,18 @@ def report_returned(report) -> list[Delivery]:
         f"{report.round.title} {report.task.code} {report.task.title} 的进展报告被退回。\n\n"
         f"退回原因：{report.return_reason}\n\n[修改报告]({{site}}{url})"
     )
-    key = f"report:{report.pk}:v{report.version}"
-    return announce(Event.REPORT_RETURNED, key, [lead], title, body)
+    return announce(Event.REPORT_RETURNED, _returned_key(report), [lead], title, body)
+
+
+def _returned_key(report) -> str:
+    return f"report:{report.pk}:v{report.version}"
+
+
+def report_return_unreached(report) -> str | None:
+    """A returned report whose return reached nobody of its lead department."""
+    if report is None or report.state != LedgerState.RETURNED:
+        return None
+    return unreached(Event.REPORT_RETURNED, _returned_key(report), report.task.lead_department)
 
 
 def notice_issued(notice) -> list[Delivery]:
@@ -167,7 +189,16 @@ def notice_issued(notice) -> list[Delivery]:
         f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
-    return announce(Event.NOTICE_ISSUED, f"notice:{notice.pk}", [notice.recipient], title, body)
+    return announce(Event.NOTICE_ISSUED, _notice_key(notice), [notice.recipient], title, body)
+
+
+def _notice_key(notice) -> str:
+    return f"notice:{notice.pk}"
+
+
+def notice_unreached(notice) -> str | None:
+    """An issued notice that reached nobody of its recipient."""
+    return unreached(Event.NOTICE_ISSUED, _notice_key(notice), notice.recipient)
 
 
 def notice_overdue(notice) -> list[Delivery]:
@@ -177,4 +208,4 @@ def notice_overdue(notice) -> list[Delivery]:
         f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
-    return announce(Event.NOTICE_OVERDUE, f"notice:{notice.pk}", [notice.recipient], title, body)
+    return announce(Event.NOTICE_OVERDUE, _notice_key(notice), [notice.recipient], title, body)

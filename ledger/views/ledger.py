@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ledger import access, ledger
+from ledger import access, ledger, notifications
 from ledger.models import Delivery, LedgerState, TaskReport
 from plans.access import plan_for_request
 from plans.models import Part, keep_plan
@@ -329,6 +329,9 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
         and report.state == LedgerState.SUBMITTED,
         "may_see_attachments": access.may_see_attachments(request.user, task),
         "changes": report.changes.select_related("changed_by")[:20] if report else [],
+        "unreached": notifications.report_return_unreached(report)
+        if access.may_manage(request.user) or may_write
+        else None,
     }
     return render(request, "ledger/ledger_report.html", context, status=400 if form.errors else 200)
 

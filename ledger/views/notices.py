@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from departments.models import District
-from ledger import access, ledger, notices
+from ledger import access, ledger, notices, notifications
 from ledger.models import Notice
 from plans.access import plan_for_request
 from plans.models import keep_plan
@@ -102,6 +102,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(name if name in form.fields else None, problems)
         else:
             messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+            if unreached := notifications.notice_unreached(notice):
+                messages.warning(request, unreached)
             return redirect(notice)
     return render(
         request,
@@ -161,6 +163,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and notice.state in ("issued", "sent_back"),
         "may_review": access.may_manage(request.user) and notice.is_open,
         "overdue": notice.is_overdue(),
+        "unreached": notifications.notice_unreached(notice)
+        if access.may_manage(request.user)
+        else None,
     }
     return render(request, "ledger/notice_detail.html", context)
 

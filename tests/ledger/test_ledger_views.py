@@ -494,3 +494,51 @@ def test_a_contribution_of_a_round_not_open_offers_no_save(
     client.force_login(head_sports)
     page = client.get(_url(unopened, fitness_task, "contribution")).content.decode()
     assert 'value="save"' not in page and 'value="submit"' not in page
+
+
+def _issue(plan, city_admin, district):
+    return notices.issue(
+        plan, city_admin, subject="请整改", facts="f", requirements="r", district=district,
+        reply_deadline=datetime.date.today() + datetime.timedelta(days=5),
+    )  # fmt: skip
+
+
+def test_a_notice_that_reached_nobody_says_so(client, plan, city_admin, staff_zhangdian, zhangdian):
+    unreached = _issue(plan, city_admin, zhangdian)
+    client.force_login(city_admin)
+    page = client.get(f"/notices/{unreached.pk}/").content.decode()
+    assert "此通知未送达任何人：张店区没有填有邮箱的账号，也没有群机器人。" in page
+    staff_zhangdian.email = "staff-zhangdian@example.cn"
+    staff_zhangdian.save()
+    reached = _issue(plan, city_admin, zhangdian)
+    assert "未送达" not in client.get(f"/notices/{reached.pk}/").content.decode()
+    client.force_login(staff_zhangdian)
+    assert "未送达" not in client.get(f"/notices/{unreached.pk}/").content.decode()
+
+
+def test_issuing_a_notice_that_reaches_nobody_warns_at_once(client, plan, city_admin, zhangdian):
+    client.force_login(city_admin)
+    form = client.get(f"/notices/new/?target=1&district={zhangdian.pk}").context["form"]
+    data = {k: getattr(v, "pk", v) for k, v in form.initial.items() if v is not None}
+    response = client.post("/notices/new/", {**data, "reply_deadline": "2030-01-01"}, follow=True)
+    assert response.status_code == 200
+    assert "此通知未送达任何人：张店区" in response.content.decode()
+
+
+def test_a_returned_report_that_reached_nobody_says_so(
+    client, open_round, fitness_task, department_head, city_admin
+):
+    report = ledger.report_for(open_round, fitness_task)
+    ledger.save_report(
+        report, department_head, {"text": "x", "status": "on_track"}, target_ids=[], version=0,
+        submit=True,
+    )  # fmt: skip
+    client.force_login(city_admin)
+    url = _url(open_round, fitness_task, "review")
+    page = client.post(url, {"action": "return", "reason": "请补充"}, follow=True)
+    assert "此通知未送达任何人：市教育局" in page.content.decode()
+    client.force_login(department_head)
+    assert (
+        "此通知未送达任何人：市教育局"
+        in client.get(_url(open_round, fitness_task, "report")).content.decode()
+    )
