@@ -88,6 +88,7 @@ def test_the_target_district_and_heat_map_pages_offer_a_notice(
     assert expected in _notice_links(target_page)
     district_page = client.get("/progress/districts/zhangdian/").content.decode()
     assert expected in _notice_links(district_page)
+    assert expected in _notice_links(client.get("/districts/zhangdian/").content.decode())
     heatmap = client.get("/progress/heatmap/?year=2025").content.decode()
     chased = [
         s for s, _h, _t in _cells(heatmap) if Status(s) in (Status.MISSED, Status.FINAL_MISSING)
@@ -104,7 +105,12 @@ def test_the_target_district_and_heat_map_pages_offer_a_notice(
 def test_only_who_issues_notices_is_offered_one(client, request, seeded, who):
     target = _fitness_target(seeded)
     client.force_login(request.getfixturevalue(who))
-    for url in (f"/progress/targets/{target.pk}/", "/progress/heatmap/?year=2025"):
+    pages = (
+        f"/progress/targets/{target.pk}/",
+        "/progress/heatmap/?year=2025",
+        "/districts/zhangdian/",
+    )
+    for url in pages:
         assert not _notice_links(client.get(url).content.decode()), url
 
 
