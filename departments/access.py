@@ -134,6 +134,12 @@ def may_remind(user) -> bool:
     return is_city_admin(user)
 
 
+def may_issue_notices(user) -> bool:
+    """Issuing a supervision notice (督办单): the city admin (the ledger's notice form and every
+    page that offers "发督办单" ask this)."""
+    return is_city_admin(user)
+
+
 def may_see_department_progress(user) -> bool:
     """Department dashboards are for the departments and the city, not for district staff."""
     return user.is_authenticated and not is_district_staff(user)

@@ -29,6 +29,7 @@ from departments.access import (
     headed_department,
     is_city_admin,
     is_province,
+    may_issue_notices,
     staff_district_id,
 )
 from ledger.models import Attachment, Notice, ReportingRound
@@ -36,7 +37,7 @@ from plans.access import may_see_plan, may_write_plan, require_open
 from plans.models import Task, TaskDepartment
 
 # The ended-plan rule and the city admin's, asked here by ledger views (one rule, targets.access).
-__all__ = ["is_city_admin", "may_write_plan", "require_open"]
+__all__ = ["is_city_admin", "may_issue_notices", "may_write_plan", "require_open"]
 
 department_of = headed_department  # the department a head is bound to (one rule, targets.access)
 
@@ -109,9 +110,8 @@ def get_task_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> 
     `may_write_report`, `may_manage`)."""
     _signed_in(request)
     task = get_object_or_404(
-        Task.objects.with_departments().select_related("part__plan"),
+        Task.objects.worked().with_departments().select_related("part__plan"),
         pk=pk,
-        part__kind="key_tasks",
     )
     if not may_see_plan(request.user, task.part.plan):
         raise Http404

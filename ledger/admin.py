@@ -2,7 +2,12 @@
 (failed ones first, with their last error, and an action to send them again)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from departments.admin_site import CityScopedAdmin, CityScopedInline
@@ -89,6 +94,23 @@ class WebhookEndpointAdmin(CityScopedAdmin):
     list_filter = ["kind", "active"]
     # A URL typed without its scheme is an https one: robots are reached over https only.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/ledger/webhookendpoint/change_form.html"
+
+    def get_urls(self):
+        send_test = self.admin_site.admin_view(self.send_test)
+        test_url = path("<path:object_id>/test/", send_test, name="ledger_webhookendpoint_test")
+        return [test_url, *super().get_urls()]
+
+    def send_test(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """发送测试消息 (a POST from the change page): the answer is shown as a message there."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        robot = self.get_object(request, unquote(object_id))  # 404 for another city's robot
+        if not self.has_change_permission(request, robot):
+            raise PermissionDenied
+        delivered, answer = notifications.send_test(robot)
+        self.message_user(request, answer, messages.SUCCESS if delivered else messages.ERROR)
+        return redirect(reverse("admin:ledger_webhookendpoint_change", args=[robot.pk]))
 
 
 @admin.register(Delivery)

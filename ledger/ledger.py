@@ -29,7 +29,7 @@ from ledger.models import (
     TaskReport,
     default_title,
 )
-from plans.models import Plan, Task, TaskDepartment
+from plans.models import Part, Plan, Task, TaskDepartment
 from targets.completeness import is_past_deadline
 from targets.guide import Todo
 
@@ -118,6 +118,16 @@ def _report_locked(reporting_round, task) -> bool:
     ).exists()
 
 
+def contribution_lock(contribution: Contribution) -> str | None:
+    """Why a contribution cannot be changed now (its round is not open, or the task's report is
+    approved), or None: the one rule for the writes and for the page that offers them."""
+    if not contribution.round.is_open:
+        return _("This round is not open for reporting.")
+    if _report_locked(contribution.round, contribution.task):
+        return _("The task's report is approved: its contributions are locked.")
+    return None
+
+
 def _check_version(obj, version: int | None) -> None:
     if version is not None and int(version) != obj.version:
         raise ConflictError(obj.changes.first())
@@ -144,10 +154,8 @@ def save_contribution(
         check_upload(upload)
     with transaction.atomic():
         contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-        if not contribution.round.is_open:
-            raise LockedError(_("This round is not open for reporting."))
-        if _report_locked(contribution.round, contribution.task):
-            raise LockedError(_("The task's report is approved: its contributions are locked."))
+        if reason := contribution_lock(contribution):
+            raise LockedError(reason)
         _check_version(contribution, version)
         values = {name: (data.get(name) or "").strip() for name in CONTRIBUTION_FIELDS}
         errors = {}
@@ -209,8 +217,8 @@ def check_upload(upload) -> str:
 def add_attachment(contribution: Contribution, upload, user) -> Attachment:
     """Keep an uploaded file as evidence; refuses files too large or of a type not allowed."""
     content_type = check_upload(upload)
-    if _report_locked(contribution.round, contribution.task):
-        raise LockedError(_("The task's report is approved: its contributions are locked."))
+    if reason := contribution_lock(contribution):
+        raise LockedError(reason)
     name = upload.name or "file"
     attachment = Attachment(
         contribution=contribution,
@@ -229,8 +237,8 @@ def add_attachment(contribution: Contribution, upload, user) -> Attachment:
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    if _report_locked(attachment.contribution.round, attachment.contribution.task):
-        raise LockedError(_("The task's report is approved: its contributions are locked."))
+    if reason := contribution_lock(attachment.contribution):
+        raise LockedError(reason)
     attachment.delete()  # the file goes with it (plans.models: delete_attachment_file)
 
 
@@ -379,11 +387,8 @@ class LedgerRow:
 
 
 def key_tasks(plan: Plan):
-    return (
-        Task.objects.filter(part__plan=plan, part__kind="key_tasks")
-        .select_related("part")
-        .with_departments()
-    )
+    """The ledger's tasks: 二's key tasks and 三's implementation items (Task.objects.worked)."""
+    return Task.objects.worked().filter(part__plan=plan).select_related("part").with_departments()
 
 
 def ledger_rows(plan: Plan, reporting_round: ReportingRound | None, tasks=None) -> list[LedgerRow]:
@@ -552,7 +557,9 @@ def approved_reports(plan: Plan) -> dict[int, TaskReport]:
 def contribution_counts(reporting_round) -> dict:
     """How many contributions are in and how many are owed, for a round's summary."""
     owed = TaskDepartment.objects.filter(
-        task__part__plan=reporting_round.plan_id, task__part__kind="key_tasks", position__gt=0
+        task__part__kind__in=Part.WORKED_KINDS,
+        task__part__plan=reporting_round.plan_id,
+        position__gt=0,
     ).count()
     done = reporting_round.contributions.filter(state=LedgerState.SUBMITTED).count()
     return {"owed": owed, "in": done}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from departments.models import Department
 from ledger import access, ledger, notifications
 from ledger.models import Contribution, LedgerState, Notice, NoticeReply
-from plans.models import Plan, Task, TaskDepartment
+from plans.models import Part, Plan, Task, TaskDepartment
 from targets.search import PER_KIND, Hit
 from zibo_edu.lib import official
 
@@ -258,7 +258,7 @@ def remind(today: datetime.date) -> int:
             )
             owing: dict[Department, list[Task]] = {}
             for assignment in TaskDepartment.objects.filter(
-                task__part__plan=plan, task__part__kind="key_tasks", position__gt=0
+                task__part__kind__in=Part.WORKED_KINDS, task__part__plan=plan, position__gt=0
             ).select_related("task", "department"):
                 key = (assignment.task_id, assignment.department_id)
                 if key not in done and assignment.task_id not in approved:

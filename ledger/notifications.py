@@ -21,9 +21,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from departments.access import emails_of
-from ledger.models import Delivery, WebhookEndpoint
+from ledger.models import Delivery, LedgerState, WebhookEndpoint
 from zibo_edu.lib import outbox, webhooks
 from zibo_edu.lib.single_line import mail_subject
 
@@ -78,6 +79,17 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
         pks = [delivery.pk for delivery in created]
         transaction.on_commit(lambda: enqueue(pks))
     return created
+
+
+def unreached(event: str, key: str, unit) -> str | None:
+    """What to say on a page when an event announced to `unit` reached nobody (its people have no
+    email address and it has no robot), or None when a delivery was made for it."""
+    if unit is None or Delivery.objects.filter(key__startswith=f"{event}:{key}:").exists():
+        return None
+    return _(
+        "This notification reached nobody: %(unit)s has no account with an email address and no "
+        "group robot. Tell them another way, and add an address or a robot in the admin."
+    ) % {"unit": unit}
 
 
 def enqueue(pks: list[int]) -> bool:
@@ -177,6 +189,19 @@ def register_outbox() -> None:
     )
 
 
+def send_test(robot: WebhookEndpoint) -> tuple[bool, str]:
+    """The admin's 发送测试消息: post a test message to a robot now and say what came back: its
+    HTTP status and errcode, or webhooks' fixed words for what failed (never the answer's body).
+    A test is no event: it leaves no delivery row."""
+    title = "【测试】淄博市教育事业发展规划跟踪系统"
+    text = f"这是一条测试消息：{robot}的群机器人已接通，任务台账和督办单的通知将发到这里。"
+    try:
+        webhooks.post(robot.kind, robot.url, title, text, robot.secret)
+    except webhooks.WebhookError as error:
+        return False, _("The test message was not delivered: %(error)s.") % {"error": error}
+    return True, _("The test message was delivered: the robot answered HTTP 200, errcode 0.")
+
+
 def give_up(pk: int, error: str) -> None:
     Delivery.objects.filter(pk=pk).exclude(state=Delivery.State.SENT).update(
         state=Delivery.State.FAILED, last_error=error[:2000]
@@ -218,8 +243,18 @@ def report_returned(report) -> list[Delivery]:
         f"{report.round.title} {report.task.code} {report.task.title} 的进展报告被退回。\n\n"
         f"退回原因：{report.return_reason}\n\n[修改报告]({{site}}{url})"
     )
-    key = f"report:{report.pk}:v{report.version}"
-    return announce(Event.REPORT_RETURNED, key, [lead], title, body)
+    return announce(Event.REPORT_RETURNED, _returned_key(report), [lead], title, body)
+
+
+def _returned_key(report) -> str:
+    return f"report:{report.pk}:v{report.version}"
+
+
+def report_return_unreached(report) -> str | None:
+    """A returned report whose return reached nobody of its lead department."""
+    if report is None or report.state != LedgerState.RETURNED:
+        return None
+    return unreached(Event.REPORT_RETURNED, _returned_key(report), report.task.lead_department)
 
 
 def notice_issued(notice) -> list[Delivery]:
@@ -229,7 +264,16 @@ def notice_issued(notice) -> list[Delivery]:
         f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
-    return announce(Event.NOTICE_ISSUED, f"notice:{notice.pk}", [notice.recipient], title, body)
+    return announce(Event.NOTICE_ISSUED, _notice_key(notice), [notice.recipient], title, body)
+
+
+def _notice_key(notice) -> str:
+    return f"notice:{notice.pk}"
+
+
+def notice_unreached(notice) -> str | None:
+    """An issued notice that reached nobody of its recipient."""
+    return unreached(Event.NOTICE_ISSUED, _notice_key(notice), notice.recipient)
 
 
 def notice_overdue(notice) -> list[Delivery]:
@@ -239,4 +283,4 @@ def notice_overdue(notice) -> list[Delivery]:
         f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
-    return announce(Event.NOTICE_OVERDUE, f"notice:{notice.pk}", [notice.recipient], title, body)
+    return announce(Event.NOTICE_OVERDUE, _notice_key(notice), [notice.recipient], title, body)

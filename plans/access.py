@@ -12,6 +12,7 @@ from departments.access import (
     administers_every_city,
     city_id_of,
     is_city_admin,
+    may_issue_notices,
     may_see_department_progress,
 )
 from departments.models import City, Department
@@ -28,6 +29,11 @@ def may_write_plan(user, plan: Plan, today=None) -> bool:
     """The one rule for an ended plan: nobody writes in it any more (figures, imports, the API,
     review, the ledger, notices), whatever their role; it stays fully readable."""
     return not plan.is_ended(today)
+
+
+def may_issue_notice_in(user, plan: Plan) -> bool:
+    """Offer "发督办单" on a page of this plan: the user issues notices and the plan is open."""
+    return may_issue_notices(user) and may_write_plan(user, plan)
 
 
 def require_open(user, plan: Plan) -> None:

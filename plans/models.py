@@ -164,6 +164,10 @@ class Part(models.Model):
         KEY_TASKS = "key_tasks", _("key tasks")
         IMPLEMENTATION = "implementation", _("implementation")
 
+    # The parts whose tasks departments carry out and report on (the task ledger, notices):
+    # the chapters of 二、重点任务 and the items of 三、组织实施. 一、总体要求 has no tasks to do.
+    WORKED_KINDS = (Kind.KEY_TASKS, Kind.IMPLEMENTATION)
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="parts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=10, help_text=_("As numbered in the plan."))
@@ -192,6 +196,10 @@ class TaskQuerySet(models.QuerySet):
                 queryset=TaskDepartment.objects.select_related("department").order_by("position"),
             )
         )
+
+    def worked(self) -> "TaskQuerySet":
+        """The tasks departments carry out and report on (Part.WORKED_KINDS)."""
+        return self.filter(part__kind__in=Part.WORKED_KINDS)
 
     def led_by(self, department: Department) -> "TaskQuerySet":
         return self.filter(assignments__department=department, assignments__position=0)

@@ -80,6 +80,9 @@ class Status(models.TextChoices):
 # counted as missing (targets.completeness), never as a district or city "behind".
 BEHIND = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING, Status.NOT_MET, Status.OVERDUE,
           Status.MISSED}  # fmt: skip
+# Chased: what a supervision notice (督办单) is issued about: a shortfall shown, or a final
+# figure not in. The pages offer "发督办单" beside these.
+CHASED = BEHIND | {Status.FINAL_MISSING}
 ORDER = [Status.MISSED, Status.FINAL_MISSING, Status.REGRESSING, Status.OVERDUE, Status.LAGGING,
          Status.NOT_MET, Status.ACCELERATE, Status.ON_TRACK, Status.DUE, Status.MET, Status.PART,
          Status.NO_DATA]  # fmt: skip

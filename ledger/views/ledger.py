@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ledger import access, ledger
+from ledger import access, ledger, notifications
 from ledger.models import Delivery, LedgerState, TaskReport
 from plans.access import plan_for_request
-from plans.models import keep_plan
+from plans.models import Part, keep_plan
 from zibo_edu.lib import cells
 from zibo_edu.lib.params import choice_param, to_int
 
@@ -91,7 +91,7 @@ def ledger_overview(request: HttpRequest) -> HttpResponse:
         "rounds": rounds,
         "round": chosen,
         "rows": rows,
-        "chapters": plan.parts.filter(kind="key_tasks"),
+        "chapters": plan.parts.filter(kind__in=Part.WORKED_KINDS),
         "departments": plan.city.departments.filter(assignments__task__part__plan=plan).distinct(),
         "statuses": TaskReport.Status.choices,
         "filters": {"chapter": chapter, "department": department, "status": status},
@@ -221,6 +221,7 @@ def contribution_edit(request: HttpRequest, round_pk: int, task_pk: int) -> Http
         "plan": task.part.plan,
         **keep_plan(task.part.plan),
         "attachments": contribution.attachments.all(),
+        "locked": ledger.contribution_lock(contribution),
     }
     return render(
         request, "ledger/ledger_contribution.html", context, status=400 if form.errors else 200
@@ -328,6 +329,9 @@ def report_edit(request: HttpRequest, round_pk: int, task_pk: int) -> HttpRespon
         and report.state == LedgerState.SUBMITTED,
         "may_see_attachments": access.may_see_attachments(request.user, task),
         "changes": report.changes.select_related("changed_by")[:20] if report else [],
+        "unreached": notifications.report_return_unreached(report)
+        if access.may_manage(request.user) or may_write
+        else None,
     }
     return render(request, "ledger/ledger_report.html", context, status=400 if form.errors else 200)
 

@@ -77,7 +77,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
     """Issue a notice; ?task=<pk> or ?target=<pk>&district=<pk> fills the facts in."""
-    if not access.may_manage(request.user):
+    if not access.may_issue_notices(request.user):
         raise PermissionDenied
     plan = plan_for_request(request)
     access.require_open(request.user, plan)
@@ -110,6 +110,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                         "as the task queue is back; it cannot be reached right now."
                     ),
                 )
+            if unreached := notifications.notice_unreached(notice):
+                messages.warning(request, unreached)
             return redirect(notice)
     return render(
         request,
@@ -169,6 +171,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and notice.state in ("issued", "sent_back"),
         "may_review": access.may_manage(request.user) and notice.is_open,
         "overdue": notice.is_overdue(),
+        "unreached": notifications.notice_unreached(notice)
+        if access.may_manage(request.user)
+        else None,
     }
     return render(request, "ledger/notice_detail.html", context)
 

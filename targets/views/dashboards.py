@@ -16,16 +16,18 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tables2 import RequestConfig
 
-from departments.access import headed_department, is_district_staff, scope_districts
+from departments.access import headed_department, is_district_staff, may_enter, scope_districts
 from departments.models import District
-from plans.access import get_department_for_user, plan_for_request
+from plans.access import get_department_for_user, may_issue_notice_in, plan_for_request
 from plans.models import Plan, plan_query
 from targets import access, standings, succession
 from targets.display import dated, describe, percent, short_status
-from targets.models import Target
+from targets.models import Figure, Target
 from targets.progress import (
+    CHASED,
     ORDER,
     Board,
     Point,
@@ -208,15 +210,15 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     start = (page - 1) * HEATMAP_COLUMNS
     view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
     query = plan_query(request)
-    figure_url = reverse("figure_detail", args=[0]).removesuffix("0/")
     labels = {status: (short_status(status), capfirst(status.label)) for status in Status}
     names = [(d.pk, escape(d.name)) for d in view.shown]
+    links = _HeatLinks(request, view, query)
     rows = []
     for target in view.targets:
         target_url = reverse("progress_target", args=[target.pk]) + query
         city = view.board.city[target.pk]
         if target.reported_by == Target.Reporter.DISTRICTS:
-            cells = _heat_cells(target, target_url, figure_url, names, view.board.cells, labels)
+            cells = _heat_cells(target, target_url, links, names, view.board.cells, labels)
         else:
             cells = "<td></td>" * len(names)
         rows.append((target, city, target_url, mark_safe(cells)))
@@ -236,19 +238,69 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/progress_heatmap.html", context)
 
 
-def _heat_cells(target, target_url, figure_url, names, cells, labels) -> str:
+class _HeatLinks:
+    """Where a heat-map cell leads: the figure its status rests on; for 缺最终数据, the figure of
+    the year shown (a draft, say) or, where there is none, the entry page of that year for whoever
+    may enter it. And "发督办单" beside a cell the city chases, for whoever issues notices."""
+
+    def __init__(self, request: HttpRequest, view, query: str):
+        self.figure = reverse("figure_detail", args=[0]).removesuffix("0/")
+        self.year = view.year
+        chased = {key for key, cell in view.board.cells.items() if cell.status in CHASED}
+        missing = {key for key in chased if view.board.cells[key].status == Status.FINAL_MISSING}
+        self.of_year = {}
+        if missing:
+            found = Figure.objects.for_user(request.user).filter(
+                year=view.year,
+                target__in={target for target, _district in missing},
+                district__in={district for _target, district in missing},
+            )
+            rows = found.values_list("target", "district", "pk")
+            self.of_year = {(target, district): pk for target, district, pk in rows}
+        self.entry = {
+            d.pk: reverse("figure_entry", args=[d.slug, view.year])
+            for d in view.shown
+            if may_enter(request.user, d)
+        }
+        self.notice = None
+        if may_issue_notice_in(request.user, view.plan):
+            self.notice = f"{reverse('notice_new')}?plan={view.plan.slug}&amp;"
+            self.notice_label = escape(_("Issue a notice"))
+            self.notice_short = escape(pgettext("heat map cell", "N"))
+
+    def cell(self, target, district_id: int, cell, target_url: str) -> str:
+        if cell.status == Status.FINAL_MISSING:
+            if pk := self.of_year.get((target.pk, district_id)):
+                return f"{self.figure}{pk}/"
+            if entry := self.entry.get(district_id):
+                return f"{entry}#{target.anchor}"
+            return target_url
+        return f"{self.figure}{cell.figure_id}/" if cell.figure_id else target_url
+
+    def notice_link(self, target, district_id: int, cell, title: str) -> str:
+        if self.notice is None or cell.status not in CHASED:
+            return ""
+        href = f"{self.notice}target={target.pk}&amp;district={district_id}"
+        return (
+            f' <a class="notice-link" href="{href}" title="{self.notice_label}: {title}" '
+            f'aria-label="{self.notice_label}: {title}">{self.notice_short}</a>'
+        )
+
+
+def _heat_cells(target, target_url, links: _HeatLinks, names, cells, labels) -> str:
     """A row of heat-map cells, built here: thousands of them go through no template. Every text
     put in is escaped once (the names) or is one of our own (statuses, numbers, urls)."""
     name = escape(target.name)
     html = []
     for district_id, district_name in names:
         cell = cells[(target.pk, district_id)]
-        href = f"{figure_url}{cell.figure_id}/" if cell.figure_id else target_url
+        href = links.cell(target, district_id, cell, target_url)
         short, label = labels[cell.status]
         mark = "*" if cell.provisional else ""
+        notice = links.notice_link(target, district_id, cell, f"{district_name} · {name}")
         html.append(
             f'<td><a class="status status-{cell.status}" href="{href}" '
-            f'title="{district_name} · {name}: {label}">{short}{mark}</a></td>'
+            f'title="{district_name} · {name}: {label}">{short}{mark}</a>{notice}</td>'
         )
     return "".join(html)
 

@@ -141,3 +141,15 @@ def test_the_demo_bureau_has_chased_the_districts_that_owe_final_figures(plan, c
     html = client.get("/completeness/2025/").content.decode()
     assert "2026-11-18</span> 逾期提醒 · 共 35 次" in html and "演示" in html
     assert "从未" not in html
+
+
+def test_every_demo_account_has_an_address_and_a_co_operating_head_is_among_them(plan):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("load_demo_plans", stdout=StringIO())
+    accounts = User.objects.filter(role__isnull=False)
+    assert accounts.count() >= 18
+    assert not accounts.filter(email="").values_list("username", flat=True).exists()
+    assert all(email.endswith("@example.cn") for email in accounts.values_list("email", flat=True))
+    sports = User.objects.get(username="head-sports")
+    assert sports.role.department.name == "市体育局" and sports.role.department.city == plan.city
+    assert sports.check_password("zibo-demo-2025")

@@ -133,9 +133,9 @@ def test_seed_demo_creates_one_account_per_role_and_binding(plan):
         plan.city.districts.values_list("name", flat=True)
     )
     heads = {role.department.name for role in roles.filter(kind=Role.Kind.DEPARTMENT_HEAD)}
-    assert heads == {"市委教育工委", "市教育局"}
+    assert heads == {"市委教育工委", "市教育局", "市体育局"}  # the leads, and one that co-operates
     admin = roles.get(kind=Role.Kind.CITY_ADMIN).user
     assert admin.is_staff and admin.check_password("zibo-demo-2025")
     assert "staff-zhangdian" in out.getvalue() and "zibo-demo-2025" in out.getvalue()
     call_command("seed_demo", stdout=StringIO())
-    assert Role.objects.count() == 14
+    assert Role.objects.count() == 15

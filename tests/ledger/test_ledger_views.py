@@ -203,14 +203,14 @@ def test_ledger_page_queries_do_not_grow_with_tasks(
     with django_assert_max_num_queries(14):
         response = client.get("/ledger/")
     assert response.status_code == 200
-    assert response.content.decode().count('href="/ledger/tasks/') == 48
+    assert response.content.decode().count('href="/ledger/tasks/') == 51  # 二's 48, 三's 3
 
 
 def test_ledger_filters_and_export(client, plan, open_round, city_admin, sports_bureau):
     client.force_login(city_admin)
     response = client.get(f"/ledger/?department={sports_bureau.pk}")
     assert 'href="/ledger/tasks/' in response.content.decode()
-    assert response.content.decode().count('href="/ledger/tasks/') < 48
+    assert response.content.decode().count('href="/ledger/tasks/') < 51
     export = client.get("/ledger/?chapter=二(一)&_export=csv")
     text = export.content.decode("utf-8-sig")
     assert export["Content-Type"].startswith("text/csv")
@@ -222,7 +222,7 @@ def test_ledger_filters_and_export(client, plan, open_round, city_admin, sports_
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.max_row == 49 and sheet.cell(1, 3).value == "牵头部门"
+    assert sheet.max_row == 52 and sheet.cell(1, 3).value == "牵头部门"
 
 
 def test_inbox_pages(client, plan, open_round, head_sports, staff_zhangdian, city_admin, zhangdian):
@@ -322,7 +322,7 @@ def test_api_tasks_lists_every_task_with_its_latest_round(
     client.force_login(city_admin)
     data = client.get("/api/tasks/").json()
     assert data["round"]["code"] == "2025H2" and data["round"]["final"] is True
-    assert len(data["tasks"]) == 48
+    assert len(data["tasks"]) == 51  # 二's 48 key tasks and 三's 3 items
     task = next(t for t in data["tasks"] if t["code"] == "二(一)4")
     assert task == {
         "code": "二(一)4",
@@ -453,3 +453,92 @@ def test_an_attachment_whose_file_is_lost_is_a_404_saying_so(
     response = client.get(f"/ledger/attachments/{attachment.pk}/")
     assert response.status_code == 404
     assert "附件的文件已丢失" in response.content.decode()
+
+
+def test_the_ledger_lists_chapter_three_items(client, plan, open_round, city_admin):
+    client.force_login(city_admin)
+    page = client.get("/ledger/").content.decode()
+    assert "三(一)" in page and "三(三)" in page
+    assert '<option value="三">' in page, "三 can be chosen as a chapter"
+    chapter = client.get("/ledger/?chapter=三").content.decode()
+    assert chapter.count('href="/ledger/tasks/') == 3
+    implementation = plan.parts.get(code="三").tasks.get(code="三(二)")
+    assert client.get(f"/ledger/tasks/{implementation.pk}/").status_code == 200
+
+
+def test_a_locked_contribution_offers_no_save_or_submit(
+    client, open_round, fitness_task, department_head, city_admin, head_sports, sports_bureau
+):
+    contribution = ledger.contribution_for(open_round, fitness_task, sports_bureau)
+    ledger.save_contribution(contribution, head_sports, {"text": "已完成"}, version=0, submit=True)
+    report = ledger.report_for(open_round, fitness_task)
+    ledger.save_report(
+        report, department_head, {"text": "x", "status": "on_track"}, target_ids=[], version=0,
+        submit=True,
+    )  # fmt: skip
+    client.force_login(head_sports)
+    url = _url(open_round, fitness_task, "contribution")
+    before = client.get(url).content.decode()
+    assert 'value="submit"' in before, "not locked while the report awaits review"
+    ledger.review(report, city_admin, approve=True)
+    page = client.get(url).content.decode()
+    assert 'value="save"' not in page and 'value="submit"' not in page
+    assert "该任务的进展报告已审核通过，配合材料已锁定。" in page
+    assert "<fieldset disabled" in page
+
+
+def test_a_contribution_of_a_round_not_open_offers_no_save(
+    client, plan, open_round, fitness_task, head_sports
+):
+    unopened = plan.rounds.get(code="2025H1")
+    client.force_login(head_sports)
+    page = client.get(_url(unopened, fitness_task, "contribution")).content.decode()
+    assert 'value="save"' not in page and 'value="submit"' not in page
+
+
+def _issue(plan, city_admin, district):
+    return notices.issue(
+        plan, city_admin, subject="请整改", facts="f", requirements="r", district=district,
+        reply_deadline=datetime.date.today() + datetime.timedelta(days=5),
+    )  # fmt: skip
+
+
+def test_a_notice_that_reached_nobody_says_so(client, plan, city_admin, staff_zhangdian, zhangdian):
+    unreached = _issue(plan, city_admin, zhangdian)
+    client.force_login(city_admin)
+    page = client.get(f"/notices/{unreached.pk}/").content.decode()
+    assert "此通知未送达任何人：张店区没有填有邮箱的账号，也没有群机器人。" in page
+    staff_zhangdian.email = "staff-zhangdian@example.cn"
+    staff_zhangdian.save()
+    reached = _issue(plan, city_admin, zhangdian)
+    assert "未送达" not in client.get(f"/notices/{reached.pk}/").content.decode()
+    client.force_login(staff_zhangdian)
+    assert "未送达" not in client.get(f"/notices/{unreached.pk}/").content.decode()
+
+
+def test_issuing_a_notice_that_reaches_nobody_warns_at_once(client, plan, city_admin, zhangdian):
+    client.force_login(city_admin)
+    form = client.get(f"/notices/new/?target=1&district={zhangdian.pk}").context["form"]
+    data = {k: getattr(v, "pk", v) for k, v in form.initial.items() if v is not None}
+    response = client.post("/notices/new/", {**data, "reply_deadline": "2030-01-01"}, follow=True)
+    assert response.status_code == 200
+    assert "此通知未送达任何人：张店区" in response.content.decode()
+
+
+def test_a_returned_report_that_reached_nobody_says_so(
+    client, open_round, fitness_task, department_head, city_admin
+):
+    report = ledger.report_for(open_round, fitness_task)
+    ledger.save_report(
+        report, department_head, {"text": "x", "status": "on_track"}, target_ids=[], version=0,
+        submit=True,
+    )  # fmt: skip
+    client.force_login(city_admin)
+    url = _url(open_round, fitness_task, "review")
+    page = client.post(url, {"action": "return", "reason": "请补充"}, follow=True)
+    assert "此通知未送达任何人：市教育局" in page.content.decode()
+    client.force_login(department_head)
+    assert (
+        "此通知未送达任何人：市教育局"
+        in client.get(_url(open_round, fitness_task, "report")).content.decode()
+    )

@@ -19,7 +19,7 @@ from targets.drafting import draft_plan, find_candidates, read_paragraphs, to_ya
 from targets.loading import PlanFileError, deadline_year, load_plan_file, validate
 from targets.models import Target
 
-PLAN_TEXT = Path(__file__).parent / "data" / "zibo-plan-simplified.txt"
+PLAN_TEXT = Path(settings.BASE_DIR) / "fixtures" / "plans" / "zibo-2021-2025.txt"
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "zibo-2021-2025.yaml"
 
 
@@ -415,3 +415,21 @@ def test_a_broken_upload_is_named_and_saves_nothing(client, city_admin, content,
     assert response.status_code == 422
     assert message in response.content.decode()
     assert _snapshot_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_readme_s_draft_command_runs_on_the_plan_text_it_names():
+    """A newcomer copies the README's example and gets a draft: the text it names ships with the
+    repository."""
+    import re
+    import shlex
+    from io import StringIO
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"^\.venv/bin/python manage\.py (draft_plan \S+\.txt .*?) >", readme, re.M)
+    assert line, "the README shows draft_plan on a plan text of the repository"
+    args = shlex.split(line[1])
+    assert (Path(settings.BASE_DIR) / args[1]).is_file(), args[1]
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    assert "parts:" in out.getvalue() and "confirm: true" in out.getvalue()

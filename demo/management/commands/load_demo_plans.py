@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD, demo_email
 from departments.models import Department, District, Role
 from plans.models import Plan
 from targets import standings, succession
@@ -128,6 +128,7 @@ def demo_users(made_up: Plan) -> list[str]:
     for username, full_name, role in accounts:
         user, _created = User.objects.get_or_create(username=username)
         user.first_name, user.is_staff = full_name, role["kind"] == Role.Kind.CITY_ADMIN
+        user.email = user.email or demo_email(username)
         user.set_password(DEMO_PASSWORD)
         user.save()
         Role.objects.update_or_create(user=user, defaults=role)

@@ -1,6 +1,7 @@
-"""Demo data: one account per role for every district and lead department, reporting periods,
-and plausible figures for 2020–2024, all marked as demo data. Deterministic: a second run adds
-nothing."""
+"""Demo data: one account per role for every district and lead department, and the head of one
+department that only co-operates (市体育局, on 二(一)4), each with an @example.cn address so that
+reminders, returned reports and notices reach someone; reporting periods, and plausible figures
+for 2020–2024, all marked as demo data. Deterministic: a second run adds nothing."""
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -15,6 +16,12 @@ from plans.models import Plan
 from reports.models import Recipient
 
 DEMO_PASSWORD = "zibo-demo-2025"
+CO_OPERATING = "市体育局"
+
+
+def demo_email(username: str) -> str:
+    """A demo account's address: example.cn is reserved, nothing is ever delivered there."""
+    return f"{username}@example.cn"
 
 
 class Command(BaseCommand):
@@ -41,7 +48,11 @@ class Command(BaseCommand):
         leads = Department.objects.filter(
             assignments__position=0, assignments__task__part__plan=plan
         ).distinct()
-        for department in leads:
+        # A department that leads nothing and co-operates: whom the ledger asks for contributions.
+        co_operating = Department.objects.filter(
+            city=plan.city, name=CO_OPERATING, assignments__task__part__plan=plan
+        ).distinct()
+        for department in [*leads, *co_operating.exclude(pk__in=leads)]:
             name = f"{department.name}负责人"
             accounts.append(
                 (
@@ -54,8 +65,8 @@ class Command(BaseCommand):
         hashed = make_password(password)  # one hash for all: they share the demo password
         for username, full_name, kind, binding in accounts:
             user = _demo_user(username, full_name, hashed, admin=kind == Role.Kind.CITY_ADMIN)
-            if kind == Role.Kind.DISTRICT_STAFF and not user.email:  # reminders reach someone
-                user.email = f"{username}@example.cn"
+            if not user.email:  # reminders, returned reports and notices reach someone
+                user.email = demo_email(username)
                 user.save(update_fields=["email"])
             Role.objects.update_or_create(
                 user=user, defaults={"kind": kind, "district": None, "department": None, **binding}
