@@ -291,6 +291,7 @@ LEDGER_ATTACHMENT_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "gif": "image/gif",
     "txt": "text/plain",
 }
 # Supervision notices are numbered as the bureau numbers them: 淄教督〔2026〕3号.
