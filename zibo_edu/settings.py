@@ -97,6 +97,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The JSON API's per-client tokens (Authorization: Bearer): the callable that recognises one.
+API_TOKEN_AUTHENTICATOR = "departments.tokens.authenticate"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user+address
     "django.contrib.auth.backends.ModelBackend",
