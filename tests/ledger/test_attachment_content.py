@@ -75,7 +75,7 @@ def test_a_file_whose_content_is_not_what_its_extension_says_is_refused(
     open_round, fitness_task, head_sports, sports_bureau, name, content
 ):
     contribution = ledger.contribution_for(open_round, fitness_task, sports_bureau)
-    with pytest.raises(ValidationError, match="content"):
+    with pytest.raises(ValidationError, match="文件内容不是"):
         ledger.add_attachment(contribution, SimpleUploadedFile(name, content), head_sports)
     assert not Attachment.objects.exists()
 
@@ -111,3 +111,14 @@ def test_a_300_character_name_keeps_its_extension(
     download = client.get(f"/ledger/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["Content-Disposition"].endswith(".pdf")
+
+
+def test_an_extension_added_to_the_settings_without_a_content_check_lets_nothing_in(
+    settings, open_round, fitness_task, head_sports, sports_bureau
+):
+    settings.LEDGER_ATTACHMENT_TYPES = {**settings.LEDGER_ATTACHMENT_TYPES, "svg": "image/svg+xml"}
+    contribution = ledger.contribution_for(open_round, fitness_task, sports_bureau)
+    with pytest.raises(ValidationError, match="文件内容不是"):
+        ledger.add_attachment(
+            contribution, SimpleUploadedFile("图.svg", b"<svg onload=alert(1)/>"), head_sports
+        )
