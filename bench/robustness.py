@@ -335,7 +335,8 @@ def ledger_account(password_hash: str):
     head = User.objects.create(username="robust-sports", password=password_hash)
     department = Department.objects.get(city=plan.city, name="市体育局")
     Role.objects.create(user=head, kind=Role.Kind.DEPARTMENT_HEAD, department=department)
-    return head.username, f"/ledger/rounds/{final.pk}/tasks/{task.pk}/contribution/", department
+    url = f"/ledger/rounds/{final.pk}/tasks/{task.pk}/contribution/"
+    return head.username, url, ledger.contribution_for(final, task, department)
 
 
 def _zip(members: list[tuple[str, bytes]], compression: int = 8) -> bytes:
@@ -392,19 +393,19 @@ def evidence_files() -> list[tuple[str, str, bytes, bool]]:
     ]  # fmt: skip
 
 
-def evidence(browser: Browser, url: str, department) -> list[tuple]:
+def evidence(browser: Browser, url: str, contribution) -> list[tuple]:
     """Post each file as the contribution's attachment; (label, status, stored as it should)."""
     from ledger.models import Attachment, Contribution
 
     results = []
     for label, name, content, keep in evidence_files():
         before = Attachment.objects.count()
-        contribution = Contribution.objects.filter(department=department).first()
-        version = contribution.version if contribution else 0
+        version = Contribution.objects.get(pk=contribution.pk).version
         boundary = uuid.uuid4().hex
-        parts = [(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n')
-                 .encode() for k, v in (("text", "赛事"), ("version", version), ("action", "save"),
-                                        ("csrfmiddlewaretoken", browser.token()))]  # fmt: skip
+        fields = (("text", f"赛事 {label}"), ("version", version), ("action", "save"),
+                  ("csrfmiddlewaretoken", browser.token()))  # fmt: skip
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                 .encode() for k, v in fields]  # fmt: skip
         safe_name = name.replace('"', "%22").encode("utf-8", "surrogateescape")
         head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="'.encode()
                 + safe_name + b'"\r\nContent-Type: application/octet-stream\r\n\r\n')  # fmt: skip
@@ -522,7 +523,7 @@ def main() -> None:
     district, staff, admin = accounts(args.writers)
     from django.contrib.auth.models import User
 
-    head, contribution_url, sports = ledger_account(User.objects.get(username=admin).password)
+    head, contribution_url, contribution = ledger_account(User.objects.get(username=admin).password)
     made = token_accounts(staff)
     basic = base64.b64encode(f"{staff[0]}:{PASSWORD}".encode()).decode()
     port = _free_port()
@@ -549,7 +550,7 @@ def main() -> None:
         print(f"   {'file':<34} {'bytes':>10} {'answer':>6} {'s':>6} {'stored as it should':>8}")
         sports_browser = Browser(base, head, "")
         for label, length, status, took, right in evidence(sports_browser, contribution_url,
-                                                           sports):  # fmt: skip
+                                                           contribution):  # fmt: skip
             print(f"   {label:<34} {length:>10} {status:>6} {took:>6.2f} {right!s:>8}")
         print(f"4. API tokens: {args.tokens} requests with hostile Authorization headers")
         seen = fuzz_tokens(base, made, basic, args.tokens)
