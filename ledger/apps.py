@@ -10,7 +10,16 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Task ledger")
 
     def ready(self) -> None:
+        from ledger.ledger import guide_items
+        from ledger.notices import search_hits
         from ledger.views.api import router
+        from targets import guide, search
         from zibo_edu.views.api import api
 
         api.add_router("/", router)
+
+        from ledger.notifications import register_outbox
+
+        register_outbox()
+        search.register(search_hits)
+        guide.register(guide_items)

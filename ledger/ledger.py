@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from departments.audit import only_changed
 from departments.models import Department
@@ -26,9 +27,11 @@ from ledger.models import (
     Notice,
     ReportingRound,
     TaskReport,
+    default_title,
 )
 from plans.models import Plan, Task, TaskDepartment
 from targets.completeness import is_past_deadline
+from targets.guide import Todo
 from zibo_edu.lib import uploads
 
 ROUND_DEADLINE_DAYS = 15  # the reports of a half year are due 15 days after it ends
@@ -66,7 +69,7 @@ def ensure_default_rounds(plan: Plan, deadline_days: int = ROUND_DEADLINE_DAYS) 
         for half, (month, day) in ((1, (6, 30)), (2, (12, 31))):
             end = datetime.date(year, month, day)
             final = year == plan.end_year and half == 2
-            title = f"{year}年{'上' if half == 1 else '下'}半年" + ("（终期）" if final else "")
+            title = default_title(year, half, final)
             _round, was_created = ReportingRound.objects.get_or_create(
                 plan=plan,
                 code=f"{year}H{half}",
@@ -567,3 +570,30 @@ def contribution_counts(reporting_round) -> dict:
     ).count()
     done = reporting_round.contributions.filter(state=LedgerState.SUBMITTED).count()
     return {"owed": owed, "in": done}
+
+
+INBOX_KINDS = {
+    "contribution": gettext_lazy("Contribution"),
+    "report": gettext_lazy("Progress report"),
+    "reply": gettext_lazy("Reply to a notice"),
+    "approval": gettext_lazy("Report to review"),
+    "close": gettext_lazy("Reply to assess"),
+}
+
+
+def guide_items(user, plan: Plan) -> list[Todo]:
+    """For the 使用说明 page (`targets.guide`, registered at ready): the user's inbox, each item
+    with its kind (a notice to answer, a contribution or report owed, one to review)."""
+    from ledger import access
+
+    if not access.may_have_inbox(user):
+        return []
+    return [
+        Todo(
+            _("%(kind)s: %(item)s") % {"kind": INBOX_KINDS[item.kind], "item": item.label},
+            item.url,
+            item.deadline,
+            item.overdue,
+        )
+        for item in inbox(user, plan)
+    ]

@@ -2,6 +2,7 @@
 department's report, attachments, supervision notices (督办单) and their notifications."""
 
 import datetime
+import re
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from departments.audit import Change
 from departments.models import City, Department
 from plans.models import Plan, Task
 from targets.completeness import is_past_deadline
+from zibo_edu.lib.outbox import OutboxRow
 from zibo_edu.lib.single_line import validate_single_line
 from zibo_edu.lib.webhooks import validate_robot_url
 
@@ -44,11 +46,33 @@ class ReportingRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
 
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None
+
+    @property
+    def label(self) -> str:
+        """The round's name in the reader's language: a half-year round as the default rounds
+        name it (2025年下半年（终期）, "second half of 2025 (final)"); a round the city named
+        otherwise, as it is named."""
+        half = HALF_YEAR.fullmatch(self.code)
+        if half is None or self.title != default_title(int(half[1]), int(half[2]), self.is_final):
+            return self.title
+        year, which = int(half[1]), int(half[2])
+        name = (_("first half of %(year)s") if which == 1 else _("second half of %(year)s")) % {
+            "year": year
+        }
+        return _("%(round)s (final)") % {"round": name} if self.is_final else name
+
+
+HALF_YEAR = re.compile(r"(\d{4})H([12])")
+
+
+def default_title(year: int, half: int, final: bool) -> str:
+    """A half-year round's stored title, as the plan's documents write it: 2025年下半年（终期）."""
+    return f"{year}年{'上' if half == 1 else '下'}半年" + ("（终期）" if final else "")
 
 
 class LedgerState(models.TextChoices):
@@ -381,8 +405,9 @@ class WebhookEndpoint(models.Model):
             raise ValidationError({"secret": _("Only DingTalk robots are signed with a secret.")})
 
 
-class Delivery(models.Model):
-    """One notification to one channel (an email, a robot), claimed once and sent once."""
+class Delivery(OutboxRow):
+    """One notification to one channel (an email, a robot), claimed once and sent once: an outbox
+    row (zibo_edu/lib/outbox.py), pending → sending → sent, or failed."""
 
     class Event(models.TextChoices):
         ROUND_OPENED = "round_opened", _("round opened")

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department
-from ledger import ledger, notifications
+from ledger import access, ledger, notifications
 from ledger.models import Contribution, LedgerState, Notice, NoticeReply
 from plans.models import Plan, Task, TaskDepartment
+from targets.search import PER_KIND, Hit
 from zibo_edu.lib import official
 
 DEFAULT_REPLY_DAYS = 15
@@ -307,3 +308,34 @@ def render_notice_pdf(notice: Notice) -> bytes:
     """The notice as a one-page PDF, through the official-document layout every 公文 of the
     app uses (zibo_edu/lib/official.py)."""
     return official.render_pdf(notice_document(notice))
+
+
+def search_hits(user, plan: Plan, words: list[str]):
+    """The header's search over notices (`targets.search`, registered at ready): those the user
+    may see (`access.notices_for`), a word matching the number, subject, facts, recipient, task
+    or target."""
+    hits = []
+    for notice in access.notices_for(user).filter(plan=plan):
+        haystack = " ".join(
+            str(part)
+            for part in (
+                notice.number,
+                notice.subject,
+                notice.facts,
+                notice.recipient,
+                notice.task.code if notice.task else "",
+                notice.target.code if notice.target else "",
+            )
+        ).casefold()
+        if all(word.casefold() in haystack for word in words):
+            hit = Hit(
+                _("Supervision notice"),
+                notice.number,
+                notice.subject,
+                notice.get_absolute_url(),
+                notice.get_state_display(),
+            )
+            hits.append(hit)
+            if len(hits) == PER_KIND:
+                break
+    return hits

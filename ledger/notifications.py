@@ -3,24 +3,32 @@
 An event (a round opened, a contribution due, a report returned, a notice issued or overdue)
 becomes Delivery rows: one email to the unit's users, one message per active robot of the unit.
 A row's `key` names the event, its subject and the channel, and is unique, so announcing the same
-event twice creates nothing new. Sending claims the row (pending → sending, a conditional UPDATE
-that must change one row); a failure puts it back with the error for the retry, and the last
-attempt marks it failed, shown in the admin (通知), where it can be sent again.
+event twice creates nothing new. The rows are outbox rows (zibo_edu/lib/outbox.py): written in the
+transaction of the event, signalled to the queue after its commit (a queue that cannot be reached
+is logged, never raised), taken back by the outbox sweep from a worker that died while sending,
+and signalled again when their signal was lost. Sending claims the row (pending → sending, a
+conditional UPDATE that must change one row); a failure puts it back with the error for the
+retry, and the last attempt marks it failed, shown in the admin (通知), where it can be sent
+again, as can a delivery stuck past its lease.
 """
+
+import datetime
+import re
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from departments.access import emails_of
 from ledger.models import Delivery, WebhookEndpoint
-from zibo_edu.lib import webhooks
+from zibo_edu.lib import outbox, webhooks
 from zibo_edu.lib.single_line import mail_subject
 
 MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 60  # the retries wait 1, 2, 4, 8 minutes
 Event = Delivery.Event
 
 
@@ -29,12 +37,23 @@ def _robots_of(unit):
     return WebhookEndpoint.objects.filter(active=True, **{kind: unit})
 
 
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def plain_text(body: str) -> str:
+    """An email is plain text: a markdown link `[查看督办单](URL)` is written `查看督办单：URL`, the
+    URL plainly, so a mail program shows (and links) it as it is."""
+    return MARKDOWN_LINK.sub(lambda m: f"{m.group(1)}：{m.group(2)}", body)
+
+
 def announce(event: str, key: str, units, title: str, body: str) -> list[Delivery]:
     """Create the deliveries of an event for these departments or districts (once per key) and
-    send them after the commit. Returns the deliveries created now."""
+    send them after the commit. `body` is markdown, as the robots take it; the email gets its
+    plain text. Returns the deliveries created now."""
     created = []
     link = settings.SITE_URL.rstrip("/")
     body = body.replace("{site}", link)
+    bodies = {"email": plain_text(body), "robot": body}
     for unit in units:
         unit_key = f"{unit._meta.model_name}:{unit.pk}"
         channels = [(None, emails_of(unit))] + [(robot, []) for robot in _robots_of(unit)]
@@ -50,25 +69,38 @@ def announce(event: str, key: str, units, title: str, body: str) -> list[Deliver
                         endpoint=robot,
                         emails=emails,
                         title=title,
-                        body=body,
+                        body=bodies["robot" if robot else "email"],
                     )
             except IntegrityError:
                 continue  # announced already: exactly once
             created.append(delivery)
-    for delivery in created:
-        transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
+    if created:
+        pks = [delivery.pk for delivery in created]
+        transaction.on_commit(lambda: enqueue(pks))
     return created
 
 
-def enqueue(pk: int) -> None:
-    """To a worker; in-process (no broker: the embedded default and the tests) every attempt is
-    made at once, without raising into the request that caused the event."""
+def enqueue(pks: list[int]) -> bool:
+    """Signal the deliveries to a worker after the commit; False (logged) when the queue cannot
+    be reached: the rows wait for the outbox sweep."""
     from ledger.tasks import send_delivery
-    from zibo_edu.celery import app
 
-    if not app.conf.task_always_eager:
-        send_delivery.delay(pk)
-        return
+    return outbox.signal(Delivery, send_delivery, pks)
+
+
+def waiting(notice) -> bool:
+    """Whether a notice's notifications are recorded but not yet handed to the queue (it could
+    not be reached): the sweep sends them later."""
+    return Delivery.objects.filter(
+        key__startswith=f"{Event.NOTICE_ISSUED}:notice:{notice.pk}:",
+        state=Delivery.State.PENDING,
+        queued_at__isnull=True,
+    ).exists()
+
+
+def send_in_process(pk: int) -> None:
+    """Without a broker (the embedded default, the tests) every attempt is made at once,
+    without raising into the request that caused the event."""
     for _attempt in range(MAX_ATTEMPTS):
         try:
             send(pk)
@@ -78,22 +110,27 @@ def enqueue(pk: int) -> None:
 
 
 def resend(pk: int) -> bool:
-    """The admin's 重新发送: a failed delivery goes back to pending with fresh attempts."""
-    again = Delivery.objects.filter(pk=pk, state=Delivery.State.FAILED).update(
-        state=Delivery.State.PENDING, attempts=0
+    """The admin's 重新发送: a failed delivery, or one stuck past its lease (a dead worker's, or
+    one whose signal was lost), goes back to pending with fresh attempts."""
+    stuck = outbox.stuck(outbox.outbox_of(Delivery))
+    again = outbox.move(
+        Delivery.objects.filter(Q(state=Delivery.State.FAILED) | stuck, pk=pk),
+        Delivery.State.PENDING,
+        attempts=0,
+        queued_at=None,
     )
     if again:
-        transaction.on_commit(lambda: enqueue(pk))
+        transaction.on_commit(lambda: enqueue([pk]))
     return again == 1
 
 
 def send(pk: int) -> bool:
     """Send one delivery; False when another run has it or it was sent. Raises on failure
     (after putting the row back, or marking it failed on the last attempt)."""
-    claimed = Delivery.objects.filter(
-        pk=pk, state__in=[Delivery.State.PENDING, Delivery.State.FAILED]
-    ).update(state=Delivery.State.SENDING, attempts=F("attempts") + 1)
-    if claimed != 1:
+    claim = outbox.claim(
+        Delivery, pk, Delivery.State.PENDING, Delivery.State.SENDING, attempts=F("attempts") + 1
+    )
+    if claim is None:
         return False
     delivery = Delivery.objects.select_related("endpoint").get(pk=pk)
     try:
@@ -104,15 +141,40 @@ def send(pk: int) -> bool:
             subject = mail_subject(delivery.title)
             send_mail(subject, delivery.body, None, delivery.emails, fail_silently=False)
     except Exception as error:
-        state = (
-            Delivery.State.FAILED if delivery.attempts >= MAX_ATTEMPTS else Delivery.State.PENDING
-        )
-        Delivery.objects.filter(pk=pk).update(state=state, last_error=str(error)[:2000])
+        if delivery.attempts >= MAX_ATTEMPTS:
+            outbox.move(claim, Delivery.State.FAILED, last_error=str(error)[:2000])
+        else:  # the task's retry is due then; the sweep steps in only if it never comes
+            retry_at = timezone.now() + datetime.timedelta(
+                seconds=BACKOFF_SECONDS * 2 ** (delivery.attempts - 1)
+            )
+            outbox.move(
+                claim, Delivery.State.PENDING, last_error=str(error)[:2000], queued_at=retry_at
+            )
         raise
-    Delivery.objects.filter(pk=pk).update(
-        state=Delivery.State.SENT, sent_at=timezone.now(), last_error=""
+    # Sent: recorded even if the sweep took the row back meanwhile, so no other run sends it.
+    outbox.move(
+        Delivery.objects.filter(pk=pk, state__in=[Delivery.State.SENDING, Delivery.State.PENDING]),
+        Delivery.State.SENT,
+        sent_at=timezone.now(),
+        last_error="",
     )
     return True
+
+
+def register_outbox() -> None:
+    """Deliveries as the outbox sweep sees them (LedgerConfig.ready())."""
+    from ledger.tasks import send_delivery
+
+    outbox.register(
+        outbox.Outbox(
+            model=Delivery,
+            steps={Delivery.State.PENDING: send_delivery},
+            held={Delivery.State.SENDING: Delivery.State.PENDING},
+            failed=Delivery.State.FAILED,
+            error_field="last_error",
+            in_process=send_in_process,
+        )
+    )
 
 
 def give_up(pk: int, error: str) -> None:
@@ -164,7 +226,7 @@ def notice_issued(notice) -> list[Delivery]:
     title = f"【督办单】{notice.number}"
     body = (
         f"{notice.recipient}：\n\n{notice.subject}\n\n{notice.facts}\n\n督办要求：{notice.requirements}\n\n"
-        f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。"
+        f"请于{notice.reply_deadline:%Y年%-m月%-d日}前回复整改措施。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
     return announce(Event.NOTICE_ISSUED, f"notice:{notice.pk}", [notice.recipient], title, body)
@@ -174,7 +236,7 @@ def notice_overdue(notice) -> list[Delivery]:
     title = f"【督办单逾期】{notice.number}"
     body = (
         f"{notice.recipient}：督办单{notice.number}（{notice.subject}）的回复期限"
-        f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。"
+        f"{notice.reply_deadline:%Y年%-m月%-d日}已过，请尽快回复。\n\n"
         f"[查看督办单]({{site}}{notice.get_absolute_url()})"
     )
     return announce(Event.NOTICE_OVERDUE, f"notice:{notice.pk}", [notice.recipient], title, body)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ledger import notifications
 
-BACKOFF_SECONDS = 60
+BACKOFF_SECONDS = notifications.BACKOFF_SECONDS
 
 
 @shared_task(bind=True, acks_late=True, max_retries=notifications.MAX_ATTEMPTS - 1)

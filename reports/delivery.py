@@ -5,10 +5,11 @@ pending → generating (render), generated → sending (mail). A retried task, a
 beat firing twice finds nothing to claim and does nothing. A report is marked sent only after the
 mail server accepted it.
 
-The rows are the record of what is to be done; the queue only signals it. A worker killed
-mid-step leaves its report `generating` or `sending`, and a signal can be lost (Redis down when it
-was sent, a dead worker's prefetched messages): `sweep` puts claims older than
-ZIBO_REPORT_STUCK_AFTER back and names the reports whose next step must be signalled again. Each
+Reports are outbox rows (zibo_edu/lib/outbox.py, the one mechanism of every side effect): the
+rows are the record of what is to be done; the queue only signals it. A worker killed mid-step
+leaves its report `generating` or `sending`, and a signal can be lost (Redis down when it was
+sent, a dead worker's prefetched messages): the outbox sweep puts claims older than
+ZIBO_REPORT_STUCK_AFTER back and signals again the reports whose next step was never heard. Each
 report keeps one Message-ID, so a mail sent again after a crash between the mail server's
 acceptance and the `sent` mark is recognisably the same message.
 """
@@ -38,6 +39,7 @@ from reports.rendering import (
 from targets import standings
 from targets.models import Target
 from targets.progress import Status
+from zibo_edu.lib import outbox
 from zibo_edu.lib.single_line import mail_subject
 
 log = logging.getLogger(__name__)
@@ -95,20 +97,19 @@ def schedule(
     return reports
 
 
+def month_sent(plan: Plan, month: datetime.date) -> bool:
+    """Whether every report of the plan's month exists and was sent (asking again does
+    nothing: the admin's "send again" is for that)."""
+    reports = Report.objects.filter(plan=plan, month=month.replace(day=1))
+    return reports.exists() and not reports.exclude(state=Report.State.SENT).exists()
+
+
 def _claim(pk: int, source: str, target: str):
-    """Move the report from `source` to `target` if no one else did; the claim (a queryset) that
-    this run alone holds, or None. Finishing through the claim changes nothing if the sweep
-    took the report back meanwhile (a run slower than ZIBO_REPORT_STUCK_AFTER): the run that
-    claimed it since finishes instead, so a report is never generated or marked twice."""
-    now = timezone.now()
-    if Report.objects.filter(pk=pk, state=source).update(state=target, state_since=now) != 1:
-        return None
-    return Report.objects.filter(pk=pk, state=target, state_since=now)
+    """The outbox's claim: this run alone holds the report, or None."""
+    return outbox.claim(Report, pk, source, target)
 
 
-def _move(reports, state: str, **fields) -> int:
-    """Every state change goes through here, so `state_since` is always right."""
-    return reports.update(state=state, state_since=timezone.now(), **fields)
+_move = outbox.move
 
 
 def generate(pk: int, *, generated_at=None) -> bool:
@@ -194,11 +195,19 @@ def give_up(pk: int, error: str) -> None:
 
 @transaction.atomic
 def resend(pk: int) -> bool:
-    """Put a failed (or sent) report back to be sent again: the admin's button."""
+    """Put a failed (or sent, or stuck past its lease) report back to be sent again: the
+    admin's button."""
     again = Report.objects.filter(
-        pk=pk, state__in=[Report.State.FAILED, Report.State.SENT], pdf__isnull=False
+        Q(state__in=[Report.State.FAILED, Report.State.SENT])
+        | Q(outbox.stuck(outbox.outbox_of(Report)), state=Report.State.SENDING),
+        pk=pk,
+        pdf__isnull=False,
     )
-    return _move(again, Report.State.GENERATED, error="", resent=F("resent") + 1, deliver=True) == 1
+    done = _move(
+        again, Report.State.GENERATED,
+        error="", resent=F("resent") + 1, deliver=True, queued_at=None,
+    )  # fmt: skip
+    return done == 1
 
 
 def stuck_after() -> datetime.timedelta:
@@ -212,43 +221,46 @@ class Swept:
     to_send: list[int]  # generated reports whose mailing must be signalled (again)
 
 
-@transaction.atomic
-def sweep(now=None) -> Swept:
-    """Put back what a dead worker held and name what the queue must be told (again).
+def outbox_spec(generate_task, send_task) -> outbox.Outbox:
+    """Reports as the outbox sweep sees them (registered in ReportsConfig.ready()).
 
-    - `generating` or `sending` for longer than ZIBO_REPORT_STUCK_AFTER: the worker died (a report
-      renders and mails in seconds). Back to pending, or to generated: a `sending` report may have
+    - `generating` or `sending` past ZIBO_REPORT_STUCK_AFTER: the worker died (a report renders
+      and mails in seconds). Back to pending, or to generated: a `sending` report may have
       reached the mail server before the crash, so it goes out again with the same Message-ID.
-    - `pending` reports whose last signal is older than that, or was never sent (Redis was
-      down when the beat or the admin asked): their rendering is signalled again.
-    - `generated` reports someone asked to be mailed (`deliver`: the beat, the button, "send
-      again"; a report generated on the command line without --send is not mailed behind the
-      admin's back) with no error (a mail error has its own retries; "no recipients" waits for
-      the admin) whose last signal is old or was never sent: their mailing is.
-    A duplicate signal is harmless: the claim lets one through.
+    - `pending` reports are signalled when their last signal is old or was never sent (Redis
+      was down when the beat or the admin asked).
+    - `generated` reports only when someone asked them mailed (`deliver`: the beat, the button,
+      "send again"; a report generated on the command line without --send is not mailed behind
+      the admin's back) with no error (a mail error has its own retries; "no recipients" waits
+      for the admin).
     """
-    now = now or timezone.now()
-    cutoff = now - stuck_after()
-    released = _move(
-        Report.objects.filter(state=Report.State.GENERATING, state_since__lt=cutoff),
-        Report.State.PENDING,
-    ) + _move(
-        Report.objects.filter(state=Report.State.SENDING, state_since__lt=cutoff),
-        Report.State.GENERATED, error="",
+    return outbox.Outbox(
+        model=Report,
+        steps={Report.State.PENDING: generate_task, Report.State.GENERATED: send_task},
+        held={Report.State.GENERATING: Report.State.PENDING,
+              Report.State.SENDING: Report.State.GENERATED},
+        failed=Report.State.FAILED,
+        on_release={"error": ""},
+        ready=~Q(state=Report.State.GENERATED)
+        | Q(deliver=True, error="", pdf__isnull=False),
+        lease=stuck_after,
     )  # fmt: skip
-    if released:
-        log.warning("sweep: %d reports held by a dead worker put back", released)
-    unsignalled = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
-    to_generate = list(unsignalled.filter(state=Report.State.PENDING).values_list("pk", flat=True))
-    generated = unsignalled.filter(
-        state=Report.State.GENERATED, deliver=True, error="", pdf__isnull=False
+
+
+def sweep(now=None) -> Swept:
+    """Put back what a dead worker held and name what the queue must be told (again); the
+    outbox's rules (zibo_edu/lib/outbox.py). A duplicate signal is harmless: the claim lets one
+    through."""
+    found = outbox.find(outbox.outbox_of(Report), now)
+    return Swept(
+        found.released,
+        found.due.get(Report.State.PENDING, []),
+        found.due.get(Report.State.GENERATED, []),
     )
-    to_send = list(generated.values_list("pk", flat=True))
-    return Swept(released, to_generate, to_send)
 
 
 def mark_queued(pks: list[int]) -> None:
-    Report.objects.filter(pk__in=pks).update(queued_at=timezone.now())
+    outbox.stamp(Report, pks)
 
 
 def _subject(report: Report) -> str:

@@ -25,7 +25,7 @@ from reports.evaluation import (
 from reports.models import EvaluationReport
 from targets.display import level, percent
 from targets.models import Target
-from zibo_edu.lib import official
+from zibo_edu.lib import official, outbox
 from zibo_edu.lib.cells import text_only
 from zibo_edu.lib.official import Annex, Heading, Paragraph, Table
 
@@ -493,10 +493,10 @@ def render(evaluation: Evaluation, fmt: str) -> bytes:
 def build_report(pk: int) -> bool:
     """Build an archived evaluation: claim it (queued → building, exactly one row, so a retry
     or a second worker never builds it twice), render, store. False when not claimed or failed."""
-    claimed = EvaluationReport.objects.filter(pk=pk, state=EvaluationReport.State.QUEUED).update(
-        state=EvaluationReport.State.BUILDING
+    claimed = outbox.claim(
+        EvaluationReport, pk, EvaluationReport.State.QUEUED, EvaluationReport.State.BUILDING
     )
-    if not claimed:
+    if claimed is None:
         return False
     report = EvaluationReport.objects.select_related("plan__city", "district").get(pk=pk)
     try:
@@ -504,11 +504,12 @@ def build_report(pk: int) -> bool:
         data = render(evaluation, report.format)
     except Exception as error:  # kept on the row for the archive; the worker goes on
         logger.exception("evaluation report %s failed", pk)
-        EvaluationReport.objects.filter(pk=pk).update(
-            state=EvaluationReport.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        outbox.move(
+            claimed, EvaluationReport.State.FAILED,
+            error=str(error)[:2000], finished_at=timezone.now(),
+        )  # fmt: skip
         return False
-    EvaluationReport.objects.filter(pk=pk).update(
-        state=EvaluationReport.State.DONE, file=data, finished_at=timezone.now()
-    )
-    return True
+    # Through the claim: if the sweep took the row back meanwhile, the run holding it now
+    # finishes instead.
+    done = outbox.move(claimed, EvaluationReport.State.DONE, file=data, finished_at=timezone.now())
+    return done == 1

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zibo_edu.lib.outbox import OutboxRow
 from zibo_edu.lib.single_line import validate_single_line
 
 
@@ -52,7 +52,7 @@ class Recipient(models.Model):
             raise ValidationError({"district": _("The district is not one of the city's.")})
 
 
-class Report(models.Model):
+class Report(OutboxRow):
     """One district's (or the city's) report on one plan for one month, generated and sent
     exactly once. The plan names the city: its title, its districts, its recipients.
 
@@ -88,10 +88,7 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     sent_to = models.TextField(_("sent to"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    # For the sweep (reports.delivery.sweep): since when the report is in its state, and when its
-    # next step was last signalled to the queue (empty: never, e.g. Redis was down).
-    state_since = models.DateTimeField(_("in this state since"), default=timezone.now)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # state_since, queued_at, sweeps: an outbox row (zibo_edu/lib/outbox.py)
     deliver = models.BooleanField(
         _("to be mailed"), default=False, help_text=_("Asked by the schedule or the admin.")
     )
@@ -127,9 +124,9 @@ class Report(models.Model):
         return f"{self.plan.slug}-progress-{slug}-{self.month:%Y-%m}.pdf"
 
 
-class EvaluationReport(models.Model):
+class EvaluationReport(OutboxRow):
     """An evaluation of a plan (final, or mid-term for a year inside it) rendered in one format,
-    built by a worker and kept in the archive."""
+    built by a worker and kept in the archive: an outbox row, queued → building → done."""
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -1,21 +1,21 @@
 """Celery tasks for the monthly reports: thin, by primary key, signalled after commit.
 
-The Report rows are the record of what is to be done; a task message only signals it. Every
-signal stamps the report (`queued_at`), and `sweep_reports` (beat, every 2 minutes) signals again
-what a dead worker or an unreachable Redis left behind.
+The Report rows are outbox rows (zibo_edu/lib/outbox.py): the record of what is to be done; a
+task message only signals it. Every signal stamps the report (`queued_at`), and the outbox sweep
+(beat, every minute) signals again what a dead worker or an unreachable Redis left behind.
 """
 
 import datetime
-import logging
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
 from reports import delivery
+from reports.models import EvaluationReport, Report
+from zibo_edu.lib import outbox
 
 MAX_SEND_ATTEMPTS = 5
-log = logging.getLogger(__name__)
 
 
 def previous_month(today: datetime.date) -> datetime.date:
@@ -25,20 +25,7 @@ def previous_month(today: datetime.date) -> datetime.date:
 def signal(task, pks: list[int]) -> bool:
     """Tell the queue; False (logged, nothing raised) when the broker cannot be reached. The
     sweep signals again whatever was not stamped as queued."""
-    queued = []
-    try:
-        for pk in pks:
-            task.delay(pk)
-            queued.append(pk)
-    except Exception as error:
-        if task.app.conf.task_always_eager:
-            raise  # in-process, this is the task's own error, not the queue's
-        # kombu, redis and the result backend raise many kinds; the rows keep the request.
-        log.warning("queue unavailable, %d reports left for the sweep: %r", len(pks), error)
-        return False
-    finally:
-        delivery.mark_queued(queued)
-    return True
+    return outbox.signal(Report, task, pks)
 
 
 def request_month(day: datetime.date, city_id: int | None = None, plan=None) -> bool:
@@ -47,7 +34,9 @@ def request_month(day: datetime.date, city_id: int | None = None, plan=None) -> 
     them once it is back."""
     with transaction.atomic():
         reports = delivery.schedule(day, deliver=True, city_id=city_id, plan=plan)
-    return signal(generate_report, [r.pk for r in reports])
+    pending = [r.pk for r in reports if r.state == Report.State.PENDING]
+    generated = [r.pk for r in reports if r.state == Report.State.GENERATED]
+    return signal(generate_report, pending) and signal(send_report, generated)
 
 
 @shared_task
@@ -62,14 +51,14 @@ def send_monthly_reports(month: str | None = None) -> int:
 
 @shared_task
 def sweep_reports() -> dict:
-    """Beat, every 2 minutes: put back what dead workers held, signal what was never heard."""
-    swept = delivery.sweep()
-    signal(generate_report, swept.to_generate)
-    signal(send_report, swept.to_send)
+    """The outbox sweep for reports alone (the beat sweeps every outbox:
+    zibo_edu.tasks.sweep_outboxes): put back what dead workers held, signal what was never
+    heard."""
+    swept = outbox.sweep(outbox.outbox_of(Report))
     return {
         "released": swept.released,
-        "generate": len(swept.to_generate),
-        "send": len(swept.to_send),
+        "generate": len(swept.due[Report.State.PENDING]),
+        "send": len(swept.due[Report.State.GENERATED]),
     }
 
 
@@ -96,8 +85,30 @@ def send_report(self, pk: int) -> int:
 
 @shared_task
 def build_evaluation_report(pk: int) -> int:
-    """An evaluation report asked for on the page: rendered by reports.evaluation_document."""
+    """An evaluation report asked for on the page (an outbox row): claimed and rendered by
+    reports.evaluation_document."""
     from reports.evaluation_document import build_report  # WeasyPrint loads only in workers
 
     build_report(pk)
     return pk
+
+
+def request_evaluation(**fields) -> tuple[EvaluationReport, bool]:
+    """Record an evaluation build as an outbox row, then signal it; the bool is False when the
+    queue is down (nothing lost: the sweep signals it once the queue is back)."""
+    with transaction.atomic():
+        report = EvaluationReport.objects.create(**fields)
+    return report, outbox.signal(EvaluationReport, build_evaluation_report, [report.pk])
+
+
+def register_outboxes() -> None:
+    """The reports app's outbox rows (ReportsConfig.ready())."""
+    outbox.register(delivery.outbox_spec(generate_report, send_report))
+    outbox.register(
+        outbox.Outbox(
+            model=EvaluationReport,
+            steps={EvaluationReport.State.QUEUED: build_evaluation_report},
+            held={EvaluationReport.State.BUILDING: EvaluationReport.State.QUEUED},
+            failed=EvaluationReport.State.FAILED,
+        )
+    )

@@ -16,7 +16,7 @@ from departments.access import ACCOUNT_CITY
 from departments.admin_site import CityScopedAdmin, CityScopedInline
 from plans import access
 from plans.models import Plan
-from targets import figures, standings
+from targets import display, figures, standings
 from targets.drafting import Preview, preview_plan_file
 from targets.figures import FigureInput
 from targets.loading import PlanFileError, load_plan_file
@@ -42,7 +42,7 @@ class TargetAdmin(CityScopedAdmin):
 
     @admin.display(description=_("requirement"))
     def requirement(self, target: Target) -> str:
-        return target.requirement
+        return display.requirement(target)
 
     def save_model(self, request, obj: Target, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -438,7 +438,7 @@ class Figure(models.Model):
     @property
     def is_carried(self) -> bool:
         """A successor plan's baseline figure taken from the predecessor's final figure
-        (plans.succession): it changes with its source, never by hand."""
+        (targets.succession): it changes with its source, never by hand."""
         return self.carried_from_id is not None
 
     @property

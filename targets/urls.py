@@ -1,6 +1,17 @@
 from django.urls import path
 
-from targets.views import assets, dashboards, districts, entry, imports, lists, province, review
+from targets.views import (
+    assets,
+    dashboards,
+    districts,
+    entry,
+    guide,
+    imports,
+    lists,
+    province,
+    review,
+    search,
+)
 
 urlpatterns = [
     path("province/", province.province_page, name="province"),
@@ -8,6 +19,8 @@ urlpatterns = [
     path("districts/<slug:slug>/", districts.district_detail, name="district_detail"),
     path("assets/status.css", assets.status_stylesheet, name="status_css"),
     path("targets/", lists.target_list, name="target_list"),
+    path("search/", search.search, name="search"),
+    path("help/", guide.help_page, name="help"),
     path("entry/", entry.entry_start, name="entry_start"),
     path("entry/<slug:slug>/<int:year>/", entry.figure_entry, name="figure_entry"),
     path(

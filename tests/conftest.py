@@ -36,9 +36,12 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def celery_in_process(request):
-    """Tests run tasks in-process; those marked `worker` use a real worker on Redis."""
+def celery_in_process(request, settings):
+    """Tests run tasks in-process, inline (not in the embedded default's background thread, unless
+    a test asks for it); those marked `worker` use a real worker on Redis."""
     from zibo_edu.celery import app
+
+    settings.ZIBO_TASKS_IN_BACKGROUND = False
 
     eager = request.node.get_closest_marker("worker") is None
     previous = app.conf.task_always_eager

@@ -4,12 +4,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from zibo_edu.lib.params import BadParameter, is_checked_by_its_app
 
+API = "/api/"
+
 
 class ChineseFirstLocaleMiddleware:
-    """Activate the language the user chose (cookie), else simplified Chinese.
+    """Activate the language the user chose (cookie), else simplified Chinese; on the JSON API
+    the one its client's Accept-Language asks for.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so a bureau PC with an
     English browser would get English pages. Here English is only ever an explicit choice, made
@@ -21,13 +25,29 @@ class ChineseFirstLocaleMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        if request.path.startswith(API):
+            language = self.asked(request)
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         request.LANGUAGE_CODE = language
         with translation.override(language):
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def asked(self, request: HttpRequest) -> str:
+        """The JSON API answers in the language its client asks for (Accept-Language: a program
+        has no header switch), every message of one answer in it; English, the schema's
+        language, when it asks for neither of ours."""
+        header = request.headers.get("Accept-Language", "")
+        for code, _quality in parse_accept_lang_header(header):
+            code = code.lower()
+            if code.startswith("zh") and not code.startswith(("zh-hant", "zh-tw", "zh-hk")):
+                return "zh-hans"
+            if code.split("-")[0] == "en":
+                return "en"
+        return "en"
 
 
 class PermissionsPolicyMiddleware:

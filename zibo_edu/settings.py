@@ -188,9 +188,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # (acks_late), and one whose worker process died is handed back at once (reject_on_worker_lost);
 # a worker reserves one task at a time beyond the ones it runs. Messages held by a worker that
 # vanished entirely come back after the visibility timeout, which must exceed the longest retry
-# countdown (8 minutes); the report sweep (every 2 minutes) does not wait for it: it re-signals
-# whatever a dead worker left `generating`/`sending` for ZIBO_REPORT_STUCK_AFTER seconds. Every
-# task is safe to run twice (each step is claimed in the database).
+# countdown (8 minutes); the outbox sweep (zibo_edu/lib/outbox.py, every minute) does not wait for
+# it: it takes back whatever a dead worker held past its model's lease and signals again what was
+# never heard. Every task is safe to run twice (each step is claimed in the database).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -214,7 +214,14 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_R
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_RESULT_EXPIRES = datetime.timedelta(days=1)
-ZIBO_REPORT_STUCK_AFTER = env_int("ZIBO_REPORT_STUCK_AFTER", 300)  # seconds
+ZIBO_REPORT_STUCK_AFTER = env_int("ZIBO_REPORT_STUCK_AFTER", 300)  # seconds: a report's lease
+# The lease of every other outbox row (a notification, an evaluation build, a reminder): held by a
+# worker longer than this, it was a dead worker's; signalled that long ago and still waiting, the
+# signal was lost.
+ZIBO_OUTBOX_LEASE = env_int("ZIBO_OUTBOX_LEASE", 300)  # seconds
+# Without a broker, outbox steps run in one background thread so a request answers at once (the
+# embedded default); the tests run them inline.
+ZIBO_TASKS_IN_BACKGROUND = env_bool("ZIBO_TASKS_IN_BACKGROUND", not REDIS_URL)
 # The schedules live in the database (django-celery-beat), where the city admin can change them
 # in the admin; a migration in reports/ creates them: reminders daily at 08:00, reports on the
 # 1st at 08:00, Asia/Shanghai.

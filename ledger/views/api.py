@@ -7,15 +7,25 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
 from ledger import access, ledger
-from ledger.models import Contribution, ReportingRound
+from ledger.models import Contribution, LedgerState, Notice, ReportingRound, TaskReport
 from plans.access import plan_for_request
 from plans.models import Task
 from zibo_edu.views.api_auth import signed_in, signed_in_as
-from zibo_edu.views.api_input import PlanQuery, Refusal, Version, text
+from zibo_edu.views.api_input import (
+    SIGNED_IN_READ,
+    WRITE,
+    PlanQuery,
+    Refusal,
+    Version,
+    one_of,
+    refusals,
+    text,
+)
 
 router = Router(tags=["ledger"])
 
@@ -40,8 +50,8 @@ class LedgerTaskOut(Schema):
     chapter: str
     lead_department: str | None
     co_operating_departments: list[str]
-    status: str | None
-    state: str | None
+    status: one_of(TaskReport.Status) | None
+    state: one_of(LedgerState) | None
     contributions_in: list[str]
     contributions_missing: list[str]
     open_notices: int
@@ -57,7 +67,7 @@ class TasksOut(Schema):
     "/tasks/",
     url_name="tasks",
     auth=ledger_user,
-    response={200: TasksOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: TasksOut, **refusals(SIGNED_IN_READ)},
     summary="Every key task with its latest round's report and contributions",
 )
 def tasks_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -102,7 +112,7 @@ class NoticeOut(Schema):
     district: str | None
     task: str | None
     target: str | None
-    state: str
+    state: one_of(Notice.State)
     reply_deadline: datetime.date
     overdue: bool
     issued_at: datetime.datetime
@@ -116,7 +126,7 @@ class NoticesOut(Schema):
     "/notices/",
     url_name="notices",
     auth=ledger_user,
-    response={200: NoticesOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: NoticesOut, **refusals(SIGNED_IN_READ)},
     summary="The supervision notices the user may see",
 )
 def notices_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -173,7 +183,7 @@ class ContributionOut(Schema):
     text: str
     measures: str
     numbers: str
-    state: str
+    state: one_of(LedgerState)
     version: int
     updated_at: datetime.datetime
 
@@ -183,7 +193,9 @@ class SavedContributionOut(Schema):
 
 
 class ContributionRefusal(Refusal):
-    current: ContributionOut | None = None
+    current: ContributionOut | None = Field(
+        None, description="409: the contribution as it stands now"
+    )
 
 
 def _contribution_json(contribution: Contribution) -> dict:
@@ -205,10 +217,7 @@ def _contribution_json(contribution: Contribution) -> dict:
     "/contributions/",
     url_name="contributions",
     auth=signed_in,
-    response={
-        200: SavedContributionOut,
-        **{status: ContributionRefusal for status in (400, 401, 403, 404, 409, 415, 429)},
-    },
+    response={200: SavedContributionOut, **refusals(WRITE, ContributionRefusal)},
     summary="Save (and submit) your department's contribution, with the form's rules",
 )
 def contributions_api(
@@ -220,15 +229,23 @@ def contributions_api(
     task = ledger.key_tasks(plan).filter(code=body.task).first()
     errors = {}
     if reporting_round is None:
-        errors["round"] = f"no round {body.round!r} in {plan.slug}"
+        errors["round"] = _("no round '%(code)s' in %(plan)s") % {
+            "code": body.round,
+            "plan": plan.slug,
+        }
     if task is None:
-        errors["task"] = f"no task {body.task!r} in {plan.slug}"
+        errors["task"] = _("no task '%(code)s' in %(plan)s") % {
+            "code": body.task,
+            "plan": plan.slug,
+        }
     if errors:
-        return _json({"error": "invalid", "errors": errors}, 400)
+        return _json({"error": _("invalid"), "errors": errors}, 400)
     if not access.may_write_plan(user, plan):
-        return _json({"error": f"{plan.slug} is closed: its ledger is read-only"}, 403)
+        return _json(
+            {"error": _("%(plan)s is closed: its ledger is read-only") % {"plan": plan.slug}}, 403
+        )
     if not access.may_contribute(user, task):
-        return _json({"error": "your department does not co-operate on this task"}, 403)
+        return _json({"error": _("your department does not co-operate on this task")}, 403)
     contribution = ledger.contribution_for(reporting_round, task, access.department_of(user))
     try:
         contribution = ledger.save_contribution(
@@ -241,7 +258,10 @@ def contributions_api(
         )
     except ValidationError as error:
         return _json(
-            {"error": "invalid", "errors": {k: " ".join(v) for k, v in error.message_dict.items()}},
+            {
+                "error": _("invalid"),
+                "errors": {k: " ".join(v) for k, v in error.message_dict.items()},
+            },
             400,
         )
     except ledger.ConflictError as error:

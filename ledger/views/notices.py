@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from departments.models import District
-from ledger import access, ledger, notices
+from ledger import access, ledger, notices, notifications
 from ledger.models import Notice
 from plans.access import plan_for_request
 from plans.models import keep_plan
@@ -102,6 +102,14 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(name if name in form.fields else None, problems)
         else:
             messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+            if notifications.waiting(notice):
+                messages.warning(
+                    request,
+                    _(
+                        "Its notifications are recorded and will go out automatically as soon "
+                        "as the task queue is back; it cannot be reached right now."
+                    ),
+                )
             return redirect(notice)
     return render(
         request,

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from departments.models import District
 from plans.access import plan_for_request
 from plans.models import Task
-from zibo_edu.views.api_input import PlanQuery, Refusal
+from zibo_edu.views.api_input import READ, PlanQuery, refusals
 
 router = Router(tags=["plan"])
 
@@ -56,7 +56,7 @@ class PlanOut(Schema):
 @router.get(
     "/plan/",
     url_name="plan",
-    response={200: PlanOut, 400: Refusal, 404: Refusal},
+    response={200: PlanOut, **refusals(READ)},
     summary="The plan: its parts, tasks and their departments",
 )
 def plan_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -124,7 +124,7 @@ class DistrictsOut(Schema):
     "/districts/",
     tags=["districts"],
     url_name="districts",
-    response={200: DistrictsOut, 400: Refusal, 404: Refusal},
+    response={200: DistrictsOut, **refusals(READ)},
     summary="The districts, counties and functional areas of the plan's city",
 )
 def districts_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:

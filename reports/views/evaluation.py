@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from reports.access import Access, evaluation_access, evaluations_for
 from reports.evaluation import SHORTFALL, Evaluation, evaluate, evaluation_years
 from reports.evaluation_document import FORMATS
 from reports.models import EvaluationReport
-from reports.tasks import build_evaluation_report
+from reports.tasks import request_evaluation
 from targets.display import VERDICT_PALETTE, count_bar
 from zibo_edu.lib.charts import Series, city_line, line_chart
 from zibo_edu.lib.params import int_param
@@ -116,11 +115,19 @@ def evaluation_build(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt not in FORMATS or year is None:
         messages.error(request, _("Choose a format (PDF, Word or Excel) and a year of the plan."))
         return redirect("evaluation", plan.slug)
-    report = EvaluationReport.objects.create(
+    _report, queued = request_evaluation(
         plan=plan, year=year, district=district, format=fmt, requested_by=request.user
     )
-    transaction.on_commit(lambda: build_evaluation_report.delay(report.pk))
-    messages.success(request, _("The report is being built; it appears in the archive below."))
+    if queued:
+        messages.success(request, _("The report is being built; it appears in the archive below."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Recorded: the report will be built automatically as soon as the task queue is "
+                "back; it cannot be reached right now. It appears in the archive below."
+            ),
+        )
     query = f"?year={year}" + (
         f"&district={district.slug}" if district and access.may_choose_district else ""
     )

@@ -84,7 +84,16 @@ def generate_now(request: HttpRequest) -> HttpResponse:
             % {"city": plan.city.name, "plan": "、".join(p.title for p in reported) or "—"},
         )
         return redirect(reverse("report_list") + plan_query(request))
-    if request_month(day, plan=plan):
+    if delivery.month_sent(plan, day):
+        messages.info(
+            request,
+            _(
+                "The reports for %(month)s were all sent already; to send one again, use "
+                "“send again” in the admin."
+            )
+            % {"month": month},
+        )
+    elif request_month(day, plan=plan):
         messages.success(
             request, _("The reports for %(month)s are being generated.") % {"month": month}
         )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool
 
@@ -21,10 +22,24 @@ from plans.access import plan_for_request
 from targets import figures
 from targets.display import display_value
 from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets.progress import Status
 from targets.views import dashboards
 from zibo_edu.views.api_auth import signed_in
-from zibo_edu.views.api_input import Blank, PlanQuery, Version, Year, blank_is_none, no_bool, text
-from zibo_edu.views.api_input import Refusal as BaseRefusal
+from zibo_edu.views.api_input import (
+    READ,
+    SIGNED_IN_READ,
+    WRITE,
+    Blank,
+    PlanQuery,
+    Refusal,
+    Version,
+    Year,
+    blank_is_none,
+    no_bool,
+    one_of,
+    refusals,
+    text,
+)
 
 router = Router(tags=["targets and figures"])
 
@@ -96,7 +111,7 @@ class FigureOut(Schema):
     achieved_on: datetime.date | None
     note: str
     source: str
-    state: str
+    state: one_of(Figure.State)
     version: int
     updated_at: datetime.datetime
 
@@ -105,8 +120,8 @@ class FiguresOut(Schema):
     figures: list[FigureOut]
 
 
-class Refusal(BaseRefusal):
-    current: FigureOut | None = None
+class FigureRefusal(Refusal):
+    current: FigureOut | None = Field(None, description="409: the figure as it stands now")
 
 
 class TargetOut(Schema):
@@ -144,7 +159,7 @@ def _number(value: Decimal | None) -> int | float | None:
 @router.get(
     "/targets/",
     url_name="targets",
-    response={200: TargetsOut, 400: BaseRefusal, 404: BaseRefusal},
+    response={200: TargetsOut, **refusals(READ)},
     summary="Every target of the plan",
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
@@ -214,7 +229,7 @@ def _figure_json(figure: Figure) -> dict:
     "/figures/",
     url_name="figures",
     auth=signed_in,
-    response={200: FiguresOut, 400: Refusal, 401: Refusal, 404: Refusal, 429: Refusal},
+    response={200: FiguresOut, **refusals(SIGNED_IN_READ)},
     summary="The figures the user may see",
 )
 def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse:
@@ -244,17 +259,7 @@ def figures_api(request: HttpRequest, query: Query[FigureQuery]) -> JsonResponse
     "/figures/",
     url_name="figures",
     auth=signed_in,
-    response={
-        200: FigureOut,
-        201: FigureOut,
-        400: Refusal,
-        401: Refusal,
-        403: Refusal,
-        404: Refusal,
-        409: Refusal,
-        415: Refusal,
-        429: Refusal,
-    },
+    response={200: FigureOut, 201: FigureOut, **refusals(WRITE, FigureRefusal)},
     summary="Create or change one figure (a draft), checked and audited like the entry form",
 )
 def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -> JsonResponse:
@@ -268,23 +273,26 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
         .first()
     )
     if target is None:
-        return _error(400, "unknown target", field="target")
+        return _error(400, _("unknown target"), field="target")
     district = (
         None
         if body.district == "city"
         else District.objects.filter(city=plan.city, slug=body.district).first()
     )
     if body.district != "city" and district is None:
-        return _error(400, "unknown district", field="district")
+        return _error(400, _("unknown district"), field="district")
     year = body.year
     if year not in plan.years:
         return _error(
-            400, f"year must be within {plan.baseline_year}–{plan.end_year}", field="year"
+            400,
+            _("year must be within %(first)s–%(last)s")
+            % {"first": plan.baseline_year, "last": plan.end_year},
+            field="year",
         )
     if not access.may_write_plan(user, plan):
-        return _error(403, f"{plan.slug} is closed: its figures are read-only")
+        return _error(403, _("%(plan)s is closed: its figures are read-only") % {"plan": plan.slug})
     if not may_enter(user, district):
-        return _error(403, "you may not enter this district's figures")
+        return _error(403, _("you may not enter this district's figures"))
     data = figures.FigureInput(
         numerator=body.numerator,
         denominator=body.denominator,
@@ -305,7 +313,7 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
     )
     if errors:
         return JsonResponse(
-            {"error": "invalid figure", "errors": errors},
+            {"error": _("invalid figure"), "errors": errors},
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
@@ -326,10 +334,10 @@ def post_figure(request: HttpRequest, body: FigureIn, query: Query[PlanQuery]) -
     except figures.FigureCarried as carried:
         return _error(409, figures.carried_message(carried.figures[0]), field="value")
     except figures.FigureLocked:
-        return _error(409, "the figure is under review or approved")
+        return _error(409, _("the figure is under review or approved"))
     saved = next(iter(outcome.created or outcome.updated or outcome.unchanged), None)
     if saved is None:  # no values for a figure that does not exist: nothing to create
-        return _error(400, "nothing to save: give the figure's values", field="value")
+        return _error(400, _("nothing to save: give the figure's values"), field="value")
     return JsonResponse(
         _figure_json(Figure.objects.select_related("target", "district").get(pk=saved.pk)),
         status=201 if outcome.created else 200,
@@ -351,7 +359,7 @@ class ProgressQuery(PlanQuery):
 
 
 class ProgressOut(Schema):
-    status: str
+    status: one_of(Status)
     status_label: str
     value: float | None
     year: int | None
@@ -383,13 +391,7 @@ class BoardOut(Schema):
     "/progress/",
     url_name="progress",
     auth=signed_in,
-    response={
-        200: BoardOut,
-        400: BaseRefusal,
-        401: BaseRefusal,
-        404: BaseRefusal,
-        429: BaseRefusal,
-    },
+    response={200: BoardOut, **refusals(SIGNED_IN_READ)},
     summary="Status, value, expected value and ratio of every target the user may see",
 )
 def progress_api(request: HttpRequest, query: Query[ProgressQuery]) -> JsonResponse:

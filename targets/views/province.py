@@ -30,7 +30,7 @@ def province_page(request: HttpRequest) -> HttpResponse:
         "years": range(year - 4, year + 2),
         "any_demo": any(p.is_demo for p in comparison.plans.values()),
     }
-    return render(request, "plans/province.html", context)
+    return render(request, "targets/province.html", context)
 
 
 PLACEHOLDER = 987654321

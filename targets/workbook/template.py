@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from departments.models import District
 from plans.models import Plan
 from targets import figures
-from targets.display import display_value
+from targets.display import display_value, requirement
 from targets.models import Figure, Target
 from targets.workbook.layout import (
     CITY_LABEL,
@@ -77,7 +77,7 @@ def _write_rows(
                 target.code,
                 target.name,
                 _guidance(target),
-                target.requirement,
+                requirement(target),
                 display_value(previous) if previous else "",
                 *_values(figure),
             ]

@@ -57,7 +57,8 @@ def _detail_pages(role: str | None) -> list[str]:
     plan = Plan.objects.get(slug="zibo-2021-2025")
     task = Task.objects.filter(part__plan=plan).order_by("pk").first()
     target = Target.objects.get(code="二(一)4-1")
-    pages = [task.get_absolute_url(), "/districts/zhangdian/"]
+    # the header's search box: its results (notices among them for who may see them)
+    pages = [task.get_absolute_url(), "/districts/zhangdian/", "/search/?q=张店", "/search/?q=督办"]
     if role is None:
         return pages
     pages += [

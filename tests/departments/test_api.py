@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_districts_api_lists_the_eleven_units_with_their_kind(client, plan):
-    data = client.get("/api/districts/").json()
+    data = client.get("/api/districts/", HTTP_ACCEPT_LANGUAGE="zh-CN").json()
     assert data["city"] == "淄博市"
     assert [d["name"] for d in data["districts"]][:3] == ["张店区", "淄川区", "博山区"]
     assert len(data["districts"]) == 11

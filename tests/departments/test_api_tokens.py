@@ -208,3 +208,15 @@ def test_revoking_in_the_admin_stops_the_token(client, city_admin, staff_zhangdi
     token.refresh_from_db()
     assert token.is_revoked
     assert Client().get("/api/figures/", **_bearer(secret)).status_code == 401
+
+
+def test_token_refusals_speak_the_clients_language(plan, staff_zhangdian):
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}
+    read_only = _token(staff_zhangdian)
+    response = Client().post(
+        "/api/figures/", json.dumps(FIGURE), content_type="application/json",
+        **_bearer(read_only), **chinese,
+    )  # fmt: skip
+    assert response.json() == {"error": "此 API 令牌只能读取"}
+    unknown = Client().get("/api/figures/", **_bearer("zibo_" + "x" * 43), **chinese)
+    assert unknown.json() == {"error": "API 令牌无效（不存在或已吊销）"}

@@ -1,5 +1,5 @@
 """Carried-over figures: a successor plan's baseline figure is the predecessor's final figure
-(plans.succession). It is shown as such (取自上一规划) and never typed again: the entry form,
+(targets.succession). It is shown as such (取自上一规划) and never typed again: the entry form,
 Excel/CSV import, the API and the admin each refuse to change it, naming the figure. The
 successor is the MADE-UP demo 十五五 of Zibo (fixtures/demo/, marked 演示)."""
 

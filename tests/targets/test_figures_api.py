@@ -73,6 +73,7 @@ def test_post_goes_through_the_same_validation(client, staff_zhangdian):
             "numerator": 12,
             "denominator": 10,
         },
+        HTTP_ACCEPT_LANGUAGE="zh-CN",  # the API answers in the language its client asks for
     )
     assert response.status_code == 400
     assert "分子（12）不能大于分母（10）" in response.json()["errors"]["numerator"]

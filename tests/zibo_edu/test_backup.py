@@ -16,7 +16,7 @@ SETUP = """
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from departments.models import Department
-from plans import ledger
+from ledger import ledger
 from plans.models import Plan, Task
 plan = Plan.objects.get(slug="zibo-2021-2025")
 admin = User.objects.create_superuser("operator", password="pw-for-tests-only")

@@ -129,7 +129,9 @@ def test_wrong_basic_credentials_on_the_api_count_too(client, staff_zhangdian):
     for _ in range(4):
         assert client.get("/api/figures/", **_basic("staff-zhangdian", "wrong")).status_code == 401
     assert client.get("/api/figures/", **_basic("staff-zhangdian", "wrong")).status_code == 429
-    response = client.get("/api/figures/", **_basic("staff-zhangdian", RIGHT))
+    response = client.get(
+        "/api/figures/", HTTP_ACCEPT_LANGUAGE="zh-CN", **_basic("staff-zhangdian", RIGHT)
+    )
     assert response.status_code == 429
     assert "登录失败次数过多" in response.json()["error"]
 

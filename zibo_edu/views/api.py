@@ -7,6 +7,8 @@ targets, figures, progress; ledger: tasks, notices, contributions), each added h
 calls is `zibo_edu.views.api_auth`'s business; shared input types are in `api_input`."""
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -20,7 +22,7 @@ class StrictParser(Parser):
     def parse_body(self, request: HttpRequest):
         data = loads(request.body)
         if not isinstance(data, dict):
-            raise BodyRefused("the body must be a JSON object")
+            raise BodyRefused(_("the body must be a JSON object"))
         return data
 
 
@@ -43,17 +45,17 @@ def _json(status: int, body: dict) -> JsonResponse:
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     if sends_token(request):  # RFC 6750: the token is unknown, revoked, or not for this
-        response = _json(401, {"error": "the API token is not valid (unknown or revoked)"})
+        response = _json(401, {"error": _("the API token is not valid (unknown or revoked)")})
         response["WWW-Authenticate"] = 'Bearer realm="zibo-edu", error="invalid_token"'
         return response
-    response = _json(401, {"error": "authentication required"})
+    response = _json(401, {"error": _("authentication required")})
     response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
     return response
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _json(404, {"error": str(exc) or "not found"})
+    return _json(404, {"error": str(exc) or _("not found")})
 
 
 @api.exception_handler(BadParameter)
@@ -68,22 +70,22 @@ def _refused(request, exc):
         errors = {cause.field: str(cause).removeprefix(cause.field).strip()} if cause.field else {}
         return _json(400, {"error": str(cause), **({"errors": errors} if errors else {})})
     if exc.status_code == 400 and cause is not None:
-        return _json(400, {"error": "the body must be a JSON object"})
+        return _json(400, {"error": _("the body must be a JSON object")})
     return _json(exc.status_code, {"error": str(exc)})
 
 
 MESSAGES = {
-    "missing": "is required",
-    "decimal_parsing": "must be a number",
-    "decimal_type": "must be a number",
-    "finite_number": "must be a finite number",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "bool_type": "must be true, false or null",
-    "string_type": "must be a string",
-    "model_attributes_type": "must be a JSON object",
-    "dict_type": "must be a JSON object",
+    "missing": gettext_lazy("is required"),
+    "decimal_parsing": gettext_lazy("must be a number"),
+    "decimal_type": gettext_lazy("must be a number"),
+    "finite_number": gettext_lazy("must be a finite number"),
+    "int_parsing": gettext_lazy("must be a whole number"),
+    "int_type": gettext_lazy("must be a whole number"),
+    "int_from_float": gettext_lazy("must be a whole number"),
+    "bool_type": gettext_lazy("must be true, false or null"),
+    "string_type": gettext_lazy("must be a string"),
+    "model_attributes_type": gettext_lazy("must be a JSON object"),
+    "dict_type": gettext_lazy("must be a JSON object"),
 }
 
 
@@ -98,15 +100,15 @@ def describe(error: dict) -> tuple[str, str]:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind in MESSAGES:
-        message = MESSAGES[kind]
+        message = str(MESSAGES[kind])
     elif kind in ("decimal_max_digits", "decimal_whole_digits"):
-        message = "has too many digits (at most 14 before the decimal point)"
+        message = _("has too many digits (at most 14 before the decimal point)")
     elif kind == "decimal_max_places":
-        message = f"allows at most {context.get('decimal_places', 2)} decimal places"
+        message = _("allows at most %(n)s decimal places") % {"n": context.get("decimal_places", 2)}
     elif kind == "literal_error":
-        message = f"must be {context.get('expected')}"
+        message = _("must be %(expected)s") % {"expected": context.get("expected")}
     elif kind == "string_too_long":
-        message = f"is too long (at most {context.get('max_length')} characters)"
+        message = _("is too long (at most %(n)s characters)") % {"n": context.get("max_length")}
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = str(error.get("msg", "is out of range")).lower()
     else:
@@ -120,5 +122,6 @@ def _invalid(request, exc):
     for error in exc.errors:
         name, message = describe(error)
         errors.setdefault(name, message)
-    first = next(iter(errors.items()), ("body", "is not valid"))
-    return _json(400, {"error": f"{first[0]} {first[1]}", "errors": errors})
+    first = next(iter(errors.items()), ("body", _("is not valid")))
+    error = _("%(field)s %(why)s") % {"field": first[0], "why": first[1]}
+    return _json(400, {"error": error, "errors": errors})

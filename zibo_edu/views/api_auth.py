@@ -18,6 +18,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 
@@ -90,7 +91,7 @@ def token_authenticated(request: HttpRequest):
     request.user = token.user
     request.api_token = token
     if request.method not in SAFE_METHODS and not token.may_write:
-        raise HttpError(403, "this API token is read-only")
+        raise HttpError(403, _("this API token is read-only"))
     return token.user
 
 

@@ -49,12 +49,32 @@ Year = Annotated[
 ]
 
 
+def one_of(choices) -> object:
+    """A string limited to a TextChoices' values, so the schema lists them as an enum (an
+    answer's state or status: a generated client sees what it may get)."""
+    return Literal[tuple(choices.values)]
+
+
 class PlanQuery(Schema):
     plan: str | None = None  # plans.access.plan_for_request: an unknown or malformed slug is a 404
 
 
 class Refusal(Schema):
-    """Every 4xx: what is wrong, and by field where a field is to blame."""
+    """Every 4xx: what is wrong, and by field where a field is to blame. An endpoint whose
+    refusals carry more (a 409's `current`) subclasses it under a name of its own: the schema
+    keys its components by class name, so a second `Refusal` would replace this one."""
 
     error: str
     errors: dict[str, str] | None = None
+
+
+# The refusals an endpoint may answer, by the kind of endpoint: one map each, named by the endpoints
+# (`response={200: PlanOut, **refusals(READ)}`), so the schema lists the same statuses everywhere.
+READ = (400, 404)  # a public read
+SIGNED_IN_READ = (400, 401, 404, 429)  # a read for the plan's roles (rate-limited)
+WRITE = (400, 401, 403, 404, 409, 415, 429)  # a write: refused, conflicting, wrong media type
+
+
+def refusals(statuses: tuple[int, ...], schema: type[Schema] = Refusal) -> dict[int, type[Schema]]:
+    """The response map of an endpoint's refusals, each with the refusal's schema."""
+    return dict.fromkeys(statuses, schema)
