@@ -14,7 +14,15 @@ bench's own accounts), starts gunicorn on 127.0.0.1 (DEBUG off, 2 workers, an ac
 2. **Hostile uploads.** Every file of the broken-files corpus (tests/targets/broken_files.py)
    and the large ones of the attack report, uploaded through the form: answer, time, and the
    worker's resident memory above its level before the upload (sampled every 5 ms).
-3. **Concurrent writers.** `--writers` signed-in colleagues of one district race to create the
+3. **Hostile evidence files.** Files whose content is not what their name says (an executable
+   named .pdf, HTML named .png), zip bombs and broken zips named .docx, a 300-character name, an
+   oversized file, names with `../`, NUL or line breaks, posted as a co-operating department's
+   ledger contribution: answers, and whether anything refused was stored.
+4. **API tokens.** `--tokens` API requests with hostile `Authorization` headers (a read-write, a
+   read-only, a revoked token; none, empty, huge, NUL, non-ASCII, lower-case `bearer`, Basic
+   and Bearer at once…) on every API endpoint, GET and POST with hostile bodies; then
+   schemathesis again, authenticated by a read-write Bearer token. Answers by status.
+5. **Concurrent writers.** `--writers` signed-in colleagues of one district race to create the
    same new figure through the API (half sending version 0, half no version), then each reads
    and changes it `--changes` times, sending the version read. Per run: acknowledged writes
    (200/201) against the stored value, version and audit rows, and the 409s and 5xx.
@@ -310,6 +318,196 @@ def uploads(browser: Browser, master: int) -> list[tuple]:
     return results
 
 
+def ledger_account(password_hash: str):
+    """A head of 市体育局, which co-operates on 二(一)4, and an open round: (username, url)."""
+    from django.contrib.auth.models import User
+
+    from departments.models import Department, Role
+    from ledger import ledger
+    from plans.models import Plan, Task
+
+    plan = Plan.objects.default()
+    admin = User.objects.get(username="robust-admin")
+    ledger.ensure_default_rounds(plan)
+    final = plan.rounds.get(code="2025H2")
+    ledger.open_round(final, admin)
+    task = Task.objects.get(part__plan=plan, code="二(一)4")
+    head = User.objects.create(username="robust-sports", password=password_hash)
+    department = Department.objects.get(city=plan.city, name="市体育局")
+    Role.objects.create(user=head, kind=Role.Kind.DEPARTMENT_HEAD, department=department)
+    url = f"/ledger/rounds/{final.pk}/tasks/{task.pk}/contribution/"
+    return head.username, url, ledger.contribution_for(final, task, department)
+
+
+def _zip(members: list[tuple[str, bytes]], compression: int = 8) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _bomb(inflated: int) -> bytes:
+    """A docx whose document inflates to `inflated` zero bytes, written in chunks."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * 2**20
+            for _ in range(inflated // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def evidence_files() -> list[tuple[str, str, bytes, bool]]:
+    """(label, file name, content, should be kept)."""
+    mz = b"MZ\x90\x00" + bytes(range(256)) * 40
+    docx = _zip([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>")])
+    many = _zip([("[Content_Types].xml", b"<Types/>")] + [(f"m/{n}", b"") for n in range(60_000)])
+    return [
+        ("PDF (kept)", "总结.pdf", b"%PDF-1.4\n" + b"x" * 1000, True),
+        ("docx (kept)", "总结.docx", docx, True),
+        ("300-character name (kept)", "很长" * 148 + ".pdf", b"%PDF-1.7", True),
+        ("executable named .pdf", "report.pdf", mz, False),
+        ("HTML named .png", "evidence.png", b"<html><script>alert(1)</script>", False),
+        ("SVG named .jpg", "a.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", False),
+        ("docx zip bomb (1 GB inflated)", "bomb.docx",
+         _bomb(2**30),
+         True),
+        ("docx, 60,000 members", "many.docx", many, True),
+        ("docx, truncated zip", "cut.docx", docx[: len(docx) // 2], False),
+        ("docx without [Content_Types].xml", "plain.docx", _zip([("a.exe", mz)]), False),
+        ("19 MB text, bad UTF-8 at the end", "big.txt", b"a" * (19 * 2**20) + b"\xff", False),
+        ("25 MB PDF (over the limit)", "big.pdf", b"%PDF" + b"x" * (25 * 2**20), False),
+        ("name ../../etc/passwd.pdf", "../../etc/passwd.pdf", b"%PDF-1.4", True),
+        ("name with NUL", "a\x00.pdf", b"%PDF-1.4", True),
+        ("name without extension", "README", b"hello", False),
+        ("name .pdf only", ".pdf", b"%PDF-1.4", True),
+        ("empty file .pdf", "empty.pdf", b"", False),
+    ]  # fmt: skip
+
+
+def evidence(browser: Browser, url: str, contribution) -> list[tuple]:
+    """Post each file as the contribution's attachment; (label, status, stored as it should)."""
+    from ledger.models import Attachment, Contribution
+
+    results = []
+    for label, name, content, keep in evidence_files():
+        before = Attachment.objects.count()
+        version = Contribution.objects.get(pk=contribution.pk).version
+        boundary = uuid.uuid4().hex
+        fields = (("text", f"赛事 {label}"), ("version", version), ("action", "save"),
+                  ("csrfmiddlewaretoken", browser.token()))  # fmt: skip
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                 .encode() for k, v in fields]  # fmt: skip
+        safe_name = name.replace('"', "%22").encode("utf-8", "surrogateescape")
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="'.encode()
+                + safe_name + b'"\r\nContent-Type: application/octet-stream\r\n\r\n')  # fmt: skip
+        body = b"".join(parts) + head + content + f"\r\n--{boundary}--\r\n".encode()
+        started = time.perf_counter()
+        status, _answer = browser.send(url, body, f"multipart/form-data; boundary={boundary}")
+        took = time.perf_counter() - started
+        stored = Attachment.objects.count() - before
+        results.append((label, len(content), status, took, stored == (1 if keep else 0)))
+    return results
+
+
+def token_accounts(staff: list[str]) -> dict[str, str]:
+    """Tokens of the bench's staff: a read-write, a read-only and a revoked one."""
+    from django.contrib.auth.models import User
+
+    from departments import tokens
+    from departments.models import ApiToken
+
+    made = {}
+    for label, name, may_write in (("rw", staff[0], True), ("ro", staff[1], False),
+                                   ("revoked", staff[2], True)):  # fmt: skip
+        user = User.objects.get(username=name)
+        made[label] = tokens.issue(ApiToken(user=user, name=f"bench {label}", may_write=may_write))
+    tokens.revoke(ApiToken.objects.filter(name="bench revoked"))
+    return made
+
+
+API_PATHS = ["/api/figures/", "/api/progress/", "/api/tasks/", "/api/notices/",
+             "/api/contributions/", "/api/plan/", "/api/targets/", "/api/districts/"]  # fmt: skip
+
+
+def hostile_headers(made: dict[str, str], basic: str) -> list[str | None]:
+    rw = made["rw"]
+    return [
+        f"Bearer {rw}", f"Bearer {made['ro']}", f"Bearer {made['revoked']}", None, "Bearer",
+        "Bearer ", "Bearer  ", f"bearer {rw}", f"Bearer {rw} {rw}", f"Bearer {rw[:-1]}",
+        "Bearer " + "zibo_" + "A" * 5000, "Bearer \x00", f"Bearer {rw}\x00",
+        "Bearer zibo_\xe4\xb8\xad\xe6\x96\x87", "Bearer \udcff", f"Basic {basic}",
+        f"Basic {basic}, Bearer {rw}", f"Bearer {rw}, Basic {basic}", "Basic", "Basic !!!",
+        "Token " + rw, "Bearer zibo_" + "x" * 43, "Bearer ../../etc/passwd", "Bearer %00",
+    ]  # fmt: skip
+
+
+def fuzz_tokens(base: str, made: dict[str, str], basic: str, count: int, seed: int = 11):
+    import http.client
+
+    rng = random.Random(seed)
+    headers = hostile_headers(made, basic)
+    port = int(base.rsplit(":", 1)[1])
+    seen: Counter = Counter()
+    bodies = [b"", b"{}", b"[]", b"null", b'{"target": "x"}', b"\xff\xfe", b"{" * 50,
+              json.dumps({"target": "二(一)6-3", "district": "wenchanghu", "year": 2025,
+                          "value": 5}).encode(),
+              json.dumps({"target": "二(一)6-3", "district": "zhangdian", "year": 2025,
+                          "value": "1e999"}).encode()]  # fmt: skip
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for n in range(count):
+        header = rng.choice(headers)
+        path = rng.choice(API_PATHS)
+        query = urllib.parse.quote(rng.choice(HOSTILE).encode("utf-8", "surrogatepass"), safe="")
+        path = f"{path}?{rng.choice(PARAMS)}={query}"
+        method = "POST" if n % 3 == 0 else "GET"
+        try:
+            connection.putrequest(method, path)
+            if header is not None:
+                connection.putheader("Authorization", header.encode("utf-8", "surrogateescape"))
+            body = rng.choice(bodies) if method == "POST" else b""
+            connection.putheader("Content-Type", rng.choice(["application/json", "text/plain"]))
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            status = 0
+        seen[status] += 1
+    connection.close()
+    return seen
+
+
+def fuzz_schema_bearer(base: str, secret: str, examples: int) -> str:
+    command = [str(ROOT / ".venv/bin/schemathesis"), "run", f"{base}/api/openapi.json",
+               "--header", f"Authorization: Bearer {secret}", "--checks", "not_a_server_error",
+               "--max-examples", str(examples), "--suppress-health-check", "all",
+               "--request-timeout", "60"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    tail = [line for line in done.stdout.splitlines() if line.strip()][-3:]
+    return " / ".join(line.strip() for line in tail)
+
+
+def status_counts(log: Path) -> Counter:
+    text = log.read_bytes().decode(errors="replace")
+    return Counter(
+        m.group(1) for line in text.splitlines() if (m := re.search(r'" (\d{3}) ', line))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fuzz", type=int, default=2000, help="hostile page requests")
@@ -317,11 +515,17 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--changes", type=int, default=3, help="changes per writer and run")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tokens", type=int, default=2000, help="API requests, hostile tokens")
     args = parser.parse_args()
     prepare(0)
     from tests.targets import broken_files  # noqa: F401  (needs Django set up)
 
     district, staff, admin = accounts(args.writers)
+    from django.contrib.auth.models import User
+
+    head, contribution_url, contribution = ledger_account(User.objects.get(username=admin).password)
+    made = token_accounts(staff)
+    basic = base64.b64encode(f"{staff[0]}:{PASSWORD}".encode()).decode()
     port = _free_port()
     log = Path(tempfile.mkdtemp(prefix="zibo-robust-")) / "access.log"
     os.environ["GUNICORN_CMD_ARGS"] = f"--access-logfile {log} --workers 2"
@@ -342,11 +546,26 @@ def main() -> None:
         for label, length, status, took, grown, page in uploads(browsers[1], server.pid):
             print(f"   {label:<34} {length:>10} {status:>6} {took:>6.2f} {grown:>8.1f} "
                   f"{page / 1024:>8.1f}")  # fmt: skip
-        print(f"3. concurrent writers ({args.writers}, {args.changes} changes each)")
+        print("3. hostile evidence files (as the head of 市体育局)")
+        print(f"   {'file':<34} {'bytes':>10} {'answer':>6} {'s':>6} {'stored as it should':>8}")
+        sports_browser = Browser(base, head, "")
+        for label, length, status, took, right in evidence(sports_browser, contribution_url,
+                                                           contribution):  # fmt: skip
+            print(f"   {label:<34} {length:>10} {status:>6} {took:>6.2f} {right!s:>8}")
+        print(f"4. API tokens: {args.tokens} requests with hostile Authorization headers")
+        seen = fuzz_tokens(base, made, basic, args.tokens)
+        requests, errors, size = access_log_counts(log, size)
+        print(f"   {requests} requests, 5xx: {errors}; answers {dict(sorted(seen.items()))}")
+        print("   schemathesis (Bearer):", fuzz_schema_bearer(base, made["rw"], args.examples))
+        requests, errors, size = access_log_counts(log, size)
+        print(f"   schemathesis (Bearer) requests: {requests}, 5xx: {errors}")
+        print(f"5. concurrent writers ({args.writers}, {args.changes} changes each)")
         for run in range(args.runs):
             print(f"   run {run + 1}:", race(base, staff, district, args.changes, run))
         requests, errors, _size = access_log_counts(log, 0)
         print(f"all: {requests} requests logged, 5xx: {errors}")
+        print("   by status:", dict(sorted(status_counts(log).items())))
+        print("   access log:", log)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -8,6 +8,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -16,9 +19,9 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from departments import access
+from departments import access, tokens
 from departments.admin_site import CityScopedAdmin, CityScopedInline, installation_wide
-from departments.models import City, Department, District, Role
+from departments.models import ApiToken, City, Department, District, Role
 from zibo_edu.lockout import unknown_names
 
 
@@ -110,6 +113,75 @@ class UserWithRoleAdmin(CityScopedAdmin, UserAdmin):
         if not access.administers_every_city(request.user):
             fields += ["is_superuser", "groups", "user_permissions"]
         return fields
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(CityScopedAdmin):
+    """Per-client API tokens of the accounts the user administers: made here (the secret shown
+    once, on the page that follows), revoked by an action; the secret is never shown again."""
+
+    city = tuple(f"user__{path}" for path in access.ACCOUNT_CITY)
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "may_write",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["may_write", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def choices(self, request, rows):
+        """A city admin's accounts' tokens (never a superuser's, as for the accounts)."""
+        rows = super().choices(request, rows)
+        if access.administers_every_city(request.user):
+            return rows
+        return rows.exclude(user__is_superuser=True)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name", "may_write"]
+        return ["user", "name", "may_write", "prefix", "created_at", "created_by",
+                "last_used_at", "revoked_at"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["user", "may_write", "prefix", "created_at", "created_by", "last_used_at",
+                "revoked_at"]  # fmt: skip
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.created_by = request.user
+        obj.secret = tokens.issue(obj)  # kept on this object for the page that shows it, only
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The secret, once: a page of its own (not a message, which a cookie would carry)."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("API token created"),
+            "token": obj,
+            "secret": obj.secret,
+        }
+        response = TemplateResponse(request, "admin/departments/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=gettext_lazy("Revoke the selected API tokens"))
+    def revoke(self, request, queryset) -> None:
+        count = tokens.revoke(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+        )
 
 
 # Other packages' models ----------------------------------------------------------------------

@@ -205,3 +205,54 @@ def role_of(user) -> Role | None:
         return user.role
     except Role.DoesNotExist:
         return None
+
+
+class ApiToken(models.Model):
+    """A machine client's key to the JSON API (`Authorization: Bearer <secret>`): it acts as its
+    account, with that account's role, and reads only unless it `may_write`. Only the sha256 of
+    the secret is kept; the secret is shown once, when the token is made (departments.tokens)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text=_("The token acts as this account, with its role."),
+    )
+    name = models.CharField(
+        _("client"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Which program uses it, e.g. 区统计系统."),
+    )
+    may_write = models.BooleanField(
+        _("may write"),
+        default=False,
+        help_text=_("Unticked, the token only reads; ticked, it also writes what its account may."),
+    )
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

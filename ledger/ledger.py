@@ -32,6 +32,7 @@ from ledger.models import (
 from plans.models import Part, Plan, Task, TaskDepartment
 from targets.completeness import is_past_deadline
 from targets.guide import Todo
+from zibo_edu.lib import uploads
 
 ROUND_DEADLINE_DAYS = 15  # the reports of a half year are due 15 days after it ends
 CONTRIBUTION_FIELDS = ("text", "measures", "numbers")
@@ -211,7 +212,18 @@ def check_upload(upload) -> str:
                 }
             }
         )
-    return allowed[suffix]
+    content_type = allowed[suffix]
+    if not uploads.matches(upload, content_type):
+        raise ValidationError(
+            {
+                "file": _(
+                    "%(name)s: its content is not a .%(suffix)s file. Upload the document itself, "
+                    "saved in the format its name says."
+                )
+                % {"name": name, "suffix": suffix}
+            }
+        )
+    return content_type
 
 
 def add_attachment(contribution: Contribution, upload, user) -> Attachment:
@@ -219,10 +231,12 @@ def add_attachment(contribution: Contribution, upload, user) -> Attachment:
     content_type = check_upload(upload)
     if reason := contribution_lock(contribution):
         raise LockedError(reason)
-    name = upload.name or "file"
+    name = uploads.shortened_name(
+        upload.name or "file", Attachment._meta.get_field("name").max_length
+    )
     attachment = Attachment(
         contribution=contribution,
-        name=name[:200],
+        name=name,
         size=upload.size,
         content_type=content_type,
         uploaded_by=user,

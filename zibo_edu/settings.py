@@ -97,6 +97,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The JSON API's per-client tokens (Authorization: Bearer): the callable that recognises one.
+API_TOKEN_AUTHENTICATOR = "departments.tokens.authenticate"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user+address
     "django.contrib.auth.backends.ModelBackend",
@@ -304,6 +306,7 @@ LEDGER_ATTACHMENT_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "gif": "image/gif",
     "txt": "text/plain",
 }
 # Supervision notices are numbered as the bureau numbers them: 淄教督〔2026〕3号.

@@ -15,7 +15,7 @@ from ledger import access, ledger
 from ledger.models import Contribution, LedgerState, Notice, ReportingRound, TaskReport
 from plans.access import plan_for_request
 from plans.models import Task
-from zibo_edu.views.api_auth import SessionOrBasic, signed_in
+from zibo_edu.views.api_auth import signed_in, signed_in_as
 from zibo_edu.views.api_input import (
     SIGNED_IN_READ,
     WRITE,
@@ -30,7 +30,7 @@ from zibo_edu.views.api_input import (
 router = Router(tags=["ledger"])
 
 
-ledger_user = SessionOrBasic(access.may_see_ledger)  # any role of a plan
+ledger_user = signed_in_as(access.may_see_ledger)  # any role of a plan
 
 
 def _json(data, status: int = 200) -> JsonResponse:

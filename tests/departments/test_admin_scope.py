@@ -78,6 +78,10 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
             fields["attempt_time"] = datetime.datetime.now(datetime.UTC)
         record.objects.create(**fields)
     Group.objects.create(name="统计组")
+    from departments import tokens
+    from departments.models import ApiToken
+
+    tokens.issue(ApiToken(user=staff_zhangdian, name="张店区统计系统"))
     ClockedSchedule.objects.create(clocked_time=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
     SolarSchedule.objects.create(event="sunrise", latitude=36.8, longitude=118.05)
     IntervalSchedule.objects.get_or_create(every=2, period="minutes")

@@ -82,7 +82,7 @@ def test_a_session_with_any_authorization_header_still_needs_the_csrf_token(
     """The hand-written view skipped the CSRF check whenever an Authorization header was sent."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(head_sports)
-    response = _post(client, json.dumps(GOOD), HTTP_AUTHORIZATION="Bearer x")
+    response = _post(client, json.dumps(GOOD), HTTP_AUTHORIZATION="Digest x")
     assert response.status_code == 403
     assert response.json()["error"] == "CSRF check failed"
     assert _saved() == ([], 0)

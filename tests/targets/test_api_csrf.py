@@ -24,7 +24,7 @@ def test_a_session_with_any_authorization_header_still_needs_the_csrf_token(staf
     client.force_login(staff_zhangdian)
     response = client.post(
         "/api/figures/", json.dumps(BODY), content_type="application/json",
-        HTTP_AUTHORIZATION="Bearer x",
+        HTTP_AUTHORIZATION="Digest x",
     )  # fmt: skip
     assert response.status_code == 403
     assert response.json()["error"] == "CSRF check failed"

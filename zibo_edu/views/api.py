@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from zibo_edu.lib.params import BadParameter
 from zibo_edu.lib.strict_json import BodyRefused, loads
+from zibo_edu.views.api_auth import sends_token
 
 
 class StrictParser(Parser):
@@ -29,8 +30,8 @@ api = NinjaAPI(
     title="zibo-edu",
     version="1",
     description="淄博市教育事业发展“十四五”规划: the plan, its targets and yearly figures, "
-    "progress, and the task ledger. Sign in with a session (writes need the CSRF token) or "
-    "HTTP Basic credentials.",
+    "progress, and the task ledger. Sign in with a session (writes need the CSRF token), "
+    "HTTP Basic credentials (people), or a per-client API token (Authorization: Bearer).",
     urls_namespace="api",
     parser=StrictParser(),
     docs_url=None,  # the interactive page needs inline scripts, which the CSP forbids
@@ -43,6 +44,10 @@ def _json(status: int, body: dict) -> JsonResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
+    if sends_token(request):  # RFC 6750: the token is unknown, revoked, or not for this
+        response = _json(401, {"error": _("the API token is not valid (unknown or revoked)")})
+        response["WWW-Authenticate"] = 'Bearer realm="zibo-edu", error="invalid_token"'
+        return response
     response = _json(401, {"error": _("authentication required")})
     response["WWW-Authenticate"] = 'Basic realm="zibo-edu"'
     return response
