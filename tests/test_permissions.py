@@ -109,15 +109,15 @@ MATRIX = [
     ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
     ("public_plan_table",     "/public/zibo-2021-2025/targets.csv",    200,  200,  200,  200,  200),
     ("public_data",           "/public/zibo-2021-2025/data.json",      200,  200,  200,  200,  200),
-    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200, 200, 200),
-    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.json", 200, 200, 200, 200, 200),
-    ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/", 200, 200, 200, 200, 200),
-    ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.csv", 200, 200, 200, 200, 200),
+    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.json", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.csv", 200, 200, 200, 200, 200),  # noqa: E501
     ("public_preview",        "/public/zibo-2021-2025/preview/",       302,  404,  404,  404,  200),
     ("api:public_plan",       "/api/public/zibo-2021-2025",            200,  200,  200,  200,  200),
     ("api:public_data",       "/api/public/zibo-2021-2025/data",       200,  200,  200,  200,  200),
-    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200, 200, 200),
-    ("api:public_district",   "/api/public/zibo-2021-2025/districts/zhangdian", 200, 200, 200, 200, 200),
+    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200, 200, 200),  # noqa: E501
+    ("api:public_district",   "/api/public/zibo-2021-2025/districts/zhangdian", 200, 200, 200, 200, 200),  # noqa: E501
 ]  # fmt: skip
 
 
@@ -617,15 +617,15 @@ CITY_MATRIX = [
     ("public_plan",           "/public/demo-shili-2021-2025/",                   404,  404,  404),
     ("public_plan_table",     "/public/demo-shili-2021-2025/targets.json",       404,  404,  404),
     ("public_data",           "/public/demo-shili-2021-2025/data.csv",           404,  404,  404),
-    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200),
-    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.csv", 200, 200, 200),
+    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200),  # noqa: E501
+    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.csv", 200, 200, 200),  # noqa: E501
     ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/",     200,  200,  200),
     ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.json", 200,  200,  200),
     ("public_preview",        "/public/zibo-2021-2025/preview/",                 404,  404,  404),
     ("public_preview",        "/public/demo-shili-2021-2025/preview/",           404,  200,  404),
     ("api:public_plan",       "/api/public/demo-shili-2021-2025",                404,  404,  404),
     ("api:public_data",       "/api/public/zibo-2021-2025/data",                 200,  200,  200),
-    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200),
+    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200),  # noqa: E501
     ("api:public_district",   "/api/public/zibo-2021-2025/districts/zhangdian",  200,  200,  200),
 ]  # fmt: skip
 

@@ -83,7 +83,8 @@ def test_only_approved_figures_of_published_targets_are_ever_shown(
 
 def test_a_withheld_target_is_not_found(client, published, withheld):
     key = target_key(withheld)
-    for url in (f"/public/zibo-2021-2025/targets/{key}/", f"/public/zibo-2021-2025/targets/{key}.csv",
+    root = "/public/zibo-2021-2025/"
+    for url in (f"{root}targets/{key}/", f"{root}targets/{key}.csv",
                 f"/api/public/zibo-2021-2025/targets/{key}"):  # fmt: skip
         assert client.get(url).status_code == 404, url
 
@@ -93,8 +94,9 @@ def test_an_unpublished_plan_shows_nothing_even_after_it_was_published(
 ):
     assert client.get("/public/zibo-2021-2025/").status_code == 200
     publication.unpublish(published, user=city_admin)
-    for url in ("/public/zibo-2021-2025/", "/public/zibo-2021-2025/data.csv",
-                "/api/public/zibo-2021-2025", "/public/zibo-2021-2025/districts/zhangdian/"):  # fmt: skip
+    root = "/public/zibo-2021-2025/"
+    for url in (root, f"{root}data.csv", "/api/public/zibo-2021-2025",
+                f"{root}districts/zhangdian/"):  # fmt: skip
         assert client.get(url).status_code == 404, url
 
 
