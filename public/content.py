@@ -4,8 +4,8 @@ the API all show what these return, so they never disagree.
 
 Only approved figures reach here (targets.progress.load_points and the stored standings on the
 approved basis), of targets not withheld; no note, source, return reason, user or attachment is
-ever read. Statuses are judged as of the data year: the last year, up to the year being
-reported, with an approved figure of a published target.
+ever read. Statuses are judged as of the data year (`data_year`): the last year whose figures
+are final (approved, none waiting), and no later year's figure is shown.
 """
 
 import datetime
@@ -70,16 +70,31 @@ class Basis:
         raise Http404
 
 
+def data_year(plan: Plan, targets: list[Target]) -> int:
+    """The last year whose figures are final: some approved, none still waiting for review or
+    correction (entered, submitted or returned), up to the year being reported. A year still
+    under review is not shown, so the public never reads a verdict of half a year's figures."""
+    figures = Figure.objects.filter(
+        target__in=[t.pk for t in targets], year__lte=plan.reporting_year()
+    )
+    approved = set(
+        figures.filter(state=Figure.State.APPROVED).values_list("year", flat=True).distinct()
+    )
+    waiting = set(
+        figures.filled().exclude(state=Figure.State.APPROVED).values_list("year", flat=True)
+    )
+    final = approved - waiting
+    return max(final or approved or {plan.baseline_year})
+
+
 def basis(plan: Plan) -> Basis:
     targets = public_targets(plan)
-    approved = Figure.objects.filter(
-        target__in=[t.pk for t in targets],
-        state=Figure.State.APPROVED,
-        year__lte=plan.reporting_year(),
-    ).aggregate(year=Max("year"), updated=Max("updated_at"))
-    year = approved["year"] or plan.baseline_year
+    year = data_year(plan, targets)
+    updated = Figure.objects.filter(
+        target__in=[t.pk for t in targets], state=Figure.State.APPROVED, year__lte=year
+    ).aggregate(updated=Max("updated_at"))["updated"]
     districts = list(District.objects.filter(city=plan.city))
-    return Basis(plan, targets, districts, year, approved["updated"])
+    return Basis(plan, targets, districts, year, updated)
 
 
 def _status(progress: Progress) -> dict:

@@ -113,3 +113,22 @@ def test_pages_cannot_be_framed_unless_a_site_is_allowed(client, published, sett
     response = client.get(f"{ROOT}?lang=en")
     assert "frame-ancestors https://www.zibo.gov.cn" in response["Content-Security-Policy"]
     assert "X-Frame-Options" not in response
+
+
+def test_a_year_still_under_review_is_not_shown(client, published, fitness, zhangdian, zichuan,
+                                                 city_admin):  # fmt: skip
+    from decimal import Decimal
+
+    from tests.conftest import make_figure
+
+    final = make_figure(fitness, zhangdian, 2023, numerator=Decimal(1), denominator=Decimal(4),
+                        state="submitted")  # fmt: skip
+    this_year = make_figure(fitness, zhangdian, 2024, numerator=Decimal(1), denominator=Decimal(3),
+                            state="submitted")  # fmt: skip
+    figures.approve([final, this_year], user=city_admin)
+    make_figure(fitness, zichuan, 2024, numerator=Decimal(1), denominator=Decimal(2),
+                state="submitted")  # 2024 is still under review  # fmt: skip
+    data = json.loads(client.get(f"{ROOT}data.json").content)
+    assert data["as_of"] == 2023
+    assert {r["year"] for r in data["rows"]} == {2023}
+    assert "33.3%" not in client.get(f"{ROOT}districts/zhangdian/").content.decode()
