@@ -77,6 +77,10 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
         if record is not AccessFailureLog:
             fields["attempt_time"] = datetime.datetime.now(datetime.UTC)
         record.objects.create(**fields)
+    from public import publication
+
+    publication.publish(plan, user=city_admin)
+    publication.withhold(target_named(plan, "学生体质健康测试优良率"), user=city_admin, reason="r")
     Group.objects.create(name="统计组")
     from departments import tokens
     from departments.models import ApiToken
