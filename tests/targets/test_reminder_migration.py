@@ -25,11 +25,11 @@ def _migrate(targets) -> MigrationExecutor:
 
 
 def test_reminders_recorded_before_the_outbox_are_marked_sent_and_never_sent_again():
+    from django.core.management import call_command
+
     from departments.models import District
     from plans.models import Plan
     from targets.models import ReportingPeriod
-
-    from django.core.management import call_command
 
     call_command("load_plan", verbosity=0)  # a transactional test before may have flushed it
     plan = Plan.objects.get(slug="zibo-2021-2025")
