@@ -82,6 +82,8 @@ MATRIX = [
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/", 302, 302, 302, 302, 200),  # noqa: E501
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/", 302, 302, 302, 302, 200),  # noqa: E501
+    ("admin:schools_school_changelist", "/admin/schools/school/",      302,  302,  302,  302,  200),
+    ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 302, 302, 302, 200),  # noqa: E501
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
     ("ledger",                "/ledger/",                              302,  200,  200,  200,  200),
     ("ledger",                "/ledger/?_export=csv",                  302,  200,  200,  200,  200),
@@ -567,6 +569,8 @@ CITY_MATRIX = [
     # the admin is scoped by city: Zibo's rows are not found for 示例市's admin
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/",    302,  404,  302),
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/",    302,  404,  302),
+    ("admin:schools_school_changelist", "/admin/schools/school/",                302,  200,  302),
+    ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 200, 302),  # noqa: E501
     ("ledger",                "/ledger/",                                        200,  200,  200),
     ("ledger_inbox",          "/ledger/inbox/",                                  200,  200,  200),
     ("ledger_rounds",         "/ledger/rounds/",                                 403,  200,  403),

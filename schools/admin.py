@@ -1,0 +1,28 @@
+"""Schools and their statistics in the admin, scoped by city."""
+
+from django.contrib import admin
+
+from departments.admin_site import CityScopedAdmin
+from schools.models import School, SchoolYearStatistics
+
+
+@admin.register(School)
+class SchoolAdmin(CityScopedAdmin):
+    city = ("district__city",)
+    list_display = ["code", "name", "district", "category", "ownership", "inclusiveness",
+                    "locality", "approved_places", "closed", "is_demo"]  # fmt: skip
+    list_filter = ["district", "category", "ownership", "inclusiveness", "locality", "is_demo"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["merged_into"]
+
+
+@admin.register(SchoolYearStatistics)
+class SchoolYearStatisticsAdmin(CityScopedAdmin):
+    city = ("school__district__city",)
+    list_display = ["school", "school_year", "enrolled", "classes", "teachers", "is_demo"]
+    list_filter = ["school_year", "school__district", "is_demo"]
+    list_select_related = ["school"]
+    search_fields = ["school__code", "school__name"]
+    raw_id_fields = ["school"]
+    readonly_fields = ["imported_at", "source"]

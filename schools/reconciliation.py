@@ -1,0 +1,75 @@
+"""Derived against entered: for a target linked to an indicator, each district's and year's
+entered figure beside the value derived from the statistics, both in the target's terms; where
+both exist and differ by more than the indicator's tolerance, the figure is 待核对 (to check).
+Nothing is overwritten: taking the derived value is the district's choice, recorded through
+targets.figures like every other channel."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from departments.models import District
+from schools import indicators
+from schools.indicators import Derived, Indicator
+from targets.models import Figure, Target
+
+
+@dataclass(frozen=True)
+class Comparison:
+    district: District | None  # None: the city
+    year: int
+    entered: Decimal | None
+    derived: Derived | None
+    tolerance: Decimal
+    figure: Figure | None = None
+
+    @property
+    def derived_value(self) -> Decimal | None:
+        return None if self.derived is None else _in_target_terms(self.derived)
+
+    @property
+    def to_check(self) -> bool:
+        """待核对: both values exist and differ beyond the indicator's tolerance."""
+        derived = self.derived_value
+        if self.entered is None or derived is None:
+            return False
+        return abs(self.entered - derived) > self.tolerance
+
+
+def _in_target_terms(derived: Derived) -> Decimal | None:
+    return derived.value
+
+
+def _entered(target: Target, figure: Figure | None) -> Decimal | None:
+    if figure is None:
+        return None
+    if target.entry == Target.Entry.FRACTION:
+        return figure.measure
+    return figure.value
+
+
+def compare(
+    target: Target, indicator: Indicator, districts: list[District], years: list[int], user
+) -> tuple[list[tuple[District, list[Comparison]]], list[Comparison]]:
+    """Every district's row (the districts given: those the user sees) and the city's."""
+    school_years = [indicators.school_year_of(indicator, y) for y in years]
+    by_district, city = indicators.derive(indicator, target.task.part.plan.city_id, school_years)
+    figures = {
+        (f.district_id, f.year): f
+        for f in Figure.objects.for_user(user)
+        .filter(target=target, year__in=years, district__in=districts)
+        .select_related("target")
+    }
+    rows = []
+    for district in districts:
+        row = []
+        for year, school_year in zip(years, school_years, strict=True):
+            figure = figures.get((district.pk, year))
+            row.append(Comparison(district, year, _entered(target, figure),
+                                  by_district.get((district.pk, school_year)),
+                                  indicator.tolerance, figure))  # fmt: skip
+        rows.append((district, row))
+    city_row = [
+        Comparison(None, y, None, city.get(sy), indicator.tolerance)
+        for y, sy in zip(years, school_years, strict=True)
+    ]
+    return rows, city_row
