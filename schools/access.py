@@ -61,3 +61,27 @@ def get_school_for_user(request: HttpRequest, code: str):
     if found is None:
         raise Http404
     return found
+
+
+def may_import(user) -> bool:
+    """The statistics import page: district staff (their district) and the city admin."""
+    return access.may_upload(user)
+
+
+def import_district(request: HttpRequest, slug: str) -> District | None:
+    """The district a statistics upload is for: district staff their own, whatever they send;
+    the city admin any of the city's or, with no slug, the whole city (None). An unknown slug
+    is a 404; another district's a 404 too."""
+    own = access.own_district(request.user)
+    if own is not None:
+        if slug and slug != own.slug:
+            raise Http404
+        return own
+    if not slug:
+        return None
+    city = access.city_id_of(request.user)
+    rows = District.objects.filter(slug=slug)
+    district = (rows if city is None else rows.filter(city_id=city)).first()
+    if district is None or not may_import_statistics(request.user, district):
+        raise Http404
+    return district

@@ -1,5 +1,6 @@
 """Schools and kindergartens, and each one's annual education statistics (教育事业统计)."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -186,3 +187,31 @@ class SchoolYearStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.name} {self.school_year}学年"
+
+
+class StatisticsImport(models.Model):
+    """One statistics upload: previewed, then applied (or not); who, when, which file and what
+    it wrote. The record of where every imported value came from."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    schools = models.PositiveIntegerField(_("number of schools"), default=0)
+    cells = models.PositiveIntegerField(_("values"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistics import")
+        verbose_name_plural = _("statistics imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.school_year}"

@@ -82,6 +82,9 @@ MATRIX = [
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/", 302, 302, 302, 302, 200),  # noqa: E501
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/", 302, 302, 302, 302, 200),  # noqa: E501
+    ("statistics_import",     "/schools/import/",                      302,  200,  200,  403,  200),
+    ("statistics_template",   "/schools/import/template.xlsx?year=2024", 302, 200, 200,  403,  200),
+    ("statistics_import_confirm", "/schools/import/999/confirm/",     302,  405,  405,  405,  405),
     ("admin:schools_school_changelist", "/admin/schools/school/",      302,  302,  302,  302,  200),
     ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 302, 302, 302, 200),  # noqa: E501
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
@@ -569,6 +572,9 @@ CITY_MATRIX = [
     # the admin is scoped by city: Zibo's rows are not found for 示例市's admin
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/",    302,  404,  302),
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/",    302,  404,  302),
+    ("statistics_import",     "/schools/import/",                                200,  200,  403),
+    ("statistics_template",   "/schools/import/template.xlsx?year=2024",         200,  200,  403),
+    ("statistics_import_confirm", "/schools/import/999/confirm/",                405,  405,  405),
     ("admin:schools_school_changelist", "/admin/schools/school/",                302,  200,  302),
     ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 200, 302),  # noqa: E501
     ("ledger",                "/ledger/",                                        200,  200,  200),
