@@ -7,10 +7,15 @@ targets.figures like every other channel."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from departments.models import District
 from schools import indicators
 from schools.indicators import Derived, Indicator
-from targets.models import Figure, Target
+from schools.models import SchoolYearStatistics
+from schools.statistics import school_year_label
+from targets import figures
+from targets.models import Figure, FigureChange, Target
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,65 @@ def compare(
         for y, sy in zip(years, school_years, strict=True)
     ]
     return rows, city_row
+
+
+def derived_for(target: Target, indicator: Indicator, district: District, year: int):
+    """The derived value of one district and year, or None when the statistics hold none."""
+    school_year = indicators.school_year_of(indicator, year)
+    by_district, _city = indicators.derive(
+        indicator,
+        district.city_id,
+        [school_year],
+        SchoolYearStatistics.objects.filter(school__district=district),
+    )
+    return by_district.get((district.pk, school_year))
+
+
+def take_derived(
+    target: Target, district: District, year: int, *, user, version: int | None
+) -> figures.Outcome:
+    """Record the derived value as the district's figure (a draft, to submit as any other),
+    through the one figures path: its rules, its version check (`version`: the figure's as the
+    user saw it, 0 when absent), its lock on submitted and approved figures, and an audit row
+    with the channel 统计数据. The figure's note stays; its source names the statistics."""
+    indicator = indicators.get(target.indicator)
+    derived = None if indicator is None else derived_for(target, indicator, district, year)
+    if derived is None:
+        raise NothingDerived
+    key = figures.Key(target.pk, district.pk, year)
+    current = figures.existing([key])
+    data = figures.FigureInput.of(current[key]) if key in current else figures.FigureInput()
+    if target.entry == Target.Entry.FRACTION:
+        data.numerator, data.denominator = derived.numerator, derived.denominator
+    else:
+        data.value = derived.value.quantize(Decimal("0.01"))
+    data.source = source_text(indicator, year)
+    if not data.note:
+        data.note = source_text(indicator, year)
+    errors = figures.check(target, data)
+    if errors:
+        raise NotTakeable("; ".join(errors.values()))
+    return figures.record(
+        [figures.Entry(key, data, version)],
+        user=user,
+        channel=FigureChange.Channel.STATISTICS,
+        current=current,
+        comment=_("derived from the education statistics (%(card)s v%(version)s)")
+        % {"card": indicator.key, "version": indicator.version},
+    )
+
+
+def source_text(indicator: Indicator, year: int) -> str:
+    school_year = indicators.school_year_of(indicator, year)
+    return _("Education statistics, %(year)s (counted on %(day)s)") % {
+        "year": school_year_label(school_year),
+        "day": indicator.census_day,
+    }
+
+
+class NothingDerived(Exception):
+    """The statistics hold no value for this district and year."""
+
+
+class NotTakeable(ValueError):
+    """The derived value breaks one of the target's entry rules (named)."""

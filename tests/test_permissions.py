@@ -85,6 +85,7 @@ MATRIX = [
     ("statistics_import",     "/schools/import/",                      302,  200,  200,  403,  200),
     ("statistics_template",   "/schools/import/template.xlsx?year=2024", 302, 200, 200,  403,  200),
     ("statistics_import_confirm", "/schools/import/999/confirm/",     302,  405,  405,  405,  405),
+    ("take_derived",          "/schools/reconcile/{target}/zhangdian/2024/take/", 302, 405, 405, 405, 405),  # noqa: E501
     ("admin:schools_school_changelist", "/admin/schools/school/",      302,  302,  302,  302,  200),
     ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 302, 302, 302, 200),  # noqa: E501
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
@@ -575,6 +576,7 @@ CITY_MATRIX = [
     ("statistics_import",     "/schools/import/",                                200,  200,  403),
     ("statistics_template",   "/schools/import/template.xlsx?year=2024",         200,  200,  403),
     ("statistics_import_confirm", "/schools/import/999/confirm/",                405,  405,  405),
+    ("take_derived",          "/schools/reconcile/{target}/zhangdian/2024/take/", 405, 405, 405),
     ("admin:schools_school_changelist", "/admin/schools/school/",                302,  200,  302),
     ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 200, 302),  # noqa: E501
     ("ledger",                "/ledger/",                                        200,  200,  200),
