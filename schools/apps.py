@@ -10,7 +10,9 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self) -> None:
+        from schools.reconciliation import review_flags
         from schools.views.panels import target_panel
-        from targets import panels
+        from targets import panels, review_queue
 
         panels.register(target_panel)
+        review_queue.register_flagger(review_flags)

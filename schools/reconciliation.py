@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import District
 from schools import indicators
+from schools.display import indicator_value
 from schools.indicators import Derived, Indicator
 from schools.models import SchoolYearStatistics
 from schools.statistics import school_year_label
@@ -140,3 +141,31 @@ class NothingDerived(Exception):
 
 class NotTakeable(ValueError):
     """The derived value breaks one of the target's entry rules (named)."""
+
+
+def review_flags(waiting: list[Figure]) -> dict[int, str]:
+    """The review queue's 待核对: a waiting district figure of a target linked to an indicator
+    whose derived value differs beyond the tolerance, with both values. One aggregate per
+    indicator and city among the figures."""
+    linked: dict[tuple[str, int], list[Figure]] = {}
+    for figure in waiting:
+        indicator = indicators.get(figure.target.indicator)
+        if indicator is not None and figure.district_id is not None:
+            city = figure.district.city_id
+            linked.setdefault((indicator.key, city), []).append(figure)
+    flags = {}
+    for (key, city), group in linked.items():
+        indicator = indicators.get(key)
+        years = sorted({indicators.school_year_of(indicator, f.year) for f in group})
+        by_district, _city = indicators.derive(indicator, city, years)
+        for figure in group:
+            school_year = indicators.school_year_of(indicator, figure.year)
+            derived = by_district.get((figure.district_id, school_year))
+            comparison = Comparison(figure.district, figure.year, _entered(figure.target, figure),
+                                    derived, indicator.tolerance, figure)  # fmt: skip
+            if comparison.to_check:
+                flags[figure.pk] = _("To check: entered %(entered)s, derived %(derived)s") % {
+                    "entered": indicator_value(comparison.entered, indicator.value_kind),
+                    "derived": indicator_value(comparison.derived_value, indicator.value_kind),
+                }
+    return flags

@@ -99,3 +99,22 @@ def test_without_statistics_nothing_is_taken(client, share, zhangdian, staff_zha
     client.force_login(staff_zhangdian)
     take(client, share, 0)
     assert not Figure.objects.filter(target=share).exists()
+
+
+def test_the_review_queue_flags_a_submitted_figure_beyond_tolerance_with_both_values(
+    client, share, statistics, zhangdian, department_head
+):
+    make_figure(share, zhangdian, 2024, numerator=Decimal(290), denominator=Decimal(400),
+                state="submitted")  # fmt: skip
+    client.force_login(department_head)
+    page = client.get("/review/").content.decode()
+    assert "待核对：填报 72.5%，统计推算 75.0%" in page
+
+
+def test_a_figure_within_tolerance_is_not_flagged(
+    client, share, statistics, zhangdian, department_head
+):
+    make_figure(share, zhangdian, 2024, numerator=Decimal(299), denominator=Decimal(400),
+                state="submitted")  # fmt: skip
+    client.force_login(department_head)
+    assert "待核对" not in client.get("/review/").content.decode()
