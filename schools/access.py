@@ -85,3 +85,8 @@ def import_district(request: HttpRequest, slug: str) -> District | None:
     if district is None or not may_import_statistics(request.user, district):
         raise Http404
     return district
+
+
+def may_see_schools(user) -> bool:
+    """The schools pages: every role (district staff their district's); not anonymous users."""
+    return access.has_role(user)

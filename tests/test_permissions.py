@@ -82,6 +82,11 @@ MATRIX = [
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/", 302, 302, 302, 302, 200),  # noqa: E501
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/", 302, 302, 302, 302, 200),  # noqa: E501
+    ("schools_home",          "/schools/",                             302,  302,  302,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/",         302,  200,  404,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/?_export=csv", 302, 200, 404, 200, 200),
+    ("school_detail",         "/schools/3703999999/",                  302,  404,  404,  404,  404),
+    ("indicator_detail",      "/indicators/kindergarten-public-share/", 302, 200,  200,  200,  200),
     ("statistics_import",     "/schools/import/",                      302,  200,  200,  403,  200),
     ("statistics_template",   "/schools/import/template.xlsx?year=2024", 302, 200, 200,  403,  200),
     ("statistics_import_confirm", "/schools/import/999/confirm/",     302,  405,  405,  405,  405),
@@ -573,6 +578,11 @@ CITY_MATRIX = [
     # the admin is scoped by city: Zibo's rows are not found for 示例市's admin
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/",    302,  404,  302),
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/",    302,  404,  302),
+    ("schools_home",          "/schools/",                                       302,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/",                   404,  404,  200),
+    ("district_schools",      "/schools/districts/dongcheng/",                   200,  200,  404),
+    ("school_detail",         "/schools/3703999999/",                            404,  404,  404),
+    ("indicator_detail",      "/indicators/kindergarten-public-share/",          200,  200,  200),
     ("statistics_import",     "/schools/import/",                                200,  200,  403),
     ("statistics_template",   "/schools/import/template.xlsx?year=2024",         200,  200,  403),
     ("statistics_import_confirm", "/schools/import/999/confirm/",                405,  405,  405),

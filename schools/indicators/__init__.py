@@ -172,3 +172,17 @@ def derive(
         total[0] += n
         total[1] += d
     return by_district, {y: Derived(n, d, indicator) for y, (n, d) in city.items()}
+
+
+def schools_behind(indicator: Indicator, district, school_year: int) -> list[tuple]:
+    """The schools behind a district's value: (school, numerator, denominator), the largest
+    denominators first (those that weigh most)."""
+    rows = (
+        SchoolYearStatistics.objects.filter(school__district=district, school_year=school_year)
+        .values("school")
+        .annotate(n=indicator.numerator.expression(), d=indicator.denominator.expression())
+        .filter(d__gt=0)
+        .order_by("-d", "school")
+    )
+    schools = School.objects.in_bulk([r["school"] for r in rows])
+    return [(schools[r["school"]], r["n"], r["d"], indicator.value(r["n"], r["d"])) for r in rows]

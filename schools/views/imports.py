@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from departments import access as roles
+from departments.access import city_id_of, own_district, require
 from departments.models import District
 from schools import access, workbook
 from schools.models import School, SchoolYearStatistics, StatisticsImport
@@ -30,17 +30,17 @@ def _school_year(request: HttpRequest) -> int:
 
 
 def _districts(request: HttpRequest) -> list[District]:
-    own = roles.own_district(request.user)
+    own = own_district(request.user)
     if own is not None:
         return [own]
-    city = roles.city_id_of(request.user)
+    city = city_id_of(request.user)
     rows = District.objects.all() if city is None else District.objects.filter(city_id=city)
     return list(rows)
 
 
 @login_required
 def statistics_template(request: HttpRequest) -> HttpResponse:
-    roles.require(access.may_import(request.user))
+    require(access.may_import(request.user))
     year = _school_year(request)
     district = access.import_district(request, request.GET.get("district", ""))
     schools = School.objects.for_user(request.user).open_in(year).order_by("district", "code")
@@ -56,7 +56,7 @@ def statistics_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statistics_import(request: HttpRequest) -> HttpResponse:
-    roles.require(access.may_import(request.user))
+    require(access.may_import(request.user))
     year = _school_year(request)
     context = {"year": year, "districts": _districts(request), "fields": FIELDS,
                "tables": workbook.TABLES, "label": school_year_label(year)}  # fmt: skip

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from plans.access import plan_for_request, require_open
 from schools import reconciliation
-from targets import access as target_access
 from targets import figures
+from targets.access import get_district_for_user, get_target_for_user
 from zibo_edu.lib.params import BadParameter
 
 
@@ -20,8 +20,8 @@ from zibo_edu.lib.params import BadParameter
 @require_POST
 def take_derived(request: HttpRequest, pk: int, slug: str, year: int) -> HttpResponse:
     plan = plan_for_request(request)
-    target = target_access.get_target_for_user(request, pk, plan)
-    district = target_access.get_district_for_user(request, slug, plan, write=True)
+    target = get_target_for_user(request, pk, plan)
+    district = get_district_for_user(request, slug, plan, write=True)
     require_open(request.user, plan)
     raw = request.POST.get("version", "")
     if not raw.isdigit():
