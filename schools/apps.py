@@ -11,8 +11,11 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         from schools.reconciliation import review_flags
+        from schools.views.api import router
         from schools.views.panels import target_panel
         from targets import panels, review_queue
+        from zibo_edu.views.api import api
 
         panels.register(target_panel)
         review_queue.register_flagger(review_flags)
+        api.add_router("/", router)

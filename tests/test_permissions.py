@@ -115,6 +115,9 @@ MATRIX = [
     ("api:tasks",             "/api/tasks/",                           401,  200,  200,  200,  200),
     ("api:notices",           "/api/notices/",                         401,  200,  200,  200,  200),
     ("api:contributions",     "/api/contributions/",                   405,  405,  405,  405,  405),
+    ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
+    ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
+    ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
 ]  # fmt: skip
 
 
@@ -607,6 +610,9 @@ CITY_MATRIX = [
     ("api:tasks",             "/api/tasks/",                                     200,  200,  200),
     ("api:notices",           "/api/notices/",                                   200,  200,  200),
     ("api:contributions",     "/api/contributions/",                             405,  405,  405),
+    ("api:schools",           "/api/schools/",                                   200,  200,  200),
+    ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
+    ("api:indicators",        "/api/indicators/",                                200,  200,  200),
 ]  # fmt: skip
 
 
