@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import ledger.demo
+import schools.demo
 import targets.demo
 from departments.models import Department, District, Role
 from plans.models import Plan
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
+        self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
         chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
