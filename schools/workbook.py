@@ -314,24 +314,35 @@ def _read_workbook(content: bytes, limits: Limits, reader: _Reader) -> None:
 @transaction.atomic
 def save(upload: Upload, *, user, source: str, is_demo: bool = False) -> int:
     """Store the values, all or nothing: one row per school and school year, blank cells leaving
-    what was stored. Returns the number of schools written."""
-    existing = {
-        s.school_id: s
-        for s in SchoolYearStatistics.objects.select_for_update().filter(
-            school_id__in=upload.values, school_year=upload.school_year
-        )
+    what was stored. One upsert per 2,000 schools (INSERT … ON CONFLICT DO UPDATE), whatever was
+    there before. Returns the number of schools written."""
+    names = [f.name for f in FIELDS]
+    stored = {
+        row["school_id"]: row
+        for row in SchoolYearStatistics.objects.select_for_update()
+        .filter(school_id__in=upload.values, school_year=upload.school_year)
+        .values("school_id", "is_demo", *names)
     }
     now = timezone.now()
     rows = []
     for school_id, values in upload.values.items():
-        row = existing.get(school_id) or SchoolYearStatistics(
-            school_id=school_id, school_year=upload.school_year, is_demo=is_demo
+        before = stored.get(school_id, {})
+        fields = {name: values.get(name, before.get(name)) for name in names}
+        rows.append(
+            SchoolYearStatistics(
+                school_id=school_id,
+                school_year=upload.school_year,
+                imported_at=now,
+                source=source[:200],
+                is_demo=before.get("is_demo", is_demo),
+                **fields,
+            )
         )
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.imported_at, row.source = now, source[:200]
-        rows.append(row)
-    names = [f.name for f in FIELDS] + ["imported_at", "source"]
-    SchoolYearStatistics.objects.bulk_create([r for r in rows if r.pk is None], batch_size=500)
-    SchoolYearStatistics.objects.bulk_update([r for r in rows if r.pk], names, batch_size=500)
+    SchoolYearStatistics.objects.bulk_create(
+        rows,
+        batch_size=2000,  # 2,000 × 27 parameters: within PostgreSQL's 65,535
+        update_conflicts=True,
+        unique_fields=["school", "school_year"],
+        update_fields=[*names, "imported_at", "source"],
+    )
     return len(rows)
