@@ -59,7 +59,7 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
     require(access.may_import(request.user))
     year = _school_year(request)
     context = {"year": year, "districts": _districts(request), "fields": FIELDS,
-               "tables": workbook.TABLES, "label": school_year_label(year)}  # fmt: skip
+               "tables": "、".join(workbook.TABLES), "label": school_year_label(year)}  # fmt: skip
     if request.method != "POST":
         return render(request, "schools/import.html", context)
     district = access.import_district(request, request.POST.get("district", ""))
