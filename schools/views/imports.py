@@ -20,9 +20,11 @@ from targets.workbook.problems import Problem, WorkbookError, upload_limits
 from zibo_edu.lib.params import BadParameter
 
 
-def _school_year(request: HttpRequest) -> int:
+def _school_year(request: HttpRequest, default: int | None = None) -> int:
+    """?year= (or the form's year), else `default`, else the school year counted last."""
     today = datetime.date.today()
-    default = today.year if today.month >= 9 else today.year - 1
+    if default is None:
+        default = today.year if today.month >= 9 else today.year - 1
     raw = request.POST.get("year") or request.GET.get("year") or str(default)
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
         raise BadParameter(_("year must be a school year between 2000 and 2100"))

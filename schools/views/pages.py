@@ -4,7 +4,7 @@ indicators and an indicator's values by district and year with the schools behin
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,7 +64,10 @@ def district_schools(request: HttpRequest, slug: str) -> HttpResponse:
     require(access.may_see_schools(request.user))
     plan = plan_for_request(request)
     district = access.get_district_for_user(request, slug, plan.city_id)
-    year = _school_year(request)
+    latest = SchoolYearStatistics.objects.filter(school__district=district).aggregate(
+        latest=Max("school_year")
+    )["latest"]
+    year = _school_year(request, latest)  # by default the latest school year with statistics
     sort = request.GET.get("sort", "code")
     if sort.lstrip("-") not in SORTS:
         raise BadParameter(_("sort must be one of %(allowed)s") % {"allowed": "、".join(SORTS)})

@@ -65,3 +65,11 @@ def test_indicator_page_shows_values_and_the_schools_behind_them(
     text = behind.content.decode()
     assert text.index("张店区实验幼儿园") < text.index("民办园")
     assert client.get("/indicators/no-such-indicator/").status_code == 404
+
+
+def test_the_district_list_opens_on_the_latest_school_year_with_statistics(
+    client, schools, staff_zhangdian
+):
+    client.force_login(staff_zhangdian)
+    page = client.get("/schools/districts/zhangdian/").content.decode()
+    assert "2024学年（2024/25）" in page and ">300<" in page
