@@ -73,3 +73,16 @@ def test_the_district_list_opens_on_the_latest_school_year_with_statistics(
     client.force_login(staff_zhangdian)
     page = client.get("/schools/districts/zhangdian/").content.decode()
     assert "2024学年（2024/25）" in page and ">300<" in page
+
+
+def test_lists_cost_the_same_queries_whatever_the_number_of_schools(
+    client, schools, zhangdian, city_admin, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_statistics(make_school(zhangdian, "primary", name=f"加的小学{n}"), 2024, enrolled=n)
+    client.force_login(city_admin)
+    for url in ("/schools/districts/zhangdian/?year=2024",
+                "/indicators/kindergarten-public-share/?district=zhangdian&year=2024",
+                "/api/schools/?year=2024", "/api/indicators/?year=2024"):  # fmt: skip
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
