@@ -186,3 +186,13 @@ def schools_behind(indicator: Indicator, district, school_year: int) -> list[tup
     )
     schools = School.objects.in_bulk([r["school"] for r in rows])
     return [(schools[r["school"]], r["n"], r["d"], indicator.value(r["n"], r["d"])) for r in rows]
+
+
+def card_note(key: str) -> str:
+    """The 口径 card in one short line, for a report's notes under a value (the whole card is
+    on the indicator's page); "" for no indicator."""
+    indicator = get(key)
+    if indicator is None:
+        return ""
+    basis = "学年" if indicator.year_basis == "school_year" else "自然年"
+    return f"口径 v{indicator.version}：{indicator.formula}（{basis}，统计时点{indicator.census_day}）"
