@@ -195,4 +195,5 @@ def card_note(key: str) -> str:
     if indicator is None:
         return ""
     basis = "学年" if indicator.year_basis == "school_year" else "自然年"
-    return f"口径 v{indicator.version}：{indicator.formula}（{basis}，统计时点{indicator.census_day}）"
+    day = indicator.census_day
+    return f"口径 v{indicator.version}：{indicator.formula}（{basis}，统计时点{day}）"
