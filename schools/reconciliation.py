@@ -6,7 +6,10 @@ targets.figures like every other channel."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from departments.models import District
@@ -70,9 +73,16 @@ def compare(
         row = []
         for year, school_year in zip(years, school_years, strict=True):
             figure = figures.get((district.pk, year))
-            row.append(Comparison(district, year, _entered(target, figure),
-                                  by_district.get((district.pk, school_year)),
-                                  indicator.tolerance, figure))  # fmt: skip
+            row.append(
+                Comparison(
+                    district,
+                    year,
+                    _entered(target, figure),
+                    by_district.get((district.pk, school_year)),
+                    indicator.tolerance,
+                    figure,
+                )
+            )
         rows.append((district, row))
     city_row = [
         Comparison(None, y, None, city.get(sy), indicator.tolerance)
@@ -161,11 +171,28 @@ def review_flags(waiting: list[Figure]) -> dict[int, str]:
         for figure in group:
             school_year = indicators.school_year_of(indicator, figure.year)
             derived = by_district.get((figure.district_id, school_year))
-            comparison = Comparison(figure.district, figure.year, _entered(figure.target, figure),
-                                    derived, indicator.tolerance, figure)  # fmt: skip
+            comparison = Comparison(
+                figure.district,
+                figure.year,
+                _entered(figure.target, figure),
+                derived,
+                indicator.tolerance,
+                figure,
+            )
             if comparison.to_check:
-                flags[figure.pk] = _("To check: entered %(entered)s, derived %(derived)s") % {
+                text = _("To check: entered %(entered)s, derived %(derived)s") % {
                     "entered": indicator_value(comparison.entered, indicator.value_kind),
                     "derived": indicator_value(comparison.derived_value, indicator.value_kind),
                 }
+                query = urlencode(
+                    {
+                        "district": figure.district.slug,
+                        "year": figure.year,
+                        "entered": f"{comparison.entered:.2f}",
+                    }
+                )
+                url = reverse("indicator_detail", args=[key]) + f"?{query}#behind"
+                flags[figure.pk] = format_html(
+                    '{} <a href="{}">{}</a>', text, url, _("the schools that weigh most")
+                )
     return flags

@@ -174,10 +174,14 @@ def derive(
     return by_district, {y: Derived(n, d, indicator) for y, (n, d) in city.items()}
 
 
-def schools_behind(indicator: Indicator, district, school_year: int) -> list[tuple]:
-    """The schools behind a district's value: (school, numerator, denominator), the largest
-    denominators first (those that weigh most)."""
-    rows = (
+def schools_behind(
+    indicator: Indicator, district, school_year: int, against: Decimal | None = None
+) -> list[tuple]:
+    """The schools behind a district's value: (school, numerator, denominator, value, share of
+    the difference). Without `against`, the largest denominators first. With it (the entered
+    value, in the indicator's terms), each school's part of derived − entered, which is
+    Σ dᵢ·(vᵢ − entered) / Σ d, largest first: the schools that weigh most in the difference."""
+    rows = list(
         SchoolYearStatistics.objects.filter(school__district=district, school_year=school_year)
         .values("school")
         .annotate(n=indicator.numerator.expression(), d=indicator.denominator.expression())
@@ -185,7 +189,15 @@ def schools_behind(indicator: Indicator, district, school_year: int) -> list[tup
         .order_by("-d", "school")
     )
     schools = School.objects.in_bulk([r["school"] for r in rows])
-    return [(schools[r["school"]], r["n"], r["d"], indicator.value(r["n"], r["d"])) for r in rows]
+    total = sum((Decimal(r["d"]) for r in rows), Decimal(0))
+    found = []
+    for r in rows:
+        value = indicator.value(r["n"], r["d"])
+        part = None if against is None else Decimal(r["d"]) * (value - against) / total
+        found.append((schools[r["school"]], r["n"], r["d"], value, part))
+    if against is not None:
+        found.sort(key=lambda row: -abs(row[4]))
+    return found
 
 
 def card_note(key: str) -> str:

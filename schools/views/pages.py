@@ -2,6 +2,7 @@
 indicators and an indicator's values by district and year with the schools behind them."""
 
 import csv
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Max, OuterRef, Subquery
@@ -181,8 +182,23 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         district = access.get_district_for_user(request, slug, plan.city_id)
         year = _school_year(request)
         context |= {
-            "behind": indicators.schools_behind(indicator, district, year),
+            "behind": indicators.schools_behind(indicator, district, year, _entered(request)),
             "behind_district": district,
             "behind_year": year,
+            "entered": request.GET.get("entered", ""),
         }
     return render(request, "schools/indicator.html", context)
+
+
+def _entered(request: HttpRequest) -> Decimal | None:
+    """?entered=: the district's entered value, to see which schools weigh most against it."""
+    raw = request.GET.get("entered", "")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise BadParameter(_("entered must be a number, not %(value)s") % {"value": raw[:20]})
+    return value

@@ -86,3 +86,21 @@ def test_lists_cost_the_same_queries_whatever_the_number_of_schools(
                 "/api/schools/?year=2024", "/api/indicators/?year=2024"):  # fmt: skip
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_the_schools_that_weigh_most_in_a_difference_come_first(client, zhangdian, city_admin):
+    big = make_school(zhangdian, inclusiveness="public", name="大园")  # 400/400: 100%
+    make_statistics(big, 2024, enrolled=400)
+    small = make_school(zhangdian, inclusiveness="private", name="小园")  # 0/100
+    make_statistics(small, 2024, enrolled=100)
+    mid = make_school(zhangdian, inclusiveness="private", name="中园")  # 0/500
+    make_statistics(mid, 2024, enrolled=500)
+    client.force_login(city_admin)
+    url = "/indicators/kindergarten-public-share/?district=zhangdian&year=2024"
+    by_size = client.get(url).content.decode()
+    assert by_size.index("中园") < by_size.index("大园") < by_size.index("小园")
+    # entered 30%, derived 40%: 大园 adds 400 × (100 − 30) / 1000 = 28, 中园 −15, 小园 −3
+    page = client.get(url + "&entered=30").content.decode()
+    assert page.index("大园") < page.index("中园") < page.index("小园")
+    assert "28.00" in page and "-15.00" in page
+    assert client.get(url + "&entered=abc").status_code == 400

@@ -109,6 +109,10 @@ def test_the_review_queue_flags_a_submitted_figure_beyond_tolerance_with_both_va
     client.force_login(department_head)
     page = client.get("/review/").content.decode()
     assert "待核对：填报 72.5%，统计推算 75.0%" in page
+    link = (
+        "/indicators/kindergarten-public-share/?district=zhangdian&amp;year=2024&amp;entered=72.50"
+    )
+    assert link in page and "影响最大的学校" in page
 
 
 def test_a_figure_within_tolerance_is_not_flagged(
