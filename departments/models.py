@@ -31,7 +31,9 @@ class City(models.Model):
 class Department(models.Model):
     """A department of the city named in a plan, e.g. 市教育局."""
 
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="departments")
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="departments", verbose_name=_("city")
+    )
     name = models.CharField(_("name"), max_length=50, validators=[validate_single_line])
     slug = models.SlugField(_("short code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -60,7 +62,9 @@ class District(models.Model):
         COUNTY = "county", _("county")
         FUNCTIONAL_AREA = "functional_area", _("functional area")
 
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="districts", verbose_name=_("city")
+    )
     name = models.CharField(_("name"), max_length=50, validators=[validate_single_line])
     full_name = models.CharField(
         _("full name"), max_length=100, blank=True, validators=[validate_single_line]
@@ -98,7 +102,10 @@ class Role(models.Model):
         PROVINCE = "province", _("provincial education department")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role",
+        verbose_name=_("account"),
     )
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
     district = models.ForeignKey(
@@ -231,7 +238,7 @@ class ApiToken(models.Model):
         help_text=_("Unticked, the token only reads; ticked, it also writes what its account may."),
     )
     prefix = models.CharField(_("starts with"), max_length=12, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

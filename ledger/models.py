@@ -26,7 +26,9 @@ from zibo_edu.lib.webhooks import validate_robot_url
 class ReportingRound(models.Model):
     """A half-year (or other) reporting round of a plan, e.g. 2025年下半年 (终期)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("plan")
+    )
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 2025H2"))
     title = models.CharField(_("title"), max_length=50, validators=[validate_single_line])
     period_end = models.DateField(_("period ends"))
@@ -86,11 +88,19 @@ class Contribution(models.Model):
     """What one department did for a task in a round (a co-operating department's part)."""
 
     round = models.ForeignKey(
-        ReportingRound, on_delete=models.CASCADE, related_name="contributions"
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("reporting round"),
     )
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="contributions")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("task")
+    )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="contributions"
+        Department,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("department"),
     )
     text = models.TextField(_("what was done"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
@@ -102,7 +112,12 @@ class Contribution(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -135,8 +150,15 @@ class TaskReport(models.Model):
         LAGGING = "lagging", _("lagging behind")
         NOT_STARTED = "not_started", _("not started")
 
-    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reports")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("reporting round"),
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task")
+    )
     text = models.TextField(_("progress report"), blank=True)
     status = models.CharField(_("task status"), max_length=12, choices=Status.choices, blank=True)
     lag_reason = models.TextField(_("reason for lagging"), blank=True)
@@ -152,7 +174,12 @@ class TaskReport(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -182,10 +209,20 @@ class LedgerChange(Change):
         DEMO = "demo", _("demo data")
 
     contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        Contribution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("contribution"),
     )
     report = models.ForeignKey(
-        TaskReport, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        TaskReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("task report"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
 
@@ -220,7 +257,10 @@ class Attachment(models.Model):
     """Evidence attached to a contribution, stored through Django's storage API."""
 
     contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, related_name="attachments"
+        Contribution,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("contribution"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     name = models.CharField(_("file name"), max_length=200)
@@ -228,7 +268,12 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:
@@ -249,8 +294,12 @@ class Notice(models.Model):
         SENT_BACK = "sent_back", _("sent back")
         CLOSED = "closed", _("closed")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="notices")
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="notices", verbose_name=_("plan")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
     prefix = models.CharField(_("number prefix"), max_length=20)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -288,7 +337,12 @@ class Notice(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -336,11 +390,18 @@ class Notice(models.Model):
 class NoticeReply(models.Model):
     """The recipient's reply to a notice: the measures taken; the city admin accepts or not."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="replies")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="replies", verbose_name=_("notice")
+    )
     text = models.TextField(_("measures taken"))
     replied_at = models.DateTimeField(_("replied at"), default=timezone.now)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replied by"),
     )
     sent_back_reason = models.TextField(_("reason for sending back"), blank=True)
 
@@ -425,7 +486,12 @@ class Delivery(OutboxRow):
     key = models.CharField(_("key"), max_length=200, unique=True)
     event = models.CharField(_("event"), max_length=20, choices=Event.choices)
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("robot"),
     )
     emails = models.JSONField(_("email recipients"), default=list, blank=True)
     title = models.CharField(_("title"), max_length=200)

@@ -168,7 +168,9 @@ class Part(models.Model):
     # the chapters of 二、重点任务 and the items of 三、组织实施. 一、总体要求 has no tasks to do.
     WORKED_KINDS = (Kind.KEY_TASKS, Kind.IMPLEMENTATION)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="parts")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="parts", verbose_name=_("plan")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=10, help_text=_("As numbered in the plan."))
     title = models.CharField(_("title"), max_length=100, validators=[validate_single_line])
@@ -211,7 +213,9 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     """A numbered task of the plan, e.g. 二(一)4 提升学生体质健康水平."""
 
-    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="tasks")
+    part = models.ForeignKey(
+        Part, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("part")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     code = models.CharField(_("code"), max_length=20)
     slug = models.SlugField(_("short code"), max_length=20)
@@ -255,8 +259,15 @@ class Task(models.Model):
 class TaskDepartment(models.Model):
     """A department named for a task; position 0 is the lead, the others co-operate."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("task")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("department"),
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:

@@ -36,6 +36,17 @@ def may_review(user, target: Target) -> bool:
     )
 
 
+def may_see_progress_of(user, task) -> bool:
+    """Whether a user sees the progress of a task's targets (`scope_targets` for one task): every
+    signed-in role; a department head the tasks their department leads or co-operates on."""
+    if not user.is_authenticated:
+        return False
+    department = headed_department(user)
+    return department is None or any(
+        a.department_id == department.pk for a in task.assignments.all()
+    )
+
+
 def scope_targets(targets: QuerySet[Target], user) -> QuerySet[Target]:
     """Targets whose progress a user sees: a department head those of their department."""
     department = headed_department(user)

@@ -276,7 +276,9 @@ def _plain(value: Decimal | None) -> str:
 class ReportingPeriod(models.Model):
     """One plan year's reporting round: its submission deadline and the rules that go with it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_periods")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reporting_periods", verbose_name=_("plan")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     deadline = models.DateField(_("submission deadline"))
     remind_days_before = models.PositiveSmallIntegerField(
@@ -485,7 +487,9 @@ class FigureChange(Change):
         DEMO = "demo", _("demo data")
         STATISTICS = "statistics", _("education statistics")
 
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="changes")
+    figure = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, related_name="changes", verbose_name=_("figure")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
 
@@ -632,9 +636,17 @@ class Reminder(OutgoingMail):
     decided (one per period, district and day), so a retried task, a second beat or a click on
     "remind now" never sends it twice."""
 
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("reporting period"),
+    )
     district = models.ForeignKey(
-        "departments.District", on_delete=models.CASCADE, related_name="reminders"
+        "departments.District",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("district"),
     )
 
     class Kind(models.TextChoices):
@@ -674,7 +686,10 @@ class ReturnEmail(OutgoingMail):
     written in the transaction of the return."""
 
     district = models.ForeignKey(
-        "departments.District", on_delete=models.CASCADE, related_name="return_emails"
+        "departments.District",
+        on_delete=models.CASCADE,
+        related_name="return_emails",
+        verbose_name=_("district"),
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.fields.json import KeyTransform
+from django.dispatch import Signal
 
 from departments.models import District
 from plans.models import Plan
@@ -33,6 +34,11 @@ from targets.progress import (
 )
 
 ALL = None  # every district's rows
+
+# Sent with `plan_ids` inside the transaction that rewrote the standings of those plans' targets
+# (a figure saved, submitted, approved, returned, reopened; a target refreshed): a higher app
+# whose pages rest on the figures (the public pages' cache) learns they changed.
+refreshed = Signal()
 
 
 def refresh(target_ids: Iterable[int]) -> int:
@@ -64,7 +70,9 @@ def _refresh(changed: dict[int, set[int | None] | None]) -> int:
         by_plan = defaultdict(list)
         for target in targets:
             by_plan[target.task.part.plan].append(target)
-        return sum(_refresh_targets(plan, ts, changed) for plan, ts in by_plan.items())
+        written = sum(_refresh_targets(plan, ts, changed) for plan, ts in by_plan.items())
+        refreshed.send(sender=Standing, plan_ids={plan.pk for plan in by_plan})
+        return written
 
 
 def _refresh_targets(plan: Plan, targets: list[Target], changed) -> int:

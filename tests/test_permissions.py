@@ -118,7 +118,33 @@ MATRIX = [
     ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
     ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
     ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
+    # the public pages (政务公开) of the published plan: the same for everyone; the preview is
+    # the city admin's
+    ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
+    ("public_plan_table",     "/public/zibo-2021-2025/targets.csv",    200,  200,  200,  200,  200),
+    ("public_data",           "/public/zibo-2021-2025/data.json",      200,  200,  200,  200,  200),
+    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.json", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.csv", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_preview",        "/public/zibo-2021-2025/preview/",       302,  404,  404,  404,  200),
+    ("api:public_plan",       "/api/public/zibo-2021-2025",            200,  200,  200,  200,  200),
+    ("api:public_data",       "/api/public/zibo-2021-2025/data",       200,  200,  200,  200,  200),
+    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200, 200, 200),  # noqa: E501
+    ("api:public_district",   "/api/public/zibo-2021-2025/districts/zhangdian", 200, 200, 200, 200, 200),  # noqa: E501
 ]  # fmt: skip
+
+
+@pytest.fixture
+def published(plan, city_admin):
+    """Zibo's plan published, its public pages answering (public.publication)."""
+    from django.core.cache import cache
+
+    from public import publication
+
+    cache.clear()  # the public pages' cache and rate counters, of earlier tests
+    publication.publish(plan, user=city_admin)
+    return plan
 
 
 @pytest.fixture
@@ -180,7 +206,7 @@ def evaluation(figure, zhangdian):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, report, evaluation, ledger_ids
+    as_role, role, figure, education_bureau, report, evaluation, ledger_ids, published
 ):
     client = as_role(role)
     column = ROLES.index(role) + 2
@@ -613,12 +639,37 @@ CITY_MATRIX = [
     ("api:schools",           "/api/schools/",                                   200,  200,  200),
     ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
     ("api:indicators",        "/api/indicators/",                                200,  200,  200),
+    # Zibo's plan is published (the public's, whoever asks); 示例市's is not: 404 to everyone,
+    # its own admin previews it
+    ("public_plan",           "/public/zibo-2021-2025/",                         200,  200,  200),
+    ("public_plan",           "/public/demo-shili-2021-2025/",                   404,  404,  404),
+    ("public_plan_table",     "/public/demo-shili-2021-2025/targets.json",       404,  404,  404),
+    ("public_data",           "/public/demo-shili-2021-2025/data.csv",           404,  404,  404),
+    ("public_target",         "/public/zibo-2021-2025/targets/student-fitness-good-rate/", 200, 200, 200),  # noqa: E501
+    ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.csv", 200, 200, 200),  # noqa: E501
+    ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/",     200,  200,  200),
+    ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.json", 200,  200,  200),
+    ("public_preview",        "/public/zibo-2021-2025/preview/",                 404,  404,  404),
+    ("public_preview",        "/public/demo-shili-2021-2025/preview/",           404,  200,  404),
+    ("api:public_plan",       "/api/public/demo-shili-2021-2025",                404,  404,  404),
+    ("api:public_data",       "/api/public/zibo-2021-2025/data",                 200,  200,  200),
+    ("api:public_target",     "/api/public/zibo-2021-2025/targets/student-fitness-good-rate", 200, 200, 200),  # noqa: E501
+    ("api:public_district",   "/api/public/zibo-2021-2025/districts/zhangdian",  200,  200,  200),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", CITY_ROLES)
 def test_every_url_answers_the_second_city_and_the_province_as_expected(
-    client, request, role, figure, education_bureau, report, evaluation, ledger_ids, shili_plan
+    client,
+    request,
+    role,
+    figure,
+    education_bureau,
+    report,
+    evaluation,
+    ledger_ids,
+    shili_plan,
+    published,
 ):
     client.force_login(request.getfixturevalue(role))
     ids = {"department": education_bureau.pk, "figure": figure.pk, "target": figure.target_id,

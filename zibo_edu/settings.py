@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ledger",
     "schools",
     "reports",
+    "public",
     "demo",
 ]
 
@@ -173,6 +174,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The public pages (/public/): the sites that may embed them in a frame (the government's
+# website: "https://www.zibo.gov.cn"); none by default.
+ZIBO_PUBLIC_FRAME_ANCESTORS = env_list("ZIBO_PUBLIC_FRAME_ANCESTORS", [])
+# Requests a minute from one address before a 429 (the next minute counts afresh); 0: no limit.
+ZIBO_PUBLIC_RATE_PER_MINUTE = env_int("ZIBO_PUBLIC_RATE_PER_MINUTE", 300)
+# How long a public page is kept in the cache (a change of the figures drops it at once) and
+# how long browsers and proxies may keep it.
+ZIBO_PUBLIC_CACHE_SECONDS = env_int("ZIBO_PUBLIC_CACHE_SECONDS", 3600)
+ZIBO_PUBLIC_MAX_AGE = env_int("ZIBO_PUBLIC_MAX_AGE", 60)
 ZIBO_PERMISSIONS_POLICY = [
     "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
     "microphone", "midi", "payment", "usb", "xr-spatial-tracking",

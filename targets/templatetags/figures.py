@@ -2,10 +2,18 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from plans import access
+from targets.access import may_see_progress_of
 from targets.display import dated, describe, display_value, requirement, short_status, status_css
 from targets.models import Figure
 
 register = template.Library()
+
+
+@register.filter
+def progress_visible_to(task, user) -> bool:
+    """{% if task|progress_visible_to:user %}: link a task's targets to their progress pages only
+    for who may open them (targets.access)."""
+    return may_see_progress_of(user, task)
 
 
 @register.filter

@@ -26,7 +26,10 @@ class TargetTable(tables.Table):
         verbose_name=_("Lead department"),
         empty_values=(),
         orderable=False,
-        linkify=lambda record: record.lead_department.get_absolute_url(),
+        # The department page shows a plan's tasks: name the target's plan, another city's too.
+        linkify=lambda record: (
+            f"{record.lead_department.get_absolute_url()}?plan={record.task.part.plan.slug}"
+        ),
     )
     task = tables.Column(
         verbose_name=_("Task"),

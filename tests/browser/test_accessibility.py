@@ -104,3 +104,30 @@ def test_every_page_of_the_header_passes_axe_wcag_21_aa(demo_site, browser, role
     if failures:
         report = "\n".join(f"{path}\n" + "\n".join(lines) for path, lines in failures.items())
         pytest.fail(f"axe: WCAG 2.1 AA violations ({role or 'anonymous'}):\n{report}", False)
+
+
+def test_every_public_page_passes_axe_wcag_21_aa_at_1400_and_390_px(demo_site, browser):
+    """The public pages (seed_demo publishes the plan): the plan, a target with its chart, a
+    district, in Chinese and in English, wide and on a phone, without a horizontal scroll."""
+    from django.core.cache import cache
+
+    cache.clear()
+    root = "/public/zibo-2021-2025/"
+    paths = [root, f"{root}targets/student-fitness-good-rate/", f"{root}districts/zhangdian/"]
+    paths += [f"{path}?lang=en" for path in paths]
+    failures = {}
+    for width in (1400, 390):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        context.add_init_script(path=str(AXE))
+        page = context.new_page()
+        for path in paths:
+            response = page.goto(demo_site + path)
+            assert response.ok, f"{path}: {response.status}"
+            if lines := _violations(page):
+                failures[f"{path} at {width} px"] = lines
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path} scrolls sideways at {width} px ({scroll})"
+        context.close()
+    if failures:
+        report = "\n".join(f"{path}\n" + "\n".join(lines) for path, lines in failures.items())
+        pytest.fail(f"axe: WCAG 2.1 AA violations on the public pages:\n{report}", False)

@@ -52,6 +52,22 @@ def test_district_staff_pages_fit_a_390_px_phone(demo_site, browser):
     context.close()
 
 
+def test_the_wide_pages_scroll_their_tables_not_the_page_at_390_px(demo_site, browser):
+    """The progress boards, the heat map, completeness, the target list and the ledger keep their
+    columns: a wide table scrolls inside itself, the page stays 390 px wide."""
+    site = demo_site
+    fitness = Figure.objects.filter(target__code="二(一)4-1").first().target
+    context, page = _signed_in(browser, site, "city-admin", 390)
+    paths = ["/progress/", "/progress/heatmap/", "/completeness/2025/", "/targets/", "/ledger/",
+             "/progress/districts/gaoqing/", f"/progress/targets/{fitness.pk}/"]  # fmt: skip
+    for path in paths:
+        page.goto(site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide at 390 px"
+    shot(page, "phone-390-target")
+    context.close()
+
+
 def test_the_target_page_keeps_district_names_on_one_line_at_1400_px(demo_site, browser):
     site = demo_site
     context, page = _signed_in(browser, site, "city-admin", 1400)

@@ -53,6 +53,9 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
         fingerprint="0" * 64,
     )  # fmt: skip
     Recipient.objects.create(district=zhangdian, name="张店区", email="zd@example.org")
+    from tests.schools.helpers import make_school, make_statistics
+
+    make_statistics(make_school(zhangdian), 2024, enrolled=100)
     Report.objects.create(
         plan=plan, district=zhangdian, month=datetime.date(2025, 6, 1), state="sent"
     )
@@ -77,6 +80,10 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
         if record is not AccessFailureLog:
             fields["attempt_time"] = datetime.datetime.now(datetime.UTC)
         record.objects.create(**fields)
+    from public import publication
+
+    publication.publish(plan, user=city_admin)
+    publication.withhold(target_named(plan, "学生体质健康测试优良率"), user=city_admin, reason="r")
     Group.objects.create(name="统计组")
     from departments import tokens
     from departments.models import ApiToken

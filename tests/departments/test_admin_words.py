@@ -34,3 +34,31 @@ def test_the_add_user_page_explains_itself_in_chinese(client, plan):
     client.force_login(root)
     page = client.get("/admin/auth/user/add/").content.decode()
     assert "After you’ve created a user" not in page
+
+
+def test_every_field_the_admin_shows_has_a_name_of_its_own():
+    """A field without a verbose_name shows its attribute in capitals ("Updated by", "Round") on a
+    Chinese page: every field of the project's admin models is named, and named in Chinese."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    unnamed = []
+    with translation.override("zh-hans"):
+        for model in admin.site._registry:
+            if model._meta.app_label not in (
+                "departments",
+                "plans",
+                "targets",
+                "ledger",
+                "reports",
+            ):
+                continue
+            for field in model._meta.get_fields():
+                if not getattr(field, "concrete", False) or field.auto_created:
+                    continue
+                shown = str(field.verbose_name)
+                if shown in ("PDF", "SHA-256"):
+                    continue  # the same words in Chinese
+                if shown == field.name.replace("_", " ") or shown.isascii():
+                    unnamed.append(f"{model._meta.label}.{field.name}: {shown}")
+    assert unnamed == [], "\n".join(unnamed)

@@ -41,6 +41,27 @@ def test_the_task_page_links_each_target_to_its_progress(client, city_admin, see
     assert client.get(f"/progress/targets/{target.pk}/?plan={seeded.slug}").status_code == 200
 
 
+def test_the_task_page_links_only_the_progress_a_reader_may_open(client, head_sports, seeded):
+    """A department head opens the progress of their department's tasks only: another task's
+    targets are listed without a link that would answer 404; anonymous readers get no link."""
+    theirs = Target.objects.of_plan(seeded).involving(head_sports.role.department).first()
+    other = (
+        Target.objects.of_plan(seeded)
+        .exclude(task__assignments__department=head_sports.role.department)
+        .select_related("task__part__plan")
+        .first()
+    )
+    client.force_login(head_sports)
+    page = client.get(other.task.get_absolute_url()).content.decode()
+    assert f"/progress/targets/{other.pk}/" not in page and other.code in page
+    assert client.get(f"/progress/targets/{other.pk}/?plan={seeded.slug}").status_code == 404
+    page = client.get(theirs.task.get_absolute_url()).content.decode()
+    assert f"/progress/targets/{theirs.pk}/" in page
+    client.logout()
+    page = client.get(theirs.task.get_absolute_url()).content.decode()
+    assert f"/progress/targets/{theirs.pk}/" not in page
+
+
 def _cells(html: str) -> list[tuple[str, str, str]]:
     """(status, href, title) of every heat-map district cell (titled "district · target")."""
     cells = re.findall(r'<td><a class="status status-(\w+)" href="([^"]+)" title="([^"]+)"', html)

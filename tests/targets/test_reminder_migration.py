@@ -29,7 +29,10 @@ def test_reminders_recorded_before_the_outbox_are_marked_sent_and_never_sent_aga
     from plans.models import Plan
     from targets.models import ReportingPeriod
 
-    plan = Plan.objects.get(slug="zibo-2021-2025")  # the plan loaded for the session
+    from django.core.management import call_command
+
+    call_command("load_plan", verbosity=0)  # a transactional test before may have flushed it
+    plan = Plan.objects.get(slug="zibo-2021-2025")
     period = ReportingPeriod.objects.create(
         plan=plan, year=2024, deadline=datetime.date(2025, 3, 31)
     )

@@ -1,5 +1,7 @@
 """The target list: every target, filterable by chapter, department and kind, sortable."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,12 @@ def test_sorting_by_deadline(client, plan):
 def test_query_count_is_constant(client, plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         client.get(reverse("target_list"))
+
+
+def test_every_department_link_of_another_citys_target_list_opens(client, plan, shili_plan):
+    """示例市's target list links its lead departments with its plan named, never to a 404."""
+    page = client.get(f"/targets/?plan={shili_plan.slug}").content.decode()
+    links = set(re.findall(r'href="(/departments/\d+/[^"]*)"', page))
+    assert links
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link

@@ -114,7 +114,7 @@ def test_entry_page_reads_a_ratio_as_the_progress_page_does(
     make_figure(inspectors, zhangdian, 2023, numerator=D(26), denominator=D(119))
     client.force_login(staff_zhangdian)
     html = client.get("/entry/zhangdian/2024/").content.decode()
-    assert "1.09（26/119）" in html
+    assert "1.09 名（26/119）" in html  # with its unit: 每5幼儿园 1.09 名 (issue 17)
     assert "0.22" not in html
 
 

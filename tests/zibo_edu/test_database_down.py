@@ -73,11 +73,15 @@ def test_the_page_is_english_for_who_chose_english(server):
 
 
 def test_the_api_answers_json_503(server):
-    status, headers, body = _get(f"{server}/api/figures/", Authorization="Basic YTpi")
+    status, headers, body = _get(
+        f"{server}/api/figures/", Authorization="Basic YTpi", **{"Accept-Language": "zh-CN"}
+    )  # the API answers in the client's language
     assert status == 503
     assert headers["Content-Type"] == "application/json"
     assert headers["Retry-After"] == "30"
     assert "数据库暂时无法连接" in json.loads(body)["error"]
+    _status, _headers, body = _get(f"{server}/api/figures/", Authorization="Basic YTpi")
+    assert "The database cannot be reached" in json.loads(body)["error"]
 
 
 def test_a_write_on_the_api_is_a_json_503_too(server):

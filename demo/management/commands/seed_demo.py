@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import ledger.demo
+import public.demo
 import schools.demo
 import targets.demo
 from departments.models import Department, District, Role
@@ -87,6 +88,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
         chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
+        withheld = public.demo.publish(plan, user=User.objects.get(username="city-admin"))
+        self.stdout.write(
+            f"Public pages: /public/{plan.slug}/ (withheld to show how: {withheld or '—'})"
+        )
         self.stdout.write(f"Demo accounts (demo only), password: {password}")
         for username, full_name, _kind, _binding in accounts:
             self.stdout.write(f"  {username:<34} {full_name}")

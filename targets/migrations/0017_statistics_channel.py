@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0015_reminders_in_the_outbox'),
+        ('targets', '0016_verbose_names'),
     ]
 
     operations = [

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicConfig(AppConfig):
+    name = "public"
+    verbose_name = _("Public pages")
+
+    def ready(self) -> None:
+        from public import publication
+        from public.views.api import router
+        from targets import standings
+        from zibo_edu.views.api import api
+
+        api.add_router("/public/", router)
+        # What the public sees rests on the approved figures: when a plan's standings are
+        # recomputed (a figure approved, returned, reopened, corrected), its pages are stale.
+        standings.refreshed.connect(publication.figures_changed)
