@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
+from departments.access import ACCOUNT_CITY
 from departments.admin_site import CityScopedAdmin
-from schools.models import School, SchoolYearStatistics
+from schools.models import School, SchoolYearStatistics, StatisticsImport
 
 
 @admin.register(School)
@@ -26,3 +27,28 @@ class SchoolYearStatisticsAdmin(CityScopedAdmin):
     search_fields = ["school__code", "school__name"]
     raw_id_fields = ["school"]
     readonly_fields = ["imported_at", "source"]
+
+
+@admin.register(StatisticsImport)
+class StatisticsImportAdmin(CityScopedAdmin):
+    """The record of every statistics upload: read only (the values are changed by uploading)."""
+
+    city = ("district__city", *(f"uploaded_by__{path}" for path in ACCOUNT_CITY))
+    list_display = [
+        "filename",
+        "school_year",
+        "district",
+        "uploaded_by",
+        "uploaded_at",
+        "schools",
+        "cells",
+        "applied_at",
+    ]
+    list_filter = ["school_year", "district"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from schools import workbook
-from schools.models import SchoolYearStatistics
+from schools.models import SchoolYearStatistics, StatisticsImport
 from tests.schools.helpers import make_school, make_statistics
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,9 @@ def test_a_city_workbook_is_imported_by_the_command(tmp_path, schools):
     primary = SchoolYearStatistics.objects.get(school=schools["primary"])
     assert primary.building_area == Decimal("5200.50") and primary.multimedia_classrooms == 24
     assert primary.source == "统计.xlsx" and primary.imported_at
+    record = StatisticsImport.objects.get()
+    assert (record.filename, record.school_year, record.schools) == ("统计.xlsx", 2025, 2)
+    assert record.applied_at and record.uploaded_by is None
 
 
 def test_every_bad_cell_is_named_and_nothing_is_saved(tmp_path, schools):

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from schools import workbook
+from schools.models import StatisticsImport
 from schools.statistics import school_year_label
 
 
@@ -49,4 +51,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{file}: would save {summary} (dry run, nothing saved)")
             return
         workbook.save(upload, user=account, source=file.name)
+        StatisticsImport.objects.create(  # the record of where the values came from
+            uploaded_by=account,
+            filename=file.name[:200],
+            content=content,
+            school_year=year,
+            schools=len(upload.values),
+            cells=upload.cells,
+            applied_at=timezone.now(),
+        )
         self.stdout.write(f"{file}: saved {summary}")
