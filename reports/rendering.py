@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from departments.models import District
 from plans.models import Plan
+from schools import indicators
 from targets import display, standings
 from targets.completeness import Tally, applicable, days_late, late_targets, tallies
 from targets.display import PALETTE, count_bar
@@ -143,6 +144,9 @@ def _value(target: Target, progress: Progress) -> dict:
     if progress.final and progress.years_met:
         met, judged = progress.years_met
         notes.append(f"{judged}年中{met}年达标")
+    card = indicators.card_note(target.indicator)  # a value derived from the statistics
+    if card:
+        notes.append(card)
     return {"text": display.describe(target, progress), "year": progress.year, "notes": notes}
 
 

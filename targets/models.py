@@ -485,6 +485,7 @@ class FigureChange(Change):
         REVIEW = "review", _("review")
         COMMAND = "command", _("command line")
         DEMO = "demo", _("demo data")
+        STATISTICS = "statistics", _("education statistics")
 
     figure = models.ForeignKey(
         Figure, on_delete=models.CASCADE, related_name="changes", verbose_name=_("figure")

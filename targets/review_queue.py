@@ -8,6 +8,7 @@ the figure's task (the department that reviews it).
 
 import datetime
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,3 +121,23 @@ def next_after(order: list[int], acted: set[int]) -> int | None:
     after = [pk for pk in order[positions[-1] + 1 :] if pk not in acted]
     before = [pk for pk in order[: positions[-1]] if pk not in acted]
     return next(iter(after + before), None)
+
+
+# What the apps above say about a waiting figure (the schools app: 待核对, the figure against the
+# value derived from the statistics): `flagger(figures)` returns {figure pk: short text}.
+Flagger = Callable[[list[Figure]], dict[int, str]]
+_flaggers: list[Flagger] = []
+
+
+def register_flagger(flagger: Flagger) -> None:
+    if flagger not in _flaggers:
+        _flaggers.append(flagger)
+
+
+def flags(figures: list[Figure]) -> dict[int, list[str]]:
+    """Every registered flagger's words about each figure, by figure pk."""
+    found: dict[int, list[str]] = {}
+    for flagger in _flaggers:
+        for pk, text in flagger(figures).items():
+            found.setdefault(pk, []).append(text)
+    return found

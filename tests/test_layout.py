@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["departments", "ledger", "plans", "reports", "targets", "zibo_edu"]
+APPS = ["departments", "ledger", "plans", "reports", "schools", "targets", "zibo_edu"]
 ACCESS_MODULES = {
     "departments/access.py",
     "plans/access.py",

@@ -82,6 +82,17 @@ MATRIX = [
     ("admin:plans_plan_draft", "/admin/plans/plan/draft/",          302,  302,  302,  302,  200),
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/", 302, 302, 302, 302, 200),  # noqa: E501
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/", 302, 302, 302, 302, 200),  # noqa: E501
+    ("schools_home",          "/schools/",                             302,  302,  302,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/",         302,  200,  404,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/?_export=csv", 302, 200, 404, 200, 200),
+    ("school_detail",         "/schools/3703999999/",                  302,  404,  404,  404,  404),
+    ("indicator_detail",      "/indicators/kindergarten-public-share/", 302, 200,  200,  200,  200),
+    ("statistics_import",     "/schools/import/",                      302,  200,  200,  403,  200),
+    ("statistics_template",   "/schools/import/template.xlsx?year=2024", 302, 200, 200,  403,  200),
+    ("statistics_import_confirm", "/schools/import/999/confirm/",     302,  405,  405,  405,  405),
+    ("take_derived",          "/schools/reconcile/{target}/zhangdian/2024/take/", 302, 405, 405, 405, 405),  # noqa: E501
+    ("admin:schools_school_changelist", "/admin/schools/school/",      302,  302,  302,  302,  200),
+    ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 302, 302, 302, 200),  # noqa: E501
     # the task ledger and supervision notices (head: 市教育局, lead of 二(一)4; notice: to 张店区)
     ("ledger",                "/ledger/",                              302,  200,  200,  200,  200),
     ("ledger",                "/ledger/?_export=csv",                  302,  200,  200,  200,  200),
@@ -104,6 +115,9 @@ MATRIX = [
     ("api:tasks",             "/api/tasks/",                           401,  200,  200,  200,  200),
     ("api:notices",           "/api/notices/",                         401,  200,  200,  200,  200),
     ("api:contributions",     "/api/contributions/",                   405,  405,  405,  405,  405),
+    ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
+    ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
+    ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
     # the public pages (政务公开) of the published plan: the same for everyone; the preview is
     # the city admin's
     ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
@@ -593,6 +607,17 @@ CITY_MATRIX = [
     # the admin is scoped by city: Zibo's rows are not found for 示例市's admin
     ("admin:targets_figure_change", "/admin/targets/figure/{figure}/change/",    302,  404,  302),
     ("admin:reports_report_change", "/admin/reports/report/{report}/change/",    302,  404,  302),
+    ("schools_home",          "/schools/",                                       302,  200,  200),
+    ("district_schools",      "/schools/districts/zhangdian/",                   404,  404,  200),
+    ("district_schools",      "/schools/districts/dongcheng/",                   200,  200,  404),
+    ("school_detail",         "/schools/3703999999/",                            404,  404,  404),
+    ("indicator_detail",      "/indicators/kindergarten-public-share/",          200,  200,  200),
+    ("statistics_import",     "/schools/import/",                                200,  200,  403),
+    ("statistics_template",   "/schools/import/template.xlsx?year=2024",         200,  200,  403),
+    ("statistics_import_confirm", "/schools/import/999/confirm/",                405,  405,  405),
+    ("take_derived",          "/schools/reconcile/{target}/zhangdian/2024/take/", 405, 405, 405),
+    ("admin:schools_school_changelist", "/admin/schools/school/",                302,  200,  302),
+    ("admin:schools_schoolyearstatistics_changelist", "/admin/schools/schoolyearstatistics/", 302, 200, 302),  # noqa: E501
     ("ledger",                "/ledger/",                                        200,  200,  200),
     ("ledger_inbox",          "/ledger/inbox/",                                  200,  200,  200),
     ("ledger_rounds",         "/ledger/rounds/",                                 403,  200,  403),
@@ -611,6 +636,9 @@ CITY_MATRIX = [
     ("api:tasks",             "/api/tasks/",                                     200,  200,  200),
     ("api:notices",           "/api/notices/",                                   200,  200,  200),
     ("api:contributions",     "/api/contributions/",                             405,  405,  405),
+    ("api:schools",           "/api/schools/",                                   200,  200,  200),
+    ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
+    ("api:indicators",        "/api/indicators/",                                200,  200,  200),
     # Zibo's plan is published (the public's, whoever asks); 示例市's is not: 404 to everyone,
     # its own admin previews it
     ("public_plan",           "/public/zibo-2021-2025/",                         200,  200,  200),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "plans",
     "targets",
     "ledger",
+    "schools",
     "reports",
     "public",
     "demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("targets.urls")),
     path("", include("ledger.urls")),
+    path("", include("schools.urls")),
     path("", include("reports.urls")),
     path("", include("public.urls")),
     path("healthz", healthz, name="healthz"),

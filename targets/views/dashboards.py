@@ -23,7 +23,7 @@ from departments.access import headed_department, is_district_staff, may_enter, 
 from departments.models import District
 from plans.access import get_department_for_user, may_issue_notice_in, plan_for_request
 from plans.models import Plan, plan_query
-from targets import access, standings, succession
+from targets import access, panels, standings, succession
 from targets.display import dated, describe, percent, short_status
 from targets.models import Figure, Target
 from targets.progress import (
@@ -336,6 +336,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
             describe(target, city_at(target, city, y, len(view.districts))) for y in years
         ],
         "chart": _chart(target, city, cells, by_district, view),
+        "panels": panels.render_panels(request, target, view.plan),
         **_long_series(target, view.include_submitted),
         # a successor's units still without the baseline carried over from the previous plan
         "missing_baseline": succession.missing_baselines(view.plan).get(target, [])

@@ -211,7 +211,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
     total = queue.count()
     rows = queue.select_related("target__task__part", "district", "updated_by")[:LIMIT]
     previous = review_queue.previous_figures(list(rows))  # evaluates (and caches) the rows
+    flags = review_queue.flags(list(rows))
     for figure in rows:
+        figure.flags = flags.get(figure.pk, [])
         figure.previous = previous.get((figure.target_id, figure.district_id, figure.year))
         figure.change = review_queue.change(figure, figure.previous)
         figure.waiting = review_queue.waiting_days(figure, today)

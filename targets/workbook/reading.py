@@ -22,10 +22,11 @@ from zibo_edu.lib import xlsx
 
 
 @contextlib.contextmanager
-def rows_of(content: bytes, is_csv: bool, limits: Limits):
-    """(sheet name, iterator of row values from the header on), streamed."""
+def rows_of(content: bytes, is_csv: bool, limits: Limits, first_header: str = HEADERS[0]):
+    """(sheet name, iterator of row values from the header on), streamed; a CSV's header is the
+    first row starting with `first_header` (the figures template's, or another workbook's)."""
     if is_csv:
-        yield "CSV", _csv_rows(content, limits)
+        yield "CSV", _csv_rows(content, limits, first_header)
         return
     with _opened_workbook(content, limits) as sheet:
         yield SHEET, _sheet_rows(sheet)
@@ -53,7 +54,7 @@ def _damaged(detail: str, row: int | None = None) -> Stop:
 @contextlib.contextmanager
 def _opened_workbook(content: bytes, limits: Limits):
     """The 填报 sheet of a workbook that passed the archive checks, opened read-only."""
-    merged_by_member = _check_archive(content, limits)
+    merged_by_member = check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Stop:
@@ -123,7 +124,7 @@ _DECLARATIONS = [
 ]
 
 
-def _check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
+def check_archive(content: bytes, limits: Limits) -> dict[str, list[str]]:
     """Refuse before parsing: too many members, too much unpacked, DTDs (entity bombs). Returns
     the merged ranges of each worksheet (read-only mode does not expose them), found in the same
     pass over its XML."""
@@ -287,7 +288,9 @@ def _csv_encoding(content: bytes) -> str:
     )
 
 
-def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
+def _csv_rows(
+    content: bytes, limits: Limits, first_header: str = HEADERS[0]
+) -> Iterator[tuple[int, tuple]]:
     """(row number, values) from the header on, decoded and split as they are read; rows are
     numbered as a spreadsheet shows the file (a field over several lines is one row)."""
     encoding = _csv_encoding(content)
@@ -316,7 +319,7 @@ def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, tuple]]:
             raise Stop(Problem("CSV", None, None, message)) from None
         number += 1
         if not header_seen:
-            if row[:1] != [HEADERS[0]] and number < 10:
+            if row[:1] != [first_header] and number < 10:
                 continue  # a title or hint above the header, as in the template
             header_seen = True
         yield number, tuple(None if v.strip() == "" else v for v in row)

@@ -53,6 +53,15 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
         fingerprint="0" * 64,
     )  # fmt: skip
     Recipient.objects.create(district=zhangdian, name="张店区", email="zd@example.org")
+    from tests.schools.helpers import make_school, make_statistics
+
+    make_statistics(make_school(zhangdian), 2024, enrolled=100)
+    from schools.models import StatisticsImport
+
+    StatisticsImport.objects.create(
+        uploaded_by=staff_zhangdian, filename="统计.xlsx", content=b"", school_year=2024,
+        district=zhangdian,
+    )  # fmt: skip
     Report.objects.create(
         plan=plan, district=zhangdian, month=datetime.date(2025, 6, 1), state="sent"
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 import ledger.demo
 import public.demo
+import schools.demo
 import targets.demo
 from departments.models import Department, District, Role
 from plans.models import Plan
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
+        self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
         chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
         withheld = public.demo.publish(plan, user=User.objects.get(username="city-admin"))

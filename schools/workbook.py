@@ -1,0 +1,348 @@
+"""The statistics workbook: one per district (or the whole city) and school year, a sheet per
+table of the 基层统计报表 (学生数, 班额, 教职工, 办学条件), each sheet's header row naming the
+columns as the statistics forms do: 学校标识码, 学校名称, then the table's fields
+(schools.statistics.FIELDS). A CSV holds the same columns in one table.
+
+Reading is all or nothing and streamed (targets.workbook's archive checks and bounds,
+zibo_edu.lib.xlsx's reader): every bad cell is named by sheet, row and column with what is
+allowed, and a school that is not one of the uploader's (unknown, or another district's) is
+named. A blank cell is "not reported": it never clears a value already stored.
+"""
+
+import io
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+from departments.models import District
+from schools.access import scope_schools
+from schools.models import School, SchoolYearStatistics
+from schools.statistics import FIELD, FIELDS, TABLES, StatisticsField, school_year_label
+from targets.workbook import reading
+from targets.workbook.problems import Limits, Problem, Problems, Stop, WorkbookError
+from zibo_edu.lib import xlsx
+
+CODE, NAME = "学校标识码", "学校名称"
+LARGEST_COUNT = 10_000_000
+LARGEST_AMOUNT = Decimal("1e12")
+# (part, whole) of one school's row: a part never exceeds its whole
+PARTS = [
+    ("teachers", "staff"),
+    ("large_classes", "classes"),
+    ("super_large_classes", "classes"),
+    ("teachers_above_standard", "teachers"),
+]
+
+
+def headers(table: str | None) -> list[str]:
+    """A sheet's header row (a table's), or the CSV's (every table's, table None)."""
+    return [CODE, NAME] + [f.header for f in FIELDS if table is None or f.table == table]
+
+
+def build_template(schools, school_year: int) -> bytes:
+    """A workbook to fill in: a sheet per table, the schools' codes and names filled in."""
+    book = Workbook()
+    book.remove(book.active)
+    schools = list(schools)
+    for table in TABLES:
+        sheet = book.create_sheet(table)
+        sheet.append(headers(table))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        for school in schools:
+            sheet.append([school.code, school.name])
+        sheet.column_dimensions["A"].width = 14
+        sheet.column_dimensions["B"].width = 30
+    book.properties.title = f"{school_year_label(school_year)} 教育事业统计"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class Upload:
+    school_year: int
+    values: dict[int, dict[str, object]] = field(default_factory=dict)  # school pk → field → value
+    schools: dict[int, School] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> int:
+        return sum(len(v) for v in self.values.values())
+
+
+def _value(spec: StatisticsField, raw) -> tuple[object, str | None]:
+    """A cell's value, or why it is not allowed."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):
+        raw = raw.strip().replace(",", "")
+        if raw == "":
+            return None, None
+        if raw.startswith("="):
+            return None, _("a formula is not accepted: type the number")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        return None, _("a number is expected")
+    try:
+        number = Decimal(str(raw))
+    except InvalidOperation:
+        return None, _("a number is expected, not “%(text)s”") % {"text": str(raw)[:20]}
+    if not number.is_finite() or number < 0:
+        return None, _("a number of 0 or more is expected")
+    if spec.whole:
+        if number != number.to_integral_value():
+            return None, _("a whole number is expected (%(unit)s)") % {"unit": spec.unit}
+        if number > LARGEST_COUNT:
+            return None, _("at most %(max)s is accepted") % {"max": f"{LARGEST_COUNT:,}"}
+        return int(number), None
+    if number >= LARGEST_AMOUNT:
+        return None, _("at most %(max)s is accepted") % {"max": f"{LARGEST_AMOUNT:,.0f}"}
+    return number.quantize(Decimal("0.01")), None
+
+
+class _Reader:
+    def __init__(self, user, school_year: int, district: District | None, limits: Limits):
+        self.limits = limits
+        self.problems = Problems(limits.problems)
+        schools = School.objects.select_related("district")
+        if user is not None:  # None: the command line without --user, every school
+            schools = scope_schools(schools, user)
+        if district is not None:
+            schools = schools.filter(district=district)
+        self.allowed = {s.code: s for s in schools.open_in(school_year)}
+        self.upload = Upload(school_year)
+        self.started = time.monotonic()
+        self.rows = 0
+
+    def sheet(self, name: str, rows, expected: list[str]) -> None:
+        header_seen = False
+        seen: dict[str, int] = {}
+        columns: list[StatisticsField | None] = []
+        for number, values in rows:
+            if not header_seen:
+                found = [str(v).strip() if v is not None else "" for v in values]
+                found = found[: len(expected)]
+                if found != expected:
+                    raise Stop(
+                        Problem(
+                            name,
+                            number,
+                            None,
+                            _("the header row must be: %(expected)s (found: %(found)s)")
+                            % {"expected": "、".join(expected), "found": "、".join(found)},
+                        )
+                    )
+                by_header = {f.header: f for f in FIELDS}
+                columns = [None, None] + [by_header[h] for h in expected[2:]]
+                header_seen = True
+                continue
+            self._bounds(name, number)
+            self.row(name, number, values, columns, seen)
+        if not header_seen:
+            message = _("no header row was found: it must be %(expected)s") % {
+                "expected": "、".join(expected)
+            }
+            raise Stop(Problem(name, None, None, message))
+
+    def _bounds(self, sheet: str, number: int) -> None:
+        self.rows += 1
+        if self.rows > self.limits.rows:
+            raise Stop(
+                Problem(
+                    sheet,
+                    number,
+                    None,
+                    _("more than %(max)s rows") % {"max": f"{self.limits.rows:,}"},
+                )
+            )
+        if time.monotonic() - self.started > self.limits.seconds:
+            raise Stop(Problem(sheet, number, None, _("reading took too long")))
+
+    def row(self, sheet: str, number: int, values, columns, seen: dict[str, int]) -> None:
+        values = list(values) + [None] * (len(columns) - len(values))
+        if all(v is None or str(v).strip() == "" for v in values):
+            return  # an empty row
+        code = str(values[0]).strip() if values[0] is not None else ""
+        if isinstance(values[0], float) and values[0].is_integer():
+            code = str(int(values[0]))
+        column_a = f"A（{CODE}）"
+        school = self.allowed.get(code)
+        if school is None:
+            if not code:
+                message = _("the school code is missing")
+            elif not (len(code) == 10 and code.isdigit()):
+                message = _("a school code is 10 digits, not “%(code)s”") % {"code": code[:20]}
+            else:
+                message = _(
+                    "no school with code %(code)s open in %(year)s among the schools you may "
+                    "import (unknown, closed, or another district's)"
+                ) % {"code": code, "year": school_year_label(self.upload.school_year)}
+            self.problems.add(Problem(sheet, number, column_a, message))
+            return
+        if code in seen:
+            self.problems.add(
+                Problem(
+                    sheet,
+                    number,
+                    column_a,
+                    _("school %(code)s is listed twice in this sheet (also row %(row)s)")
+                    % {"code": code, "row": seen[code]},
+                )
+            )
+            return
+        seen[code] = number
+        if all(v is None or str(v).strip() == "" for v in values[2:]):
+            return  # a school's row left blank (the template lists every school): not reported
+        got = self.upload.values.setdefault(school.pk, {})
+        self.upload.schools[school.pk] = school
+        for index, spec in enumerate(columns):
+            if spec is None:
+                continue
+            value, error = _value(spec, values[index])
+            if error:
+                letter = chr(ord("A") + index)
+                self.problems.add(Problem(sheet, number, f"{letter}（{spec.header}）", error))
+            elif value is not None:
+                got[spec.name] = value
+        self._consistent(sheet, number, got)
+
+    def _consistent(self, sheet: str, number: int, got: dict) -> None:
+        """Within one school's row: parts never exceed their whole."""
+        for part, whole in PARTS:
+            if part in got and whole in got and got[part] > got[whole]:
+                self.problems.add(
+                    Problem(
+                        sheet,
+                        number,
+                        FIELD[part].header,
+                        _("%(part)s (%(value)s) cannot exceed %(whole)s (%(max)s)")
+                        % {
+                            "part": FIELD[part].header,
+                            "value": got[part],
+                            "whole": FIELD[whole].header,
+                            "max": got[whole],
+                        },
+                    )
+                )
+
+
+def read(
+    content: bytes,
+    filename: str,
+    *,
+    user,
+    school_year: int,
+    district: District | None = None,
+    limits: Limits | None = None,
+) -> Upload:
+    """The upload's values, or WorkbookError naming every problem (nothing is saved)."""
+    limits = limits or Limits()
+    if len(content) > limits.upload_bytes:
+        raise WorkbookError.too_large(len(content))
+    reader = _Reader(user, school_year, district, limits)
+    try:
+        if filename.lower().endswith((".csv", ".txt")):
+            with reading.rows_of(content, True, limits, CODE) as (name, rows):
+                reader.sheet(name, rows, headers(None))
+        else:
+            _read_workbook(content, limits, reader)
+    except Stop as stop:
+        raise reader.problems.error(status=stop.status, first=stop.problem) from None
+    if reader.problems.total:
+        raise reader.problems.error()
+    if not reader.upload.values:
+        raise WorkbookError([Problem(_("file"), None, None, _("no school's row was found"))])
+    return reader.upload
+
+
+def _read_workbook(content: bytes, limits: Limits, reader: _Reader) -> None:
+    merged = reading.check_archive(content, limits)
+    if any(merged.values()):
+        raise Stop(Problem(_("file"), None, None, _("merged cells are not accepted")))
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # any parser error of a damaged file: never a 500
+        raise Stop(
+            Problem(
+                _("file"),
+                None,
+                None,
+                _("this is not an Excel workbook (.xlsx) that can be read (%(detail)s)")
+                % {"detail": f"{type(error).__name__}"},
+            )
+        ) from None
+    try:
+        present = [t for t in TABLES if t in book.sheetnames]
+        if not present:
+            raise Stop(
+                Problem(
+                    _("file"),
+                    None,
+                    None,
+                    _("no sheet named %(tables)s (sheets found: %(found)s)")
+                    % {"tables": "、".join(TABLES), "found": "、".join(book.sheetnames)},
+                )
+            )
+        for table in present:
+            sheet = book[table]
+            sheet.reset_dimensions()
+            expected = headers(table)
+            try:
+                reader.sheet(table, xlsx.rows(sheet, min_row=1, max_col=len(expected)), expected)
+            except Stop:
+                raise
+            except Exception as error:  # a cell that cannot be read, damaged XML
+                raise Stop(
+                    Problem(
+                        table,
+                        None,
+                        None,
+                        _("the sheet cannot be read (%(detail)s)")
+                        % {"detail": f"{type(error).__name__}: {error}"[:160]},
+                    )
+                ) from None
+    finally:
+        book.close()
+
+
+@transaction.atomic
+def save(upload: Upload, *, user, source: str, is_demo: bool = False) -> int:
+    """Store the values, all or nothing: one row per school and school year, blank cells leaving
+    what was stored. One upsert per 2,000 schools (INSERT … ON CONFLICT DO UPDATE), whatever was
+    there before. Returns the number of schools written."""
+    names = [f.name for f in FIELDS]
+    stored = {
+        row["school_id"]: row
+        for row in SchoolYearStatistics.objects.select_for_update()
+        .filter(school_id__in=upload.values, school_year=upload.school_year)
+        .values("school_id", "is_demo", *names)
+    }
+    now = timezone.now()
+    rows = []
+    for school_id, values in upload.values.items():
+        before = stored.get(school_id, {})
+        fields = {name: values.get(name, before.get(name)) for name in names}
+        rows.append(
+            SchoolYearStatistics(
+                school_id=school_id,
+                school_year=upload.school_year,
+                imported_at=now,
+                source=source[:200],
+                is_demo=before.get("is_demo", is_demo),
+                **fields,
+            )
+        )
+    SchoolYearStatistics.objects.bulk_create(
+        rows,
+        batch_size=2000,  # 2,000 × 27 parameters: within PostgreSQL's 65,535
+        update_conflicts=True,
+        unique_fields=["school", "school_year"],
+        update_fields=[*names, "imported_at", "source"],
+    )
+    return len(rows)
