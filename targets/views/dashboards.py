@@ -97,7 +97,8 @@ def _view(
     board = standings.stored_board(
         plan, year, targets=target_list, show=[] if statuses_only else shown,
         include_submitted=include_submitted,
-        visible=visible if own else None,  # None: count those behind among all, as stored
+        # None: count those behind among all, as stored (a page of statuses shows no count)
+        visible=visible if own and not statuses_only else None,
     )  # fmt: skip
     return View(plan, year, include_submitted, target_list, districts, shown, board, len(visible))
 
