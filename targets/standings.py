@@ -406,14 +406,16 @@ def stored_board(
     show: list,
     include_submitted: bool,
     visible: list | None = None,
+    with_series: bool = True,
 ) -> Board:
     """The board as stored: city rows, the `show` districts' rows, and how many districts are
     behind on each target: of all the city's (stored on the city rows) or, when `visible` names
-    some, of those (counted in the database). A few queries, at any size."""
+    some, of those (counted in the database). A few queries, at any size. Without
+    `with_series`, the city's progress comes without its series (a page that draws no chart)."""
     rows = Standing.objects.filter(
         as_of=year, approved_only=not include_submitted, target__in=[t.pk for t in targets]
     )
-    city, behind = _city_rows(rows)
+    city, behind = _city_rows(rows, with_series=with_series)
     cells = {}
     shown = [d.pk for d in show]
     if shown:
@@ -454,15 +456,12 @@ NO_CELL = Cell(Status.NO_DATA)
 def stored_cells(
     year: int, *, targets: list[Target], districts: list, include_submitted: bool
 ) -> dict[tuple[int, int], Cell]:
-    """By (target pk, district pk), the stored cell of each of these districts as of `year`
-    (NO_CELL where none is stored): one query."""
+    """By (target pk, district pk), the stored cell of each of these districts as of `year`:
+    one query. Where none is stored there is no key: read it with `.get(key, NO_CELL)`."""
     rows = Standing.objects.filter(
         as_of=year,
         approved_only=not include_submitted,
         target__in=[t.pk for t in targets],
         district__in=[d.pk for d in districts],
     ).values_list("target_id", "district_id", "status", "provisional", "figure_id")
-    district_pks = [d.pk for d in districts]
-    cells = {(t.pk, district): NO_CELL for t in targets for district in district_pks}
-    cells.update(((target, district), Cell(*fields)) for target, district, *fields in rows)
-    return cells
+    return {(target, district): Cell(*fields) for target, district, *fields in rows}

@@ -42,6 +42,7 @@ from targets.progress import (
     series_of,
     statuses_that_can_appear,
 )
+from targets.standings import NO_CELL
 from targets.views import exports
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
@@ -75,9 +76,9 @@ def _view(
 ) -> View:
     """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
     districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only).
-    `statuses_only`: a page that shows the districts' statuses and nothing else (the heat map)
-    reads their cells itself (`standings.stored_cells`) and the targets without departments;
-    the board then holds the city rows only."""
+    `statuses_only`: a page that shows statuses and nothing else (the heat map) reads the
+    districts' cells itself (`standings.stored_cells`) and the targets without departments; the
+    board then holds the city rows only, without their series."""
     plan = plan or plan_for_request(request)
     year = int_param(request.GET, "year")
     year = year if year in plan.years else plan.reporting_year()
@@ -99,6 +100,7 @@ def _view(
         include_submitted=include_submitted,
         # None: count those behind among all, as stored (a page of statuses shows no count)
         visible=visible if own and not statuses_only else None,
+        with_series=not statuses_only,
     )  # fmt: skip
     return View(plan, year, include_submitted, target_list, districts, shown, board, len(visible))
 
@@ -229,13 +231,12 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     query = plan_query(request)
     heat = _HeatRows(request, view, cells, query)
-    district_url = _url_prefix("progress_district")
     pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
     context = {
         "view": view,
         "plan": view.plan,
         "rows": [(target, mark_safe(heat.row(target))) for target in view.targets],
-        "columns": [(d, f"{district_url}{d.slug}/{query}") for d in view.shown],
+        "columns": mark_safe(heat.columns()),
         "nothing_to_show": _nothing_to_show(request, view),
         "legend": [  # only what can appear as of this year (a final year: verdicts only)
             (s, *heat.labels[s]) for s in statuses_that_can_appear(view.targets, view.year)
@@ -291,6 +292,16 @@ class _HeatRows:
             self.notice_label = escape(_("Issue a notice"))
             self.notice_short = escape(pgettext("heat map cell", "N"))
 
+    def columns(self) -> str:
+        """A header cell per district, linking to its progress."""
+        url = _url_prefix("progress_district")
+        progress_of = _("Progress of %(name)s")
+        return "".join(
+            f'<th scope="col"><a href="{url}{d.slug}/{self.query}" '
+            f'title="{html.escape(progress_of % {"name": d.name})}">{html.escape(d.name)}</a></th>'
+            for d in self.view.shown
+        )
+
     def row(self, target: Target) -> str:
         name, code = html.escape(target.name), html.escape(target.code)
         short_name = target.name if len(target.name) <= 16 else Truncator(target.name).chars(16)
@@ -307,7 +318,7 @@ class _HeatRows:
         pk, cells, labels, notice = target.pk, self.cells, self.labels, self.notice
         html_cells = [head]
         for district_id, district in self.names:
-            cell = cells[(pk, district_id)]
+            cell = cells.get((pk, district_id), NO_CELL)
             short, label = labels[cell.status]
             href = self.href(target, district_id, cell, target_url)
             html_cells.append(
