@@ -464,4 +464,4 @@ def stored_cells(
         target__in=[t.pk for t in targets],
         district__in=[d.pk for d in districts],
     ).values_list("target_id", "district_id", "status", "provisional", "figure_id")
-    return {(target, district): Cell(*fields) for target, district, *fields in rows}
+    return {(t, d): Cell(status, provisional, figure) for t, d, status, provisional, figure in rows}
