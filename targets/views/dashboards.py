@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -230,7 +229,8 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         include_submitted=view.include_submitted,
     )  # fmt: skip
     query = plan_query(request)
-    heat = _HeatRows(request, view, cells, query)
+    labels = status_labels(Status)
+    heat = _HeatRows(request, view, cells, query, labels)
     pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
     context = {
         "view": view,
@@ -239,7 +239,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "columns": mark_safe(heat.columns()),
         "nothing_to_show": _nothing_to_show(request, view),
         "legend": [  # only what can appear as of this year (a final year: verdicts only)
-            (s, *heat.labels[s]) for s in statuses_that_can_appear(view.targets, view.year)
+            (s, *labels[s]) for s in statuses_that_can_appear(view.targets, view.year)
         ],
         "page": page,
         "pages": range(1, pages + 1) if pages > 1 else None,
@@ -262,11 +262,11 @@ class _HeatRows:
     (a draft, say) or, where there is none, the entry page of that year for whoever may enter it.
     And "发督办单" beside a cell the city chases, for whoever issues notices."""
 
-    def __init__(self, request: HttpRequest, view: View, cells: dict, query: str):
+    def __init__(self, request: HttpRequest, view: View, cells: dict, query: str, labels: dict):
         self.view, self.cells, self.query = view, cells, query
-        self.labels = {
-            status: (escape(short), escape(label))
-            for status, (short, label) in status_labels(Status).items()
+        self.labels = {  # plain str: a SafeString costs a call each time it is put in
+            status: (html.escape(short), html.escape(label))
+            for status, (short, label) in labels.items()
         }
         self.names = [(d.pk, html.escape(d.name)) for d in view.shown]
         self.target_url = _url_prefix("progress_target")
@@ -281,16 +281,17 @@ class _HeatRows:
             )
             rows = found.values_list("target", "district", "pk")
             self.of_year = {(target, district): pk for target, district, pk in rows}
+        owing = {district for _target, district in missing}
         self.entry = {
             d.pk: reverse("figure_entry", args=[d.slug, view.year])
             for d in view.shown
-            if may_enter(request.user, d)
+            if d.pk in owing and may_enter(request.user, d)
         }
         self.notice = None
         if may_issue_notice_in(request.user, view.plan):
             self.notice = f"{reverse('notice_new')}?plan={view.plan.slug}&amp;"
-            self.notice_label = escape(_("Issue a notice"))
-            self.notice_short = escape(pgettext("heat map cell", "N"))
+            self.notice_label = html.escape(_("Issue a notice"))
+            self.notice_short = html.escape(pgettext("heat map cell", "N"))
 
     def columns(self) -> str:
         """A header cell per district, linking to its progress."""
