@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -119,6 +120,13 @@ SHORT_STATUS = {
 def short_status(status: str) -> str:
     """A status in a heat-map cell's few letters: "No final" for "final figure missing"."""
     return str(SHORT_STATUS[status])
+
+
+def status_labels(statuses) -> dict[str, tuple[str, str]]:
+    """Each status's few letters and its full label (capitalised), as plain text in the active
+    language: a heat map writes them into thousands of cells, and a lazy translation would be
+    looked up again in each."""
+    return {status: (short_status(status), capfirst(str(status.label))) for status in statuses}
 
 
 # Units: Chinese measure words read as such in Chinese and are translated for English readers;

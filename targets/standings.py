@@ -9,6 +9,7 @@ status older than the figures.
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -413,14 +414,16 @@ def stored_board(
     show: list,
     include_submitted: bool,
     visible: list | None = None,
+    with_series: bool = True,
 ) -> Board:
     """The board as stored: city rows, the `show` districts' rows, and how many districts are
     behind on each target: of all the city's (stored on the city rows) or, when `visible` names
-    some, of those (counted in the database). A few queries, at any size."""
+    some, of those (counted in the database). A few queries, at any size. Without
+    `with_series`, the city's progress comes without its series (a page that draws no chart)."""
     rows = Standing.objects.filter(
         as_of=year, approved_only=not include_submitted, target__in=[t.pk for t in targets]
     )
-    city, behind = _city_rows(rows)
+    city, behind = _city_rows(rows, with_series=with_series)
     cells = {}
     shown = [d.pk for d in show]
     if shown:
@@ -442,3 +445,31 @@ def stored_board(
             cells.setdefault((target.pk, pk), missing)
     city_series = {pk: p.series for pk, p in city.items()}
     return Board(year, targets, list(show), city, cells, city_series, behind=behind)
+
+
+class Cell(NamedTuple):
+    """What a heat-map cell shows of a district's standing: its status, whether it rests on
+    submitted figures, and the figure it rests on. A page of 40 districts × 60 targets reads 2,400
+    of them, and a full Progress each (its JSON column decoded, its Decimals made) cost more than
+    the query."""
+
+    status: str
+    provisional: bool = False
+    figure_id: int | None = None
+
+
+NO_CELL = Cell(Status.NO_DATA)
+
+
+def stored_cells(
+    year: int, *, targets: list[Target], districts: list, include_submitted: bool
+) -> dict[tuple[int, int], Cell]:
+    """By (target pk, district pk), the stored cell of each of these districts as of `year`:
+    one query. Where none is stored there is no key: read it with `.get(key, NO_CELL)`."""
+    rows = Standing.objects.filter(
+        as_of=year,
+        approved_only=not include_submitted,
+        target__in=[t.pk for t in targets],
+        district__in=[d.pk for d in districts],
+    ).values_list("target_id", "district_id", "status", "provisional", "figure_id")
+    return {(t, d): Cell(status, provisional, figure) for t, d, status, provisional, figure in rows}

@@ -6,15 +6,15 @@ district, department heads the targets their department leads or co-operates on,
 everything.
 """
 
+import html
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_tables2 import RequestConfig
@@ -24,7 +24,7 @@ from departments.models import District
 from plans.access import get_department_for_user, may_issue_notice_in, plan_for_request
 from plans.models import Plan, plan_query
 from targets import access, panels, standings, succession
-from targets.display import dated, describe, percent, short_status
+from targets.display import dated, describe, percent, status_labels
 from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
@@ -41,6 +41,7 @@ from targets.progress import (
     series_of,
     statuses_that_can_appear,
 )
+from targets.standings import NO_CELL
 from targets.views import exports
 from targets.views.filters import TargetFilter
 from targets.views.tables import ProgressTable
@@ -66,10 +67,17 @@ ALL, NONE = "all", "none"
 
 
 def _view(
-    request: HttpRequest, targets=None, cells: slice | str = slice(None), plan: Plan | None = None
+    request: HttpRequest,
+    targets=None,
+    cells: slice | str = slice(None),
+    plan: Plan | None = None,
+    statuses_only: bool = False,
 ) -> View:
     """The board for this request, as stored. `cells` says whose own rows to load: a slice of the
-    districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only)."""
+    districts the user may see, ALL districts of the city (for ranks), or NONE (city rows only).
+    `statuses_only`: a page that shows statuses and nothing else (the heat map) reads the
+    districts' cells itself (`standings.stored_cells`) and the targets without departments; the
+    board then holds the city rows only, without their series."""
     plan = plan or plan_for_request(request)
     year = int_param(request.GET, "year")
     year = year if year in plan.years else plan.reporting_year()
@@ -77,14 +85,21 @@ def _view(
     queryset = (
         Target.objects.of_plan(plan) if targets is None else targets.filter(task__part__plan=plan)
     )
-    target_list = list(access.scope_targets(queryset, request.user).for_listing())
+    queryset = access.scope_targets(queryset, request.user)
+    if statuses_only:
+        target_list = list(queryset.select_related("task__part__plan"))
+    else:
+        target_list = list(queryset.for_listing())
     districts = list(District.objects.filter(city=plan.city))
     own = is_district_staff(request.user)
     visible = scope_districts(districts, request.user)
     shown = districts if cells == ALL else [] if cells == NONE else visible[cells]
     board = standings.stored_board(
-        plan, year, targets=target_list, show=shown, include_submitted=include_submitted,
-        visible=visible if own else None,  # None: count those behind among all, as stored
+        plan, year, targets=target_list, show=[] if statuses_only else shown,
+        include_submitted=include_submitted,
+        # None: count those behind among all, as stored (a page of statuses shows no count)
+        visible=visible if own and not statuses_only else None,
+        with_series=not statuses_only,
     )  # fmt: skip
     return View(plan, year, include_submitted, target_list, districts, shown, board, len(visible))
 
@@ -208,26 +223,20 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     """Targets × districts, 40 districts a page (a province has ~140, a country ~2,800)."""
     page = int_param(request.GET, "page", default=1, minimum=1)
     start = (page - 1) * HEATMAP_COLUMNS
-    view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS))
+    view = _view(request, cells=slice(start, start + HEATMAP_COLUMNS), statuses_only=True)
+    cells = standings.stored_cells(
+        view.year, targets=view.targets, districts=view.shown,
+        include_submitted=view.include_submitted,
+    )  # fmt: skip
     query = plan_query(request)
-    labels = {status: (short_status(status), capfirst(status.label)) for status in Status}
-    names = [(d.pk, escape(d.name)) for d in view.shown]
-    links = _HeatLinks(request, view, query)
-    rows = []
-    for target in view.targets:
-        target_url = reverse("progress_target", args=[target.pk]) + query
-        city = view.board.city[target.pk]
-        if target.reported_by == Target.Reporter.DISTRICTS:
-            cells = _heat_cells(target, target_url, links, names, view.board.cells, labels)
-        else:
-            cells = "<td></td>" * len(names)
-        rows.append((target, city, target_url, mark_safe(cells)))
+    labels = status_labels(Status)
+    heat = _HeatRows(request, view, cells, query, labels)
     pages = max(1, -(-view.visible // HEATMAP_COLUMNS))
     context = {
         "view": view,
         "plan": view.plan,
-        "rows": rows,
-        "columns": [(d, reverse("progress_district", args=[d.slug]) + query) for d in view.shown],
+        "rows": [(target, mark_safe(heat.row(target))) for target in view.targets],
+        "columns": mark_safe(heat.columns()),
         "nothing_to_show": _nothing_to_show(request, view),
         "legend": [  # only what can appear as of this year (a final year: verdicts only)
             (s, *labels[s]) for s in statuses_that_can_appear(view.targets, view.year)
@@ -238,16 +247,31 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/progress_heatmap.html", context)
 
 
-class _HeatLinks:
-    """Where a heat-map cell leads: the figure its status rests on; for 缺最终数据, the figure of
-    the year shown (a draft, say) or, where there is none, the entry page of that year for whoever
-    may enter it. And "发督办单" beside a cell the city chases, for whoever issues notices."""
+def _url_prefix(name: str) -> str:
+    """A url of one object without its key ("/figures/" of "/figures/<pk>/"): a heat map makes
+    thousands of links, and reversing each costs more than the data behind it."""
+    return reverse(name, args=["0"]).removesuffix("0/")
 
-    def __init__(self, request: HttpRequest, view, query: str):
-        self.figure = reverse("figure_detail", args=[0]).removesuffix("0/")
-        self.year = view.year
-        chased = {key for key, cell in view.board.cells.items() if cell.status in CHASED}
-        missing = {key for key in chased if view.board.cells[key].status == Status.FINAL_MISSING}
+
+class _HeatRows:
+    """The heat map's rows (the target, the city's cell, the districts' cells), built here: a page
+    has thousands of cells, and a template renders them slower than the query behind them. Every
+    text put in is escaped once (names, labels) or is our own (statuses, numbers, urls).
+
+    Where a cell leads: the figure its status rests on; for 缺最终数据, the figure of the year shown
+    (a draft, say) or, where there is none, the entry page of that year for whoever may enter it.
+    And "发督办单" beside a cell the city chases, for whoever issues notices."""
+
+    def __init__(self, request: HttpRequest, view: View, cells: dict, query: str, labels: dict):
+        self.view, self.cells, self.query = view, cells, query
+        self.labels = {  # plain str: a SafeString costs a call each time it is put in
+            status: (html.escape(short), html.escape(label))
+            for status, (short, label) in labels.items()
+        }
+        self.names = [(d.pk, html.escape(d.name)) for d in view.shown]
+        self.target_url = _url_prefix("progress_target")
+        self.figure = _url_prefix("figure_detail")
+        missing = {key for key, cell in cells.items() if cell.status == Status.FINAL_MISSING}
         self.of_year = {}
         if missing:
             found = Figure.objects.for_user(request.user).filter(
@@ -257,52 +281,70 @@ class _HeatLinks:
             )
             rows = found.values_list("target", "district", "pk")
             self.of_year = {(target, district): pk for target, district, pk in rows}
+        owing = {district for _target, district in missing}
         self.entry = {
             d.pk: reverse("figure_entry", args=[d.slug, view.year])
             for d in view.shown
-            if may_enter(request.user, d)
+            if d.pk in owing and may_enter(request.user, d)
         }
         self.notice = None
         if may_issue_notice_in(request.user, view.plan):
             self.notice = f"{reverse('notice_new')}?plan={view.plan.slug}&amp;"
-            self.notice_label = escape(_("Issue a notice"))
-            self.notice_short = escape(pgettext("heat map cell", "N"))
+            self.notice_label = html.escape(_("Issue a notice"))
+            self.notice_short = html.escape(pgettext("heat map cell", "N"))
 
-    def cell(self, target, district_id: int, cell, target_url: str) -> str:
+    def columns(self) -> str:
+        """A header cell per district, linking to its progress."""
+        url = _url_prefix("progress_district")
+        progress_of = _("Progress of %(name)s")
+        return "".join(
+            f'<th scope="col"><a href="{url}{d.slug}/{self.query}" '
+            f'title="{html.escape(progress_of % {"name": d.name})}">{html.escape(d.name)}</a></th>'
+            for d in self.view.shown
+        )
+
+    def row(self, target: Target) -> str:
+        name, code = html.escape(target.name), html.escape(target.code)
+        short_name = target.name if len(target.name) <= 16 else Truncator(target.name).chars(16)
+        target_url = f"{self.target_url}{target.pk}/{self.query}"
+        city = self.view.board.city[target.pk]
+        short, label = self.labels[city.status]
+        head = (
+            f'<th class="target" scope="row" title="{code} {name}"><a href="{target_url}">{code}'
+            f'</a> {html.escape(short_name)}</th><td><a class="status status-{city.status}" '
+            f'href="{target_url}" title="{name}: {label}">{short}</a></td>'
+        )
+        if target.reported_by != Target.Reporter.DISTRICTS:
+            return head + "<td></td>" * len(self.names)
+        pk, cells, labels, notice = target.pk, self.cells, self.labels, self.notice
+        html_cells = [head]
+        for district_id, district in self.names:
+            cell = cells.get((pk, district_id), NO_CELL)
+            short, label = labels[cell.status]
+            href = self.href(target, district_id, cell, target_url)
+            html_cells.append(
+                f'<td><a class="status status-{cell.status}" href="{href}" '
+                f'title="{district} · {name}: {label}">{short}{"*" if cell.provisional else ""}</a>'
+            )
+            if notice is not None and cell.status in CHASED:
+                title = f"{self.notice_label}: {district} · {name}"
+                html_cells.append(
+                    f' <a class="notice-link" href="{notice}target={pk}&amp;'
+                    f'district={district_id}" title="{title}" aria-label="{title}">'
+                    f"{self.notice_short}</a>"
+                )
+            html_cells.append("</td>")
+        return "".join(html_cells)
+
+    def href(self, target: Target, district_id: int, cell, target_url: str) -> str:
+        if cell.figure_id and cell.status != Status.FINAL_MISSING:
+            return f"{self.figure}{cell.figure_id}/"
         if cell.status == Status.FINAL_MISSING:
             if pk := self.of_year.get((target.pk, district_id)):
                 return f"{self.figure}{pk}/"
             if entry := self.entry.get(district_id):
                 return f"{entry}#{target.anchor}"
-            return target_url
-        return f"{self.figure}{cell.figure_id}/" if cell.figure_id else target_url
-
-    def notice_link(self, target, district_id: int, cell, title: str) -> str:
-        if self.notice is None or cell.status not in CHASED:
-            return ""
-        href = f"{self.notice}target={target.pk}&amp;district={district_id}"
-        return (
-            f' <a class="notice-link" href="{href}" title="{self.notice_label}: {title}" '
-            f'aria-label="{self.notice_label}: {title}">{self.notice_short}</a>'
-        )
-
-
-def _heat_cells(target, target_url, links: _HeatLinks, names, cells, labels) -> str:
-    """A row of heat-map cells, built here: thousands of them go through no template. Every text
-    put in is escaped once (the names) or is one of our own (statuses, numbers, urls)."""
-    name = escape(target.name)
-    html = []
-    for district_id, district_name in names:
-        cell = cells[(target.pk, district_id)]
-        href = links.cell(target, district_id, cell, target_url)
-        short, label = labels[cell.status]
-        mark = "*" if cell.provisional else ""
-        notice = links.notice_link(target, district_id, cell, f"{district_name} · {name}")
-        html.append(
-            f'<td><a class="status status-{cell.status}" href="{href}" '
-            f'title="{district_name} · {name}: {label}">{short}{mark}</a>{notice}</td>'
-        )
-    return "".join(html)
+        return target_url
 
 
 @login_required

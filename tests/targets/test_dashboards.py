@@ -109,9 +109,79 @@ def test_heat_map_cells_link_to_figures(admin, seeded, zhangdian):
     html = response.content.decode()
     assert len(response.context["rows"]) == 53
     assert html.count("/figures/") > 300
-    schools = next(r for r in response.context["rows"] if r[0].code == "二(六)2-1")
-    assert schools[3].count('class="status status-part"') == 11
+    schools = next(row for target, row in response.context["rows"] if target.code == "二(六)2-1")
+    assert schools.count('class="status status-part"') == 11
     assert response.context["pages"] is None, "eleven districts fit on one page"
+
+
+@pytest.mark.parametrize("who", ["city_admin", "department_head", "staff_zhangdian"])
+def test_heat_map_queries_do_not_grow_with_districts_or_missing_final_figures(
+    client, seeded, who, request, django_assert_max_num_queries
+):
+    """2025 has 缺最终数据 cells (their figures of the year are looked up, in one query); more
+    districts (a second page) change nothing. Session, user, role (and a head's department),
+    plan, targets (without their departments), districts, city standings, the districts' cells,
+    figures of the year, the header's plan switcher: no count of districts behind."""
+    from departments.models import District
+
+    client.force_login(request.getfixturevalue(who))
+    url = "/progress/heatmap/?year=2025"
+    with django_assert_max_num_queries(11) as before:
+        assert client.get(url).status_code == 200
+    District.objects.bulk_create(
+        District(city=seeded.city, name=f"新区{n}", slug=f"new-{n}", kind="district", order=100 + n)
+        for n in range(45)
+    )
+    demo.seed(seeded)
+    for page in (1, 2):
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            assert client.get(f"{url}&page={page}").status_code == 200
+
+
+def test_heat_map_cells_say_what_the_stored_board_says(admin, seeded):
+    """The heat map reads the districts' statuses only (standings.stored_cells): each cell must
+    show the status, the * of a submitted figure and the link the full stored board gives."""
+    import html
+    import re
+    from collections import Counter
+
+    from departments.models import District
+    from targets import standings
+
+    targets = list(Target.objects.of_plan(seeded).for_listing())
+    districts = list(District.objects.filter(city=seeded.city))
+    cell = re.compile(
+        r'<td><a class="status status-(\w+)" href="([^"]+)" title="([^"]+?) · ([^"]+?): [^"]*">'
+        r"[^<*]*(\*?)</a>"
+    )
+    for year, submitted in ((2025, False), (2024, True), (2023, False)):
+        query = f"year={year}" + ("&submitted=1" if submitted else "")
+        page = admin.get(f"/progress/heatmap/?{query}").content.decode()
+        shown = Counter(
+            (status, href, html.unescape(district), html.unescape(target), star == "*")
+            for status, href, district, target, star in cell.findall(page)
+        )
+        board = standings.stored_board(
+            seeded, year, targets=targets, show=districts, include_submitted=submitted
+        )
+        expected = Counter()
+        for target in targets:
+            if target.reported_by != Target.Reporter.DISTRICTS:
+                continue
+            for district in districts:
+                progress = board.cells[(target.pk, district.pk)]
+                if progress.status == Status.FINAL_MISSING:
+                    href = next(
+                        h for s, h, d, t, _p in shown if (d, t) == (district.name, target.name)
+                    )
+                elif progress.figure_id:
+                    href = f"/figures/{progress.figure_id}/"
+                else:
+                    href = f"/progress/targets/{target.pk}/"
+                expected[(progress.status, href, district.name, target.name,
+                          progress.provisional)] += 1  # fmt: skip
+        assert shown == expected, query
+        assert sum(expected.values()) > 400
 
 
 def test_target_page_has_chart_table_and_ranks(admin, seeded):
@@ -219,7 +289,7 @@ def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
     ("url", "ceiling"),
     [  # pages count 1 for the header's plan switcher
         ("/progress/?year=2024", 12),  # no filter asked: the targets are read once
-        ("/progress/heatmap/?year=2024", 10),
+        ("/progress/heatmap/?year=2024", 9),  # statuses only: no departments of the targets
         ("/progress/districts/zhangdian/?year=2024", 10),
         ("/progress/departments/{department}/?year=2024", 11),
         ("/progress/targets/{target}/?year=2024", 13),  # 1: the plans that follow
