@@ -73,6 +73,7 @@ class Refusal(Schema):
 READ = (400, 404)  # a public read
 SIGNED_IN_READ = (400, 401, 404, 429)  # a read for the plan's roles (rate-limited)
 WRITE = (400, 401, 403, 404, 409, 415, 429)  # a write: refused, conflicting, wrong media type
+PUBLIC_READ = (404, 429)  # a read for everyone: unknown, or too many requests from one address
 
 
 def refusals(statuses: tuple[int, ...], schema: type[Schema] = Refusal) -> dict[int, type[Schema]]:
