@@ -299,8 +299,8 @@ def _problems_section(e: Evaluation) -> list:
 
 def _annexes(e: Evaluation) -> list[Annex]:
     if e.district is None:
-        header = ["序号", "指标", "牵头部门", "全市结论", "达到要求的区县", "未达到的区县",
-                  "缺数据的区县"]  # fmt: skip
+        header = ["序号", "指标", "牵头部门", "全市结论", "达到要求的区县", "基本完成的区县",
+                  "未达到的区县", "缺数据的区县"]  # fmt: skip
         rows = []
         for n, t in enumerate(e.targets, 1):
             judged = bool(t.districts) and _judges_districts(t)
@@ -309,10 +309,10 @@ def _annexes(e: Evaluation) -> list[Annex]:
                 [str(n), t.target.name, lead.name if lead else "—", verdict_text(t.city.verdict)]
                 + [
                     _names(group, len(e.districts)) if judged else "—"
-                    for group in (t.met, t.short, t.lacking)
+                    for group in (t.met, t.mostly, t.short, t.lacking)
                 ]
             )
-        widths = [0.7, 3.2, 1.8, 1.5, 2.6, 2.6, 2.6]
+        widths = [0.7, 3.0, 1.6, 1.4, 2.3, 1.9, 2.1, 2.0]
     else:
         header = ["序号", "指标", "牵头部门", f"{e.district.name}数值", "区县结论", "全市结论"]
         rows = []

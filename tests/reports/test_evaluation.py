@@ -102,6 +102,20 @@ def test_final_rate_met_once_the_last_figure_is_in(plan, districts, fitness):
     assert row.short == [wenchanghu]
 
 
+def test_a_district_largely_completing_is_named_so_not_short(client, city_admin, plan, districts,
+                                                            fitness):  # fmt: skip
+    """文昌湖区 went from 40% to 54%: (54 − 40) / (55 − 40) = 0.93 of the change: 基本完成, named so
+    on the page and in the annex, as the district table counts it."""
+    wenchanghu = next(d for d in districts if d.slug == "wenchanghu")
+    make_figure(fitness, wenchanghu, 2025, state="approved", numerator=D(54), denominator=D(100))
+    row = next(t for t in evaluate(plan, 2025).targets if t.target == fitness)
+    assert row.districts[wenchanghu.pk].verdict == Verdict.MOSTLY
+    assert (row.mostly, row.short) == ([wenchanghu], [])
+    client.force_login(city_admin)
+    page = client.get(f"/evaluation/{plan.slug}/?year=2025").content.decode()
+    assert "基本完成 1: 文昌湖区" in page
+
+
 def test_final_per_district_minimum_names_the_district_short(plan, districts):
     bases = target_named(plan, "区县典型性劳动教育基地")  # 每个区县至少10个
     fill(bases, districts, 2020, value=D(2))
