@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from departments.access import staff_accounts
+from departments.access import emails_of, staff_accounts
 from departments.models import District
 from targets import completeness
 from targets.display import display_value
@@ -118,8 +118,9 @@ def _staff_with_email():
 
 
 def recipients_of(district: District) -> list[str]:
-    """Whom a reminder to the district goes to: its active staff accounts that have an email."""
-    return list(_staff_with_email().filter(role__district=district).values_list("email", flat=True))
+    """Whom a reminder to the district goes to: its active staff accounts that have an email
+    (departments.access's rule for every mail to a district)."""
+    return emails_of(district)
 
 
 def reachable(districts) -> set[int]:
