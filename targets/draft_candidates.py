@@ -18,7 +18,7 @@ What is not proposed:
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -312,26 +312,31 @@ def find_candidates(
     if _outside(sentence, start_year, end_year):
         return []
     deadlines = _deadlines(sentence, issued_on)
-    taken: list[tuple[int, int]] = []
-    found: list[Candidate] = []
-    for name, pattern, build in RULES:
-        for match in pattern.finditer(sentence):
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken) or _already(sentence, start):
-                continue
-            ctx = _context(sentence, match, deadlines, end_year)
-            candidate = build(ctx)
-            if candidate is None:
-                continue
-            candidate.rule = name
-            _read_doubt(candidate, lossy)
-            taken.append((start, end))
-            found.append(candidate)
+    found = list(_matches(sentence, deadlines, end_year, lossy))
     found = _without_dating_milestones(found, deadlines)
     return sorted(
         (c for c in found if c.deadline_year is None or start_year <= c.deadline_year <= end_year),
         key=lambda c: c.start,
     )
+
+
+def _matches(
+    sentence: str, deadlines: list[tuple[int, int | None, bool]], end_year: int, lossy: bool
+) -> Iterator[Candidate]:
+    """Each rule's candidates, in the rules' order, where no earlier rule took the words."""
+    taken: list[tuple[int, int]] = []
+    for name, pattern, build in RULES:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken) or _already(sentence, start):
+                continue
+            candidate = build(_context(sentence, match, deadlines, end_year))
+            if candidate is None:
+                continue
+            candidate.rule = name
+            _read_doubt(candidate, lossy)
+            taken.append((start, end))
+            yield candidate
 
 
 def _context(

@@ -104,24 +104,20 @@ class Table:
         )
 
     def _roles(self) -> dict[str, int]:
+        """Which column is which: the name (指标), unit (单位), attribute (属性), and of the
+        year columns the target (目标, or the last) and the baseline (基期, or the one before)."""
         roles: dict[str, int] = {}
-        years = [i for i, c in enumerate(self.columns) if _year(c)]
         for i, column in enumerate(self.columns):
-            if "属性" in column:
-                roles["attribute"] = i
-            elif column == "单位":
-                roles["unit"] = i
-            elif "指标" in column:
-                roles["name"] = i
+            role = next((r for r, pattern in _ROLE_WORDS if re.fullmatch(pattern, column)), None)
+            if role and not _year(column):
+                roles.setdefault(role, i)
+        years = [i for i, c in enumerate(self.columns) if _year(c)]
         if years:
-            roles["target"] = next(
-                (i for i in years if re.search("目标|规划|预期", self.columns[i])), years[-1]
-            )
+            roles["target"] = _named(self.columns, years, "目标|规划|预期", years[-1])
             earlier = [i for i in years if i != roles["target"]]
             if earlier:
-                roles["baseline"] = next(
-                    (i for i in earlier if re.search("基期|现状|基数|基准", self.columns[i])),
-                    earlier[-1],
+                roles["baseline"] = _named(
+                    self.columns, earlier, "基期|现状|基数|基准", earlier[-1]
                 )
         return roles
 
@@ -130,6 +126,13 @@ class Table:
 
     def _column(self, role: str) -> int:
         return self._roles()[role]
+
+
+_ROLE_WORDS = (("attribute", r".*属性"), ("unit", "单位"), ("name", r".*指标.*"))
+
+
+def _named(columns: list[str], among: list[int], words: str, default: int) -> int:
+    return next((i for i in among if re.search(words, columns[i])), default)
 
 
 def split_cells(line: str) -> list[str]:
