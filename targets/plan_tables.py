@@ -95,7 +95,7 @@ class Table:
         self.rows.append(
             Row(
                 name=name,
-                unit=cell("unit") or unit,
+                unit=cell("unit").strip("—–-/ ") or unit,
                 baseline=cell("baseline"),
                 target=cell("target"),
                 attribute=cell("attribute"),

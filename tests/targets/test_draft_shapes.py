@@ -275,3 +275,27 @@ def _confirm_everything(draft: dict) -> None:
                 del target["confirm"]
                 if "numerator_label" in target:
                     target["numerator_label"], target["denominator_label"] = "达标数", "总数"
+
+
+def test_a_table_with_number_and_unit_columns():
+    """序号 and 单位 columns, rows split by ｜, a 十五五 table: the unit column names the unit."""
+    lines = [
+        "某市教育发展“十五五”规划",
+        "一、主要目标",
+        "表1 “十五五”时期主要指标",
+        "序号｜指标名称｜单位｜2025年｜2030年｜指标属性",
+        "1｜学前教育毛入园率｜%｜92｜≥95｜预期性",
+        "2｜新增公办学位｜个｜—｜[20000]｜约束性",
+        "3｜义务教育学校生师比｜—｜14｜13左右｜预期性",
+        "二、保障措施",
+        "（一）加强领导。健全机制。（市教育局负责）",
+    ]
+    draft = draft_plan(lines, city="某市", slug="t")
+    rows = [(c["name"], c["kind"], c["unit"], c["comparator"], c["value"], c["deadline_year"],
+             c["binding"], c.get("baseline_year")) for c in _candidates(draft)]  # fmt: skip
+    assert rows == [
+        ("学前教育毛入园率", "rate", "%", "gte", 95, 2030, "expected", 2025),
+        ("新增公办学位", "count", "个", "gte", 20000, 2030, "binding", None),  # no baseline
+        ("义务教育学校生师比", "count", "", "about", 13, 2030, "expected", 2025),
+    ]
+    assert draft["plan"]["start_year"] == 2026
