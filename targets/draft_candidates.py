@@ -498,7 +498,7 @@ def _row_candidate(row: Row, value: Decimal, table: Table, end_year: int) -> Can
         kind,
         row.target,
         0,
-        rule="主要指标 table row",
+        rule=f"主要指标 table row “{row.name}”",
         value=value,
         comparator=_table_comparator(row.target, value, baseline, kind),
         unit=unit,

@@ -152,7 +152,7 @@ def test_a_table_row_gives_baseline_target_year_and_binding():
     )
     assert (kindergarten["baseline"], kindergarten["baseline_year"]) == (85.6, 2020)
     assert (kindergarten["deadline_year"], kindergarten["binding"]) == (2025, "binding")
-    assert kindergarten["why"] == "主要指标 table row: “≥90”"
+    assert kindergarten["why"] == "主要指标 table row “普惠性幼儿园覆盖率”: “≥90”"
     assert kindergarten["source_sentence"] == "普惠性幼儿园覆盖率（%）｜85.6｜≥90｜约束性"
     assert rows["学前教育毛入园率"]["binding"] == "expected"
     # brought down from 3.2 to 0: at most
@@ -256,7 +256,7 @@ def test_the_command_prints_the_reasons(tmp_path, db):
         stderr=StringIO(),
     )  # fmt: skip
     rows = {c["name"]: c for c in _candidates(yaml.safe_load(out.getvalue()))}
-    assert rows["普惠性幼儿园覆盖率"]["why"] == "主要指标 table row: “≥90”"
+    assert rows["普惠性幼儿园覆盖率"]["why"] == "主要指标 table row “普惠性幼儿园覆盖率”: “≥90”"
     assert rows["普惠性幼儿园覆盖率"]["binding"] == "binding"
 
 
