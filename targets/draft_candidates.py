@@ -33,7 +33,7 @@ _CN_DIGITS = "一两二三四五六七八九十"
 _CN_ONE = rf"[{_CN_DIGITS}]"
 _CN_RANGE = rf"{_CN_ONE}[{_RANGE_DASH}到]{_CN_ONE}"
 _CN_VALUES = dict(zip(_CN_DIGITS, (1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), strict=True))
-_MEASURE = "个所名项场次家人课时门类万元元亿元间平方米"
+_MEASURE = "个所名项场次家人课时门类万元元亿元间平方米处座支"
 
 # The deadlines a sentence states, in the order they stand.
 _DEADLINE = re.compile(
@@ -271,7 +271,7 @@ RULES: list[tuple[str, re.Pattern, Builder]] = [
         "at least (至少/不少于)",
         re.compile(
             rf"(?:每(?:周|年|学期|月))?(?:至少|不少于|不低于)[^,。;，；、\d{_CN_DIGITS}]{{0,6}}"
-            rf"({_AMOUNT}|{_CN_ONE})(?:个|所|名|项|课时|次|门|家|场)"
+            rf"({_AMOUNT}|{_CN_ONE})(?:个|所|名|项|课时|学时|次|门|家|场|处)"
         ),
         _at_least,
     ),
@@ -283,7 +283,7 @@ RULES: list[tuple[str, re.Pattern, Builder]] = [
     (
         "number of things",
         re.compile(
-            rf"(?:每年[^,。;，；、\d]{{0,4}})?({_AMOUNT}|{_CN_RANGE})([{_MEASURE}])(?:以上|以下|左右)?"
+            rf"(?:每年[^,。;，；、\d]{{0,4}})?({_AMOUNT}|{_CN_RANGE})(学时|[{_MEASURE}])(?:以上|以下|左右)?"
         ),
         _count,
     ),
@@ -424,7 +424,7 @@ def _first_arabic(text: str) -> Decimal | None:
 
 
 def _measure(text: str) -> str:
-    match = re.search(rf"(?:{_NUM}|{_CN_ONE})(课时|[{_MEASURE}])", text)
+    match = re.search(rf"(?:{_NUM}|{_CN_ONE})(课时|学时|[{_MEASURE}])", text)
     return match.group(1) if match else ""
 
 

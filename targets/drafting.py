@@ -149,13 +149,17 @@ def _docx_lines(path: Path) -> list[str]:
     for block in docx.Document(str(path)).iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                cells = [cell.text.strip() for cell in row.cells]
-                # a merged cell repeats its text in every grid column it spans
-                cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
-                lines.append("\t".join(cell.replace("\n", " ") for cell in cells))
+                # a merged cell is listed once for every grid column it spans: keep it once
+                spans = list(dict.fromkeys(cell._tc for cell in row.cells))
+                cells = [" ".join(_docx_cell_text(tc).split()) or "—" for tc in spans]
+                lines.append("\t".join(cells))
         else:
             lines.append(block.text)
     return lines
+
+
+def _docx_cell_text(tc) -> str:
+    return "".join(node.text or "" for node in tc.iter() if node.tag.endswith("}t"))
 
 
 def _decode(raw: bytes) -> str:

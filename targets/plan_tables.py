@@ -36,6 +36,7 @@ class Row:
     target: str
     attribute: str
     line: str
+    group: str = ""  # the 类别 / 领域 cell, where the table has one
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Table:
                 self.pending = []
             return True
         cells = split_cells(paragraph)
+        if len(cells) == len(self.columns) - 1 and self._grouped() and self.rows:
+            cells = [self.rows[-1].group, *cells]  # the 类别 cell spans rows: left empty here
         if len(cells) != len(self.columns) or _NOT_A_CELL.search(paragraph):
             return False
         self._add(cells)
@@ -100,8 +103,12 @@ class Table:
                 target=cell("target"),
                 attribute=cell("attribute"),
                 line=SEPARATOR.join(cells),
+                group=cells[0] if self._grouped() else "",
             )
         )
+
+    def _grouped(self) -> bool:
+        return self.columns[0] in ("类别", "领域")
 
     def _roles(self) -> dict[str, int]:
         """Which column is which: the name (指标), unit (单位), attribute (属性), and of the

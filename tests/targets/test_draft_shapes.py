@@ -5,7 +5,9 @@
   a real table;
 - city-achievements: a city plan opening with 一、发展环境 / （一）发展成就, full of 十三五 results,
   then 主要目标 and key tasks;
-- district-ranges: ranges (5—8所, 两至三项, 3至5个), 力争 targets and real counts (12所, 67所).
+- district-ranges: ranges (5—8所, 两至三项, 3至5个), 力争 targets and real counts (12所, 67所);
+- city-goals: a probe written after the rules (a 回顾 chapter, 力争到…, two deadlines in one
+  sentence, 1处, 不少于50学时, 目前…已有).
 
 Each has an answer key (`*.key.yaml`): its quantitative targets with kind, value and year (and 属性
 where the table says). On each, the draft must propose at least 90% of them with the right kind,
@@ -27,7 +29,7 @@ from targets.models import Target
 from targets.plan_tables import split_cells
 
 PLANS = Path(__file__).parent / "plans"
-SHAPES = ["county-table", "city-achievements", "district-ranges"]
+SHAPES = ["county-table", "city-achievements", "district-ranges", "city-goals"]
 
 
 def _draft(path: Path) -> dict:
@@ -299,3 +301,39 @@ def test_a_table_with_number_and_unit_columns():
         ("义务教育学校生师比", "count", "", "about", 13, 2030, "expected", 2025),
     ]
     assert draft["plan"]["start_year"] == 2026
+
+
+def test_a_docx_table_with_a_merged_category_and_equal_cells(tmp_path):
+    """A 类别 cell merged down two rows, a row whose baseline and target are equal (保持100):
+    each row keeps its cells."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in ["某县教育发展“十四五”规划", "一、发展目标", "表1 主要指标"]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=4, cols=5)
+    rows = [
+        ["类别", "指标", "2020年", "2025年", "属性"],
+        ["普及", "学前教育毛入园率（%）", "100", "100", "约束性"],
+        ["", "高中阶段教育毛入学率（%）", "95", "≥97", "预期性"],
+        ["质量", "学生体质健康达标率（%）", "92", "≥95", "预期性"],
+    ]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    document.add_paragraph("二、保障措施")
+    document.add_paragraph("（一）加强领导。健全机制。（县教育局负责）")
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    found = [(c["name"], c["value"], c["binding"]) for c in _candidates(_draft(path))]
+    assert found == [
+        ("学前教育毛入园率", 100, "binding"),
+        ("高中阶段教育毛入学率", 97, "expected"),
+        ("学生体质健康达标率", 95, "expected"),
+    ]
+    # the same table flattened to a row per line, the merged cell left empty below its first row
+    lines = ["某县教育发展“十四五”规划", "一、发展目标", "类别\t指标\t2020年\t2025年\t属性"]
+    lines += ["\t".join(r) for r in rows[1:]]
+    lines += ["二、保障措施", "（一）加强领导。健全机制。（县教育局负责）"]
+    draft = draft_plan(lines, city="某县", slug="t")
+    assert [(c["name"], c["value"], c["binding"]) for c in _candidates(draft)] == found
