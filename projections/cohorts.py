@@ -85,7 +85,9 @@ def ratios(students: Series, births: dict[int, float], base_year: int) -> dict[i
 
 def project(students: Series, births: dict[int, float], base_year: int, horizon: int) -> Projection:
     """The school years base_year+1 … base_year+horizon, from data up to base_year."""
-    students = {g: {t: n for t, n in by_year.items() if t <= base_year} for g, by_year in students.items()}
+    students = {
+        g: {t: n for t, n in by_year.items() if t <= base_year} for g, by_year in students.items()
+    }
     births = {y: n for y, n in births.items() if y <= base_year}
     carried = ratios(students, births, base_year)
     result = Projection(base_year, {g: {} for g in GRADES}, carried)
@@ -158,6 +160,9 @@ SHORTFALL_ABOVE = 1.00
 
 def use_of_places(students: float | None, places: float | None) -> float | None:
     return None if students is None or not places else students / places
+
+
+BANDS = ("surplus", "fits", "full", "shortfall", "unknown")
 
 
 def band(use: float | None) -> str:

@@ -55,7 +55,12 @@ def test_a_missing_year_leaves_its_ratio_out_of_the_mean():
 
 
 def test_junior_and_senior_entry_come_from_grades_six_and_nine():
-    students = {6: {2021: 500, 2022: 400}, 7: {2022: 490}, 9: {2021: 300, 2022: 200}, 10: {2022: 150}}
+    students = {
+        6: {2021: 500, 2022: 400},
+        7: {2022: 490},
+        9: {2021: 300, 2022: 200},
+        10: {2022: 150},
+    }
     p = cohorts.project(students, {}, 2022, 1)
     # 七年级 2023 = 六年级 2022 (400) × (490 / 500 = 0.98) = 392
     assert p.values[7][2023] == pytest.approx(392)
