@@ -19,18 +19,15 @@ from departments.models import District
 from projections import cohorts
 from projections.models import Births
 from schools.models import GradeEnrolment, School
-from schools.statistics import GRADES, LEVEL_LABELS, LEVELS
+from schools.statistics import GRADES, GRADES_OF_CATEGORY, LEVEL_LABELS, LEVELS, level_of
 
 HORIZON = 10
-# The levels a school's places serve, by category; 中职 and 特殊教育 are outside the projection.
+# The levels a school's places serve, by category (from the grades it teaches); 中职 and
+# 特殊教育 teach none of these grades and are outside the projection.
 SECTIONS = {
-    "kindergarten": ("kindergarten",),
-    "primary": ("primary",),
-    "junior": ("junior",),
-    "senior": ("senior",),
-    "nine_year": ("primary", "junior"),
-    "twelve_year": ("primary", "junior", "senior"),
-    "complete_secondary": ("junior", "senior"),
+    category: tuple(dict.fromkeys(level_of(g) for g in grades))
+    for category, grades in GRADES_OF_CATEGORY.items()
+    if grades
 }
 MIXED = [c for c, levels in SECTIONS.items() if len(levels) > 1]
 
@@ -125,9 +122,8 @@ def _places(ids: list[int], year: int) -> dict[int, dict[str, float]]:
         rows = GradeEnrolment.objects.filter(
             statistics__school_id__in=mixed, statistics__school_year=year
         ).values_list("statistics__school_id", "grade", "students")
-        level_of = {g: level for level, grades in LEVELS.items() for g in grades}
         for school, grade, n in rows:
-            sections[school][level_of[grade]] += n
+            sections[school][level_of(grade)] += n
     out: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for pk, district, category, places in schools:
         levels = SECTIONS[category]

@@ -111,3 +111,16 @@ def test_first_year_of_a_warning():
     assert cohorts.first_year(uses, "surplus") == 2026
     assert cohorts.first_year(uses, "shortfall") == 2028
     assert cohorts.first_year({2025: 0.8}, "shortfall") is None
+
+
+def test_the_arithmetic_knows_the_grades_and_birth_years_the_schools_app_does():
+    from schools.statistics import GRADES, LEVELS, birth_year
+
+    assert cohorts.GRADES == sorted(GRADES)
+    for grade, lag in cohorts.FROM_BIRTHS.items():
+        assert birth_year(2025, grade) == 2025 - lag
+    entries = {grades[0] for grades in LEVELS.values()}
+    assert (
+        set(cohorts.FROM_BIRTHS) | {cohorts.FROM_GRADE[7] + 1, cohorts.FROM_GRADE[10] + 1}
+        == entries
+    )

@@ -132,9 +132,10 @@ def test_import_is_all_or_nothing_and_names_every_bad_cell(client, city_admin, z
     response = client.post("/projections/births/import/", {"file": _csv(text)})
     assert response.status_code == 422
     page = response.content.decode()
-    assert "不存在区" in page and "20x3" in page and "-5" in page
-    assert "Row 3" in page or "第3行" in page or "3" in page
-    assert "row 2" in page.lower() or "第2行" in page  # the duplicate names the first row
+    assert "第 3 行，“区县”列：“不存在区”不是您可填报的区县" in page
+    assert "第 3 行，“年份”列：应为 1990 至 2100 之间的年份，而不是“20x3”" in page
+    assert "第 3 行，“出生人口”列：应为 0 至 1000000 之间的整数，而不是“-5”" in page
+    assert "第 4 行，“年份”列：张店区 2023 年已在第 2 行出现" in page  # a district-year twice
     assert not Births.objects.exists() and not BirthsChange.objects.exists()
 
 
