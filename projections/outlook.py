@@ -2,11 +2,11 @@
 (projections.cohorts), the approved places (核定学位) of its schools by level, the use of those
 places each year and its warnings, and the backtest beside it.
 
-Four queries whatever the number of districts: students by (district, grade, school year) in one
-grouped query, births, the schools' places, and the grades of the mixed schools (九年一贯制,
-完全中学, 十二年一贯制), whose places are split between their sections by each section's share of
-the school's students in the base year (by its share of the school's grades when the school
-reported no grades). Places are those of the schools open in the base year, held for every
+Five queries whatever the number of districts: students by (district, grade, school year) in one
+grouped query, births, the places of single-level schools summed by district and category, and
+the mixed schools (九年一贯制, 完全中学, 十二年一贯制) with their grades: a mixed school's places
+are split between its sections by each section's share of its students in the base year (by
+its share of the school's grades when it reported none). Places are those of the schools open in the base year, held for every
 projected year (a school planned or closed later is not known here).
 """
 
@@ -103,29 +103,46 @@ def _students(ids: list[int], first: int, last: int) -> dict[int, cohorts.Series
 
 def _births(ids: list[int], last: int) -> dict[int, dict[int, int]]:
     out: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = Births.objects.filter(district_id__in=ids, year__lte=last)
+    rows = Births.objects.filter(district_id__in=ids, year__lte=last).order_by()
     for district, year, n in rows.values_list("district_id", "year", "births"):
         out[district][year] = n
     return out
 
 
 def _places(ids: list[int], year: int) -> dict[int, dict[str, float]]:
-    """Approved places by district and level; a mixed school's split by its sections' shares."""
-    schools = list(
+    """Approved places by district and level: single-level schools summed in SQL, a mixed
+    school's split by its sections' shares of its students."""
+    open_schools = (
         School.objects.open_in(year)
-        .filter(district_id__in=ids, category__in=SECTIONS, approved_places__isnull=False)
-        .values_list("pk", "district_id", "category", "approved_places")
+        .filter(district_id__in=ids, approved_places__isnull=False)
+        .order_by()
     )
-    sections: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    mixed = [pk for pk, _d, category, _p in schools if category in MIXED]
-    if mixed:
-        rows = GradeEnrolment.objects.filter(
-            statistics__school_id__in=mixed, statistics__school_year=year
-        ).values_list("statistics__school_id", "grade", "students")
-        for school, grade, n in rows:
-            sections[school][level_of(grade)] += n
     out: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for pk, district, category, places in schools:
+    single = [c for c, levels in SECTIONS.items() if len(levels) == 1]
+    summed = (
+        open_schools.filter(category__in=single)
+        .values("district_id", "category")
+        .annotate(places=Sum("approved_places"))
+        .values_list("district_id", "category", "places")
+    )
+    for district, category, places in summed:
+        out[district][SECTIONS[category][0]] += places
+    mixed = list(
+        open_schools.filter(category__in=MIXED).values_list(
+            "pk", "district_id", "category", "approved_places"
+        )
+    )
+    if not mixed:
+        return out
+    sections: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = GradeEnrolment.objects.filter(
+        statistics__school__district_id__in=ids,
+        statistics__school__category__in=MIXED,
+        statistics__school_year=year,
+    ).values_list("statistics__school_id", "grade", "students")
+    for school, grade, n in rows.order_by():
+        sections[school][level_of(grade)] += n
+    for pk, district, category, places in mixed:
         levels = SECTIONS[category]
         counts = [sections[pk].get(level, 0) for level in levels] if pk in sections else []
         if sum(counts) == 0:  # no grades reported: by the number of grades of each section
