@@ -2,17 +2,17 @@
 so that the projection has a shortfall and a surplus to show. Called by seed_demo after the demo
 schools (schools.demo); deterministic, a second run changes nothing.
 
-Births follow the demo schools' entry grades, so that the entry ratios are plausible: births in
-year y = 一年级 of y+6 ÷ 1.02 (2014–2019, children moving in), else 小班 of y+3 ÷ 0.92 (2020–2022,
-not every child goes to kindergarten at three); 2023–2025 fall on at the last years' mean rate,
-as Zibo's births did after 2017.
+Births follow the demo schools' cohorts (schools.demo.cohort_index: the two-child peak of
+2016–2017, then the fall Zibo's births took), scaled to each district's 一年级 with an entry ratio
+of 1.02, each year within ±2%.
 
 Places: 张店区's 初中 schools are set to 95% of the most junior students projected (a shortfall
-as the larger cohorts reach 七年级), 博山区's kindergartens to 110% of this year's children (a
+as the larger cohorts reach 七年级), 博山区's kindergartens to 130% of this year's children (a
 surplus within a few years as births fall).
 """
 
 import math
+import random
 
 from django.db import transaction
 from django.db.models import Sum
@@ -21,38 +21,34 @@ from departments.models import District
 from plans.models import Plan
 from projections import births, outlook
 from projections.models import Births, BirthsChange
+from schools.demo import cohort_index
 from schools.models import GradeEnrolment, School
 
 YEARS = range(2014, 2026)
-PRIMARY_ENTRY, KINDERGARTEN_ENTRY = 1.02, 0.92
+PRIMARY_ENTRY = 1.02  # children moving in: 一年级 a little above the births six years before
 SHORTFALL = ("zhangdian", "junior", 0.95)  # places = 95% of the most students projected
-SURPLUS = ("boshan", "kindergarten", 1.10)  # places = 110% of this year's children
+SURPLUS = ("boshan", "kindergarten", 1.30)  # places = 130% of this year's children
 SOURCE = "演示数据（按演示学校入学年级推算）"
 
 
 def _entries(district: District) -> dict[int, int]:
+    """Births shaped as the demo schools' cohorts (schools.demo.cohort_index), scaled so that
+    一年级 is PRIMARY_ENTRY × the births six years before, each year within ±2% (a year's
+    registrations are never exactly the children who start school)."""
     rows = (
-        GradeEnrolment.objects.filter(statistics__school__district=district, grade__in=(1, -2))
-        .values_list("grade", "statistics__school_year")
+        GradeEnrolment.objects.filter(statistics__school__district=district, grade=1)
+        .values_list("statistics__school_year")
         .annotate(n=Sum("students"))
+        .order_by()
     )
-    first, kindergarten = {}, {}
-    for grade, year, n in rows:
-        (first if grade == 1 else kindergarten)[year] = n
+    scales = [n / cohort_index(district.slug, year - 6) for year, n in rows if n]
+    if not scales:
+        return {}
+    scale = sum(scales) / len(scales) / PRIMARY_ENTRY
     found = {}
     for year in YEARS:
-        if year + 6 in first:
-            found[year] = round(first[year + 6] / PRIMARY_ENTRY)
-        elif year + 3 in kindergarten:
-            found[year] = round(kindergarten[year + 3] / KINDERGARTEN_ENTRY)
-    if found:
-        known = sorted(found)
-        recent = known[-4:]
-        rate = (found[recent[-1]] / found[recent[0]]) ** (1 / max(1, len(recent) - 1))
-        rate = min(rate, 0.97)  # births keep falling
-        for year in YEARS:
-            if year > known[-1]:
-                found[year] = round(found[year - 1] * rate)
+        noise = random.Random(f"births/{district.slug}/{year}").uniform(0.98, 1.02)
+        found[year] = round(scale * cohort_index(district.slug, year) * noise)
     return found
 
 

@@ -6,8 +6,9 @@ Five queries whatever the number of districts: students by (district, grade, sch
 grouped query, births, the places of single-level schools summed by district and category, and
 the mixed schools (九年一贯制, 完全中学, 十二年一贯制) with their grades: a mixed school's places
 are split between its sections by each section's share of its students in the base year (by
-its share of the school's grades when it reported none). Places are those of the schools open in the base year, held for every
-projected year (a school planned or closed later is not known here).
+its share of the school's grades when it reported none). Places are those of the schools open
+in the base year, held for every projected year (a school planned or closed later is not known
+here).
 """
 
 from collections import defaultdict
