@@ -5,6 +5,8 @@ and a symbol."""
 
 from django.utils.translation import gettext_lazy as _
 
+from projections import cohorts
+
 # band → (the palette's status whose colours it wears, word, symbol)
 BANDS = {
     "surplus": ("due", _("surplus"), "▽"),
@@ -28,7 +30,16 @@ def band_symbol(band: str) -> str:
 
 
 def percent(use: float | None) -> str:
-    return "—" if use is None else f"{100 * use:.0f}%"
+    """Whole per cent, but one decimal near a threshold, so that 100.2% (a shortfall) never
+    reads 100%."""
+    if use is None:
+        return "—"
+    value = 100 * use
+    near = any(
+        abs(value - 100 * t) < 0.5
+        for t in (cohorts.SURPLUS_BELOW, cohorts.FULL_FROM, cohorts.SHORTFALL_ABOVE)
+    )
+    return f"{value:.1f}%" if near else f"{value:.0f}%"
 
 
 def students(value: float | None) -> str:

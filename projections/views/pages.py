@@ -147,7 +147,8 @@ def _births_context(request: HttpRequest, plan, form=None, problems=None) -> dic
         "problems": problems or [],
         "changes": BirthsChange.objects.filter(district__in=districts).select_related(
             "district", "changed_by"
-        )[:20],
+        )[:10],
+        "demo": any(b.is_demo for b in rows),
         "headers": "、".join(births.HEADERS),
     }
 

@@ -124,3 +124,13 @@ def test_the_arithmetic_knows_the_grades_and_birth_years_the_schools_app_does():
         set(cohorts.FROM_BIRTHS) | {cohorts.FROM_GRADE[7] + 1, cohorts.FROM_GRADE[10] + 1}
         == entries
     )
+
+
+@pytest.mark.parametrize(
+    ("use", "shown"),
+    [(1.002, "100.2%"), (0.998, "99.8%"), (0.6981, "69.8%"), (0.843, "84%"), (None, "—")],
+)
+def test_a_use_near_a_threshold_shows_a_decimal(use, shown):
+    from projections import display
+
+    assert display.percent(use) == shown
