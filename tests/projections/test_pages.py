@@ -152,3 +152,12 @@ def test_staff_import_of_another_district_is_refused_by_row(client, staff_zhangd
     text = "区县,年份,出生人口\n淄川区,2023,4000\n"
     response = client.post("/projections/births/import/", {"file": _csv(text)})
     assert response.status_code == 422 and not Births.objects.exists()
+
+
+def test_the_pages_read_in_english_on_request(client, city_admin, zhangdian):
+    primary_series(zhangdian)
+    client.force_login(city_admin)
+    client.cookies["django_language"] = "en"
+    page = client.get("/projections/districts/zhangdian/").content.decode()
+    assert "School places and cohorts" in page and "surplus" in page and "一年级" in page
+    assert "学位富余" not in page
