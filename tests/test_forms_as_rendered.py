@@ -34,7 +34,7 @@ from tests.forms_as_rendered import post_forms
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["zh-hans", "en"]
-APPS = ("departments", "plans", "targets", "ledger", "reports", "zibo_edu")
+APPS = ("departments", "plans", "targets", "ledger", "reports", "projections", "zibo_edu")
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +169,9 @@ FORMS = {
     "notice reply, empty": ("staff", lambda w: w["notice"].get_absolute_url(), None, 0),
     "notice review, send back without a reason": (
         "admin", lambda w: w["replied"].get_absolute_url(), "send_back", -1),
+    "births, district preset": ("staff", lambda w: reverse("projections_births"), None, 0),
+    "births, by the city admin": ("admin", lambda w: reverse("projections_births"), None, 0),
+    "births import, no file": ("staff", lambda w: reverse("projections_births"), None, 1),
 }  # fmt: skip
 
 

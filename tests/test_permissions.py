@@ -118,6 +118,17 @@ MATRIX = [
     ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
     ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
     ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
+    # school places and cohorts (学龄人口预测): staff see their district; births entered by
+    # the district's staff and the city admin
+    ("projections_home",      "/projections/",                         302,  302,  302,  200,  200),
+    ("projections_home",      "/projections/?_export=csv",             302,  200,  200,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/",     302,  200,  404,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/?_export=xlsx", 302, 200, 404, 200, 200),  # noqa: E501
+    ("projections_births",    "/projections/births/",                  302,  200,  200,  200,  200),
+    ("projections_births",    "/projections/births/?_export=csv",      302,  200,  200,  200,  200),
+    ("projections_births_import", "/projections/births/import/",       302,  405,  405,  405,  405),
+    ("api:projections",       "/api/projections/",                     401,  200,  200,  200,  200),
+    ("api:projections",       "/api/projections/?district=zhangdian",  401,  200,  404,  200,  200),
     # the public pages (政务公开) of the published plan: the same for everyone; the preview is
     # the city admin's
     ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
@@ -269,17 +280,23 @@ POSTS = [
     ("confirm",             302,  302,  404,  404,  404),
     ("generate",            302,  403,  403,  403,  302),
     ("remind",              302,  403,  403,  403,  302),
+    ("births_save",         302,  302,  422,  403,  302),
+    ("births_import",       302,  302,  422,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
-           "entry_save", "entry_submit", "api_save", "confirm"}  # fmt: skip
+           "entry_save", "entry_submit", "api_save", "confirm", "births_save",
+           "births_import"}  # fmt: skip
 
 
 def _snapshot():
+    from projections.models import Births, BirthsChange
     from reports.models import Report
     from targets.models import Figure, FigureChange, FigureImport
 
     return (
+        list(Births.objects.order_by("pk").values_list("pk", "births")),
+        BirthsChange.objects.count(),
         list(
             Figure.objects.order_by("pk").values_list(
                 "pk", "state", "version", "numerator", "denominator", "value"
@@ -380,6 +397,17 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                 },
             ),
             "generate": lambda c: c.post("/reports/generate/", {"month": "2025-10"}),
+            "births_save": lambda c: c.post(
+                "/projections/births/", {"district": zhangdian.pk, "year": 2024, "births": 3000}
+            ),
+            "births_import": lambda c: c.post(
+                "/projections/births/import/",
+                {
+                    "file": SimpleUploadedFile(
+                        "births.csv", "区县,年份,出生人口\n张店区,2024,3000\n".encode()
+                    )
+                },
+            ),
         }[action]
 
     return prepare
@@ -478,7 +506,10 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
 
 
 # An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
-ENDED_WRITES = [row[0] for row in POSTS if row[0] != "generate"]
+# Births (projections) are the city's data, not a plan's: an ended plan does not close them.
+ENDED_WRITES = [
+    row[0] for row in POSTS if row[0] not in ("generate", "births_save", "births_import")
+]
 
 
 @pytest.mark.parametrize("action", ENDED_WRITES)
@@ -639,6 +670,13 @@ CITY_MATRIX = [
     ("api:schools",           "/api/schools/",                                   200,  200,  200),
     ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
     ("api:indicators",        "/api/indicators/",                                200,  200,  200),
+    ("projections_home",      "/projections/",                                   302,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/",               404,  404,  200),
+    ("projections_district",  "/projections/districts/dongcheng/",               200,  200,  404),
+    ("projections_births",    "/projections/births/",                            200,  200,  200),
+    ("projections_births_import", "/projections/births/import/",                 405,  405,  405),
+    ("api:projections",       "/api/projections/",                               200,  200,  200),
+    ("api:projections",       "/api/projections/?district=zhangdian",            404,  404,  200),
     # Zibo's plan is published (the public's, whoever asks); 示例市's is not: 404 to everyone,
     # its own admin previews it
     ("public_plan",           "/public/zibo-2021-2025/",                         200,  200,  200),

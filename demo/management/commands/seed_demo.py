@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import ledger.demo
+import projections.demo
 import public.demo
 import schools.demo
 import targets.demo
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
         self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
+        self.stdout.write(f"Demo births rows: {projections.demo.seed(plan)} (演示)")
         chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")
         withheld = public.demo.publish(plan, user=User.objects.get(username="city-admin"))
