@@ -15,7 +15,7 @@ from departments.access import city_id_of, own_district, require
 from departments.models import District
 from schools import access, directory, workbook
 from schools.models import GradeEnrolment, School, SchoolYearStatistics, StatisticsImport
-from schools.statistics import FIELDS, GRADES, school_year_label
+from schools.statistics import FIELDS, GRADES, school_year_label, school_year_name
 from targets.workbook.problems import Problem, WorkbookError, upload_limits
 from zibo_edu.lib.params import BadParameter
 
@@ -61,7 +61,7 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
     require(access.may_import(request.user))
     year = _school_year(request)
     context = {"year": year, "districts": _districts(request), "fields": FIELDS,
-               "tables": "、".join(workbook.TABLES), "label": school_year_label(year)}  # fmt: skip
+               "tables": "、".join(workbook.SHEETS), "label": school_year_name(year)}  # fmt: skip
     if request.method != "POST":
         return render(request, "schools/import.html", context)
     district = access.import_district(request, request.POST.get("district", ""))

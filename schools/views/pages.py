@@ -19,7 +19,7 @@ from schools.statistics import (
     GRADES,
     LEVEL_LABELS,
     LEVELS,
-    school_year_label,
+    school_year_name,
     section_students,
 )
 from schools.views.imports import _school_year
@@ -98,7 +98,7 @@ def district_schools(request: HttpRequest, slug: str) -> HttpResponse:
         "district": district,
         "year": year,
         "schools": schools,
-        "label": school_year_label(year),
+        "label": school_year_name(year),
         "chosen": chosen,
         "sort": sort,
         "filters": {n: c.choices for n, c in FILTERS.items()},
@@ -174,7 +174,7 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]  # fmt: skip
     context = {
         "school": school,
-        "years": [school_year_label(y) for y in years],
+        "years": [school_year_name(y) for y in years],
         "table": table,
         "grade_rows": grade_rows if present else [],
         "merged_from": list(school.merged_from.all()),
