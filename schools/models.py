@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from departments.audit import Change
 from departments.models import District
 from schools.statistics import GRADES, SCHOOL_YEAR_HELP, census_day
 from zibo_edu.lib.single_line import validate_single_line
@@ -246,3 +247,16 @@ class StatisticsImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.school_year}"
+
+
+class SchoolChange(Change):
+    """A school created or changed by the 学校名录 sheet of a statistics upload: who, when,
+    through which channel, the fields before and after (departments.audit's shape)."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="changes"
+    )
+
+    class Meta(Change.Meta):
+        verbose_name = _("school change")
+        verbose_name_plural = _("school changes")

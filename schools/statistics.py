@@ -62,6 +62,14 @@ def census_day(school_year: int) -> datetime.date:
     return datetime.date(school_year, 9, 1)
 
 
+def school_year_name(school_year: int) -> str:
+    """A school year in the reader's language: 2025学年（2025/26）, or "2025/26 school year"."""
+    return _("%(year)s school year (%(span)s)") % {
+        "year": school_year,
+        "span": f"{school_year}/{(school_year + 1) % 100:02d}",
+    }
+
+
 def school_year_label(school_year: int) -> str:
     """2025 -> "2025学年（2025/26）"."""
     return f"{school_year}学年（{school_year}/{(school_year + 1) % 100:02d}）"

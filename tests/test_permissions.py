@@ -282,16 +282,22 @@ POSTS = [
     ("remind",              302,  403,  403,  403,  302),
     ("births_save",         302,  302,  422,  403,  302),
     ("births_import",       302,  302,  422,  403,  302),
+    # the statistics import (a 张店区 workbook: its statistics and a new school) and taking
+    # the derived value (公办幼儿园在园幼儿占比 of 张店区, 2024)
+    ("statistics_upload",   302,  200,  422,  403,  200),
+    ("statistics_confirm",  302,  302,  404,  404,  404),
+    ("take_derived",        302,  302,  404,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
            "entry_save", "entry_submit", "api_save", "confirm", "births_save",
-           "births_import"}  # fmt: skip
+           "births_import", "statistics_confirm", "take_derived"}  # fmt: skip
 
 
 def _snapshot():
     from projections.models import Births, BirthsChange
     from reports.models import Report
+    from schools.models import School, SchoolChange, SchoolYearStatistics, StatisticsImport
     from targets.models import Figure, FigureChange, FigureImport
 
     return (
@@ -305,7 +311,27 @@ def _snapshot():
         FigureChange.objects.count(),
         FigureImport.objects.filter(applied_at__isnull=False).count(),
         Report.objects.count(),
+        list(School.objects.order_by("pk").values_list("pk", "code", "name")),
+        list(SchoolYearStatistics.objects.order_by("pk").values_list("pk", "enrolled")),
+        SchoolChange.objects.count(),
+        StatisticsImport.objects.filter(applied_at__isnull=False).count(),
     )
+
+
+def _statistics_workbook(zhangdian) -> bytes:
+    """A 张店区 workbook: one kindergarten's 在校生数, and a new school in the 学校名录."""
+    from schools import workbook
+    from schools.models import School
+
+    school = School.objects.get(code="3703000901")
+    book = load_workbook(io.BytesIO(workbook.build_template([school], 2024)))
+    book["学生数"]["C2"] = 320
+    new = ["3703000902", "张店区新建幼儿园", "公办", "公办园", "幼儿园", "城区"]
+    new += ["", "", "", "张店区"]  # 核定学位, 开办日期, 撤销日期 blank; 区县
+    book["学校名录"].append(new)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _workbook_for(plan, district, code: str, value: int) -> bytes:
@@ -330,8 +356,35 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
     from targets.models import Figure, FigureChange
 
     bases = target_named(plan, "区县典型性劳动教育基地")
+    from schools.models import School, SchoolYearStatistics
+
+    kindergarten = School.objects.create(
+        code="3703000901", name="张店区实验幼儿园", district=zhangdian, ownership="public",
+        inclusiveness="public", category="kindergarten", locality="urban",
+    )  # fmt: skip
+    SchoolYearStatistics.objects.create(school=kindergarten, school_year=2024, enrolled=300)
 
     def prepare(action: str):
+        if action == "statistics_upload":
+            return lambda c: c.post(
+                "/schools/import/",
+                {"year": "2024", "file": SimpleUploadedFile("统计.xlsx",
+                                                            _statistics_workbook(zhangdian))},
+            )  # fmt: skip
+        if action == "statistics_confirm":
+            uploader = Client()
+            uploader.force_login(staff_zhangdian)
+            content = _statistics_workbook(zhangdian)
+            response = uploader.post(
+                "/schools/import/",
+                {"year": "2024", "file": SimpleUploadedFile("统计.xlsx", content)},
+            )
+            pending = response.context["pending"].pk
+            return lambda c: c.post(f"/schools/import/{pending}/confirm/")
+        if action == "take_derived":
+            share = target_named(plan, "公办幼儿园在园幼儿占比")
+            url = f"/schools/reconcile/{share.pk}/zhangdian/2024/take/"
+            return lambda c: c.post(url, {"version": 0})
         if action == "reopen":
             Figure.objects.filter(pk=figure.pk).update(state=Figure.State.APPROVED)
         if action == "restore":
@@ -506,10 +559,10 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
 
 
 # An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
-# Births (projections) are the city's data, not a plan's: an ended plan does not close them.
-ENDED_WRITES = [
-    row[0] for row in POSTS if row[0] not in ("generate", "births_save", "births_import")
-]
+# Births (projections) and the statistics are the city's data, not a plan's (they serve the next
+# plan too): an ended plan does not close them.
+CITY_DATA = ("generate", "births_save", "births_import", "statistics_upload", "statistics_confirm")
+ENDED_WRITES = [row[0] for row in POSTS if row[0] not in CITY_DATA]
 
 
 @pytest.mark.parametrize("action", ENDED_WRITES)

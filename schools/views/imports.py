@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from departments.access import city_id_of, own_district, require
 from departments.models import District
-from schools import access, workbook
-from schools.models import School, SchoolYearStatistics, StatisticsImport
-from schools.statistics import FIELDS, school_year_label
+from schools import access, directory, workbook
+from schools.models import GradeEnrolment, School, SchoolYearStatistics, StatisticsImport
+from schools.statistics import FIELDS, GRADES, school_year_label, school_year_name
 from targets.workbook.problems import Problem, WorkbookError, upload_limits
 from zibo_edu.lib.params import BadParameter
 
@@ -61,7 +61,7 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
     require(access.may_import(request.user))
     year = _school_year(request)
     context = {"year": year, "districts": _districts(request), "fields": FIELDS,
-               "tables": "、".join(workbook.TABLES), "label": school_year_label(year)}  # fmt: skip
+               "tables": "、".join(workbook.SHEETS), "label": school_year_name(year)}  # fmt: skip
     if request.method != "POST":
         return render(request, "schools/import.html", context)
     district = access.import_district(request, request.POST.get("district", ""))
@@ -81,27 +81,47 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
         return render(request, "schools/import.html", context, status=error.status)
     pending = StatisticsImport.objects.create(
         uploaded_by=request.user, filename=upload_file.name[:200], content=content,
-        school_year=year, district=district, schools=len(upload.values), cells=upload.cells,
+        school_year=year, district=district, schools=len(upload.codes), cells=upload.cells,
     )  # fmt: skip
-    context |= {"pending": pending, "changes": _changes(upload)[:200], "upload": upload}
+    context |= {"pending": pending, "changes": _changes(upload)[:200], "upload": upload,
+                "directory": _directory_summary(upload)}  # fmt: skip
     return render(request, "schools/import_preview.html", context)
 
 
 def _changes(upload: workbook.Upload) -> list[tuple[School, str, object, object]]:
-    """(school, field, stored, new) for every value the upload would change."""
+    """(school, field, stored, new) for every value the upload would change: the directory's
+    fields, the statistics, the grades."""
+    changes = []
+    for school, old, new in upload.updated:
+        for name in old:
+            changes.append((school, directory.LABELS[name], directory.shown(name, old[name]),
+                            directory.shown(name, new[name])))  # fmt: skip
+    ids = [s.pk for s in upload.schools.values() if s.pk is not None]
     stored = {
         s.school_id: s
         for s in SchoolYearStatistics.objects.filter(
-            school_id__in=upload.values, school_year=upload.school_year
+            school_id__in=ids, school_year=upload.school_year
         )
     }
-    changes = []
-    for school_id, values in upload.values.items():
+    grades: dict[int, dict[int, int]] = {}
+    for row in GradeEnrolment.objects.filter(
+        statistics__school_id__in=ids, statistics__school_year=upload.school_year
+    ).values_list("statistics__school_id", "grade", "students"):
+        grades.setdefault(row[0], {})[row[1]] = row[2]
+    for code in sorted(upload.codes):
+        school = upload.schools[code]
+        values = upload.values.get(code, {})
         for spec in FIELDS:
             if spec.name in values:
-                old = getattr(stored.get(school_id), spec.name, None)
+                old = getattr(stored.get(school.pk), spec.name, None)
                 if old != values[spec.name]:
-                    changes.append((upload.schools[school_id], spec.header, old, values[spec.name]))
+                    changes.append((school, spec.header, old, values[spec.name]))
+        if code in upload.grades:
+            before = grades.get(school.pk, {})
+            for grade, label in GRADES.items():
+                old, new = before.get(grade), upload.grades[code].get(grade)
+                if old != new:
+                    changes.append((school, label, old, new))
     return changes
 
 
@@ -124,9 +144,22 @@ def statistics_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"problems": problems, "total": error.total, "filename": pending.filename,
                    "year": pending.school_year, "districts": _districts(request)}  # fmt: skip
         return render(request, "schools/import.html", context, status=409)
-    workbook.save(upload, user=request.user, source=pending.filename)
+    channel = "csv" if pending.filename.lower().endswith((".csv", ".txt")) else "excel"
+    workbook.save(upload, user=request.user, source=pending.filename, channel=channel)
     pending.applied_at = timezone.now()
     pending.save(update_fields=["applied_at"])
-    saved = {"schools": len(upload.values), "year": school_year_label(upload.school_year)}
+    saved = {"schools": len(upload.codes), "year": school_year_label(upload.school_year)}
     messages.success(request, _("%(schools)s schools' statistics saved for %(year)s.") % saved)
+    if upload.created or upload.updated:
+        messages.success(request, _directory_summary(upload))
     return redirect(reverse("statistics_import") + f"?year={pending.school_year}")
+
+
+def _directory_summary(upload: workbook.Upload) -> str:
+    """新增学校 N 所，更新 M 所 (or nothing, when the upload has no directory change)."""
+    if not (upload.created or upload.updated):
+        return ""
+    return _("New schools: %(created)s; schools updated: %(updated)s.") % {
+        "created": len(upload.created),
+        "updated": len(upload.updated),
+    }

@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from departments.access import own_district, require, scope_districts
 from plans.access import plan_for_request
 from schools import access, indicators
-from schools.models import School, SchoolYearStatistics
-from schools.statistics import FIELDS, school_year_label
+from schools.models import GradeEnrolment, School, SchoolYearStatistics
+from schools.statistics import (
+    FIELDS,
+    GRADES,
+    LEVEL_LABELS,
+    LEVELS,
+    school_year_name,
+    section_students,
+)
 from schools.views.imports import _school_year
 from zibo_edu.lib.charts import sparkline
 from zibo_edu.lib.params import BadParameter
@@ -91,7 +98,7 @@ def district_schools(request: HttpRequest, slug: str) -> HttpResponse:
         "district": district,
         "year": year,
         "schools": schools,
-        "label": school_year_label(year),
+        "label": school_year_name(year),
         "chosen": chosen,
         "sort": sort,
         "filters": {n: c.choices for n, c in FILTERS.items()},
@@ -150,10 +157,26 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         for spec in FIELDS
     ]
+    by_year: dict[int, dict[int, int]] = {}
+    for year, grade, students in GradeEnrolment.objects.filter(
+        statistics__school=school
+    ).values_list("statistics__school_year", "grade", "students"):
+        by_year.setdefault(year, {})[grade] = students
+    present = sorted({g for grades in by_year.values() for g in grades})
+    grade_rows = [(GRADES[g], [by_year.get(y, {}).get(g) for y in years], False) for g in present]
+    sections = [section_students(by_year.get(y, {})) for y in years]
+    levels = [level for level in LEVELS if any(level in s for s in sections)]
+    if len(levels) > 1:  # a mixed school: its sections' students
+        grade_rows += [
+            (LEVEL_LABELS[level], [s.get(level) if by_year.get(y) else None
+                                   for s, y in zip(sections, years, strict=True)], True)
+            for level in levels
+        ]  # fmt: skip
     context = {
         "school": school,
-        "years": [school_year_label(y) for y in years],
+        "years": [school_year_name(y) for y in years],
         "table": table,
+        "grade_rows": grade_rows if present else [],
         "merged_from": list(school.merged_from.all()),
     }
     return render(request, "schools/school.html", context)

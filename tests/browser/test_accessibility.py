@@ -75,10 +75,67 @@ def _detail_pages(role: str | None) -> list[str]:
         pages += ["/entry/zhangdian/2025/", f"/figures/{figure.pk}/", "/ledger/inbox/"]
     if role in ("head-education", "city-admin", "province-demo"):
         pages.append(f"/evaluation/{plan.slug}/")
+    pages += _schools_pages(role)
     notice = Notice.objects.order_by("pk").first()
     if notice is not None and role == "city-admin":
         pages.append(f"/notices/{notice.pk}/")
     return pages
+
+
+def _schools_pages(role: str | None) -> list[str]:
+    """The schools pages a role may open: a district's schools with a filter, a mixed school
+    (with its grades), an indicator, the import page (those who import)."""
+    from schools.models import School
+
+    if role is None or role == "province-demo":
+        return []
+    school = School.objects.filter(district__slug="zhangdian", category="nine_year").first()
+    pages = [
+        "/schools/districts/zhangdian/?category=kindergarten",
+        f"/schools/{school.code}/",
+        "/indicators/kindergarten-public-share/?district=zhangdian",
+    ]
+    if role in ("staff-zhangdian", "city-admin"):
+        pages.append("/schools/import/")
+    return pages
+
+
+@pytest.mark.parametrize("role", ["staff-zhangdian", "city-admin"])
+def test_the_schools_pages_pass_axe_at_390_px_in_both_languages(demo_site, browser, role):
+    """The schools pages on a phone, in Chinese and in English (the header's switch): no
+    sideways scroll, no axe violation, and in English no Chinese in the page's own words
+    (headings, labels, buttons, table headers; data such as names and the workbook's sheet and
+    column names stay Chinese)."""
+    import re
+
+    site = demo_site
+    paths = ["/schools/", *_schools_pages(role)]
+    names = [*District.objects.values_list("name", flat=True), "淄博市"]
+    data = re.compile("|".join(map(re.escape, names)))  # the city's and districts' names: data
+    failures = {}
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 900})
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    log_in(page, site, role)
+    for language in ("zh-hans", "en"):
+        context.add_cookies([{"name": "django_language", "value": language, "url": site}])
+        for path in paths:
+            response = page.goto(site + path)
+            assert response.ok, f"{path}: {response.status}"
+            if lines := _violations(page):
+                failures[f"{path} ({language})"] = lines
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= 390, f"{path} ({language}) scrolls sideways at 390 px ({scroll})"
+            if language == "en":
+                words = page.locator(
+                    "main h1 ~ * th, main label, main button, main h2, main legend"
+                ).evaluate_all("nodes => nodes.map(n => n.innerText)")
+                chinese = [w for w in words if re.search("[\u4e00-\u9fff]", data.sub("", w))]
+                assert not chinese, f"{path}: untranslated in English: {chinese[:5]}"
+    context.close()
+    if failures:
+        report = "\n".join(f"{path}\n" + "\n".join(lines) for path, lines in failures.items())
+        pytest.fail(f"axe: WCAG 2.1 AA violations on the schools pages:\n{report}", False)
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")

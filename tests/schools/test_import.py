@@ -43,7 +43,7 @@ def run(tmp_path, content: bytes, *args, name="统计.xlsx") -> str:
 
 def test_the_template_has_a_sheet_per_table_headed_as_the_forms_name_them(schools):
     book = load_workbook(io.BytesIO(workbook.build_template(schools.values(), 2025)))
-    assert book.sheetnames == ["学生数", "班额", "教职工", "办学条件"]
+    assert book.sheetnames == ["学校名录", "学生数", "分年级学生数", "班额", "教职工", "办学条件"]
     header = [c.value for c in book["班额"][1]]
     assert header == [
         "学校标识码",

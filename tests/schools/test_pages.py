@@ -104,3 +104,21 @@ def test_the_schools_that_weigh_most_in_a_difference_come_first(client, zhangdia
     assert page.index("大园") < page.index("中园") < page.index("小园")
     assert "28.00" in page and "-15.00" in page
     assert client.get(url + "&entered=abc").status_code == 400
+
+
+def test_school_page_shows_students_by_grade_and_a_mixed_schools_sections(
+    client, zhangdian, department_head
+):
+    from schools.models import GradeEnrolment
+
+    school = make_school(zhangdian, "nine_year", name="张店区九年一贯制学校")
+    stats = make_statistics(school, 2025, enrolled=360)
+    for grade in range(1, 10):
+        GradeEnrolment.objects.create(statistics=stats, grade=grade, students=40)
+    client.force_login(department_head)
+    page = client.get(f"/schools/{school.code}/").content.decode()
+    assert "分年级学生数" in page and "一年级" in page and "九年级（初一）" not in page
+    assert "七年级（初一）" in page and "高一" not in page
+    # its sections: 小学 240 (6 × 40) and 初中 120 (3 × 40)
+    assert page.count('<td class="num">240</td>') == 1
+    assert page.count('<td class="num">120</td>') == 1

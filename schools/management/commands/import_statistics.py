@@ -14,8 +14,9 @@ from schools.statistics import school_year_label
 
 class Command(BaseCommand):
     help = (
-        "Import a school year's education statistics from a workbook (a sheet per table: 学生数, "
-        "班额, 教职工, 办学条件) or a CSV of the same columns; all or nothing."
+        "Import a school year's education statistics from a workbook (a sheet per table: "
+        "学校名录, 学生数, 分年级学生数, 班额, 教职工, 办学条件) or a CSV of the same columns; "
+        "all or nothing."
     )
 
     def add_arguments(self, parser):
@@ -46,17 +47,19 @@ class Command(BaseCommand):
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
             raise CommandError(f"{file} was not imported; nothing was saved:\n{lines}") from None
         label = school_year_label(year)
-        summary = f"{len(upload.values)} schools, {upload.cells} values, {label}"
+        summary = f"{len(upload.codes)} schools, {upload.cells} values, {label}"
         if dry_run:
             self.stdout.write(f"{file}: would save {summary} (dry run, nothing saved)")
             return
-        workbook.save(upload, user=account, source=file.name)
+        if upload.created or upload.updated:
+            summary += f"; new schools {len(upload.created)}, updated {len(upload.updated)}"
+        workbook.save(upload, user=account, source=file.name, channel="command")
         StatisticsImport.objects.create(  # the record of where the values came from
             uploaded_by=account,
             filename=file.name[:200],
             content=content,
             school_year=year,
-            schools=len(upload.values),
+            schools=len(upload.codes),
             cells=upload.cells,
             applied_at=timezone.now(),
         )
