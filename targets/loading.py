@@ -25,6 +25,13 @@ from targets.wording import deadlines_in, numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 INDICATOR_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# 属性 of a target, as a plan file may give it (the words of the plan's table, or the stored ones)
+BINDING_WORDS = {
+    "约束性": Target.Binding.BINDING,
+    "预期性": Target.Binding.EXPECTED,
+    "binding": Target.Binding.BINDING,
+    "expected": Target.Binding.EXPECTED,
+}
 
 
 class PlanFileError(Exception):
@@ -180,6 +187,7 @@ def _target_problems(target: dict, task: dict, years: range, issued_on: datetime
     if not wording or wording not in sentence:
         problems.append(f"its value wording {wording!r} is not in its source sentence")
     problems += _doubt_problems(target)
+    problems += _binding_problems(target)
     reading = target.get("doubt_reading") or wording  # a doubtful number: the likely reading
     stated = numbers_in(reading)
     deadline = deadline_year(target, issued_on)
@@ -241,6 +249,16 @@ def _fraction_problems(target: dict) -> list[str]:
     if not fraction and may_exceed is not None:
         return ["numerator_may_exceed is only for targets with numerator and denominator labels"]
     return []
+
+
+def _binding_problems(target: dict) -> list[str]:
+    value = target.get("binding")
+    if "binding" not in target or (isinstance(value, str) and value in BINDING_WORDS):
+        return []
+    return [
+        f"binding {value!r} is not allowed: use 约束性, 预期性, binding or expected "
+        "(or leave the key out: 未标注)"
+    ]
 
 
 def _doubt_problems(target: dict) -> list[str]:
@@ -404,7 +422,11 @@ def _put_departments(
 
 
 def _target_values(target: dict, issued_on: datetime.date) -> dict:
+    """The target's columns from the file. `binding` only where the file says it: a file without
+    the key (Zibo's plan has no 属性 column) keeps what the city admin set in the admin."""
+    binding = {"binding": BINDING_WORDS[target["binding"]]} if "binding" in target else {}
     return {
+        **binding,
         "code": target["code"],
         "indicator": target.get("indicator", ""),
         "name": target["name"],
