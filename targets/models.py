@@ -94,9 +94,9 @@ class Target(models.Model):
         """属性 in a plan's 主要指标 table: 约束性 targets bind (they are decomposed to the
         districts, who answer for them), 预期性 ones guide. A plan without the column: 未标注."""
 
-        BINDING = "binding", _("binding")
-        EXPECTED = "expected", _("expected")
-        UNMARKED = "", _("not marked")
+        BINDING = "binding", pgettext_lazy("target binding", "binding")
+        EXPECTED = "expected", pgettext_lazy("target binding", "expected")
+        UNMARKED = "", pgettext_lazy("target binding", "not marked")
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="targets"
