@@ -180,11 +180,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         row
         for row in _rows(view, lambda t: view.board.city[t.pk])
         if row.target.pk in chosen
-        and (
-            not status
-            or row.progress.status == status
-            or (status == WARNING and row.warned)
-        )
+        and (not status or row.progress.status == status or (status == WARNING and row.warned))
     ]
     table = ProgressTable(rows, order_by=request.GET.get("sort"), link_query=plan_query(request))
     RequestConfig(request, paginate=False).configure(table)
@@ -387,6 +383,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "target": target,
         "city": city,
+        "city_warned": is_warned(target, city, view.year),
         "cells": [row for row in ranked if row[0].pk in visible],
         "district_count": len(view.districts),
         "years": years,
@@ -569,6 +566,7 @@ def progress_json(request: HttpRequest) -> dict:
             "baseline_year": progress.baseline_year,
             "years_met": list(progress.years_met) if progress.years_met else None,
             "districts_reported": list(progress.reported) if progress.reported else None,
+            "warning": is_warned(target, progress, view.year),
         }
 
     return {
@@ -578,6 +576,7 @@ def progress_json(request: HttpRequest) -> dict:
             {
                 "code": t.code,
                 "name": t.name,
+                "binding": t.binding or None,
                 "city": as_json(t, view.board.city[t.pk]),
                 "districts": {d.slug: as_json(t, view.board.cells[(t.pk, d.pk)]) for d in shown},
             }
