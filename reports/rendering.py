@@ -86,7 +86,7 @@ def report_context(
                 else "—",
                 "gap": _gap(target, progress),
                 "city": board.city[target.pk],
-                "warned": is_warned(target, progress, year),
+                "warned": is_warned(target, progress.status, year),
             }
         )
     rows.sort(key=lambda r: (ORDER.index(r["progress"].status), r["target"].order))

@@ -152,14 +152,14 @@ def midterm_year(start_year: int, end_year: int) -> int:
     return start_year + (end_year - start_year) // 2
 
 
-def is_warned(target: Target, progress: Progress, year: int) -> bool:
+def is_warned(target: Target, status: str, year: int) -> bool:
     """序时进度 预警: as of `year`, a 约束性 target whose latest figure is behind the straight path
     (the method's ratio below the on-track threshold: 需加快, 明显滞后 or 倒退), from the plan's
     mid-term year on and before its deadline year (from then on the verdict speaks). 预期性 and
     未标注 targets are never warned of."""
-    if target.binding != Target.Binding.BINDING or progress.final or is_final(target, year):
+    if target.binding != Target.Binding.BINDING or is_final(target, year):
         return False
-    if progress.status not in WARNED:
+    if status not in WARNED:
         return False
     start, end = plan_years(target)
     return start is None or year >= midterm_year(start, end)

@@ -123,7 +123,7 @@ class Row:
     @property
     def warned(self) -> bool:
         """序时进度 预警: a 约束性 target behind its path from the plan's mid-term on."""
-        return is_warned(self.target, self.progress, self.years_as_of)
+        return is_warned(self.target, self.progress.status, self.years_as_of)
 
     @property
     def value(self) -> str:
@@ -383,7 +383,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "target": target,
         "city": city,
-        "city_warned": is_warned(target, city, view.year),
+        "city_warned": is_warned(target, city.status, view.year),
         "cells": [row for row in ranked if row[0].pk in visible],
         "district_count": len(view.districts),
         "years": years,
@@ -497,7 +497,10 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         progress = view.board.cells[(target.pk, district.pk)]
         text = dated(target, progress)  # every value beside a status says its year
         city = view.board.city[target.pk]
-        warned = is_warned(target, progress, view.year), is_warned(target, city, view.year)
+        warned = (
+            is_warned(target, progress.status, view.year),
+            is_warned(target, city.status, view.year),
+        )
         rows.append((target, progress, text, place, city, warned))
     context = {
         "view": view,
@@ -566,7 +569,7 @@ def progress_json(request: HttpRequest) -> dict:
             "baseline_year": progress.baseline_year,
             "years_met": list(progress.years_met) if progress.years_met else None,
             "districts_reported": list(progress.reported) if progress.reported else None,
-            "warning": is_warned(target, progress, view.year),
+            "warning": is_warned(target, progress.status, view.year),
         }
 
     return {
