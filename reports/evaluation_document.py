@@ -404,9 +404,9 @@ def annex_workbook(e: Evaluation) -> bytes:
     sheet = workbook.active
     sheet.title = "主要目标"
     unit = e.district.name if e.district else "全市"
-    sheet.append(["编号", "指标", "章节", "牵头部门", "类型", "属性", "规划目标", "规划值", "单位",
+    sheet.append(["编号", "指标", "章节", "牵头部门", "类型", "规划目标", "规划值", "单位",
                   f"基期值（{e.plan.baseline_year}）", "评估值", "评估值年度", "目标年度",
-                  f"{unit}结论"])  # fmt: skip
+                  f"{unit}结论", "属性"])  # fmt: skip
     for t in e.targets:
         judged = _judged(e, t)
         target = t.target
@@ -419,7 +419,6 @@ def annex_workbook(e: Evaluation) -> bytes:
                 target.task.part.title,
                 target.lead_department.name if target.lead_department else "",
                 target.get_kind_display(),
-                binding_text(target),
                 target.value_text,
                 _number(target.value),
                 target.unit,
@@ -428,6 +427,7 @@ def annex_workbook(e: Evaluation) -> bytes:
                 judged.year if judged else None,
                 target.deadline_year,
                 verdict_text(judged.verdict) if judged else "",
+                binding_text(target),
             ]
         )
     if e.district is None:
