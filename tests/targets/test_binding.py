@@ -43,9 +43,7 @@ def test_the_mid_term_year_of_a_plan():
     ],
 )
 def test_the_path_value_expected_each_year(year, latest, expected, status):
-    progress = district_progress(
-        rate("binding"), points(y2020=40, **{f"y{year}": latest}), year
-    )
+    progress = district_progress(rate("binding"), points(y2020=40, **{f"y{year}": latest}), year)
     assert progress.expected == expected
     assert progress.status == status
 

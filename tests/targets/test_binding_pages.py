@@ -1,9 +1,9 @@
 """属性 and 序时进度 预警 through the pages, the admin, the API, the monthly report, the
 督办 suggestions, the evaluation annex and the public data, on the demo figures.
 
-On the demo's approved figures the city's 二(一)6-3 is 明显滞后 in 2022, 2023 and 2024 (three districts
-需加快 in 2023) and 二(二)2-1 behind too; 二(一)6-3 is marked 约束性 here, 二(二)2-1 预期性, the rest
-stay 未标注."""
+On the demo's approved figures the city's 二(一)6-3 is 明显滞后 in 2022, 2023 and 2024 (three
+districts 需加快 in 2023) and 二(二)2-1 behind too; 二(一)6-3 is marked 约束性 here, 二(二)2-1
+预期性, the rest stay 未标注."""
 
 import datetime
 import io

@@ -535,7 +535,8 @@ def test_district_page_gives_every_value_its_year(admin, seeded):
     latest approved figure, 2023's, and says so."""
     response = admin.get("/progress/districts/wenchanghu/?year=2025")
     rows = {
-        target.code: (progress, text) for target, progress, text, _r, _c, _w in response.context["rows"]
+        target.code: (progress, text)
+        for target, progress, text, _r, _c, _w in response.context["rows"]
     }
     progress, text = rows["二(一)4-2"]
     assert progress.status == Status.FINAL_MISSING
