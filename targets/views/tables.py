@@ -110,7 +110,7 @@ class ProgressTable(tables.Table):
     )
 
     def render_binding(self, record) -> str:
-        return binding_label(record.target)
+        return format_html('<span class="nowrap">{}</span>', binding_label(record.target))
 
     deadline = tables.Column(verbose_name=_("Deadline"), accessor="target__deadline_year")
     status = StatusColumn(
@@ -145,7 +145,7 @@ class ProgressTable(tables.Table):
                 "lead": escape(target.lead_department or self.default),
                 "value": escape(row.value),
                 "requirement": escape(requirement(target)),
-                "binding": escape(binding_label(target)),
+                "binding": format_html('<span class="nowrap">{}</span>', binding_label(target)),
                 "deadline": target.deadline_year,
                 "status": status_badge(row.progress, row.warned),
                 "trend": row.trend,
