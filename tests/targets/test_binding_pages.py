@@ -208,3 +208,15 @@ def test_public_data_say_the_binding(client, seeded, city_admin):
     csv_text = client.get(f"{root}targets.csv").content.decode("utf-8-sig")
     assert "binding_label" in csv_text.splitlines()[0] or "binding" in csv_text
     assert District.objects.exists()
+
+
+def test_the_suggestions_cost_two_queries_whatever_their_number(admin, seeded):
+    """The standings behind, with their targets and districts, and the open notices: one query
+    each (the demo has 219 suggestions as of 2025)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found = notices.suggestions(seeded, 2025)
+    assert len(found) > 100
+    assert len(queries) == 2
