@@ -2,6 +2,7 @@
 replies, closing, overdue, reminders and the one-page PDF."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import Department
+from departments.models import Department, District
 from ledger import access, ledger, notifications
 from ledger.models import Contribution, LedgerState, Notice, NoticeReply
 from plans.models import Part, Plan, Task, TaskDepartment
@@ -69,7 +70,7 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
     """(subject, facts) for a notice to a district about a target, from the stored verdicts:
     its status, how far from the required path, since when it has been behind."""
     from targets.models import Standing
-    from targets.progress import BEHIND, Status
+    from targets.progress import BEHIND, Status, is_warned, midterm_year
 
     plan = target.task.part.plan
     year = year or plan.reporting_year()
@@ -89,6 +90,12 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
         return subject, "\n".join(lines)
     label = Status(current.status).label if current.status in Status.values else current.status
     lines.append(f"{district.name}截至{year}年的状态为“{label}”。")
+    if is_warned(target, current.status, year):
+        subject = f"关于{district.name}“{target.name}”序时进度预警的督办通知"
+        lines.append(
+            f"该指标为约束性指标，自规划中期（{midterm_year(plan.start_year, plan.end_year)}年）"
+            "起落后于序时进度，予以预警。"
+        )
     if current.value is not None:
         value = f"{_short(current.value)}{target.unit}"
         if current.expected is not None:
@@ -109,6 +116,61 @@ def facts_for_target(target, district, year: int | None = None) -> tuple[str, st
     if behind_since is not None:
         lines.append(f"自{behind_since}年起持续落后。")
     return subject, "\n".join(lines)
+
+
+@dataclass
+class Suggestion:
+    """A district's target a notice could be issued about: behind (or its final figure missing)
+    as of the plan's reporting year; `warned`: 序时进度 预警 (a 约束性 target behind its path)."""
+
+    target: object
+    district: District
+    status: str
+    warned: bool
+
+    @property
+    def label(self) -> str:
+        from targets.progress import Status
+
+        return Status(self.status).label
+
+
+SUGGESTIONS_SHOWN = 20
+
+
+def suggestions(plan: Plan, year: int | None = None) -> list[Suggestion]:
+    """The districts' targets the city chases (progress.CHASED) as of the reporting year, on
+    approved figures, without an open notice about them: 预警 first, then by status and plan
+    order. One query for the standings, one for the open notices."""
+    from targets.models import Standing
+    from targets.progress import CHASED, ORDER, is_warned
+
+    year = year or plan.reporting_year()
+    rows = (
+        Standing.objects.filter(
+            target__task__part__plan=plan,
+            as_of=year,
+            approved_only=True,
+            district__isnull=False,
+            status__in=[s.value for s in CHASED],
+        )
+        .select_related("target__task__part__plan", "district")
+        .order_by(
+            "target__task__part__order", "target__task__number", "target__order", "district__order"
+        )
+    )
+    open_about = set(
+        Notice.objects.filter(plan=plan, target__isnull=False, district__isnull=False)
+        .exclude(state=Notice.State.CLOSED)
+        .values_list("target_id", "district_id")
+    )
+    found = [
+        Suggestion(row.target, row.district, row.status, is_warned(row.target, row.status, year))
+        for row in rows
+        if (row.target_id, row.district_id) not in open_about
+    ]
+    found.sort(key=lambda s: (not s.warned, ORDER.index(s.status)))  # stable: plan order kept
+    return found
 
 
 def _short(value) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from departments.models import District
 from plans.models import Plan
 from targets import standings
-from targets.display import describe, level, requirement, unit_of
+from targets.display import binding_label, describe, level, requirement, unit_of
 from targets.models import Figure, Target
 from targets.progress import ORDER, Progress, Status, city_at, load_points, measure, series_of
 from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts
@@ -130,6 +130,9 @@ def _target_head(target: Target) -> dict:
         "deadline_year": target.deadline_year,
         "unit": unit_of(target),
         "lead_department": lead.name if lead else "",
+        # 属性: binding (约束性), expected (预期性), "" where the plan does not say (未标注)
+        "binding": target.binding,
+        "binding_label": binding_label(target),
     }
 
 
@@ -301,4 +304,5 @@ def _data_row(head: dict, slug: str, name: str, row: dict) -> dict:
         "value": row["value"],
         "unit": head["unit"],
         "value_text": row["value_text"],
+        "binding": head["binding"],
     }

@@ -297,24 +297,46 @@ def _problems_section(e: Evaluation) -> list:
     return blocks
 
 
+BINDING_TEXT = {"binding": "约束性", "expected": "预期性", "": "未标注"}
+
+
+def binding_text(target: Target) -> str:
+    """The 属性 column of the annex, in the document's words whatever the reader's language."""
+    return BINDING_TEXT[target.binding]
+
+
 def _annexes(e: Evaluation) -> list[Annex]:
     if e.district is None:
-        header = ["序号", "指标", "牵头部门", "全市结论", "达到要求的区县", "基本完成的区县",
-                  "未达到的区县", "缺数据的区县"]  # fmt: skip
+        header = ["序号", "指标", "属性", "牵头部门", "全市结论", "达到要求的区县",
+                  "基本完成的区县", "未达到的区县", "缺数据的区县"]  # fmt: skip
         rows = []
         for n, t in enumerate(e.targets, 1):
             judged = bool(t.districts) and _judges_districts(t)
             lead = t.target.lead_department
             rows.append(
-                [str(n), t.target.name, lead.name if lead else "—", verdict_text(t.city.verdict)]
+                [
+                    str(n),
+                    t.target.name,
+                    binding_text(t.target),
+                    lead.name if lead else "—",
+                    verdict_text(t.city.verdict),
+                ]
                 + [
                     _names(group, len(e.districts)) if judged else "—"
                     for group in (t.met, t.mostly, t.short, t.lacking)
                 ]
             )
-        widths = [0.7, 3.0, 1.6, 1.4, 2.3, 1.9, 2.1, 2.0]
+        widths = [0.7, 2.6, 1.1, 1.5, 1.3, 2.2, 1.8, 2.0, 1.8]
     else:
-        header = ["序号", "指标", "牵头部门", f"{e.district.name}数值", "区县结论", "全市结论"]
+        header = [
+            "序号",
+            "指标",
+            "属性",
+            "牵头部门",
+            f"{e.district.name}数值",
+            "区县结论",
+            "全市结论",
+        ]
         rows = []
         for n, t in enumerate(e.targets, 1):
             judged = t.districts.get(e.district.pk)
@@ -322,13 +344,14 @@ def _annexes(e: Evaluation) -> list[Annex]:
                 [
                     str(n),
                     t.target.name,
+                    binding_text(t.target),
                     t.target.lead_department.name if t.target.lead_department else "—",
                     judged.shown if judged else "—",
                     verdict_text(judged.verdict) if judged else "—",
                     verdict_text(t.city.verdict),
                 ]
             )
-        widths = [0.7, 4, 2, 2, 1.6, 1.6]
+        widths = [0.7, 3.4, 1.1, 1.5, 2, 1.6, 1.6]
     annexes = [
         Annex("附件1", "指标完成情况明细表", [Table(header, rows, widths=widths)]),
     ]
@@ -383,7 +406,7 @@ def annex_workbook(e: Evaluation) -> bytes:
     unit = e.district.name if e.district else "全市"
     sheet.append(["编号", "指标", "章节", "牵头部门", "类型", "规划目标", "规划值", "单位",
                   f"基期值（{e.plan.baseline_year}）", "评估值", "评估值年度", "目标年度",
-                  f"{unit}结论"])  # fmt: skip
+                  f"{unit}结论", "属性"])  # fmt: skip
     for t in e.targets:
         judged = _judged(e, t)
         target = t.target
@@ -404,6 +427,7 @@ def annex_workbook(e: Evaluation) -> bytes:
                 judged.year if judged else None,
                 target.deadline_year,
                 verdict_text(judged.verdict) if judged else "",
+                binding_text(target),
             ]
         )
     if e.district is None:

@@ -18,7 +18,16 @@ from targets import display, standings
 from targets.completeness import Tally, applicable, days_late, late_targets, tallies
 from targets.display import PALETTE, count_bar
 from targets.models import Target
-from targets.progress import ORDER, Progress, Status, load_points, measure, series_of
+from targets.progress import (
+    ORDER,
+    Progress,
+    Status,
+    is_warned,
+    load_points,
+    measure,
+    midterm_year,
+    series_of,
+)
 from zibo_edu.lib.charts import Series, city_line, line_chart
 
 CHARTS = 4  # charts of the targets furthest behind
@@ -77,6 +86,7 @@ def report_context(
                 else "—",
                 "gap": _gap(target, progress),
                 "city": board.city[target.pk],
+                "warned": is_warned(target, progress.status, year),
             }
         )
     rows.sort(key=lambda r: (ORDER.index(r["progress"].status), r["target"].order))
@@ -95,7 +105,12 @@ def report_context(
         "generated_at": timezone.localtime(generated_at),
         "rows": rows,
         "behind": behind,
-        "attention": [r for r in rows if needs_attention(r["progress"])],
+        # 预警 (a 约束性 target behind its path, from the mid-term on) first
+        "attention": sorted(
+            (r for r in rows if needs_attention(r["progress"])), key=lambda r: not r["warned"]
+        ),
+        "warned": [r for r in rows if r["warned"]],
+        "midterm": midterm_year(plan.start_year, plan.end_year),
         "final_missing": [r for r in rows if r["progress"].status == Status.FINAL_MISSING],
         "no_data": [r for r in rows if r["progress"].status == Status.NO_DATA],
         "figures_in": _figures_in(points, targets, district),

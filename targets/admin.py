@@ -35,8 +35,13 @@ from targets.models import (
 @admin.register(Target)
 class TargetAdmin(CityScopedAdmin):
     city = ("task__part__plan__city",)
-    list_display = ["code", "name", "kind", "requirement", "deadline_year", "scope", "reported_by"]
-    list_filter = ["kind", "comparator", "scope", "reported_by", "deadline_year", "task__part"]
+    list_display = [
+        "code", "name", "kind", "requirement", "deadline_year", "binding", "scope", "reported_by",
+    ]  # fmt: skip
+    list_filter = [
+        "binding", "kind", "comparator", "scope", "reported_by", "deadline_year", "task__part",
+    ]  # fmt: skip
+    actions = ["mark_binding", "mark_expected", "mark_unmarked"]
     search_fields = ["code", "name", "source_sentence", "numerator_label", "denominator_label"]
     list_select_related = ["task__part__plan"]
     autocomplete_fields = ["task"]
@@ -49,6 +54,41 @@ class TargetAdmin(CityScopedAdmin):
         super().save_model(request, obj, form, change)
         if form.has_changed():  # its value, deadline or kind judge every figure anew
             standings.refresh({obj.pk})
+
+    # 属性 in bulk: the admin's history (LogEntry) of each target changed says from what to what,
+    # as a change in the form does ("Changed binding or expected.").
+
+    def _mark(self, request, queryset, binding: str) -> None:
+        label = Target.Binding(binding).label
+        changed = [target for target in queryset if target.binding != binding]
+        for target in changed:
+            before = target.get_binding_display()
+            target.binding = binding
+            target.save(update_fields=["binding"])
+            self.log_change(
+                request,
+                target,
+                gettext("Binding or expected: %(before)s → %(after)s (in bulk).")
+                % {"before": before, "after": label},
+            )
+        self.message_user(
+            request,
+            gettext("%(n)s targets marked %(label)s; %(same)s were so already.")
+            % {"n": len(changed), "label": label, "same": len(queryset) - len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as binding (约束性)"))
+    def mark_binding(self, request, queryset) -> None:
+        self._mark(request, queryset, Target.Binding.BINDING)
+
+    @admin.action(description=_("Mark as expected (预期性)"))
+    def mark_expected(self, request, queryset) -> None:
+        self._mark(request, queryset, Target.Binding.EXPECTED)
+
+    @admin.action(description=_("Mark as not marked (未标注)"))
+    def mark_unmarked(self, request, queryset) -> None:
+        self._mark(request, queryset, Target.Binding.UNMARKED)
 
 
 @admin.register(ReportingPeriod)

@@ -150,6 +150,16 @@ _UNIT_WORDS = "|".join(map(re.escape, UNITS))
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d) ({_UNIT_WORDS})(?= |$)")
 
 
+def binding_label(target: Target) -> str:
+    """约束性, 预期性 or 未标注 (a plan without the 属性 column)."""
+    return str(Target.Binding(target.binding).label)
+
+
+def warning_label() -> str:
+    """序时进度 预警: a 约束性 target behind its path from the mid-term on (progress.is_warned)."""
+    return str(pgettext_lazy("behind the path", "early warning"))
+
+
 def requirement(target: Target) -> str:
     """The target in a few symbols ("≥ 10 个", "≥ 1 名 / 5 幼儿园"), its unit in the reader's
     language; the plan's nouns (幼儿园) stay as the plan writes them."""

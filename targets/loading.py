@@ -25,6 +25,13 @@ from targets.wording import deadlines_in, numbers_in
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 INDICATOR_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# 属性 of a target, as a plan file may give it (the words of the plan's table, or the stored ones)
+BINDING_WORDS = {
+    "约束性": Target.Binding.BINDING,
+    "预期性": Target.Binding.EXPECTED,
+    "binding": Target.Binding.BINDING,
+    "expected": Target.Binding.EXPECTED,
+}
 
 
 class PlanFileError(Exception):
@@ -247,18 +254,16 @@ def _fraction_problems(target: dict) -> list[str]:
     return []
 
 
-BINDING = ("binding", "expected", "")
-
-
 def _table_problems(target: dict) -> list[str]:
-    """What a 主要指标 table gives a target: its 属性 (binding: 约束性 "binding", 预期性
-    "expected", "" not stated) and its baseline (基期) value and year. `why` is the draft's
-    reason for proposing it, kept for the reviewer."""
+    """What a 主要指标 table gives a target: its 属性 (binding: 约束性/binding, 预期性/expected, or
+    "" not stated: 未标注; a file without the key keeps what is stored) and its baseline (基期)
+    value and year. `why` is the draft's reason for proposing it, kept for the reviewer."""
     problems = []
-    if target.get("binding", "") not in BINDING:
+    value = target.get("binding", "")
+    if not (isinstance(value, str) and (value == "" or value in BINDING_WORDS)):
         problems.append(
-            f"binding must be one of binding, expected or empty (约束性/预期性/未标注), "
-            f"not {target['binding']!r}"
+            f"binding {value!r} is not allowed: use 约束性, 预期性, binding or expected "
+            "(or leave it empty or out: 未标注)"
         )
     if "baseline" in target and _decimal(target["baseline"]) is None:
         problems.append(f"baseline {target['baseline']!r} is not a number")
@@ -431,7 +436,11 @@ def _put_departments(
 
 
 def _target_values(target: dict, issued_on: datetime.date) -> dict:
+    """The target's columns from the file. `binding` only where the file says it: a file without
+    the key (Zibo's plan has no 属性 column) keeps what the city admin set in the admin."""
+    binding = {"binding": BINDING_WORDS.get(target["binding"], "")} if "binding" in target else {}
     return {
+        **binding,
         "code": target["code"],
         "indicator": target.get("indicator", ""),
         "name": target["name"],

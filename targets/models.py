@@ -90,6 +90,14 @@ class Target(models.Model):
         DISTRICTS = "districts", _("districts")
         CITY = "city", _("city")
 
+    class Binding(models.TextChoices):
+        """属性 in a plan's 主要指标 table: 约束性 targets bind (they are decomposed to the
+        districts, who answer for them), 预期性 ones guide. A plan without the column: 未标注."""
+
+        BINDING = "binding", pgettext_lazy("target binding", "binding")
+        EXPECTED = "expected", pgettext_lazy("target binding", "expected")
+        UNMARKED = "", pgettext_lazy("target binding", "not marked")
+
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="targets"
     )
@@ -120,6 +128,17 @@ class Target(models.Model):
         _("direction"), max_length=10, choices=Direction.choices, blank=True
     )
     every_year = models.BooleanField(_("every year"), default=False)
+    binding = models.CharField(
+        _("binding or expected"),
+        max_length=10,
+        choices=Binding.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "约束性 (binding) or 预期性 (expected), as the plan's table of main indicators says; "
+            "empty when the plan does not say."
+        ),
+    )
     deadline_year = models.PositiveSmallIntegerField(_("deadline year"))
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     reported_by = models.CharField(_("reported by"), max_length=10, choices=Reporter.choices)

@@ -88,6 +88,11 @@ ORDER = [Status.MISSED, Status.FINAL_MISSING, Status.REGRESSING, Status.OVERDUE,
          Status.NO_DATA]  # fmt: skip
 
 
+# 序时进度 预警: a 约束性 (binding) target behind its path from the plan's mid-term on. The path
+# statuses below the on-track ratio (r < ON_TRACK_RATIO) are the ones warned of.
+WARNED = {Status.ACCELERATE, Status.LAGGING, Status.REGRESSING}
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     """One year's figure, reduced to what progress needs."""
@@ -140,6 +145,24 @@ def plan_years(target: Target) -> tuple[int | None, int]:
     except ObjectDoesNotExist:
         return None, target.deadline_year
     return plan.start_year, plan.end_year
+
+
+def midterm_year(start_year: int, end_year: int) -> int:
+    """The plan's mid-term year: 2023 for 2021–2025 (start + (end − start) // 2)."""
+    return start_year + (end_year - start_year) // 2
+
+
+def is_warned(target: Target, status: str, year: int) -> bool:
+    """序时进度 预警: as of `year`, a 约束性 target whose latest figure is behind the straight path
+    (the method's ratio below the on-track threshold: 需加快, 明显滞后 or 倒退), from the plan's
+    mid-term year on and before its deadline year (from then on the verdict speaks). 预期性 and
+    未标注 targets are never warned of."""
+    if target.binding != Target.Binding.BINDING or is_final(target, year):
+        return False
+    if status not in WARNED:
+        return False
+    start, end = plan_years(target)
+    return start is None or year >= midterm_year(start, end)
 
 
 # Measures ---------------------------------------------------------------------------------

@@ -63,13 +63,18 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         found = [n for n in found if n.is_overdue(today)]
     elif state in Notice.State.values:
         found = [n for n in found if n.state == state]
+    may_manage = access.may_manage(request.user)
+    suggested = notices.suggestions(plan) if access.may_issue_notices(request.user) else []
     context = {
         "plan": plan,
         "notices": found,
         "today": today,
         "states": Notice.State.choices,
         "state": state,
-        "may_manage": access.may_manage(request.user),
+        "may_manage": may_manage,
+        "suggested": suggested[: notices.SUGGESTIONS_SHOWN],
+        "suggested_count": len(suggested),
+        "suggested_warned": sum(1 for s in suggested if s.warned),
     }
     return render(request, "ledger/notice_list.html", context)
 

@@ -115,9 +115,10 @@ def _html(template: str, context: dict, language: str) -> Made:
 
 
 TARGET_COLUMNS = ["key", "code", "name", "lead_department", "requirement", "deadline_year",
-                  "value", "unit", "value_text", "year", "status", "status_label"]  # fmt: skip
+                  "value", "unit", "value_text", "year", "status", "status_label", "binding",
+                  "binding_label"]  # fmt: skip
 DATA_COLUMNS = ["key", "code", "name", "district", "district_name", "year", "value", "unit",
-                "value_text"]  # fmt: skip
+                "value_text", "binding"]  # fmt: skip
 
 
 def _target_table(page: dict) -> list[dict]:

@@ -137,6 +137,10 @@ class TargetOut(Schema):
     direction: str | None
     every_year: bool
     deadline_year: int
+    binding: Literal["binding", "expected"] | None = Field(
+        description="属性: binding (约束性), expected (预期性), or null when the plan does not say "
+        "(未标注)"
+    )
     scope: str
     reported_by: str
     numerator: str | None
@@ -182,6 +186,7 @@ def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
                     "direction": target.direction or None,
                     "every_year": target.every_year,
                     "deadline_year": target.deadline_year,
+                    "binding": target.binding or None,
                     "scope": target.scope,
                     "reported_by": target.reported_by,
                     "numerator": target.numerator_label or None,
@@ -372,11 +377,16 @@ class ProgressOut(Schema):
     baseline_year: int | None
     years_met: list[int] | None = Field(description="[years met, years judged]")
     districts_reported: list[int] | None = Field(description="[districts in, districts]")
+    warning: bool = Field(
+        description="序时进度 预警: a binding (约束性) target behind its straight path (ratio "
+        "below 0.95), from the plan's mid-term year on, before its deadline year"
+    )
 
 
 class TargetProgressOut(Schema):
     code: str
     name: str
+    binding: Literal["binding", "expected"] | None
     city: ProgressOut
     districts: dict[str, ProgressOut]
 

@@ -24,7 +24,7 @@ from departments.models import District
 from plans.access import get_department_for_user, may_issue_notice_in, plan_for_request
 from plans.models import Plan, plan_query
 from targets import access, panels, standings, succession
-from targets.display import dated, describe, percent, status_labels
+from targets.display import dated, describe, percent, status_labels, warning_label
 from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
@@ -34,6 +34,7 @@ from targets.progress import (
     Progress,
     Status,
     city_at,
+    is_warned,
     load_points,
     measure,
     rank,
@@ -64,6 +65,7 @@ class View:
 
 
 ALL, NONE = "all", "none"
+WARNING = "warning"  # ?status=warning: the 约束性 targets warned of (序时进度 预警)
 
 
 def _view(
@@ -119,6 +121,11 @@ class Row:
         return ORDER.index(self.progress.status)
 
     @property
+    def warned(self) -> bool:
+        """序时进度 预警: a 约束性 target behind its path from the plan's mid-term on."""
+        return is_warned(self.target, self.progress.status, self.years_as_of)
+
+    @property
     def value(self) -> str:
         shown_year = self.progress.year
         reported = self.progress.reported  # the as-of year is not complete: how far it is
@@ -172,7 +179,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows = [
         row
         for row in _rows(view, lambda t: view.board.city[t.pk])
-        if row.target.pk in chosen and (not status or row.progress.status == status)
+        if row.target.pk in chosen
+        and (not status or row.progress.status == status or (status == WARNING and row.warned))
     ]
     table = ProgressTable(rows, order_by=request.GET.get("sort"), link_query=plan_query(request))
     RequestConfig(request, paginate=False).configure(table)
@@ -187,9 +195,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         "table": table,
         "nothing_to_show": _nothing_to_show(request, view),
         "filter": filters,
-        "statuses": [(value, capfirst(label)) for value, label in Status.choices],
+        "statuses": [
+            *((value, capfirst(label)) for value, label in Status.choices),
+            (WARNING, warning_label()),
+        ],
         "status": status,
         "counts": _counts(rows),
+        "warned": sum(1 for row in rows if row.warned),
+        "warning": WARNING,
     }
     return render(request, "targets/progress_overview.html", context)
 
@@ -370,6 +383,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": view.plan,
         "target": target,
         "city": city,
+        "city_warned": is_warned(target, city.status, view.year),
         "cells": [row for row in ranked if row[0].pk in visible],
         "district_count": len(view.districts),
         "years": years,
@@ -482,12 +496,18 @@ def district_progress(request: HttpRequest, slug: str) -> HttpResponse:
         place = next(r for d, _p, r, _t in _ranked(target, cells, view.year) if d.pk == district.pk)
         progress = view.board.cells[(target.pk, district.pk)]
         text = dated(target, progress)  # every value beside a status says its year
-        rows.append((target, progress, text, place, view.board.city[target.pk]))
+        city = view.board.city[target.pk]
+        warned = (
+            is_warned(target, progress.status, view.year),
+            is_warned(target, city.status, view.year),
+        )
+        rows.append((target, progress, text, place, city, warned))
     context = {
         "view": view,
         "plan": view.plan,
         "district": district,
         "rows": rows,
+        "warned": sum(1 for *_r, (own, _city) in rows if own),
         "district_count": len(view.districts),
     }
     return render(request, "targets/progress_district.html", context)
@@ -549,6 +569,7 @@ def progress_json(request: HttpRequest) -> dict:
             "baseline_year": progress.baseline_year,
             "years_met": list(progress.years_met) if progress.years_met else None,
             "districts_reported": list(progress.reported) if progress.reported else None,
+            "warning": is_warned(target, progress.status, view.year),
         }
 
     return {
@@ -558,6 +579,7 @@ def progress_json(request: HttpRequest) -> dict:
             {
                 "code": t.code,
                 "name": t.name,
+                "binding": t.binding or None,
                 "city": as_json(t, view.board.city[t.pk]),
                 "districts": {d.slug: as_json(t, view.board.cells[(t.pk, d.pk)]) for d in shown},
             }

@@ -18,7 +18,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from targets.display import PERCENTAGE_POINTS, describe, requirement, unit_of
+from targets.display import (
+    PERCENTAGE_POINTS,
+    binding_label,
+    describe,
+    requirement,
+    unit_of,
+    warning_label,
+)
 from targets.models import Target
 from zibo_edu.lib.cells import csv_cell, text_only
 
@@ -39,6 +46,7 @@ def headers() -> list[str]:
         _("Deadline"),
         _("Status"),
         _("Districts behind"),
+        _("Binding"),
     ]
 
 
@@ -72,6 +80,8 @@ def _rows(records: Sequence, year: int) -> list[tuple[list, list[str]]]:
         target, progress = record.target, record.progress
         value, number_format, unit = _value(target, progress)
         status = capfirst(progress.label) + ("*" if progress.provisional else "")
+        if record.warned:  # 序时进度 预警
+            status += f"（{warning_label()}）"
         cells = [
             target.code,
             target.name,
@@ -83,8 +93,9 @@ def _rows(records: Sequence, year: int) -> list[tuple[list, list[str]]]:
             target.deadline_year,
             status,
             record.behind,
+            binding_label(target),
         ]
-        formats = ["@", "@", "@", number_format, "@", "0", "@", "0", "@", "0"]
+        formats = ["@", "@", "@", number_format, "@", "0", "@", "0", "@", "0", "@"]
         rows.append((cells, formats))
     return rows
 

@@ -23,11 +23,18 @@ class TargetFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("kind"), choices=Target.Kind.choices, empty_label=_("All")
     )
+    binding = django_filters.ChoiceFilter(
+        label=_("binding or expected"),
+        # 未标注 is the empty value: it is offered as "none", since "" means all
+        choices=[(value or "none", label) for value, label in Target.Binding.choices],
+        method="filter_binding",
+        empty_label=_("All"),
+    )
     q = django_filters.CharFilter(label=_("search"), method="filter_text")
 
     class Meta:
         model = Target
-        fields = ["chapter", "department", "kind"]
+        fields = ["chapter", "department", "kind", "binding"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +44,9 @@ class TargetFilter(django_filters.FilterSet):
     def filter_department(self, queryset: QuerySet, name: str, value: Department) -> QuerySet:
         """Targets of tasks the department leads or co-operates on."""
         return queryset.involving(value)
+
+    def filter_binding(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(binding="" if value == "none" else value)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(

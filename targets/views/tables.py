@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from targets.display import requirement
+from targets.display import binding_label, requirement, warning_label
 from targets.models import Target
 
 PLAN_ORDER = ("task__part__order", "task__number", "order")
@@ -20,6 +20,7 @@ class TargetTable(tables.Table):
     name = tables.Column(verbose_name=_("Target"))
     requirement = tables.Column(verbose_name=_("Requirement"), empty_values=(), orderable=False)
     deadline_year = tables.Column(verbose_name=_("Deadline"))
+    binding = tables.Column(verbose_name=_("Binding"), empty_values=())
     kind = tables.Column(verbose_name=_("Kind"))
     scope = tables.Column(verbose_name=_("Scope"))
     lead_department = tables.Column(
@@ -39,7 +40,7 @@ class TargetTable(tables.Table):
 
     class Meta:
         model = Target
-        fields = ["code", "name", "requirement", "deadline_year", "kind", "scope"]
+        fields = ["code", "name", "requirement", "deadline_year", "binding", "kind", "scope"]
         sequence = [*fields, "lead_department", "task"]
         order_by = "code"
         attrs = {"class": "table"}
@@ -48,22 +49,32 @@ class TargetTable(tables.Table):
     def render_requirement(self, record: Target) -> str:
         return requirement(record)
 
+    def render_binding(self, record: Target) -> str:
+        return binding_label(record)
+
     def render_task(self, record: Target) -> str:
         return f"{record.task.code} {record.task.title}"
 
 
-def status_badge(progress) -> str:
+def status_badge(progress, warned: bool = False) -> str:
     mark = "*" if progress.provisional else ""
     label = capfirst(progress.label)
-    return format_html('<span class="status status-{}">{}{}</span>', progress.status, label, mark)
+    badge = format_html('<span class="status status-{}">{}{}</span>', progress.status, label, mark)
+    return badge + warning_badge() if warned else badge
+
+
+def warning_badge() -> str:
+    """序时进度 预警 beside a status (progress.is_warned)."""
+    return format_html(' <span class="warning-mark">{}</span>', warning_label())
 
 
 class StatusColumn(tables.Column):
     def render(self, record) -> str:
-        return status_badge(record.progress)
+        return status_badge(record.progress, record.warned)
 
     def value(self, record) -> str:
-        return capfirst(record.progress.label)
+        label = capfirst(record.progress.label)
+        return f"{label}（{warning_label()}）" if record.warned else label
 
 
 class ProgressTable(tables.Table):
@@ -90,6 +101,16 @@ class ProgressTable(tables.Table):
 
     def render_requirement(self, record) -> str:
         return requirement(record.target)
+
+    binding = tables.Column(
+        verbose_name=_("Binding"),
+        accessor="target__binding",
+        order_by=("target__binding",),
+        empty_values=(),  # 未标注 is the empty value, and says so
+    )
+
+    def render_binding(self, record) -> str:
+        return format_html('<span class="nowrap">{}</span>', binding_label(record.target))
 
     deadline = tables.Column(verbose_name=_("Deadline"), accessor="target__deadline_year")
     status = StatusColumn(
@@ -124,8 +145,9 @@ class ProgressTable(tables.Table):
                 "lead": escape(target.lead_department or self.default),
                 "value": escape(row.value),
                 "requirement": escape(requirement(target)),
+                "binding": format_html('<span class="nowrap">{}</span>', binding_label(target)),
                 "deadline": target.deadline_year,
-                "status": status_badge(row.progress),
+                "status": status_badge(row.progress, row.warned),
                 "trend": row.trend,
                 "behind": self.default if row.behind is None else row.behind,
             }

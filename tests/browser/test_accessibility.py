@@ -30,6 +30,8 @@ def demo_site(site) -> str:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run bin/setup --test (npm install)")
     call_command("seed_demo", password="pw-for-tests-only", verbosity=0)
+    # one 约束性 target behind its path from the mid-term on: its 预警 marks are on the pages
+    Target.objects.filter(code="二(一)6-3").update(binding=Target.Binding.BINDING)
     return site
 
 
@@ -68,6 +70,8 @@ def _detail_pages(role: str | None) -> list[str]:
         "/projections/?level=junior",
         "/projections/districts/zhangdian/",
         "/projections/births/",
+        "/progress/?year=2023",  # 序时进度 预警 (as of the mid-term year)
+        "/progress/districts/zhangdian/?year=2023",
     ]
     if role in ("staff-zhangdian", "city-admin"):
         zhangdian = District.objects.get(slug="zhangdian")
@@ -79,6 +83,8 @@ def _detail_pages(role: str | None) -> list[str]:
     notice = Notice.objects.order_by("pk").first()
     if notice is not None and role == "city-admin":
         pages.append(f"/notices/{notice.pk}/")
+    if role == "city-admin":
+        pages.append("/notices/")  # with its suggested notices
     return pages
 
 

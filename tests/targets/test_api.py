@@ -21,6 +21,7 @@ def test_targets_api_lists_every_target_with_its_source(client, plan):
         "direction": None,
         "every_year": False,
         "deadline_year": 2025,
+        "binding": None,  # 未标注: Zibo's plan has no 属性 column
         "scope": "district",
         "reported_by": "districts",
         "numerator": "体质健康测试优良学生数",

@@ -218,7 +218,7 @@ def test_district_staff_see_the_city_and_their_own_district(client, staff_zhangd
     assert response.content.decode().count("<polyline") == 3, "张店区, the city, the path"
     assert client.get("/progress/districts/zichuan/").status_code == 404
     district = client.get("/progress/districts/zhangdian/?year=2024")
-    ranks = {target.code: rank for target, _p, _t, rank, _c in district.context["rows"]}
+    ranks = {target.code: rank for target, _p, _t, rank, _c, _w in district.context["rows"]}
     # ranked on 2024's approved figures only: the three districts ahead have them
     figures = Figure.objects.filter(target=fitness, year=2024, state="approved")
     rates = sorted((f.numerator / f.denominator for f in figures), reverse=True)
@@ -535,14 +535,15 @@ def test_district_page_gives_every_value_its_year(admin, seeded):
     latest approved figure, 2023's, and says so."""
     response = admin.get("/progress/districts/wenchanghu/?year=2025")
     rows = {
-        target.code: (progress, text) for target, progress, text, _r, _c in response.context["rows"]
+        target.code: (progress, text)
+        for target, progress, text, _r, _c, _w in response.context["rows"]
     }
     progress, text = rows["二(一)4-2"]
     assert progress.status == Status.FINAL_MISSING
     assert text == "85.2%（2023）"
     assert all(text == "—" or text.endswith(f"（{p.year}）") for p, text in rows.values())
     zhangdian = admin.get("/progress/districts/zhangdian/?year=2025").context["rows"]
-    fitness = next(text for target, _p, text, _r, _c in zhangdian if target.code == "二(一)4-1")
+    fitness = next(text for target, _p, text, _r, _c, _w in zhangdian if target.code == "二(一)4-1")
     assert fitness == "54.6%（2025）"  # as on the target page
 
 

@@ -248,7 +248,7 @@ def test_load_plan_names_a_wrong_binding():
     _confirm_everything(draft)
     _candidates(draft)[0]["binding"] = "mandatory"
     problems = validate(draft)
-    assert any("binding must be one of binding, expected or empty" in p for p in problems)
+    assert any("binding 'mandatory' is not allowed: use 约束性, 预期性" in p for p in problems)
 
 
 def test_the_command_prints_the_reasons(tmp_path, db):
