@@ -768,9 +768,7 @@ class GoalDocument(models.Model):
     values, or the approval of a 规划调整. Its title, 文号 and date, and the file if one is kept
     (checked by zibo_edu.lib.uploads, stored through Django's storage like ledger attachments)."""
 
-    title = models.CharField(
-        _("document title"), max_length=200, validators=[validate_single_line]
-    )
+    title = models.CharField(_("document title"), max_length=200, validators=[validate_single_line])
     number = models.CharField(
         _("document number"), max_length=50, validators=[validate_single_line]
     )

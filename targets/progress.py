@@ -177,7 +177,7 @@ def may_decompose(target: Target) -> bool:
 def attach_goals(targets: Iterable[Target]) -> None:
     """Load the districts' own values and whether each target was adjusted, for these targets:
     two queries, then `goal_of` asks nothing more of the database."""
-    from targets.models import DistrictGoal, TargetAdjustment  # noqa: PLC0415 (same app)
+    from targets.models import DistrictGoal, TargetAdjustment
 
     targets = [t for t in targets if "_district_goals" not in t.__dict__]
     if not targets:
