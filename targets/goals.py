@@ -185,3 +185,42 @@ def original(target: Target) -> tuple[Decimal | None, int] | None:
     None for a target never adjusted."""
     first = target.adjustments.order_by("created_at", "pk").first()
     return None if first is None else (first.old_value, first.old_year)
+
+
+def adjusted_texts(targets) -> dict[int, tuple[str, str]]:
+    """By target pk, for the adjusted ones: (the plan's original, the adjusted) as "55%（2025）":
+    one query, for lists of targets (the evaluation, the public pages)."""
+    from targets.display import goal_value
+
+    by_pk = {t.pk: t for t in targets}
+    first: dict[int, TargetAdjustment] = {}
+    for adjustment in TargetAdjustment.objects.filter(target__in=list(by_pk)).order_by(
+        "created_at", "pk"
+    ):
+        first.setdefault(adjustment.target_id, adjustment)
+    return {
+        pk: (
+            f"{goal_value(by_pk[pk], a.old_value)}（{a.old_year}）",
+            f"{goal_value(by_pk[pk], by_pk[pk].value)}（{by_pk[pk].deadline_year}）",
+        )
+        for pk, a in first.items()
+    }
+
+
+def district_values_texts(targets, districts) -> dict[int, str]:
+    """By target pk, for the decomposed ones: "张店区 60%、淄川区 50%" (one query)."""
+    from targets.display import goal_value
+
+    by_pk = {t.pk: t for t in targets}
+    order = {d.pk: (n, d.name) for n, d in enumerate(districts)}
+    found: dict[int, list] = {}
+    for goal in DistrictGoal.objects.filter(target__in=list(by_pk)):
+        if goal.district_id in order:
+            found.setdefault(goal.target_id, []).append(goal)
+    return {
+        pk: "、".join(
+            f"{order[g.district_id][1]} {goal_value(by_pk[pk], g.value)}"
+            for g in sorted(goals_, key=lambda g: order[g.district_id])
+        )
+        for pk, goals_ in found.items()
+    }
