@@ -1,5 +1,5 @@
-"""Districts' own values (分解目标) and adjustments (规划调整): the goal each judgement uses, through
-the pages, the Excel template, the admin and the API."""
+"""Districts' own values (分解目标) and adjustments (规划调整): the goal each judgement uses,
+through the pages, the Excel template, the admin and the API."""
 
 import io
 from decimal import Decimal
@@ -23,7 +23,11 @@ from tests.conftest import make_figure, target_named
 
 pytestmark = pytest.mark.django_db
 
-DOCUMENT = {"title": "淄博市教育目标责任书", "number": "淄教发〔2023〕5号", "issued_on": "2023-03-01"}
+DOCUMENT = {
+    "title": "淄博市教育目标责任书",
+    "number": "淄教发〔2023〕5号",
+    "issued_on": "2023-03-01",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +63,7 @@ def test_a_district_with_its_own_value_is_judged_against_it_the_others_against_t
     assert goal_of(fitness, zichuan.pk) == (Decimal(55), Basis.CITY)
     assert goal_of(fitness, None) == (Decimal(55), Basis.CITY)
     points = {2020: _fraction(50, 2020), 2025: _fraction(57)}
-    # 57% in 2025: short of 张店区's 60% (achieved share (57−50)/(60−50) = 0.7), above the city's 55%
+    # 57% in 2025: short of 张店区's 60% (achieved (57−50)/(60−50) = 0.7), above the city's 55%
     own = district_progress(fitness, points, 2025, zhangdian.pk)
     assert (own.status, own.goal, own.goal_basis) == (Status.MISSED, 60, "district")
     assert own.ratio == Decimal("0.7")
@@ -296,8 +300,9 @@ def test_the_api_gives_the_decomposition_the_adjustment_and_the_goal_used(
 ):
     goals.decompose(fitness, {zhangdian: Decimal(60)}, goals.Document("责任书", "1号"),
                     city_admin, "form")  # fmt: skip
-    goals.adjust(Target.objects.get(pk=fitness.pk), value=Decimal(58), year=2025, reason="调整",
-                 document=goals.Document("批复", "2号"), user=city_admin, channel="form")  # fmt: skip
+    goals.adjust(Target.objects.get(pk=fitness.pk), value=Decimal(58), year=2025,
+                 reason="调整", document=goals.Document("批复", "2号"), user=city_admin,
+                 channel="form")  # fmt: skip
     listed = {t["code"]: t for t in admin.get("/api/targets/").json()["targets"]}[fitness.code]
     assert listed["value"] == 58 and listed["original_value"] == 55
     assert listed["district_values"] == {"zhangdian": 60}
@@ -308,3 +313,55 @@ def test_the_api_gives_the_decomposition_the_adjustment_and_the_goal_used(
     assert (row["city"]["goal"], row["city"]["goal_basis"]) == (58, "adjusted")
     own = row["districts"]["zhangdian"]
     assert (own["goal"], own["goal_basis"]) == (60, "district")
+
+
+# The evaluation, the monthly report and the public pages say which value was used -------------
+
+
+@pytest.fixture
+def decided(plan, fitness, zhangdian, zichuan, city_admin):
+    """张店区 at 57% in 2025 against its own 60%; 淄川区 at 57% against the adjusted city 56%."""
+    for district in (zhangdian, zichuan):
+        make_figure(fitness, district, 2020, numerator=50, denominator=100, state="approved")
+        make_figure(fitness, district, 2025, numerator=57, denominator=100, state="approved")
+    goals.decompose(fitness, {zhangdian: Decimal(60)}, goals.Document("责任书", "1号"),
+                    city_admin, "form")  # fmt: skip
+    goals.adjust(Target.objects.get(pk=fitness.pk), value=Decimal(56), year=2025,
+                 reason="调整", document=goals.Document("批复", "2号"), user=city_admin,
+                 channel="form")  # fmt: skip
+    return Target.objects.get(pk=fitness.pk)
+
+
+def test_the_evaluation_says_which_value_each_verdict_used(plan, decided, zhangdian, zichuan):
+    from reports import evaluation, evaluation_document
+
+    result = evaluation.evaluate(plan, 2025)
+    row = next(t for t in result.targets if t.target.pk == decided.pk)
+    assert row.adjusted == ("55%（2025）", "56%（2025）")
+    assert row.district_values == "张店区 60%"
+    assert row.districts[zhangdian.pk].goal == "按分解目标 60%"
+    assert row.districts[zhangdian.pk].verdict == evaluation.Verdict.NOT_DONE
+    assert row.districts[zichuan.pk].goal == "按调整后目标 56%"
+    assert row.districts[zichuan.pk].verdict == evaluation.Verdict.DONE
+    assert "按调整后目标" in evaluation_document._goal_sentence(result)
+    assert evaluation_document._plan_value(row).endswith("（原55%（2025），调整为56%（2025））")
+    own = evaluation.evaluate(plan, 2025, district=zhangdian)
+    judged = next(t for t in own.targets if t.target.pk == decided.pk).districts[zhangdian.pk]
+    assert evaluation_document._verdict_with_goal(judged).endswith("（按分解目标 60%）")
+
+
+def test_the_public_pages_show_the_goal_used_and_the_original(
+    client, plan, city_admin, decided, zhangdian
+):
+    from public import publication
+    from public.content import target_key
+
+    publication.publish(plan, user=city_admin)
+    root = f"/public/{plan.slug}/"
+    page = client.get(f"{root}targets/{target_key(decided)}/").content.decode()
+    assert "按分解目标 60%" in page and "按调整后目标 56%" in page
+    assert "55%（2025）" in page
+    data = client.get(f"{root}districts/{zhangdian.slug}.json").json()
+    row = next(t for t in data["targets"] if t["code"] == decided.code)
+    assert (row["goal"], row["goal_basis"]) == ("60.00", "district")
+    assert row["original_requirement"] == "55%（2025）"
