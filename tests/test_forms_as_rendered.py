@@ -169,7 +169,15 @@ FORMS = {
     "notice reply, empty": ("staff", lambda w: w["notice"].get_absolute_url(), None, 0),
     "notice review, send back without a reason": (
         "admin", lambda w: w["replied"].get_absolute_url(), "send_back", -1),
+    "values per district, untouched": (
+        "admin", lambda w: reverse("goal_decomposition", args=[_fitness().pk]), None, 0),
+    "adjustment, untouched": (
+        "admin", lambda w: reverse("goal_adjustment", args=[_fitness().pk]), None, 0),
 }  # fmt: skip
+
+
+def _fitness() -> Target:
+    return Target.objects.get(name="学生体质健康测试优良率")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
