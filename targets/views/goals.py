@@ -16,7 +16,7 @@ from departments.models import District
 from plans.access import plan_for_request
 from plans.models import plan_query
 from targets import access, goal_workbook, goals
-from targets.display import level
+from targets.display import goal_value
 from targets.models import Target
 from targets.progress import may_decompose
 from zibo_edu.lib.single_line import validate_single_line
@@ -104,7 +104,7 @@ class AdjustmentForm(DocumentForm):
 
 
 def _context(target, plan, **extra) -> dict:
-    return {"target": target, "plan": plan, "city_value": level(target, target.value), **extra}
+    return {"target": target, "plan": plan, "city_value": goal_value(target, target.value), **extra}
 
 
 def _decomposition_page(request, target, plan, form, status=200, **extra) -> HttpResponse:
@@ -208,6 +208,15 @@ def adjustment(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The target is adjusted."))
                 url = reverse("progress_target", args=[target.pk]) + plan_query(request)
                 return redirect(url)
-    context = _context(target, plan, form=form, original=goals.original(target),
-                       adjustments=target.adjustments.select_related("created_by"))  # fmt: skip
+    original = goals.original(target)
+    rows = [
+        (a, f"{goal_value(target, a.old_value)}（{a.old_year}）",
+         f"{goal_value(target, a.new_value)}（{a.new_year}）")
+        for a in target.adjustments.select_related("created_by")
+    ]  # fmt: skip
+    context = _context(
+        target, plan, form=form, adjustments=rows,
+        original=f"{goal_value(target, original[0])}（{original[1]}）" if original else "",
+    )  # fmt: skip
+
     return render(request, "targets/adjustment.html", context, status=status)
