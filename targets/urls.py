@@ -61,6 +61,11 @@ urlpatterns = [
     ),
     path("progress/targets/<int:pk>/adjustment/", goals.adjustment, name="goal_adjustment"),
     path(
+        "progress/targets/<int:pk>/documents/<slug:kind>/<int:doc>/",
+        goals.goal_document,
+        name="goal_document",
+    ),
+    path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),
 ]

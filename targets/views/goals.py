@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from plans.access import plan_for_request
 from plans.models import plan_query
 from targets import access, goal_workbook, goals
 from targets.display import goal_value
-from targets.models import Target
+from targets.models import Decomposition, Target, TargetAdjustment
 from targets.progress import may_decompose
 from zibo_edu.lib.single_line import validate_single_line
 
@@ -220,3 +220,26 @@ def adjustment(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
     return render(request, "targets/adjustment.html", context, status=status)
+
+
+DOCUMENTS = {"decomposition": Decomposition, "adjustment": TargetAdjustment}
+
+
+@login_required
+def goal_document(request: HttpRequest, pk: int, kind: str, doc: int) -> HttpResponse:
+    """The file of a 目标责任书 or of an adjustment's approval: for whoever sees the target's
+    progress."""
+    plan = plan_for_request(request)
+    target = access.get_target_for_user(request, pk, plan)
+    if kind not in DOCUMENTS:
+        raise Http404
+    record = get_object_or_404(DOCUMENTS[kind], pk=doc, target=target)
+    if not record.file:
+        raise Http404
+    try:
+        content = record.file.open("rb")
+    except FileNotFoundError:  # lost from storage (a restore without the media)
+        raise Http404 from None
+    return FileResponse(
+        content, as_attachment=True, filename=record.file_name, content_type=record.content_type
+    )

@@ -365,3 +365,22 @@ def test_the_public_pages_show_the_goal_used_and_the_original(
     row = next(t for t in data["targets"] if t["code"] == decided.code)
     assert (row["goal"], row["goal_basis"]) == ("60.00", "district")
     assert row["original_requirement"] == "55%（2025）"
+
+
+def test_the_document_file_is_kept_and_downloaded_by_who_sees_the_target(
+    admin, fitness, client, staff_zhangdian
+):
+    pdf = SimpleUploadedFile("zrs.pdf", b"%PDF-1.4 zrs", content_type="application/pdf")
+    admin.post(
+        f"/progress/targets/{fitness.pk}/decomposition/",
+        {**DOCUMENT, "d-zhangdian": "60", "file": pdf},
+    )
+    record = Decomposition.objects.get()
+    url = f"/progress/targets/{fitness.pk}/documents/decomposition/{record.pk}/"
+    assert url in admin.get(f"/progress/targets/{fitness.pk}/").content.decode()
+    client.force_login(staff_zhangdian)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 zrs"
+    assert "zrs.pdf" in response["Content-Disposition"]
+    assert client.get(url.replace("decomposition/", "adjustment/", 1)).status_code == 404
