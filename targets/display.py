@@ -272,6 +272,12 @@ def goal_value(target: Target, goal: Decimal | None) -> str:
     """A target value in a few characters: "96%", "12 所"."""
     if goal is None:
         return "—"
+    if target.entry == Target.Entry.FRACTION and not target.is_percentage:  # "每5幼儿园 1 名"
+        noun = target.denominator_label.removesuffix("数")
+        per = f"{target.per_units}{noun}" if target.per_units != 1 else noun
+        unit = UNITS.get(target.unit, target.unit)
+        return _("%(value)s %(unit)s per %(per)s") % {"value": plain(goal), "unit": unit,
+                                                       "per": per}  # fmt: skip
     unit = target.unit if target.unit == "%" else f" {unit_of(target)}" if target.unit else ""
     return f"{plain(goal)}{unit}"
 
