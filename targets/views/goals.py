@@ -93,13 +93,16 @@ class AdjustmentForm(DocumentForm):
             self.fields["value"].required = True
         plan = target.task.part.plan
         self.fields["deadline_year"].min_value = plan.start_year
-        self.fields["deadline_year"].widget.attrs.update(min=plan.start_year, max=2100)
+        self.fields["deadline_year"].widget.attrs.update(min=plan.start_year, max=plan.end_year)
 
     def clean_deadline_year(self):
         year = self.cleaned_data["deadline_year"]
-        start = self.target.task.part.plan.start_year
-        if year < start:
-            raise ValidationError(_("A year from %(start)s on is allowed.") % {"start": start})
+        plan = self.target.task.part.plan
+        if not plan.start_year <= year <= plan.end_year:  # judged within the plan's years
+            raise ValidationError(
+                _("A year of the plan is allowed: %(start)s to %(end)s.")
+                % {"start": plan.start_year, "end": plan.end_year}
+            )
         return year
 
 
