@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from departments.models import District
 from plans.models import Plan
-from targets import standings
-from targets.display import binding_label, describe, level, requirement, unit_of
+from targets import goals, standings
+from targets.display import binding_label, describe, goal_used, level, requirement, unit_of
 from targets.models import Figure, Target
 from targets.progress import ORDER, Progress, Status, city_at, load_points, measure, series_of
 from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts
@@ -97,8 +97,16 @@ def basis(plan: Plan) -> Basis:
     return Basis(plan, targets, districts, year, updated)
 
 
-def _status(progress: Progress) -> dict:
-    return {"status": str(progress.status), "status_label": str(Status(progress.status).label)}
+def _status(progress: Progress, target: Target) -> dict:
+    """The status, and the value it was judged against (targets.progress.goal_of): the city's,
+    the adjusted one (规划调整) or the district's own (分解目标)."""
+    return {
+        "status": str(progress.status),
+        "status_label": str(Status(progress.status).label),
+        "goal": _amount(progress.goal),
+        "goal_basis": progress.goal_basis,
+        "goal_text": goal_used(target, progress),
+    }
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -120,9 +128,12 @@ def _head(base: Basis) -> dict:
     }
 
 
-def _target_head(target: Target) -> dict:
+def _target_head(target: Target, adjusted: dict | None = None) -> dict:
+    """`adjusted`: goals.adjusted_texts of the targets shown, when some may be adjusted."""
     lead = target.lead_department
+    original = (adjusted or {}).get(target.pk)
     return {
+        "original_requirement": original[0] if original else None,  # before a 规划调整
         "key": target_key(target),
         "code": target.code,
         "name": target.name,
@@ -145,16 +156,17 @@ def plan_page(base: Basis) -> dict:
     by_task: dict[int, list[dict]] = {}
     counts = dict.fromkeys(ORDER, 0)
     rows = []
+    adjusted = goals.adjusted_texts(base.targets)
     for target in base.targets:
         city = board.city[target.pk]
         counts[Status(city.status)] += 1
         row = {
-            **_target_head(target),
+            **_target_head(target, adjusted),
             "task": target.task.code,
             "value": _amount(city.value),
             "value_text": describe(target, city),
             "year": city.year,
-            **_status(city),
+            **_status(city, target),
         }
         rows.append(row)
         by_task.setdefault(target.task_id, []).append(row)
@@ -203,7 +215,7 @@ def target_page(base: Basis, target: Target) -> dict:
             {
                 "district": district.slug,
                 "name": district.name,
-                **_status(progress),
+                **_status(progress, target),
                 "values": [
                     {
                         "year": year,
@@ -220,14 +232,18 @@ def target_page(base: Basis, target: Target) -> dict:
     return {
         **_head(base),
         "target": {
-            **_target_head(target),
+            **_target_head(target, goals.adjusted_texts([target])),
             "wording": target.source_sentence,
             "target_value": _amount(target.value),
             "definition": definition,
             "reported_by": str(target.get_reported_by_display()),
         },
         "years": years,
-        "status": {**_status(city), "value_text": describe(target, city), "year": city.year},
+        "status": {
+            **_status(city, target),
+            "value_text": describe(target, city),
+            "year": city.year,
+        },
         "city": city_rows,
         "districts": districts,
     }
@@ -260,17 +276,18 @@ def district_page(base: Basis, district: District) -> dict:
         base.plan, base.year, targets=base.targets, show=[district], include_submitted=False
     )
     rows = []
+    adjusted = goals.adjusted_texts(base.targets)
     for target in base.targets:
         if target.reported_by != Target.Reporter.DISTRICTS:
             continue
         progress = board.cells[(target.pk, district.pk)]
         rows.append(
             {
-                **_target_head(target),
+                **_target_head(target, adjusted),
                 "value": _amount(progress.value),
                 "value_text": describe(target, progress),
                 "year": progress.year,
-                **_status(progress),
+                **_status(progress, target),
             }
         )
     return {**_head(base), "district": {"slug": district.slug, "name": district.name},

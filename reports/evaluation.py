@@ -39,7 +39,7 @@ from departments.models import Department, District
 from ledger import ledger
 from ledger.models import TaskReport
 from plans.models import Part, Plan, Task
-from targets import completeness, display
+from targets import completeness, display, goals
 from targets.models import Figure, Target
 from targets.progress import PER_DISTRICT_KINDS, Progress, Status, board
 
@@ -196,6 +196,7 @@ class Judged:
     value: str  # the figure it rests on, as people read it
     year: int | None  # the year of that figure
     judged_year: int | None = None  # the year it should be: the deadline's, or the evaluation's
+    goal: str = ""  # the value the verdict used: "按分解目标 60%" (targets.progress.goal_of)
 
     @property
     def shown(self) -> str:
@@ -233,6 +234,8 @@ class TargetEvaluation:
     baseline: str
     districts: dict[int, Judged] = field(default_factory=dict)
     own: bool = True  # the department's (for a department head), else True
+    adjusted: tuple[str, str] | None = None  # 规划调整: (the plan's original, the adjusted)
+    district_values: str = ""  # 分解目标: "张店区 60%、淄川区 50%"
 
     district_index: dict[int, District] = field(default_factory=dict, repr=False)
 
@@ -460,6 +463,11 @@ def evaluate(
                 target, judged_year, year, boards, show, own, by_district, plan.baseline_year
             )
         )
+    adjusted = goals.adjusted_texts(targets)
+    own_values = goals.district_values_texts(targets, show)
+    for item in evaluated:
+        item.adjusted = adjusted.get(item.target.pk)
+        item.district_values = own_values.get(item.target.pk, "")
     missing = missing_figures(plan, evaluated, year, show, city=district is None)
     chapters = _chapters(plan, evaluated)
     return Evaluation(
@@ -493,8 +501,9 @@ def _evaluate_target(target, judged_year, year, boards, show, own, by_district, 
             progress = at_deadline.cells[key]
             verdict = grade(target, progress, year, now=now.cells[key])
             shown = now.cells[key] if milestone else progress  # done late: shown as done
+            goal = display.goal_used(target, progress)
             districts[district.pk] = Judged(verdict, shown, _value(target, shown), shown.year,
-                                            judged_year)  # fmt: skip
+                                            judged_year, goal)  # fmt: skip
     city_progress = at_deadline.city[target.pk]
     verdict = grade(target, city_progress, year, now=now.city[target.pk])
     if milestone:
@@ -502,7 +511,7 @@ def _evaluate_target(target, judged_year, year, boards, show, own, by_district, 
     if target.reported_by == Target.Reporter.DISTRICTS and year >= target.deadline_year:
         verdict = _city_final(target, verdict, at_deadline, now, list(by_district))
     city = Judged(verdict, city_progress, _value(target, city_progress), city_progress.year,
-                  judged_year)  # fmt: skip
+                  judged_year, display.goal_used(target, at_deadline.city[target.pk]))  # fmt: skip
     return TargetEvaluation(
         target=target,
         judged_year=judged_year,

@@ -173,10 +173,10 @@ def _targets_section(e: Evaluation) -> list:
             [
                 str(number),
                 f"{target.target.name}",
-                target.target.value_text,
+                _plan_value(target),
                 target.baseline if e.district is None else _district_baseline(target, judged),
                 judged.shown if judged else "—",
-                verdict_text(judged.verdict) if judged else "—",
+                _verdict_with_goal(judged),
             ]
         )
     column = "终期值" if e.final else "评估值"
@@ -184,7 +184,7 @@ def _targets_section(e: Evaluation) -> list:
         Heading("主要目标完成情况"),
         Paragraph(
             f"规划{len(e.targets)}项量化指标{kind_text(e)}结论见下表（数值后括号内为所依据数据的"
-            "年度，表示目标年度数据尚未到位）。"
+            "年度，表示目标年度数据尚未到位）。" + _goal_sentence(e)
         ),
         Table(
             ["序号", "指标", "规划目标", f"基期值（{e.plan.baseline_year}）", column, "结论"],
@@ -204,6 +204,39 @@ def _targets_section(e: Evaluation) -> list:
             )
     blocks.append(Paragraph("【待撰写：对主要目标完成情况的分析。】", "draft"))
     return blocks
+
+
+def _plan_value(target: TargetEvaluation) -> str:
+    """The plan's words, and for an adjusted target the original and the adjusted value."""
+    text = target.target.value_text
+    if target.adjusted:
+        text += f"（原{target.adjusted[0]}，调整为{target.adjusted[1]}）"
+    return text
+
+
+def _verdict_with_goal(judged) -> str:
+    """The verdict, and the value it used where it is not the plan's own city value."""
+    if not judged:
+        return "—"
+    text = verdict_text(judged.verdict)
+    if judged.goal and judged.progress.goal_basis in ("adjusted", "district"):
+        text += f"（{judged.goal}）"
+    return text
+
+
+def _goal_sentence(e: Evaluation) -> str:
+    """Which value the verdicts used, said once (each other verdict: the city's value)."""
+    adjusted = [t for t in e.targets if t.adjusted]
+    decomposed = [t for t in e.targets if t.district_values]
+    if not adjusted and not decomposed:
+        return "各项结论均按全市目标判定。"
+    parts = ["结论按全市目标判定"]
+    if adjusted:
+        parts.append(f"经规划调整的{len(adjusted)}项指标按调整后目标判定，表中列出原目标")
+    if decomposed:
+        names = "；".join(f"{t.target.name}：{t.district_values}" for t in decomposed)
+        parts.append(f"分解到区县的{len(decomposed)}项指标，区县按各自分解目标判定（{names}）")
+    return "，".join(parts) + "。"
 
 
 def _district_baseline(target: TargetEvaluation, judged) -> str:
@@ -319,7 +352,7 @@ def _annexes(e: Evaluation) -> list[Annex]:
                     t.target.name,
                     binding_text(t.target),
                     lead.name if lead else "—",
-                    verdict_text(t.city.verdict),
+                    _verdict_with_goal(t.city),
                 ]
                 + [
                     _names(group, len(e.districts)) if judged else "—"
@@ -347,8 +380,8 @@ def _annexes(e: Evaluation) -> list[Annex]:
                     binding_text(t.target),
                     t.target.lead_department.name if t.target.lead_department else "—",
                     judged.shown if judged else "—",
-                    verdict_text(judged.verdict) if judged else "—",
-                    verdict_text(t.city.verdict),
+                    _verdict_with_goal(judged),
+                    _verdict_with_goal(t.city),
                 ]
             )
         widths = [0.7, 3.4, 1.1, 1.5, 2, 1.6, 1.6]
@@ -406,7 +439,7 @@ def annex_workbook(e: Evaluation) -> bytes:
     unit = e.district.name if e.district else "全市"
     sheet.append(["编号", "指标", "章节", "牵头部门", "类型", "规划目标", "规划值", "单位",
                   f"基期值（{e.plan.baseline_year}）", "评估值", "评估值年度", "目标年度",
-                  f"{unit}结论", "属性"])  # fmt: skip
+                  f"{unit}结论", "属性", "结论所依据的目标", "原规划目标（调整前）"])  # fmt: skip
     for t in e.targets:
         judged = _judged(e, t)
         target = t.target
@@ -428,6 +461,8 @@ def annex_workbook(e: Evaluation) -> bytes:
                 target.deadline_year,
                 verdict_text(judged.verdict) if judged else "",
                 binding_text(target),
+                judged.goal if judged else "",
+                t.adjusted[0] if t.adjusted else "",
             ]
         )
     if e.district is None:

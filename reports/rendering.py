@@ -162,6 +162,9 @@ def _value(target: Target, progress: Progress) -> dict:
     card = indicators.card_note(target.indicator)  # a value derived from the statistics
     if card:
         notes.append(card)
+    if progress.goal_basis in ("adjusted", "district"):
+        # judged against another value than the plan's requirement in the row: say which
+        notes.append(display.goal_used(target, progress))
     return {"text": display.describe(target, progress), "year": progress.year, "notes": notes}
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from departments.access import (
+    NOT_FOR_ROLE,
     READ_ONLY,
     Denied,
     has_role,
@@ -123,3 +124,19 @@ def get_district_for_user(
     if write and not may_enter(request.user, district):
         raise Denied(READ_ONLY)
     return district
+
+
+def may_set_goals(user) -> bool:
+    """Decomposing a target to the districts (分解目标) and adjusting it (规划调整): the city
+    admin."""
+    return is_city_admin(user)
+
+
+def get_target_to_set(request: HttpRequest, pk: int, plan: Plan) -> Target:
+    """A target of the plan whose districts' values or adjustment the user may set: 404 for a
+    target the user does not see, 403 for a role that may not set them or a closed plan."""
+    target = get_target_for_user(request, pk, plan)
+    if not may_set_goals(request.user):
+        raise Denied(NOT_FOR_ROLE)
+    require_open(request.user, plan)
+    return target

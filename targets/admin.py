@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +32,35 @@ from targets.models import (
 )
 
 
+class TargetAdminForm(forms.ModelForm):
+    """A target of an issued plan keeps its value and deadline year here: changing them is a
+    规划调整, made on the target's adjustment page with the reason and the approving document."""
+
+    class Meta:
+        model = Target
+        fields = "__all__"  # noqa: DJ007 (the admin's form of every field)
+
+    def clean(self):
+        data = super().clean()
+        target = self.instance
+        if target.pk is None or target.task_id is None or not target.task.part.plan.issued_on:
+            return data
+        changed = [name for name in ("value", "deadline_year") if name in self.changed_data]
+        if changed:
+            url = reverse("goal_adjustment", args=[target.pk])
+            raise forms.ValidationError(
+                gettext(
+                    "The plan is issued: its value and deadline year change only by an "
+                    "adjustment, with the reason and the approving document (%(url)s)."
+                )
+                % {"url": url}
+            )
+        return data
+
+
 @admin.register(Target)
 class TargetAdmin(CityScopedAdmin):
+    form = TargetAdminForm
     city = ("task__part__plan__city",)
     list_display = [
         "code", "name", "kind", "requirement", "deadline_year", "binding", "scope", "reported_by",

@@ -269,3 +269,32 @@ def per_unit(target: Target, value: Decimal) -> str:
     per = f"{target.per_units}{noun}" if target.per_units != 1 else noun
     unit = UNITS.get(target.unit, target.unit)
     return _("%(value)s %(unit)s per %(per)s") % {"value": f"{value:.2f}", "unit": unit, "per": per}
+
+
+GOAL_WORDS = {
+    "city": gettext_lazy("by the city's target %(value)s"),
+    "adjusted": gettext_lazy("by the adjusted target %(value)s"),
+    "district": gettext_lazy("by the district's own target %(value)s"),
+}
+
+
+def goal_value(target: Target, goal: Decimal | None) -> str:
+    """A target value in a few characters: "96%", "12 所"."""
+    if goal is None:
+        return "—"
+    if target.entry == Target.Entry.FRACTION and not target.is_percentage:  # "每5幼儿园 1 名"
+        noun = target.denominator_label.removesuffix("数")
+        per = f"{target.per_units}{noun}" if target.per_units != 1 else noun
+        unit = UNITS.get(target.unit, target.unit)
+        return _("%(value)s %(unit)s per %(per)s") % {"value": plain(goal), "unit": unit,
+                                                       "per": per}  # fmt: skip
+    unit = target.unit if target.unit == "%" else f" {unit_of(target)}" if target.unit else ""
+    return f"{plain(goal)}{unit}"
+
+
+def goal_used(target: Target, progress) -> str:
+    """Which value a judgement used, as every page says it beside the judgement: "按分解目标
+    96%", "按全市目标 95%", "按调整后目标 96%" (targets.progress.goal_of chose it)."""
+    if progress.goal is None or progress.goal_basis not in GOAL_WORDS:
+        return ""
+    return str(GOAL_WORDS[progress.goal_basis]) % {"value": goal_value(target, progress.goal)}

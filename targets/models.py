@@ -1,9 +1,12 @@
 """Quantitative targets of a plan: what is measured, how, and what value is due when."""
 
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -771,3 +774,154 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id}/{self.district_id or 'city'}/{self.as_of}: {self.status}"
+
+
+def document_path(instance, filename: str) -> str:
+    # The stored name is ours (no user text in paths); the user's file name is kept in `file_name`.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"targets/documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class GoalDocument(models.Model):
+    """The document behind a change of what a target asks: a 目标责任书 setting the districts'
+    values, or the approval of a 规划调整. Its title, 文号 and date, and the file if one is kept
+    (checked by zibo_edu.lib.uploads, stored through Django's storage like ledger attachments)."""
+
+    title = models.CharField(_("document title"), max_length=200, validators=[validate_single_line])
+    number = models.CharField(
+        _("document number"), max_length=50, validators=[validate_single_line]
+    )
+    issued_on = models.DateField(_("document date"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def citation(self) -> str:
+        """《淄博市教育目标责任书》（淄教发〔2023〕5号）."""
+        return f"《{self.title}》（{self.number}）"
+
+
+class Decomposition(GoalDocument):
+    """A 分解目标: the document (目标责任书) that gave a target a value per district. The
+    latest one of a target holds its districts' values (`DistrictGoal`); earlier ones stay as
+    the record."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="decompositions", verbose_name=_("target")
+    )
+
+    class Meta:
+        verbose_name = _("decomposition to districts")
+        verbose_name_plural = _("decompositions to districts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.citation}"
+
+
+class DistrictGoal(models.Model):
+    """A district's own value of a target (分解目标值), set by a decomposition: the district is
+    judged against it, the city against the city's value (targets.progress.goal_of)."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="district_goals", verbose_name=_("target")
+    )
+    district = models.ForeignKey(
+        "departments.District",
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name=_("district"),
+    )
+    value = models.DecimalField(_("district's target value"), max_digits=12, decimal_places=2)
+    decomposition = models.ForeignKey(
+        Decomposition,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name=_("decomposition to districts"),
+    )
+
+    class Meta:
+        verbose_name = _("district's target value")
+        verbose_name_plural = _("districts' target values")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "district"], name="district_goal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.district}: {_plain(self.value)}"
+
+
+class TargetAdjustment(GoalDocument):
+    """A 规划调整: a target's value or deadline year changed after the plan was issued, with the
+    reason and the approving document. The target holds the adjusted value; the first adjustment's
+    `old_value` / `old_year` are the plan's original ones."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("target")
+    )
+    old_value = models.DecimalField(
+        _("value before"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("value after"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    old_year = models.PositiveSmallIntegerField(_("deadline year before"))
+    new_year = models.PositiveSmallIntegerField(_("deadline year after"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("adjustment of a target")
+        verbose_name_plural = _("adjustments of targets")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.citation}"
+
+
+class GoalChange(Change):
+    """The audit trail of what targets ask: decompositions set and adjustments made (old → new,
+    who, when, through which channel)."""
+
+    class Action(models.TextChoices):
+        DECOMPOSE = "decompose", _("values per district set")
+        ADJUST = "adjust", _("target adjusted")
+
+    class Channel(models.TextChoices):
+        FORM = "form", _("form")
+        EXCEL = "excel", _("Excel")
+        ADMIN = "admin", _("admin")
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="goal_changes", verbose_name=_("target")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(Change.Meta):
+        verbose_name = _("change of a target")
+        verbose_name_plural = _("changes of targets")
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+@receiver(models.signals.post_delete, sender=Decomposition)
+@receiver(models.signals.post_delete, sender=TargetAdjustment)
+def delete_document_file(sender, instance: GoalDocument, **kwargs) -> None:
+    """A deleted record takes its file along once the deletion is committed."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

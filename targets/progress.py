@@ -39,6 +39,7 @@ share of districts for yes/no criteria and "n of 11" for per-district rules. A f
 for the city itself is used as such.
 """
 
+import copy
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -74,6 +75,14 @@ class Status(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
     NO_DATA = "no_data", _("no data")
     PART = "part", _("counts towards the city")
+
+
+class Basis(models.TextChoices):
+    """Whose value a judgement used (`goal_of`)."""
+
+    CITY = "city", _("the city's target")
+    ADJUSTED = "adjusted", _("the adjusted target")
+    DISTRICT = "district", _("the district's own target")
 
 
 # Behind: the figures show a shortfall. A missing final figure is no shortfall shown: it is
@@ -123,6 +132,13 @@ class Progress:
     baseline_year: int | None = None
     years_met: tuple[int, int] | None = None  # annual and every-year rules: (met, judged)
     reported: tuple[int, int] | None = None  # city: (districts in, districts) of an incomplete year
+    goal: Decimal | None = None  # the value this judgement used (`goal_of`)
+    goal_basis: str | None = None  # whose value it is: a Basis
+
+    @property
+    def goal_label(self) -> str:
+        """Which value the judgement used, for a page to say beside it (`display.goal_used`)."""
+        return str(Basis(self.goal_basis).label) if self.goal_basis else ""
 
     @property
     def is_behind(self) -> bool:
@@ -163,6 +179,85 @@ def is_warned(target: Target, status: str, year: int) -> bool:
         return False
     start, end = plan_years(target)
     return start is None or year >= midterm_year(start, end)
+
+
+# The goal: which value a judgement is against ----------------------------------------------
+
+DECOMPOSABLE_ENTRIES = (Target.Entry.FRACTION, Target.Entry.WHOLE, Target.Entry.AMOUNT)
+
+
+def may_decompose(target: Target) -> bool:
+    """Can the districts carry values of their own (分解目标)? A target with a value that the
+    districts report as a number: not a milestone, not a district's yes/no, not a city's own
+    figure."""
+    return (
+        target.value is not None
+        and target.reported_by == Target.Reporter.DISTRICTS
+        and target.entry in DECOMPOSABLE_ENTRIES
+    )
+
+
+def attach_goals(targets: Iterable[Target]) -> None:
+    """Load the districts' own values and whether each target was adjusted, for these targets:
+    two queries, then `goal_of` asks nothing more of the database."""
+    from targets.models import DistrictGoal, TargetAdjustment
+
+    targets = [t for t in targets if "_district_goals" not in t.__dict__]
+    if not targets:
+        return
+    by_pk = {t.pk: t for t in targets}
+    for target in targets:
+        target.__dict__["_district_goals"] = {}
+    for target_id, district_id, value in DistrictGoal.objects.filter(
+        target__in=list(by_pk)
+    ).values_list("target_id", "district_id", "value"):
+        by_pk[target_id].__dict__["_district_goals"][district_id] = value
+    adjusted = set(
+        TargetAdjustment.objects.filter(target__in=list(by_pk)).values_list("target_id", flat=True)
+    )
+    for target in targets:
+        target.__dict__["_adjusted"] = target.pk in adjusted
+
+
+def district_goals(target: Target) -> dict[int, Decimal]:
+    """The districts' own values of the target (分解目标值), by district pk."""
+    if "_district_goals" not in target.__dict__:
+        attach_goals([target])
+    return target.__dict__["_district_goals"] if may_decompose(target) else {}
+
+
+def is_adjusted(target: Target) -> bool:
+    if "_adjusted" not in target.__dict__:
+        attach_goals([target])
+    return target.__dict__["_adjusted"]
+
+
+def goal_of(target: Target, district_id: int | None) -> tuple[Decimal | None, Basis]:
+    """THE rule of which value a judgement is against. A district with a value of its own from a
+    decomposition (分解目标) is judged against it; the city, and a district without one, against
+    the target's value: the plan's, or the adjusted one after a 规划调整 (the target holds the
+    adjusted value; `TargetAdjustment` keeps the original)."""
+    if district_id is not None:
+        own = district_goals(target).get(district_id)
+        if own is not None:
+            return own, Basis.DISTRICT
+    return target.value, Basis.ADJUSTED if is_adjusted(target) else Basis.CITY
+
+
+def _against(target: Target, goal: Decimal | None) -> Target:
+    """The target as the method reads it, asking `goal` instead of its own value: a copy, so
+    every rule of the method (path, verdict, annual change, 左右) reads the one value."""
+    if goal == target.value:
+        return target
+    judged = copy.copy(target)
+    judged.value = goal
+    return judged
+
+
+def _noted(progress: "Progress", goal: Decimal | None, basis: Basis) -> "Progress":
+    if goal is not None:
+        progress.goal, progress.goal_basis = goal, basis
+    return progress
 
 
 # Measures ---------------------------------------------------------------------------------
@@ -480,10 +575,18 @@ def share_meeting(met: int, total: int) -> Progress:
 # A district, and the city ------------------------------------------------------------------
 
 
-def district_progress(target: Target, points: dict[int, Point], year: int) -> Progress:
-    """The status of one district's figures for a target."""
+def district_progress(
+    target: Target, points: dict[int, Point], year: int, district_id: int | None = None
+) -> Progress:
+    """The status of one district's figures for a target, against the district's own value where
+    a decomposition gave it one (`goal_of`); `district_id` None: the city's own figures."""
+    goal, basis = goal_of(target, district_id)
+    return _noted(_district_progress(_against(target, goal), points, year, basis), goal, basis)
+
+
+def _district_progress(target: Target, points: dict[int, Point], year: int, basis) -> Progress:
     points = {y: p for y, p in points.items() if y <= year}
-    if is_share_of_city_total(target):
+    if is_share_of_city_total(target) and basis != Basis.DISTRICT:
         series = {y: measure(target, p) for y, p in points.items()}
         known = {y: v for y, v in series.items() if v is not None}
         latest = max(known, default=None)
@@ -578,8 +681,8 @@ class Districts:
                 statuses = [p.status for p in judged]
             else:
                 statuses = [
-                    district_progress(target, points, as_of).status
-                    for points in by_district.values()
+                    district_progress(target, points, as_of, pk).status
+                    for pk, points in by_district.items()
                 ]
             return statuses.count(Status.MET), statuses.count(Status.MISSED)
 
@@ -606,8 +709,17 @@ def city_progress(
 
     `judged`, `series`: the districts' own progress as of `year` and the aggregated series, where
     the caller has them already; `districts`: all it needs of them, counted elsewhere."""
+    goal, basis = goal_of(target, None)
     if target.reported_by == Target.Reporter.CITY or city_points:
         return district_progress(target, city_points, year)
+    return _noted(
+        _city_progress(target, by_district, year, district_count, judged, series, districts),
+        goal,
+        basis,
+    )
+
+
+def _city_progress(target, by_district, year, district_count, judged, series, districts):
     if districts is None:
         districts = Districts.of(target, by_district, district_count, year, judged, series)
     if target.kind in (Target.Kind.DISTRICT_MINIMUM, Target.Kind.MILESTONE) or target.per_head:
@@ -808,6 +920,7 @@ def board_from_points(
     when boards of several years are made from the same points."""
     show = districts if show is None else show
     shown = {d.pk for d in show}
+    attach_goals(targets)
     city, cells, city_series = {}, {}, {}
     for target in targets:
         by_target = points.get(target.pk, {})
@@ -816,7 +929,9 @@ def board_from_points(
             judged = {pk: Progress(Status.NO_DATA) for pk in shown}
         else:
             judged = {
-                district.pk: district_progress(target, by_district.get(district.pk, {}), year)
+                district.pk: district_progress(
+                    target, by_district.get(district.pk, {}), year, district.pk
+                )
                 for district in districts
                 if district.pk in shown or target.kind in PER_DISTRICT_KINDS or target.per_head
             }

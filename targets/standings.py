@@ -27,6 +27,7 @@ from targets.progress import (
     Districts,
     Progress,
     Status,
+    attach_goals,
     board_from_points,
     city_progress,
     city_value,
@@ -116,6 +117,7 @@ def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: froze
     figures read one by one."""
     every = load_points(targets, plan.years, include_submitted=True, districts=pks)
     show = [d for d in districts if d.pk in pks]
+    attach_goals(targets)
     rows = []
     for approved_only in (True, False):
         points = _approved(every) if approved_only else every
@@ -127,7 +129,7 @@ def _refresh_some(plan: Plan, targets: list[Target], districts: list, pks: froze
                         progress = Progress(Status.NO_DATA)
                     else:
                         own = by_district.get(district.pk, {})
-                        progress = district_progress(target, own, year)
+                        progress = district_progress(target, own, year, district.pk)
                     rows.append(_row(target, district.pk, progress, year, approved_only))
     tallies = _tallies_after(targets, pks, rows)
     Standing.objects.filter(target__in=targets, district__in=pks).delete()
@@ -337,6 +339,8 @@ def _series_and_verdict(progress: Progress, *, with_series: bool) -> dict:
         "baseline_year": progress.baseline_year,
         "years_met": progress.years_met,
         "reported": progress.reported,
+        "goal": None if progress.goal is None else str(progress.goal),
+        "by": progress.goal_basis,
     }
     verdict = {key: value for key, value in verdict.items() if value}
     if verdict:
@@ -372,6 +376,8 @@ def _progress(
         baseline_year=verdict.get("baseline_year"),
         years_met=tuple(verdict["years_met"]) if "years_met" in verdict else None,
         reported=tuple(verdict["reported"]) if "reported" in verdict else None,
+        goal=Decimal(verdict["goal"]) if "goal" in verdict else None,
+        goal_basis=verdict.get("by"),
     )
 
 

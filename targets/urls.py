@@ -5,6 +5,7 @@ from targets.views import (
     dashboards,
     districts,
     entry,
+    goals,
     guide,
     imports,
     lists,
@@ -43,6 +44,27 @@ urlpatterns = [
     path("progress/heatmap/", dashboards.heatmap, name="progress_heatmap"),
     path("progress/targets/<int:pk>/", dashboards.target_progress, name="progress_target"),
     path("progress/districts/<slug:slug>/", dashboards.district_progress, name="progress_district"),
+    path(
+        "progress/targets/<int:pk>/decomposition/",
+        goals.decomposition,
+        name="goal_decomposition",
+    ),
+    path(
+        "progress/targets/<int:pk>/decomposition/template.xlsx",
+        goals.decomposition_template,
+        name="goal_decomposition_template",
+    ),
+    path(
+        "progress/targets/<int:pk>/decomposition/upload/",
+        goals.decomposition_upload,
+        name="goal_decomposition_upload",
+    ),
+    path("progress/targets/<int:pk>/adjustment/", goals.adjustment, name="goal_adjustment"),
+    path(
+        "progress/targets/<int:pk>/documents/<slug:kind>/<int:doc>/",
+        goals.goal_document,
+        name="goal_document",
+    ),
     path(
         "progress/departments/<int:pk>/", dashboards.department_progress, name="progress_department"
     ),

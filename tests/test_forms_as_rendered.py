@@ -172,7 +172,15 @@ FORMS = {
     "births, district preset": ("staff", lambda w: reverse("projections_births"), None, 0),
     "births, by the city admin": ("admin", lambda w: reverse("projections_births"), None, 0),
     "births import, no file": ("staff", lambda w: reverse("projections_births"), None, 1),
+    "values per district, untouched": (
+        "admin", lambda w: reverse("goal_decomposition", args=[_fitness().pk]), None, 0),
+    "adjustment, untouched": (
+        "admin", lambda w: reverse("goal_adjustment", args=[_fitness().pk]), None, 0),
 }  # fmt: skip
+
+
+def _fitness() -> Target:
+    return Target.objects.get(name="学生体质健康测试优良率")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

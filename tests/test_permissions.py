@@ -61,6 +61,15 @@ MATRIX = [
     ("progress_overview",     "/progress/",                            302,  200,  200,  200,  200),
     ("progress_heatmap",      "/progress/heatmap/",                    302,  200,  200,  200,  200),
     ("progress_target",       "/progress/targets/{target}/",           302,  200,  200,  200,  200),
+    ("goal_decomposition",    "/progress/targets/{target}/decomposition/", 302, 403, 403, 403, 200),
+    ("goal_decomposition_template", "/progress/targets/{target}/decomposition/template.xlsx",
+                                                                       302,  403,  403,  403,  200),
+    ("goal_decomposition_upload", "/progress/targets/{target}/decomposition/upload/",
+                                                                       302,  405,  405,  405,  405),
+    ("goal_adjustment",       "/progress/targets/{target}/adjustment/",
+                                                                       302,  403,  403,  403,  200),
+    ("goal_document",         "/progress/targets/{target}/documents/adjustment/999/",
+                                                                       302,  404,  404,  404,  404),
     ("progress_district",     "/progress/districts/zhangdian/",        302,  200,  404,  200,  200),
     ("progress_department",   "/progress/departments/{department}/",   302,  403,  403,  200,  200),
     ("api:progress",          "/api/progress/",                        401,  200,  200,  200,  200),
@@ -287,22 +296,28 @@ POSTS = [
     ("statistics_upload",   302,  200,  422,  403,  200),
     ("statistics_confirm",  302,  302,  404,  404,  404),
     ("take_derived",        302,  302,  404,  403,  302),
+    ("decompose",           302,  403,  403,  403,  302),
+    ("decompose_upload",    302,  403,  403,  403,  200),
+    ("adjust",              302,  403,  403,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
            "entry_save", "entry_submit", "api_save", "confirm", "births_save",
-           "births_import", "statistics_confirm", "take_derived"}  # fmt: skip
+           "births_import", "statistics_confirm", "take_derived", "decompose",
+           "adjust"}  # fmt: skip
 
 
 def _snapshot():
     from projections.models import Births, BirthsChange
     from reports.models import Report
     from schools.models import School, SchoolChange, SchoolYearStatistics, StatisticsImport
-    from targets.models import Figure, FigureChange, FigureImport
+    from targets.models import Figure, FigureChange, FigureImport, GoalChange, Target
 
     return (
         list(Births.objects.order_by("pk").values_list("pk", "births")),
         BirthsChange.objects.count(),
+        list(Target.objects.order_by("pk").values_list("pk", "value", "deadline_year")),
+        list(GoalChange.objects.values_list("pk", flat=True)),
         list(
             Figure.objects.order_by("pk").values_list(
                 "pk", "state", "version", "numerator", "denominator", "value"
@@ -342,6 +357,19 @@ def _workbook_for(plan, district, code: str, value: int) -> bytes:
     for row in sheet.iter_rows(min_row=workbook.FIRST_ROW):
         if row[2].value == code:
             row[workbook.HEADERS.index("数值")].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _goal_workbook(plan) -> bytes:
+    from departments.models import District
+    from targets import goal_workbook
+
+    fitness = target_named(plan, "学生体质健康测试优良率")
+    districts = list(District.objects.filter(city=plan.city))
+    book = load_workbook(io.BytesIO(goal_workbook.template(fitness, districts, {})))
+    book.active["B2"] = 60
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -459,6 +487,24 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                     "file": SimpleUploadedFile(
                         "births.csv", "区县,年份,出生人口\n张店区,2024,3000\n".encode()
                     )
+                },
+            ),
+            "decompose": lambda c: c.post(
+                f"/progress/targets/{figure.target_id}/decomposition/",
+                {"d-zhangdian": "60", "title": "目标责任书", "number": "淄教发〔2023〕5号"},
+            ),
+            "decompose_upload": lambda c: c.post(
+                f"/progress/targets/{figure.target_id}/decomposition/upload/",
+                {"workbook": SimpleUploadedFile("goals.xlsx", _goal_workbook(plan))},
+            ),
+            "adjust": lambda c: c.post(
+                f"/progress/targets/{figure.target_id}/adjustment/",
+                {
+                    "value": "58",
+                    "deadline_year": "2025",
+                    "reason": "省定标准提高",
+                    "title": "关于调整规划指标的批复",
+                    "number": "淄政字〔2024〕9号",
                 },
             ),
         }[action]
@@ -671,6 +717,14 @@ CITY_MATRIX = [
     ("progress_overview",     "/progress/?plan=zibo-2021-2025",                  404,  404,  200),
     ("progress_heatmap",      "/progress/heatmap/",                              200,  200,  200),
     ("progress_target",       "/progress/targets/{target}/",                     404,  404,  200),
+    ("goal_decomposition",    "/progress/targets/{target}/decomposition/",       404,  404,  403),
+    ("goal_decomposition_template", "/progress/targets/{target}/decomposition/template.xlsx",
+                                                                                 404,  404,  403),
+    ("goal_decomposition_upload", "/progress/targets/{target}/decomposition/upload/",
+                                                                                 405,  405,  405),
+    ("goal_adjustment",       "/progress/targets/{target}/adjustment/",          404,  404,  403),
+    ("goal_document",         "/progress/targets/{target}/documents/adjustment/999/",
+                                                                                 404,  404,  404),
     ("progress_district",     "/progress/districts/zhangdian/",                  404,  404,  200),
     ("progress_department",   "/progress/departments/{department}/",             404,  404,  200),
     ("api:progress",          "/api/progress/",                                  200,  200,  200),

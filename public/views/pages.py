@@ -116,7 +116,8 @@ def _html(template: str, context: dict, language: str) -> Made:
 
 TARGET_COLUMNS = ["key", "code", "name", "lead_department", "requirement", "deadline_year",
                   "value", "unit", "value_text", "year", "status", "status_label", "binding",
-                  "binding_label"]  # fmt: skip
+                  "binding_label", "goal", "goal_basis", "goal_text",
+                  "original_requirement"]  # fmt: skip
 DATA_COLUMNS = ["key", "code", "name", "district", "district_name", "year", "value", "unit",
                 "value_text", "binding"]  # fmt: skip
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from plans import access
+from targets import display
 from targets.access import may_see_progress_of
 from targets.display import dated, describe, display_value, requirement, short_status, status_css
 from targets.models import Figure
@@ -68,3 +69,9 @@ def plan_writable(context) -> bool:
     if request is None or not hasattr(plan, "is_ended"):
         return True
     return access.may_write_plan(request.user, plan)
+
+
+@register.filter
+def goal_used(progress, target) -> str:
+    """ "按分解目标 96%": the value the judgement used (targets.display.goal_used)."""
+    return display.goal_used(target, progress)

@@ -124,6 +124,50 @@ class FigureRefusal(Refusal):
     current: FigureOut | None = Field(None, description="409: the figure as it stands now")
 
 
+class DocumentOut(Schema):
+    title: str
+    number: str
+    issued_on: datetime.date | None
+
+
+class AdjustmentOut(Schema):
+    old_value: float | None
+    new_value: float | None
+    old_year: int
+    new_year: int
+    reason: str
+    document: DocumentOut
+    changed_at: datetime.datetime
+
+
+def _document(record) -> dict:
+    return {"title": record.title, "number": record.number, "issued_on": record.issued_on}
+
+
+def _goals_json(target: Target) -> dict:
+    adjustments = list(target.adjustments.all())
+    first = adjustments[0] if adjustments else None
+    latest = max(target.decompositions.all(), key=lambda d: (d.created_at, d.pk), default=None)
+    return {
+        "original_value": _number(first.old_value if first else target.value),
+        "original_deadline_year": first.old_year if first else target.deadline_year,
+        "adjustments": [
+            {
+                "old_value": _number(a.old_value),
+                "new_value": _number(a.new_value),
+                "old_year": a.old_year,
+                "new_year": a.new_year,
+                "reason": a.reason,
+                "document": _document(a),
+                "changed_at": a.created_at,
+            }
+            for a in adjustments
+        ],
+        "district_values": {g.district.slug: _number(g.value) for g in target.district_goals.all()},
+        "decomposition": _document(latest) if latest else None,
+    }
+
+
 class TargetOut(Schema):
     code: str
     name: str
@@ -147,6 +191,11 @@ class TargetOut(Schema):
     denominator: str | None
     value_text: str
     source_sentence: str
+    original_value: float | None = Field(description="the plan's value before any adjustment")
+    original_deadline_year: int = Field(description="the plan's year before any adjustment")
+    adjustments: list[AdjustmentOut]
+    district_values: dict[str, float] = Field(description="分解目标: district slug → own value")
+    decomposition: DocumentOut | None
 
 
 class TargetsOut(Schema):
@@ -168,7 +217,11 @@ def _number(value: Decimal | None) -> int | float | None:
 )
 def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
     plan = plan_for_request(request)
-    targets = Target.objects.of_plan(plan).for_listing()
+    targets = (
+        Target.objects.of_plan(plan)
+        .for_listing()
+        .prefetch_related("adjustments", "decompositions", "district_goals__district")
+    )
     return JsonResponse(
         {
             "plan": plan.slug,
@@ -193,6 +246,7 @@ def targets_api(request: HttpRequest, query: Query[PlanQuery]) -> JsonResponse:
                     "denominator": target.denominator_label or None,
                     "value_text": target.value_text,
                     "source_sentence": target.source_sentence,
+                    **_goals_json(target),
                 }
                 for target in targets
             ],
@@ -380,6 +434,10 @@ class ProgressOut(Schema):
     warning: bool = Field(
         description="序时进度 预警: a binding (约束性) target behind its straight path (ratio "
         "below 0.95), from the plan's mid-term year on, before its deadline year"
+    )
+    goal: float | None = Field(description="the target value this judgement used")
+    goal_basis: Literal["city", "adjusted", "district"] | None = Field(
+        description="whose: the city's, adjusted (规划调整), the district's own (分解目标)"
     )
 
 

@@ -21,10 +21,15 @@ from django_tables2 import RequestConfig
 
 from departments.access import headed_department, is_district_staff, may_enter, scope_districts
 from departments.models import District
-from plans.access import get_department_for_user, may_issue_notice_in, plan_for_request
+from plans.access import (
+    get_department_for_user,
+    may_issue_notice_in,
+    may_write_plan,
+    plan_for_request,
+)
 from plans.models import Plan, plan_query
-from targets import access, panels, standings, succession
-from targets.display import dated, describe, percent, status_labels, warning_label
+from targets import access, goals, panels, standings, succession
+from targets.display import dated, describe, goal_value, percent, status_labels, warning_label
 from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
@@ -36,6 +41,7 @@ from targets.progress import (
     city_at,
     is_warned,
     load_points,
+    may_decompose,
     measure,
     rank,
     ranking_year,
@@ -393,6 +399,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "chart": _chart(target, city, cells, by_district, view),
         "panels": panels.render_panels(request, target, view.plan),
+        "goals": goals_of(request, target, view.districts),
         **_long_series(target, view.include_submitted),
         # a successor's units still without the baseline carried over from the previous plan
         "missing_baseline": succession.missing_baselines(view.plan).get(target, [])
@@ -400,6 +407,28 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
     }
     return render(request, "targets/progress_target.html", context)
+
+
+def goals_of(request: HttpRequest, target: Target, districts: list) -> dict:
+    """What the target asks beyond the plan's words: its adjustments (the original and the
+    adjusted value) and its districts' own values with their document."""
+    adjustments = list(target.adjustments.all())
+    decomposition = target.decompositions.first()
+    own = goals.current_goals(target) if decomposition else {}
+    names = {d.pk: d.name for d in districts}
+    result = {
+        "adjustments": adjustments,
+        "decomposition": decomposition,
+        "values": [(names[pk], goal_value(target, v)) for pk, v in own.items() if pk in names],
+        "may_set": access.may_set_goals(request.user) and may_write_plan(request.user,
+                                                                         target.task.part.plan),
+        "decomposable": may_decompose(target),
+    }  # fmt: skip
+    if adjustments:
+        first = adjustments[0]
+        result["original_text"] = f"{goal_value(target, first.old_value)}（{first.old_year}）"
+        result["adjusted_text"] = f"{goal_value(target, target.value)}（{target.deadline_year}）"
+    return result
 
 
 def _long_series(target: Target, include_submitted: bool) -> dict:
@@ -570,6 +599,8 @@ def progress_json(request: HttpRequest) -> dict:
             "years_met": list(progress.years_met) if progress.years_met else None,
             "districts_reported": list(progress.reported) if progress.reported else None,
             "warning": is_warned(target, progress.status, view.year),
+            "goal": _float(progress.goal),
+            "goal_basis": progress.goal_basis,
         }
 
     return {

@@ -77,6 +77,11 @@ def _detail_pages(role: str | None) -> list[str]:
         zhangdian = District.objects.get(slug="zhangdian")
         figure = Figure.objects.filter(district=zhangdian, year=2024).order_by("pk").first()
         pages += ["/entry/zhangdian/2025/", f"/figures/{figure.pk}/", "/ledger/inbox/"]
+    if role == "city-admin":  # 分解目标 and 规划调整
+        pages += [
+            f"/progress/targets/{target.pk}/decomposition/",
+            f"/progress/targets/{target.pk}/adjustment/",
+        ]
     if role in ("head-education", "city-admin", "province-demo"):
         pages.append(f"/evaluation/{plan.slug}/")
     pages += _schools_pages(role)

@@ -28,6 +28,12 @@ def test_targets_api_lists_every_target_with_its_source(client, plan):
         "denominator": "参加体质健康测试学生数",
         "value_text": "55%",
         "source_sentence": fitness["source_sentence"],
+        # 分解目标 and 规划调整 (tests/targets/test_goals.py): none here
+        "original_value": 55,
+        "original_deadline_year": 2025,
+        "adjustments": [],
+        "district_values": {},
+        "decomposition": None,
     }
     assert "到2025年学生体质健康测试优良率、合格率达到55%、95%以上" in fitness["source_sentence"]
     milestone = next(t for t in data["targets"] if t["kind"] == "milestone")
@@ -35,5 +41,6 @@ def test_targets_api_lists_every_target_with_its_source(client, plan):
 
 
 def test_targets_api_query_count(client, plan, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # + the adjustments, decompositions and districts' values, one query each
+    with django_assert_max_num_queries(7):
         assert client.get("/api/targets/").status_code == 200

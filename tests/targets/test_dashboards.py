@@ -292,7 +292,8 @@ def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
         ("/progress/heatmap/?year=2024", 9),  # statuses only: no departments of the targets
         ("/progress/districts/zhangdian/?year=2024", 10),
         ("/progress/departments/{department}/?year=2024", 11),
-        ("/progress/targets/{target}/?year=2024", 13),  # 1: the plans that follow
+        # 1: the plans that follow; 2: its adjustments (规划调整) and decomposition (分解目标)
+        ("/progress/targets/{target}/?year=2024", 15),
         ("/api/progress/?year=2024", 9),
     ],
 )
