@@ -8,9 +8,9 @@ the 校际差异系数 per indicator and level, and the county's standing on the
   十二年一贯制 school both (its senior section is not judged), a 完全中学 its junior section.
   A section's students are its grades' sum (the grade rows, `schools.models.GradeEnrolment`);
   its resources, which the statistics report for the whole school, are allocated to the
-  sections in proportion to students (the practice of the method where section figures are not reported), so a mixed
-  school's two sections have the same values per student. A mixed school without grade rows has
-  no sections: it is listed as not judged.
+  sections in proportion to students (the method's practice where section figures are not
+  reported), so a mixed school's sections have the same values per student. A mixed school
+  without grade rows has no sections: it is listed as not judged.
 - A school (section) meets the resource standard when at least 6 of the 7 indicators meet the
   standard and the rest reach 85% of it. A blank field (not reported) meets nothing.
 - 差异系数 of an indicator over the county's schools of a level (the method's formula):
