@@ -6,7 +6,7 @@ recorded, so that the pages have each case to show.
   125% of the standard (so every school meets them and every 差异系数 is small), all items met,
   社会认可度 92.6%.
 - 沂源县 (yiyuan) fails on 差异系数: every school meets the standard, but the town schools have
-  two to three times the rural schools' sports grounds, equipment and key teachers; items met,
+  about four times the rural schools' sports grounds, equipment and key teachers; items met,
   社会认可度 88.1%.
 - 普及普惠: 张店区 and 桓台县 are recorded as certified (演示), their kindergartens staffed at one
   adult for 6.5 children and every teacher certified; every county's population aged 3–5 is
@@ -116,7 +116,7 @@ def _resources(district: District, year: int, spread: set[str] | None) -> int:
             required = max(float(indicator.standard[lv]) for lv in levels)
             factor = rng.uniform(1.05, 1.25)
             if spread and indicator.key in spread and town:
-                factor = rng.uniform(2.4, 3.2)
+                factor = rng.uniform(3.6, 4.4)
             elif spread and indicator.key in spread:
                 factor = rng.uniform(1.0, 1.1)
             total = required * factor * row.enrolled / indicator.per / float(indicator.scale)
