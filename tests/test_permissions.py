@@ -118,6 +118,19 @@ MATRIX = [
     ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
     ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
     ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
+    # county 督导 evaluations: staff their county; the items are the city admin's to record
+    ("inspections_home",      "/inspections/",                         302,  302,  302,  302,  302),
+    ("inspections_city",      "/inspections/balanced/",                302,  302,  302,  200,  200),
+    ("inspections_city",      "/inspections/preschool/?year=2024",     302,  302,  302,  200,  200),
+    ("inspections_city",      "/inspections/no-such-kind/",            302,  404,  404,  404,  404),
+    ("inspections_county",    "/inspections/balanced/zhangdian/",      302,  200,  404,  200,  200),
+    ("inspections_county",    "/inspections/preschool/zhangdian/",     302,  200,  404,  200,  200),
+    ("inspections_county",    "/inspections/balanced/zhangdian/?year=x", 302, 400, 404,  400,  400),
+    ("inspections_items",     "/inspections/balanced/zhangdian/items/", 302, 403,  404,  403,  200),
+    ("inspections_report",    "/inspections/balanced/zhangdian/report.xlsx", 302, 200, 404, 200, 200),  # noqa: E501
+    ("inspections_evidence",  "/inspections/evidence/{evidence}/",     302,  200,  404,  200,  200),
+    ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 401, 200, 404, 200, 200),  # noqa: E501
+    ("api:inspections_preschool", "/api/inspections/preschool/?district=zhangdian&year=2024", 401, 200, 404, 200, 200),  # noqa: E501
     # the public pages (政务公开) of the published plan: the same for everyone; the preview is
     # the city admin's
     ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
@@ -176,6 +189,21 @@ def ledger_ids(
 
 
 @pytest.fixture
+def inspection_ids(ledger_ids, zhangdian, city_admin):
+    """A county item of 张店区 with an evidence file (MEDIA_ROOT in tmp, as ledger_ids sets)."""
+    from inspections import items
+    from inspections.models import CountyItem
+    from inspections.standards import standard_for
+
+    evidence = SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence")
+    fields, files = {"government-1-status": "met"}, {"government-1-file": evidence}
+    items.record(
+        zhangdian, "balanced", 2024, standard_for("balanced", 2024), fields, files, city_admin
+    )
+    return {"evidence": CountyItem.objects.get(district=zhangdian, part="government").pk}
+
+
+@pytest.fixture
 def as_role(client, request):
     def login(role: str):
         if role != "anonymous":
@@ -206,7 +234,15 @@ def evaluation(figure, zhangdian):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, report, evaluation, ledger_ids, published
+    as_role,
+    role,
+    figure,
+    education_bureau,
+    report,
+    evaluation,
+    ledger_ids,
+    published,
+    inspection_ids,
 ):
     client = as_role(role)
     column = ROLES.index(role) + 2
@@ -218,6 +254,7 @@ def test_every_url_answers_each_role_as_expected(
             report=report.pk,
             evaluation=evaluation.pk,
             **ledger_ids,
+            **inspection_ids,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
@@ -269,17 +306,21 @@ POSTS = [
     ("confirm",             302,  302,  404,  404,  404),
     ("generate",            302,  403,  403,  403,  302),
     ("remind",              302,  403,  403,  403,  302),
+    ("inspection_items",    302,  403,  404,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
-           "entry_save", "entry_submit", "api_save", "confirm"}  # fmt: skip
+           "entry_save", "entry_submit", "api_save", "confirm", "inspection_items"}  # fmt: skip
 
 
 def _snapshot():
+    from inspections.models import CountyItem, CountyItemChange
     from reports.models import Report
     from targets.models import Figure, FigureChange, FigureImport
 
     return (
+        list(CountyItem.objects.order_by("pk").values_list("pk", "status", "value", "note")),
+        CountyItemChange.objects.count(),
         list(
             Figure.objects.order_by("pk").values_list(
                 "pk", "state", "version", "numerator", "denominator", "value"
@@ -380,6 +421,10 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                 },
             ),
             "generate": lambda c: c.post("/reports/generate/", {"month": "2025-10"}),
+            "inspection_items": lambda c: c.post(
+                "/inspections/balanced/zhangdian/items/",
+                {"year": "2024", "government-1-status": "met", "recognition-0-value": "90"},
+            ),
         }[action]
 
     return prepare
@@ -639,6 +684,15 @@ CITY_MATRIX = [
     ("api:schools",           "/api/schools/",                                   200,  200,  200),
     ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
     ("api:indicators",        "/api/indicators/",                                200,  200,  200),
+    ("inspections_home",      "/inspections/",                                   302,  302,  302),
+    ("inspections_city",      "/inspections/balanced/",                          302,  200,  200),
+    ("inspections_county",    "/inspections/balanced/zhangdian/",                404,  404,  200),
+    ("inspections_county",    "/inspections/balanced/dongcheng/?plan=demo-shili-2021-2025", 200, 200, 200),  # noqa: E501
+    ("inspections_items",     "/inspections/balanced/zhangdian/items/",          404,  404,  403),
+    ("inspections_report",    "/inspections/balanced/zhangdian/report.xlsx",     404,  404,  200),
+    ("inspections_evidence",  "/inspections/evidence/{evidence}/",               404,  404,  200),
+    ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 404, 404,  200),
+    ("api:inspections_preschool", "/api/inspections/preschool/?district=dongcheng&plan=demo-shili-2021-2025", 200, 200, 200),  # noqa: E501
     # Zibo's plan is published (the public's, whoever asks); 示例市's is not: 404 to everyone,
     # its own admin previews it
     ("public_plan",           "/public/zibo-2021-2025/",                         200,  200,  200),
@@ -670,10 +724,12 @@ def test_every_url_answers_the_second_city_and_the_province_as_expected(
     ledger_ids,
     shili_plan,
     published,
+    inspection_ids,
 ):
     client.force_login(request.getfixturevalue(role))
     ids = {"department": education_bureau.pk, "figure": figure.pk, "target": figure.target_id,
-           "report": report.pk, "evaluation": evaluation.pk, **ledger_ids}  # fmt: skip
+           "report": report.pk, "evaluation": evaluation.pk, **ledger_ids,
+           **inspection_ids}  # fmt: skip
     wrong = []
     for row in CITY_MATRIX:
         url = row[1].format(**ids)
