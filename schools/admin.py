@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from departments.access import ACCOUNT_CITY
 from departments.admin_site import CityScopedAdmin
-from schools.models import School, SchoolYearStatistics, StatisticsImport
+from schools.models import GradeEnrolment, School, SchoolYearStatistics, StatisticsImport
 
 
 @admin.register(School)
@@ -18,6 +18,11 @@ class SchoolAdmin(CityScopedAdmin):
     raw_id_fields = ["merged_into"]
 
 
+class GradeEnrolmentInline(admin.TabularInline):
+    model = GradeEnrolment
+    extra = 0
+
+
 @admin.register(SchoolYearStatistics)
 class SchoolYearStatisticsAdmin(CityScopedAdmin):
     city = ("school__district__city",)
@@ -27,6 +32,7 @@ class SchoolYearStatisticsAdmin(CityScopedAdmin):
     search_fields = ["school__code", "school__name"]
     raw_id_fields = ["school"]
     readonly_fields = ["imported_at", "source"]
+    inlines = [GradeEnrolmentInline]
 
 
 @admin.register(StatisticsImport)

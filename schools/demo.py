@@ -2,12 +2,18 @@
 districts, school years 2020–2025, every school named and marked as demo data.
 
 Consistent with the demo figures (targets.demo): where a district has a figure of a target
-linked to an indicator, its kindergartens' statistics add up to it (公办园 and 普惠性民办园 children
-out of all children; teachers above the required qualification out of all). Three districts
+linked to an indicator, its kindergartens' statistics give its share (公办园 and 普惠性民办园
+children out of all children; teachers above the required qualification out of all). Three districts
 deliberately differ in the recent years, so that reconciliation has something to show: 周村区's
 entered 公办园 share is 4 points below what its statistics give (submitted: 待核对 in the review
 queue), 高青县's 5 points below (drafts: the district can take the derived value), 博山区's 普惠
 coverage 3.5 points above. Deterministic: a second run adds nothing.
+
+Students by grade follow the births: each grade's size is the school's usual size times the
+index of its children's birth year (`cohort_index`), so the two-child peak of 2016–2017 and the
+fall since then move up through the grades, kindergartens first (小班 of 2025 were born in 2022).
+A district's births lean with its people: 张店区 draws families (its cohorts fall less), the
+rural counties lose them (theirs fall more).
 """
 
 import random
@@ -17,7 +23,8 @@ from django.db import transaction
 
 from departments.models import District
 from plans.models import Plan
-from schools.models import School, SchoolYearStatistics
+from schools.models import GradeEnrolment, School, SchoolYearStatistics
+from schools.statistics import GRADES_OF_CATEGORY, birth_year
 from targets.demo import SIZE
 from targets.models import Figure, Target
 
@@ -64,6 +71,19 @@ DIFFERING = {
     ("kindergarten-inclusive-coverage", "boshan"): Decimal("3.5"),
 }
 LARGE_CLASS_DISTRICTS = {"zhangdian", "zhoucun"}  # 大班额 still found there
+# births by year against 2014's (Zibo's shape: the two-child peak of 2016–2017, then the fall)
+BIRTHS_INDEX = {
+    **{year: 0.95 for year in range(2000, 2014)},
+    2014: 1.0, 2015: 0.96, 2016: 1.12, 2017: 1.18, 2018: 0.98, 2019: 0.88, 2020: 0.76,
+    2021: 0.69, 2022: 0.63, 2023: 0.59, 2024: 0.57, 2025: 0.55,
+}  # fmt: skip
+# how a district's births lean away from the city's per year after 2017 (people moving)
+LEAN = {"zhangdian": 0.03, "gaoxin": 0.02, "yiyuan": -0.02, "gaoqing": -0.015}
+
+
+def cohort_index(district: str, born: int) -> float:
+    """The demo's births in `district` in year `born`, against the city's of 2014."""
+    return BIRTHS_INDEX[born] * (1 + LEAN.get(district, 0) * max(0, born - 2017))
 
 
 @transaction.atomic
@@ -81,7 +101,9 @@ def seed(plan: Plan) -> int:
             plan, district, list(School.objects.filter(district=district, is_demo=True))
         )
         SchoolYearStatistics.objects.bulk_create(rows, batch_size=1000)
-        made += len(schools) + len(rows)
+        grades = _grades(district, rows)
+        GradeEnrolment.objects.bulk_create(grades, batch_size=2000)
+        made += len(schools) + len(rows) + len(grades)
     return made
 
 
@@ -129,9 +151,6 @@ def _figures(plan: Plan, district: District) -> dict[tuple[str, int], Decimal]:
     ).select_related("target"):
         if figure.numerator is not None and figure.denominator:
             found[(figure.target.indicator, figure.year)] = figure.numerator / figure.denominator
-            found[("children", figure.year)] = found.get(("children", figure.year)) or (
-                figure.denominator if figure.target.indicator != keys[2] else None
-            )
     return found
 
 
@@ -162,11 +181,9 @@ def _statistics(plan: Plan, district: District, schools: list[School]) -> list:
     rows = []
     for year in YEARS:
         rng = random.Random(f"statistics/{district.slug}/{year}")
-        # the children the district's figure counts where it counts them plausibly, else what
-        # its kindergartens hold (the shares follow the figures either way)
-        total = int(figures.get(("children", year)) or 0)
-        if total < 20 * len(kindergartens):
-            total = (PUPILS["kindergarten"] - 2 * (year - 2020)) * len(kindergartens)
+        # the children its kindergartens' cohorts hold (falling with the births); the shares
+        # of them follow the figures
+        total = sum(sum(_by_grade(s, year, district).values()) for s in kindergartens)
         public = _share(figures, "kindergarten-public-share", year, district, 0.55)
         covered = max(
             _share(figures, "kindergarten-inclusive-coverage", year, district, 0.85), public
@@ -193,7 +210,9 @@ def _statistics(plan: Plan, district: District, schools: list[School]) -> list:
                     )
                 )
         for school in others:
-            enrolled = round(PUPILS[school.category] * rng.uniform(0.8, 1.2))
+            enrolled = sum(_by_grade(school, year, district).values()) or round(
+                PUPILS[school.category] * rng.uniform(0.8, 1.2)
+            )
             teachers = max(3, round(enrolled / rng.uniform(12.5, 15.5)))
             rows.append(
                 _row(
@@ -238,3 +257,47 @@ def _row(school, year, enrolled, teachers, above, rng, *, class_size) -> SchoolY
         is_demo=True,
         source="演示数据",
     )
+
+
+def _usual_size(school: School) -> float:
+    """A school's students in a grade of an index-1 cohort (its own, fixed over the years)."""
+    grades = GRADES_OF_CATEGORY[school.category]
+    return PUPILS[school.category] / len(grades) * random.Random(school.code).uniform(0.8, 1.2)
+
+
+def _by_grade(school: School, year: int, district: District) -> dict[int, int]:
+    """A school's students by grade in `year`, following its district's births."""
+    size = _usual_size(school) if GRADES_OF_CATEGORY[school.category] else 0
+    return {
+        grade: round(size * cohort_index(district.slug, birth_year(year, grade)))
+        for grade in GRADES_OF_CATEGORY[school.category]
+    }
+
+
+def _grades(district: District, rows: list[SchoolYearStatistics]) -> list[GradeEnrolment]:
+    """The grade rows of the statistics just made, adding up to each one's `enrolled` (a
+    kindergarten's children, set by the figures, are shared out by its cohorts' sizes)."""
+    ids = {
+        (school, year): pk
+        for school, year, pk in SchoolYearStatistics.objects.filter(
+            school__district=district, is_demo=True
+        ).values_list("school_id", "school_year", "id")
+    }
+    made = []
+    for row in rows:
+        shape = _by_grade(row.school, row.school_year, district)
+        if not shape or not row.enrolled:
+            continue
+        grades = sorted(shape)
+        amounts = [round(row.enrolled * shape[g] / sum(shape.values())) for g in grades]
+        amounts[-1] += row.enrolled - sum(amounts)
+        if amounts[-1] < 0:  # rounding took too much from the last grade: take it from the largest
+            largest = max(range(len(amounts) - 1), key=amounts.__getitem__)
+            amounts[largest] += amounts[-1]
+            amounts[-1] = 0
+        statistics = ids[(row.school.pk, row.school_year)]
+        made += [
+            GradeEnrolment(statistics_id=statistics, grade=g, students=n, is_demo=True)
+            for g, n in zip(grades, amounts, strict=True)
+        ]
+    return made

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import District
-from schools.statistics import SCHOOL_YEAR_HELP, census_day
+from schools.statistics import GRADES, SCHOOL_YEAR_HELP, census_day
 from zibo_edu.lib.single_line import validate_single_line
 
 validate_school_code = RegexValidator(r"^\d{10}\Z", _("A school code (学校标识码) is 10 digits."))
@@ -187,6 +187,37 @@ class SchoolYearStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.name} {self.school_year}学年"
+
+
+class GradeEnrolment(models.Model):
+    """A school's students in one grade in one school year (分年级在校生), the ground of the
+    cohort projections and of mixed schools' sections. Where a school year has grade rows, they
+    add up to its `enrolled`."""
+
+    statistics = models.ForeignKey(
+        SchoolYearStatistics, verbose_name=_("statistics"), on_delete=models.CASCADE,
+        related_name="grades",
+    )  # fmt: skip
+    grade = models.SmallIntegerField(_("grade"), choices=sorted(GRADES.items()))
+    students = models.PositiveIntegerField(_("students"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("students by grade")
+        verbose_name_plural = _("students by grade")
+        ordering = ["statistics", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statistics", "grade"], name="grade_once_per_statistics"
+            ),
+            models.CheckConstraint(
+                name="grade_between_kindergarten_and_senior",
+                condition=models.Q(grade__gte=-2, grade__lte=12),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statistics} {GRADES[self.grade]}"
 
 
 class StatisticsImport(models.Model):

@@ -65,3 +65,74 @@ def census_day(school_year: int) -> datetime.date:
 def school_year_label(school_year: int) -> str:
     """2025 -> "2025学年（2025/26）"."""
     return f"{school_year}学年（{school_year}/{(school_year + 1) % 100:02d}）"
+
+
+# Students by grade (分年级在校生). A grade is a whole number, so that a cohort's next grade is
+# the number after it across levels: kindergarten 小班 −2, 中班 −1, 大班 0; 小学 1–6; 初中 7–9;
+# 普通高中 10–12. A child born in year b is in grade g of school year y when b = y − 5 − g (小班
+# at three, 一年级 at six). 中等职业学校 and 特殊教育学校 report no grades here.
+GRADES = {
+    -2: "小班",
+    -1: "中班",
+    0: "大班",
+    1: "一年级",
+    2: "二年级",
+    3: "三年级",
+    4: "四年级",
+    5: "五年级",
+    6: "六年级",
+    7: "七年级（初一）",
+    8: "八年级（初二）",
+    9: "九年级（初三）",
+    10: "高一",
+    11: "高二",
+    12: "高三",
+}
+LEVELS = {
+    "kindergarten": (-2, -1, 0),
+    "primary": (1, 2, 3, 4, 5, 6),
+    "junior": (7, 8, 9),
+    "senior": (10, 11, 12),
+}
+LEVEL_LABELS = {
+    "kindergarten": _("pre-school"),
+    "primary": _("primary"),
+    "junior": _("junior secondary"),
+    "senior": _("senior secondary"),
+}
+ENTRY_GRADES = {level: grades[0] for level, grades in LEVELS.items()}
+# the grades each category of school teaches (its sections, for mixed schools)
+GRADES_OF_CATEGORY = {
+    "kindergarten": LEVELS["kindergarten"],
+    "primary": LEVELS["primary"],
+    "junior": LEVELS["junior"],
+    "nine_year": LEVELS["primary"] + LEVELS["junior"],
+    "twelve_year": LEVELS["primary"] + LEVELS["junior"] + LEVELS["senior"],
+    "complete_secondary": LEVELS["junior"] + LEVELS["senior"],
+    "senior": LEVELS["senior"],
+    "vocational": (),
+    "special": (),
+}
+_LEVEL_OF = {grade: level for level, grades in LEVELS.items() for grade in grades}
+
+
+def level_of(grade: int) -> str:
+    """The level a grade belongs to: 7 -> "junior"."""
+    return _LEVEL_OF[grade]
+
+
+def birth_year(school_year: int, grade: int) -> int:
+    """The year a child in `grade` of `school_year` was born, at the usual age:
+    一年级 of 2025 -> 2019."""
+    return school_year - 5 - grade
+
+
+def section_students(grades: dict[int, int]) -> dict[str, int]:
+    """A school's students by level (its sections), from its students by grade:
+    {1: 150, …, 7: 120, …} -> {"primary": 900, "junior": 360}. Levels without students are
+    left out."""
+    sections: dict[str, int] = {}
+    for grade, students in grades.items():
+        if students:
+            sections[level_of(grade)] = sections.get(level_of(grade), 0) + students
+    return sections
