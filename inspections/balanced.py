@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from inspections.standards import LEVELS, ResourceIndicator, Standard, standard_for
-from schools import models as school_models
-from schools import statistics as school_statistics
-from schools.models import SchoolYearStatistics
+from schools.models import GradeEnrolment, SchoolYearStatistics
+from schools.statistics import LEVELS as GRADE_LEVELS
 
 SINGLE = {"primary": "primary", "junior": "junior"}
 MIXED = {
@@ -40,11 +39,7 @@ MIXED = {
     "complete_secondary": ("junior",),
 }
 CATEGORIES = (*SINGLE, *MIXED)
-
-
-def _level_of_grade() -> dict[int, str]:
-    """Grade -> "primary" | "junior", from schools.statistics.LEVELS (grades 1–6 and 7–9)."""
-    return {g: level for level in LEVELS for g in school_statistics.LEVELS[level]}
+_LEVEL_OF_GRADE = {g: level for level in LEVELS for g in GRADE_LEVELS[level]}  # 1–6, 7–9
 
 
 @dataclass
@@ -302,8 +297,7 @@ def evaluate_many(district_ids, school_year: int) -> dict[int, Resources]:
         where &= Q(school__district_id__in=list(district_ids))
     rows = SchoolYearStatistics.objects.filter(where).order_by("school__code")
     values = rows.values_list(*COLUMNS, *_fields(standard))
-    level_of_grade = _level_of_grade()
-    grade_rows = school_models.GradeEnrolment.objects.filter(
+    grade_rows = GradeEnrolment.objects.filter(
         statistics__school_year=school_year,
         statistics__school__category__in=list(MIXED),
         grade__gte=1,
@@ -313,7 +307,7 @@ def evaluate_many(district_ids, school_year: int) -> dict[int, Resources]:
         grade_rows = grade_rows.filter(statistics__school__district_id__in=list(district_ids))
     grades: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for stats_id, grade, students in grade_rows.values_list("statistics_id", "grade", "students"):
-        grades[stats_id][level_of_grade[grade]] += students
+        grades[stats_id][_LEVEL_OF_GRADE[grade]] += students
     by_district: dict[int, dict[str, list[Section]]] = defaultdict(lambda: defaultdict(list))
     unjudged: dict[int, list[str]] = defaultdict(list)
     for district_id, section in sections_of(values, grades, standard):

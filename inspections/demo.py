@@ -34,8 +34,7 @@ from inspections.models import (
 )
 from inspections.standards import standard_for
 from plans.models import Plan
-from schools import models as school_models
-from schools.models import SchoolYearStatistics
+from schools.models import School, SchoolYearStatistics
 
 YEARS = (2024, 2025)
 PASSING = "huantai"
@@ -110,7 +109,7 @@ def _resources(district: District, year: int, spread: set[str] | None) -> int:
         if not row.enrolled:
             continue
         levels = _levels_of(row.school.category)
-        town = row.school.locality != school_models.School.Locality.RURAL
+        town = row.school.locality != School.Locality.RURAL
         for indicator in standard.indicators:
             # the standard a school of these sections must meet: the highest of its levels
             required = max(float(indicator.standard[lv]) for lv in levels)
