@@ -133,6 +133,14 @@ class LevelResult:
         return [v for v in self.verdicts if not v.passes]
 
     @property
+    def schools(self) -> int:
+        return len(self.verdicts)
+
+    @property
+    def failing_count(self) -> int:
+        return len(self.failing)
+
+    @property
     def schools_pass(self) -> bool:
         return bool(self.verdicts) and not self.failing
 
@@ -330,3 +338,141 @@ def evaluate_many(district_ids, school_year: int) -> dict[int, Resources]:
 
 def evaluate(district_id: int, school_year: int) -> Resources:
     return evaluate_many([district_id], school_year)[district_id]
+
+
+# The city page: every county's summary in one SQL aggregate ------------------------------
+
+
+@dataclass
+class LevelSummary:
+    """A level's result without the schools: what the page of all counties shows."""
+
+    level: str
+    label: str
+    schools: int
+    failing_count: int
+    dispersions: list[Dispersion]
+
+    @property
+    def high(self) -> list[Dispersion]:
+        return [d for d in self.dispersions if not d.meets]
+
+    @property
+    def dispersion_passes(self) -> bool:
+        return bool(self.dispersions) and all(d.meets for d in self.dispersions)
+
+    @property
+    def schools_pass(self) -> bool:
+        return self.schools > 0 and self.failing_count == 0
+
+    @property
+    def passes(self) -> bool:
+        return self.schools_pass and self.dispersion_passes
+
+
+SUMMARY_SQL = """
+WITH grade_sections AS (
+    SELECT g.statistics_id AS sid,
+           CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END AS level,
+           SUM(g.students) AS p
+    FROM schools_gradeenrolment g
+    JOIN schools_schoolyearstatistics t ON t.id = g.statistics_id
+    JOIN schools_school s ON s.id = t.school_id
+    WHERE t.school_year = %(year)s AND g.grade BETWEEN 1 AND 9 AND s.district_id IN ({districts})
+      AND s.category IN ('nine_year', 'twelve_year', 'complete_secondary')
+    GROUP BY g.statistics_id, CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END
+), sections AS (
+    SELECT t.id AS sid, s.district_id AS d,
+           CASE s.category WHEN 'primary' THEN 'primary' ELSE 'junior' END AS level,
+           t.enrolled AS p
+    FROM schools_schoolyearstatistics t JOIN schools_school s ON s.id = t.school_id
+    WHERE t.school_year = %(year)s AND s.category IN ('primary', 'junior') AND t.enrolled > 0
+      AND s.district_id IN ({districts})
+    UNION ALL
+    SELECT t.id, s.district_id, gs.level, gs.p
+    FROM grade_sections gs JOIN schools_schoolyearstatistics t ON t.id = gs.sid
+    JOIN schools_school s ON s.id = t.school_id
+    WHERE t.enrolled > 0 AND gs.p > 0
+      AND NOT (s.category = 'complete_secondary' AND gs.level = 'primary')
+), vals AS MATERIALIZED (
+    SELECT sections.d, sections.level, CAST(sections.p AS DOUBLE PRECISION) AS p, {values}
+    FROM sections JOIN schools_schoolyearstatistics t ON t.id = sections.sid
+), judged AS (
+    SELECT vals.*, {met} AS met, {floor} AS above_floor FROM vals
+)
+SELECT d, level, COUNT(*),
+       SUM(CASE WHEN met >= %(meet)s AND above_floor = {count} THEN 0 ELSE 1 END),
+       {sums}
+FROM judged GROUP BY d, level
+"""
+
+
+def _summary_sql(standard: Standard, districts: int) -> str:
+    values, met, floor, sums = [], [], [], []
+    for n, ind in enumerate(standard.indicators):
+        total = " + ".join(f"t.{name}" for name in ind.fields)
+        factor = float(ind.scale) * ind.per
+        values.append(
+            f"CAST({total} AS DOUBLE PRECISION) * {factor!r} "
+            f"/ CAST(t.enrolled AS DOUBLE PRECISION) AS x{n}"
+        )
+        required = (
+            f"(CASE WHEN level = 'primary' THEN {float(ind.standard['primary'])!r} "
+            f"ELSE {float(ind.standard['junior'])!r} END)"
+        )
+        met.append(f"(CASE WHEN x{n} >= {required} THEN 1 ELSE 0 END)")
+        floor.append(
+            f"(CASE WHEN x{n} >= {float(standard.rest_share)!r} * {required} THEN 1 ELSE 0 END)"
+        )
+        sums.append(
+            f"SUM(CASE WHEN x{n} IS NOT NULL THEN p END), SUM(p * x{n}), SUM(p * x{n} * x{n})"
+        )
+    return SUMMARY_SQL.format(
+        districts=", ".join(["%s"] * districts) if districts else "NULL",
+        values=", ".join(values),
+        met=" + ".join(met),
+        floor=" + ".join(floor),
+        count=len(standard.indicators),
+        sums=", ".join(sums),
+    )
+
+
+def summaries(district_ids, school_year: int) -> dict[int, list[LevelSummary]]:
+    """Each county's levels (schools, schools below the standard, every 差异系数) in one SQL
+    aggregate: the sums Σ P, Σ PX and Σ PX² per indicator give X̄ and S (S² = Σ PX² / Σ P − X̄²).
+    The same numbers as `evaluate_many`, without the schools."""
+    from django.db import connection
+
+    standard = standard_for("balanced", school_year)
+    ids = list(district_ids)
+    if not ids:
+        return {}
+    sql = _summary_sql(standard, len(ids))
+    # the named year and the positional districts: bind everything by name
+    names = {f"d{i}": pk for i, pk in enumerate(ids)}
+    sql = sql.replace(
+        "IN (" + ", ".join(["%s"] * len(ids)) + ")",
+        "IN (" + ", ".join(f"%({k})s" for k in names) + ")",
+    )
+    params = {"year": school_year, "meet": standard.meet_at_least, **names}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found: dict[int, dict[str, LevelSummary]] = defaultdict(dict)
+    for row in rows:
+        district, level, schools, failing = row[:4]
+        dispersions = []
+        for n, ind in enumerate(standard.indicators):
+            weight, px, pxx = row[4 + 3 * n : 7 + 3 * n]
+            threshold = float(standard.cv_max[level])
+            if not weight:
+                dispersions.append(Dispersion(ind, level, 0, None, None, None, threshold))
+                continue
+            mean = px / weight
+            sd = math.sqrt(max(pxx / weight - mean * mean, 0.0))
+            cv = sd / mean if mean else None
+            dispersions.append(Dispersion(ind, level, schools, mean, sd, cv, threshold))
+        found[district][level] = LevelSummary(
+            level, standard.levels[level], schools, failing, dispersions
+        )
+    return {d: [found[d][lv] for lv in LEVELS if lv in found[d]] for d in ids}

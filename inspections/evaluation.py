@@ -97,7 +97,7 @@ class CountyEvaluation:
         out = []
         if self.kind == Kind.BALANCED and self.resources:
             for level in self.resources.levels:
-                failing = len(level.failing)
+                failing = level.failing_count
                 if failing:
                     out.append(f"{level.label}{failing}所学校资源配置未达标")
                 high = [d for d in level.dispersions if not d.meets]
@@ -123,9 +123,12 @@ class CountyEvaluation:
         return out
 
 
-def evaluate_many(kind: str, districts: list[District], school_year: int) -> list[CountyEvaluation]:
+def evaluate_many(
+    kind: str, districts: list[District], school_year: int, *, summary: bool = False
+) -> list[CountyEvaluation]:
     """The evaluation of each district (in the order given): one query for the items, one or
-    two for the statistics, whatever the number of districts."""
+    two for the statistics, whatever the number of districts. `summary`: for 优质均衡, the
+    levels without the schools (one SQL aggregate: the page of all counties)."""
     if kind not in Kind.values:
         raise ValueError(kind)
     standard = standard_for(kind, school_year)
@@ -135,7 +138,12 @@ def evaluate_many(kind: str, districts: list[District], school_year: int) -> lis
     for item in rows:
         recorded[item.district_id][(item.part, item.number)] = item
     out = []
-    if kind == Kind.BALANCED:
+    if kind == Kind.BALANCED and summary:
+        results = {
+            pk: balanced.Resources(pk, school_year, standard, levels, [])
+            for pk, levels in balanced.summaries(ids, school_year).items()
+        }
+    elif kind == Kind.BALANCED:
         results = balanced.evaluate_many(ids, school_year)
     else:
         populations = {

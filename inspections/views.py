@@ -76,7 +76,7 @@ def city(request: HttpRequest, kind: str) -> HttpResponse:
     plan = plan_for_request(request)
     year = _year(request, plan.city_id)
     districts = access.visible_districts(request.user, plan.city)
-    evaluations = evaluate_many(kind, districts, year)
+    evaluations = evaluate_many(kind, districts, year, summary=True)
     counts = {
         s: sum(1 for e in evaluations if e.standing == s) for s in ("certified", "ready", "gaps")
     }

@@ -4,6 +4,7 @@ standard, and the county's standing."""
 
 import pytest
 
+from inspections import balanced
 from inspections.balanced import evaluate, evaluate_many
 from inspections.evaluation import evaluate as evaluate_county
 from tests.inspections.helpers import small_county
@@ -91,3 +92,20 @@ def test_many_counties_cost_the_same_queries_as_one(zhangdian, zichuan, django_a
 def test_a_year_without_statistics_has_no_levels(zhangdian):
     small_county(zhangdian)
     assert evaluate(zhangdian.pk, 2019).levels == []
+
+
+def test_the_city_summary_in_sql_gives_the_same_numbers(zhangdian, zichuan):
+    small_county(zhangdian)
+    small_county(zichuan)
+    full = evaluate_many([zhangdian.pk, zichuan.pk], 2025)
+    summaries = balanced.summaries([zhangdian.pk, zichuan.pk], 2025)
+    for district in (zhangdian.pk, zichuan.pk):
+        for level, summary in zip(full[district].levels, summaries[district], strict=True):
+            assert (summary.level, summary.schools, summary.failing_count) == (
+                level.level,
+                level.schools,
+                level.failing_count,
+            )
+            for a, b in zip(level.dispersions, summary.dispersions, strict=True):
+                assert b.cv == pytest.approx(a.cv, abs=1e-9)
+                assert b.mean == pytest.approx(a.mean)

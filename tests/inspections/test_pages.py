@@ -96,9 +96,9 @@ def test_the_city_admin_records_items_with_evidence_audited(client, city_admin, 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("recognition-0-value", "120", "社会认可度: a percentage between 0 and 100"),
+        ("recognition-0-value", "120", "社会认可度: 应为0至100之间的百分数"),
         ("government-1-status", "maybe", "政府保障程度1."),
-        ("quality-1-note", "x" * 501, "a note of at most 500 characters"),
+        ("quality-1-note", "x" * 501, "说明不超过500个字"),
     ],
 )
 def test_bad_input_is_named_and_nothing_is_saved(
