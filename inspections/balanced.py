@@ -371,34 +371,29 @@ class LevelSummary:
 
 
 SUMMARY_SQL = """
-WITH grade_sections AS (
+WITH base AS MATERIALIZED (
+    SELECT t.id, s.district_id AS d, s.category, t.enrolled, {values}
+    FROM schools_schoolyearstatistics t JOIN schools_school s ON s.id = t.school_id
+    WHERE t.school_year = %(year)s AND t.enrolled > 0 AND s.district_id IN ({districts})
+      AND s.category IN ('primary', 'junior', 'nine_year', 'twelve_year', 'complete_secondary')
+), grade_sections AS (
     SELECT g.statistics_id AS sid,
            CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END AS level,
            SUM(g.students) AS p
     FROM schools_gradeenrolment g
-    JOIN schools_schoolyearstatistics t ON t.id = g.statistics_id
-    JOIN schools_school s ON s.id = t.school_id
-    WHERE t.school_year = %(year)s AND g.grade BETWEEN 1 AND 9 AND s.district_id IN ({districts})
-      AND s.category IN ('nine_year', 'twelve_year', 'complete_secondary')
+    WHERE g.grade BETWEEN 1 AND 9 AND g.statistics_id IN (
+        SELECT id FROM base WHERE category IN ('nine_year', 'twelve_year', 'complete_secondary'))
     GROUP BY g.statistics_id, CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END
 ), sections AS (
-    SELECT t.id AS sid, s.district_id AS d,
-           CASE s.category WHEN 'primary' THEN 'primary' ELSE 'junior' END AS level,
-           t.enrolled AS p
-    FROM schools_schoolyearstatistics t JOIN schools_school s ON s.id = t.school_id
-    WHERE t.school_year = %(year)s AND s.category IN ('primary', 'junior') AND t.enrolled > 0
-      AND s.district_id IN ({districts})
+    SELECT base.*, CASE base.category WHEN 'primary' THEN 'primary' ELSE 'junior' END AS level,
+           CAST(base.enrolled AS DOUBLE PRECISION) AS p
+    FROM base WHERE base.category IN ('primary', 'junior')
     UNION ALL
-    SELECT t.id, s.district_id, gs.level, gs.p
-    FROM grade_sections gs JOIN schools_schoolyearstatistics t ON t.id = gs.sid
-    JOIN schools_school s ON s.id = t.school_id
-    WHERE t.enrolled > 0 AND gs.p > 0
-      AND NOT (s.category = 'complete_secondary' AND gs.level = 'primary')
-), vals AS MATERIALIZED (
-    SELECT sections.d, sections.level, CAST(sections.p AS DOUBLE PRECISION) AS p, {values}
-    FROM sections JOIN schools_schoolyearstatistics t ON t.id = sections.sid
+    SELECT base.*, gs.level, CAST(gs.p AS DOUBLE PRECISION)
+    FROM base JOIN grade_sections gs ON gs.sid = base.id
+    WHERE gs.p > 0 AND NOT (base.category = 'complete_secondary' AND gs.level = 'primary')
 ), judged AS (
-    SELECT vals.*, {met} AS met, {floor} AS above_floor FROM vals
+    SELECT sections.*, {met} AS met, {floor} AS above_floor FROM sections
 )
 SELECT d, level, COUNT(*),
        SUM(CASE WHEN met >= %(meet)s AND above_floor = {count} THEN 0 ELSE 1 END),
