@@ -92,7 +92,7 @@ def _balanced(e: CountyEvaluation) -> list:
                 rows=[
                     [
                         d.indicator.name,
-                        f2(d.indicator.standard[level.level]),
+                        f"{d.required:g}",
                         f2(d.mean),
                         f3(d.cv),
                         f"{d.threshold:.2f}",
@@ -102,7 +102,7 @@ def _balanced(e: CountyEvaluation) -> list:
                     for d in level.dispersions
                 ],
                 caption=f"{level.label}资源配置指标校际差异系数",
-                widths=[5, 1.4, 1.4, 1.6, 1.2, 1.4, 1.2],
+                widths=[4.4, 1.3, 1.7, 1.6, 1.2, 1.5, 1.2],
                 numeric={1, 2, 3, 4, 5},
             )
         )
