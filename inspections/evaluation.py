@@ -8,6 +8,7 @@ reaches its minimum; otherwise **gaps**, each named.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
@@ -53,16 +54,16 @@ class CountyEvaluation:
     population: CountyItem | None = None
     certification: CountyItem | None = None
 
-    @property
+    @cached_property
     def statistics_pass(self) -> bool:
         part = self.resources if self.kind == Kind.BALANCED else self.coverage
         return bool(part and part.passes)
 
-    @property
+    @cached_property
     def items_met(self) -> int:
         return sum(1 for row in self.items if row.status == Status.MET)
 
-    @property
+    @cached_property
     def items_not_met(self) -> int:
         return sum(1 for row in self.items if row.status == Status.NOT_MET)
 
@@ -79,7 +80,7 @@ class CountyEvaluation:
     def certified(self) -> bool:
         return bool(self.certification and self.certification.status == Status.MET)
 
-    @property
+    @cached_property
     def standing(self) -> str:
         if self.certified:
             return "certified"
@@ -91,7 +92,7 @@ class CountyEvaluation:
     def standing_label(self) -> str:
         return str(STANDINGS[self.standing])
 
-    @property
+    @cached_property
     def gaps(self) -> list[str]:
         """What stands between the county and the evaluation, in a few words each."""
         out = []
