@@ -53,6 +53,21 @@ def slots(standard: Standard) -> list[Slot]:
     return out
 
 
+def shown(slot: Slot, recorded: dict, posted=None) -> dict:
+    """What the form shows for a slot: what was posted when it is shown again with errors (so
+    nothing typed is lost), else what is stored."""
+    item = recorded.get((slot.part, slot.number))
+    stored = _snapshot(item)
+    value = "" if stored["value"] is None else stored["value"]
+    if slot.value == "people" and value:
+        value = value.split(".")[0]
+    values = {"status": stored["status"], "value": value, "note": stored["note"]}
+    if posted is not None:
+        for key in values:
+            values[key] = posted.get(f"{slot.prefix}-{key}", values[key])
+    return values
+
+
 def _snapshot(item: CountyItem | None) -> dict:
     if item is None:
         return {"status": Status.NOT_ASSESSED, "value": None, "note": "", "evidence": ""}

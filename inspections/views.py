@@ -139,7 +139,11 @@ def record_items(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         (i.part, i.number): i
         for i in CountyItem.objects.filter(district=district, kind=kind, school_year=year)
     }
-    rows = [(slot, recorded.get((slot.part, slot.number))) for slot in items.slots(e.standard)]
+    posted = request.POST if errors else None
+    rows = [
+        (slot, recorded.get((slot.part, slot.number)), items.shown(slot, recorded, posted))
+        for slot in items.slots(e.standard)
+    ]
     context = {
         **_common(request, kind, year),
         "plan": plan,

@@ -216,3 +216,20 @@ def test_json_of_the_api_is_plain_chinese(client, city_admin, county):
     client.force_login(city_admin)
     raw = client.get("/api/inspections/balanced/?district=zhangdian&year=2025").content
     assert "张店区".encode() in raw and json.loads(raw)["district"] == "zhangdian"
+
+
+def test_the_form_shown_again_keeps_what_was_typed(client, city_admin, zhangdian):
+    client.force_login(city_admin)
+    response = client.post(
+        "/inspections/balanced/zhangdian/items/",
+        {
+            "year": "2025",
+            "recognition-0-value": "八十",
+            "government-4-note": "规模已核减",
+            "government-4-status": "met",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'value="八十"' in page and 'value="规模已核减"' in page
+    assert '<option value="met" selected>' in page
