@@ -392,13 +392,16 @@ WITH base AS MATERIALIZED (
     SELECT base.*, gs.level, CAST(gs.p AS DOUBLE PRECISION)
     FROM base JOIN grade_sections gs ON gs.sid = base.id
     WHERE gs.p > 0 AND NOT (base.category = 'complete_secondary' AND gs.level = 'primary')
+), standards (level, {required_columns}) AS (
+    VALUES ('primary', {primary}), ('junior', {junior})
 ), judged AS (
-    SELECT sections.*, {met} AS met, {floor} AS above_floor FROM sections
+    SELECT sections.*, {met} AS met, {floor} AS above_floor
+    FROM sections JOIN standards ON standards.level = sections.level
 )
-SELECT d, level, COUNT(*),
+SELECT d, judged.level, COUNT(*),
        SUM(CASE WHEN met >= %(meet)s AND above_floor = {count} THEN 0 ELSE 1 END),
        {sums}
-FROM judged GROUP BY d, level
+FROM judged GROUP BY d, judged.level
 """
 
 
@@ -411,18 +414,24 @@ def _summary_sql(standard: Standard, districts: int) -> str:
             f"CAST({total} AS DOUBLE PRECISION) * {factor!r} "
             f"/ CAST(t.enrolled AS DOUBLE PRECISION) AS x{n}"
         )
-        required = (
-            f"(CASE WHEN level = 'primary' THEN {float(ind.standard['primary'])!r} "
-            f"ELSE {float(ind.standard['junior'])!r} END)"
-        )
-        met.append(f"(CASE WHEN x{n} >= {required} THEN 1 ELSE 0 END)")
-        floor.append(
-            f"(CASE WHEN x{n} >= {float(standard.rest_share)!r} * {required} THEN 1 ELSE 0 END)"
-        )
+        met.append(f"(CASE WHEN x{n} >= standards.r{n} THEN 1 ELSE 0 END)")
+        floor.append(f"(CASE WHEN x{n} >= standards.f{n} THEN 1 ELSE 0 END)")
         sums.append(
             f"SUM(CASE WHEN x{n} IS NOT NULL THEN p END), SUM(p * x{n}), SUM(p * x{n} * x{n})"
         )
+    count = len(standard.indicators)
+    share = float(standard.rest_share)
+
+    def row(level: str) -> str:
+        required = [float(ind.standard[level]) for ind in standard.indicators]
+        return ", ".join([*(repr(r) for r in required), *(repr(share * r) for r in required)])
+
     return SUMMARY_SQL.format(
+        required_columns=", ".join(
+            [*(f"r{n}" for n in range(count)), *(f"f{n}" for n in range(count))]
+        ),
+        primary=row("primary"),
+        junior=row("junior"),
         districts=", ".join(["%s"] * districts) if districts else "NULL",
         values=", ".join(values),
         met=" + ".join(met),
