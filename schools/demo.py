@@ -266,10 +266,16 @@ def _usual_size(school: School) -> float:
 
 
 def _by_grade(school: School, year: int, district: District) -> dict[int, int]:
-    """A school's students by grade in `year`, following its district's births."""
+    """A school's students by grade in `year`, following its district's births, give or take
+    a few per cent a year (families move, children repeat or leave), so that projections from
+    the demo have an error to show."""
     size = _usual_size(school) if GRADES_OF_CATEGORY[school.category] else 0
     return {
-        grade: round(size * cohort_index(district.slug, birth_year(year, grade)))
+        grade: round(
+            size
+            * cohort_index(district.slug, birth_year(year, grade))
+            * random.Random(f"{school.code}/{year}/{grade}").uniform(0.97, 1.03)
+        )
         for grade in GRADES_OF_CATEGORY[school.category]
     }
 

@@ -1,25 +1,26 @@
 """Drafting a plan file from the plan's own text: text → draft structure → YAML for `load_plan`.
 
-A plan document is read paragraph by paragraph (.txt lines or .docx paragraphs):
+A plan document is read paragraph by paragraph (.txt lines, .docx paragraphs and table rows), each
+paragraph by the first of a few small rules that takes it (`_Reader`):
 
 - the title (the short line naming the 规划 before the first chapter), the document number and the
   date it was issued, the preamble;
 - chapters 一、二、三、…: a chapter whose sections (一)(二)… hold numbered tasks (1. 2. …) gives one
-  part of key tasks per section; a chapter whose sections are themselves items ending in
-  departments gives one implementation part whose tasks are those items; any other section is an
-  overall part with its text;
+  part of key tasks per section; a chapter whose items end in departments (or an implementation
+  chapter, 组织实施/保障措施) gives one implementation part whose tasks are those items; any other
+  section is an overall part with its text. A chapter on the past (发展基础, 发展成就, 发展环境,
+  回顾, 面临形势) is overall text whatever its shape: no tasks, no candidates;
+- a 主要指标 table (`targets/plan_tables.py`): a task of its own holding the table's lines, a
+  candidate per row with a number (baseline, target, year and 属性 → `binding`);
+- a 主要目标 section whose sentences state numbers: a task holding them, so its targets have one;
 - each task: its title (up to the first 。), its text, and the departments in the bracket that
-  ends it, "(市教育局、市发展改革委负责)", in order: the first one named leads;
-- candidate targets: the value phrases the wording rules find in each task sentence (percentages,
-  numbers of things and ranges of them (1—2项, the low end), yearly changes, deadlines as a year or
-  counted from the issue date (三年内), and the plan's words for "every unit": 全覆盖, 所有, 必须,
-  万兆到县/千兆到校/百兆到班 …), each guessed a kind, comparator, value and deadline and marked
-  `confirm: true` with a note. A candidate entered as numerator and denominator carries a guessed
-  `numerator_may_exceed` (true only for a 配比 such as 每5所幼儿园配备1名). A two-digit number
-  that may be a range whose dash was lost (12项 for 1—2项) carries a `doubt`; where the printed
-  number cannot be meant (12 skills for every student) also the likely `doubt_reading`, whose low
-  end is the value. Nothing is loaded until a person has checked each one and deleted its
-  `confirm` line: `load_plan` refuses a file that still holds one.
+  ends it, "(市教育局、市发展改革委负责)", in order: the first one named leads; a task takes the
+  paragraphs that follow it up to the next heading or table;
+- candidate targets (`targets/draft_candidates.py`): the value phrases the wording rules find in
+  each task sentence, never a past result, each guessed a kind, comparator, value and deadline,
+  saying why it was taken (`why`: the rule and the words) and marked `confirm: true` with a note.
+  Nothing is loaded until a person has checked each one and deleted its `confirm` line:
+  `load_plan` refuses a file that still holds one.
 
 What cannot be told from the text (department and district short codes, numerator and denominator
 labels) is taken from the city's rows already in the database where there are some, and otherwise
@@ -39,9 +40,12 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
 from plans.models import Part, Plan, Task, TaskDepartment
+from targets import plan_tables
+from targets.draft_candidates import Candidate, find_candidates, row_candidates
 from targets.loading import PlanFileError, load_plan_file, task_code
 from targets.models import Target
-from targets.wording import deadlines_in, numbers_in
+
+__all__ = ["Candidate", "DraftError", "draft_plan", "find_candidates", "read_paragraphs", "to_yaml"]
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 _CN = "一二三四五六七八九十"
@@ -68,26 +72,12 @@ _HEADING_DEBRIS = re.compile(rf"{_WEB_DEBRIS}$")
 _GARBLED = re.compile(
     r"[\u00c0-\u024f\ue000-\uf8ff\ufffd|!]|[\u4e00-\u9fff][A-Za-z][\u4e00-\u9fff]"
 )
-
-
-@dataclass
-class Candidate:
-    """A value phrase in a task sentence that may be a quantitative target."""
-
-    kind: str
-    value_text: str
-    start: int
-    value: Decimal | None = None
-    comparator: str = ""
-    unit: str = ""
-    direction: str = ""
-    every_year: bool = False
-    per_units: int = 1
-    deadline_year: int | None = None
-    # a deadline counted from the issue date (三年内): the year, or None until the date is known
-    relative_deadline: bool = False
-    doubt: str = ""
-    doubt_reading: str = ""
+# A chapter on the previous period: its results are not targets, its items not tasks.
+_PAST_CHAPTER = re.compile(
+    r"发展基础|发展成就|发展环境|发展现状|现实基础|回顾|面临形势|形势与|机遇与挑战"
+)
+_IMPLEMENTATION_CHAPTER = re.compile(r"组织实施|保障措施|实施保障|保障机制")
+_GOALS = re.compile(r"目标")
 
 
 @dataclass
@@ -97,6 +87,8 @@ class DraftTask:
     text: str = ""
     departments: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    table: plan_tables.Table | None = None
+    goals: bool = False  # the sentences of a 主要目标 section
 
 
 @dataclass
@@ -119,6 +111,8 @@ class DraftPlan:
     preamble: str = ""
     parts: list[DraftPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the text lost characters in transcription (garbled runs, words of a web page)
+    lossy: bool = False
 
 
 class DraftError(Exception):
@@ -129,14 +123,12 @@ class DraftError(Exception):
 
 
 def read_paragraphs(path: Path) -> list[str]:
-    """The document's non-empty paragraphs, stripped: lines of a .txt, paragraphs of a .docx."""
+    """The document's non-empty paragraphs, stripped: lines of a .txt; paragraphs of a .docx and
+    its tables' rows in document order, a row's cells joined by tabs."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".docx":
-            import docx  # python-docx; imported here so the web process never loads it
-
-            document = docx.Document(str(path))
-            lines = [paragraph.text for paragraph in document.paragraphs]
+            lines = _docx_lines(path)
         elif suffix == ".txt":
             raw = path.read_bytes()
             lines = _decode(raw).splitlines()
@@ -147,6 +139,27 @@ def read_paragraphs(path: Path) -> list[str]:
     except Exception as error:  # a corrupt .docx raises zipfile, lxml or KeyError errors
         raise DraftError(f"{path.name}: cannot read the document ({error})") from None
     return [line.strip().replace("\u3000", " ").strip() for line in lines if line.strip()]
+
+
+def _docx_lines(path: Path) -> list[str]:
+    import docx  # python-docx; imported here so the web process never loads it
+    from docx.table import Table
+
+    lines = []
+    for block in docx.Document(str(path)).iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                # a merged cell is listed once for every grid column it spans: keep it once
+                spans = list(dict.fromkeys(cell._tc for cell in row.cells))
+                cells = [" ".join(_docx_cell_text(tc).split()) or "—" for tc in spans]
+                lines.append("\t".join(cells))
+        else:
+            lines.append(block.text)
+    return lines
+
+
+def _docx_cell_text(tc) -> str:
+    return "".join(node.text or "" for node in tc.iter() if node.tag.endswith("}t"))
 
 
 def _decode(raw: bytes) -> str:
@@ -169,7 +182,19 @@ def parse_plan(paragraphs: list[str]) -> DraftPlan:
     first_chapter = next((i for i, p in enumerate(paragraphs) if _CHAPTER.match(p)), None)
     if first_chapter is None:
         raise DraftError("no chapter heading (一、…) found: is this a plan document?")
-    head = paragraphs[:first_chapter]
+    _read_head(plan, paragraphs[:first_chapter])
+    reader = _Reader(plan)
+    for paragraph in paragraphs[first_chapter:]:
+        reader.read(paragraph)
+    reader.finish()
+    _check_text(plan)
+    if not any(part.tasks for part in plan.parts):
+        raise DraftError("no numbered tasks found under the chapters")
+    _read_years(plan, paragraphs)
+    return plan
+
+
+def _read_head(plan: DraftPlan, head: list[str]) -> None:
     title_at = max(
         (i for i, p in enumerate(head) if "规划" in p and len(p) <= 60 and "。" not in p),
         default=None,
@@ -182,81 +207,231 @@ def parse_plan(paragraphs: list[str]) -> DraftPlan:
     plan.preamble = "\n".join(head[title_at + 1 :])
     _read_metadata(plan, head[: max(title_at, 0)] or head)
 
-    chapter = ""
-    chapter_title = ""
-    section: DraftPart | None = None
-    implementation: DraftPart | None = None
-    task: DraftTask | None = None
-    for paragraph in paragraphs[first_chapter:]:
-        if match := _CHAPTER.match(paragraph):
-            chapter, chapter_title = match.groups()
-            section = implementation = task = None
-            continue
-        if match := _SECTION.match(paragraph):
-            ordinal, rest = match.groups()
-            title, body = _split_title(rest)
-            if body or _DEPARTMENTS.search(rest):  # an item with its own text: a task
-                if implementation is None:
-                    implementation = DraftPart(chapter, "implementation", chapter_title)
-                    plan.parts.append(implementation)
-                task = DraftTask(_CN.index(ordinal[-1]) + 1, title)
-                implementation.tasks.append(task)
-                _add_text(task, body)
-                section = None
-                continue
-            section = DraftPart(f"{chapter}({ordinal})", "overall", _clean_heading(title))
-            if section.title != title:
-                section.notes.append(
-                    f"heading {title!r} ended in words of the web page: removed, check"
-                )
-            plan.parts.append(section)
-            task = None
-            continue
-        if (match := _NUMBERED.match(paragraph)) and section is not None:
-            number, rest = match.groups()
-            title, body = _split_title(rest)
-            section.kind = "key_tasks"
-            task = DraftTask(int(number), title)
-            section.tasks.append(task)
-            _add_text(task, body)
-            continue
-        if task is not None and not task.departments:
-            _add_text(task, paragraph)
-        elif section is not None and not section.tasks:
-            section.text = "\n".join(filter(None, [section.text, paragraph]))
-        else:
-            plan.notes.append(f"paragraph outside any part or task, left out: {paragraph[:40]}…")
 
+class _Reader:
+    """Reads the chapters paragraph by paragraph: each paragraph goes to the first rule that
+    takes it (a table row, a chapter, a section, a numbered task, a table's caption or header,
+    text)."""
+
+    def __init__(self, plan: DraftPlan) -> None:
+        self.plan = plan
+        self.chapter = self.chapter_title = ""
+        self.section: DraftPart | None = None
+        self.implementation: DraftPart | None = None
+        self.task: DraftTask | None = None
+        self.table: plan_tables.Table | None = None
+        self.caption = ""
+        self.rules = (
+            self._table_row,
+            self._chapter,
+            self._section,
+            self._numbered,
+            self._caption,
+            self._table_header,
+            self._text,
+        )
+
+    @property
+    def past(self) -> bool:
+        return bool(_PAST_CHAPTER.search(self.chapter_title))
+
+    def read(self, paragraph: str) -> None:
+        for rule in self.rules:
+            if rule(paragraph):
+                return
+
+    def finish(self) -> None:
+        self._end_table()
+        self._flush_caption()
+        for part in self.plan.parts:
+            _goals_task(part)
+
+    # the rules, in order
+
+    def _table_row(self, paragraph: str) -> bool:
+        if self.table is None:
+            return False
+        if not self.table.rows and self.table.cell_per_line:
+            if plan_tables.extend_header(self.table, paragraph):
+                return True
+            if not plan_tables.complete(self.table):  # not a table after all: text
+                self.table, header = None, self.table.columns
+                for line in header:
+                    self._text(line)
+                return False
+        if self.table.take(paragraph):
+            return True
+        self._end_table()
+        return False
+
+    def _chapter(self, paragraph: str) -> bool:
+        if not (match := _CHAPTER.match(paragraph)):
+            return False
+        self._flush_caption()
+        self.chapter, self.chapter_title = match.groups()
+        self.section = self.implementation = self.task = None
+        return True
+
+    def _section(self, paragraph: str) -> bool:
+        if not (match := _SECTION.match(paragraph)):
+            return False
+        self._flush_caption()
+        ordinal, rest = match.groups()
+        title, body = _split_title(rest)
+        if body or _DEPARTMENTS.search(rest):
+            if _DEPARTMENTS.search(rest) or (
+                _IMPLEMENTATION_CHAPTER.search(self.chapter_title) and not self.past
+            ):
+                self._implementation_item(ordinal, title, body)
+                return True
+        self.section = DraftPart(f"{self.chapter}({ordinal})", "overall", _clean_heading(title))
+        if self.section.title != title:
+            self.section.notes.append(
+                f"heading {title!r} ended in words of the web page: removed, check"
+            )
+            self.plan.lossy = True
+        self.section.text = body
+        self.plan.parts.append(self.section)
+        self.task = None
+        return True
+
+    def _implementation_item(self, ordinal: str, title: str, body: str) -> None:
+        if self.implementation is None:
+            self.implementation = DraftPart(self.chapter, "implementation", self.chapter_title)
+            self.plan.parts.append(self.implementation)
+        self.task = DraftTask(_CN.index(ordinal[-1]) + 1, title)
+        self.implementation.tasks.append(self.task)
+        self.section = None
+        self._add_text(body)
+
+    def _numbered(self, paragraph: str) -> bool:
+        if self.past or self.section is None or not (match := _NUMBERED.match(paragraph)):
+            return False
+        self._flush_caption()
+        number, rest = match.groups()
+        title, body = _split_title(rest)
+        self.section.kind = "key_tasks"
+        self.task = DraftTask(int(number), title)
+        self.section.tasks.append(self.task)
+        self._add_text(body)
+        return True
+
+    def _caption(self, paragraph: str) -> bool:
+        if not plan_tables.CAPTION.match(paragraph):
+            return False
+        self._flush_caption()
+        self.caption = paragraph
+        return True
+
+    def _table_header(self, paragraph: str) -> bool:
+        if self.past or not (table := plan_tables.table_header(paragraph)):
+            return False
+        table.caption, self.caption = self.caption, ""
+        self.table = table
+        return True
+
+    def _text(self, paragraph: str) -> bool:
+        self._flush_caption()
+        if self.task is not None and not self.task.departments:
+            self._add_text(paragraph)
+        elif self.section is not None and (
+            not self.section.tasks or self.section.tasks[-1].table is not None
+        ):  # a section's text, or the words under its table (注：…)
+            self.section.text = "\n".join(filter(None, [self.section.text, paragraph]))
+        elif self.section is None and self.implementation is None and self.chapter:
+            # a chapter's own text, before or without sections (一、发展基础 …)
+            self.section = DraftPart(self.chapter, "overall", _clean_heading(self.chapter_title))
+            self.section.text = paragraph
+            self.plan.parts.append(self.section)
+        else:
+            self.plan.notes.append(
+                f"paragraph outside any part or task, left out: {paragraph[:40]}…"
+            )
+        return True
+
+    # helpers
+
+    def _flush_caption(self) -> None:
+        if self.caption:
+            caption, self.caption = self.caption, ""
+            self._text(caption)
+
+    def _add_text(self, text: str) -> None:
+        task = self.task
+        assert task is not None
+        if match := _DEPARTMENTS.search(text):
+            task.departments = [name.strip() for name in re.split(r"[、,，]", match.group(1))]
+            task.departments = [name for name in task.departments if name]
+            if match.group("debris"):
+                task.notes.append(
+                    f"{match.group('debris')!r} after the departments taken as words of the web "
+                    "page"
+                )
+                self.plan.lossy = True
+            text = text[: match.start()].rstrip()
+        task.text = "\n".join(filter(None, [task.text, text]))
+
+    def _end_table(self) -> None:
+        table, self.table = self.table, None
+        if table is None:
+            return
+        table._close()
+        if not table.rows:
+            for line in table.columns if table.cell_per_line else [table.header_line()]:
+                self._text(line)
+            return
+        part = self.section
+        if part is None:
+            part = DraftPart(self.chapter, "overall", self.chapter_title)
+            self.plan.parts.append(part)
+            self.section = part
+        part.kind = "key_tasks"
+        title = re.sub(r"^(?:表|专栏)\s*\d*[\s:：]*", "", table.caption) or "主要指标"
+        task = DraftTask(len(part.tasks) + 1, title, "\n".join(table.lines()), table=table)
+        task.notes += table.notes
+        task.notes.append(
+            "a 主要指标 table: add the departments that answer for its targets (the first leads)"
+        )
+        part.tasks.append(task)
+        self.task = None
+
+
+def _goals_task(part: DraftPart) -> None:
+    """A 主要目标 section whose sentences state numbers holds targets: its text becomes a task
+    (the first of the part), so they have one."""
+    if not _GOALS.search(part.title) or not re.search(r"\d", part.text):
+        return
+    if not any(re.search(r"\d+(?:\.\d+)?\s*[%％个所名项人万]", s) for s in sentences(part.text)):
+        return
+    for task in part.tasks:
+        task.number += 1
+    goals = DraftTask(1, part.title, part.text, goals=True)
+    goals.notes.append(
+        "the 主要目标 sentences: add the departments that answer for their targets "
+        "(the first leads)"
+    )
+    part.tasks.insert(0, goals)
+    part.text = ""
+    part.kind = "key_tasks"
+
+
+def _check_text(plan: DraftPlan) -> None:
     for part in plan.parts:
         if part.text and (garbled := _GARBLED.search(part.text)):
             part.notes.append(f"text looks garbled near {_around(part.text, garbled)!r}: check")
+            plan.lossy = True
         for item in part.tasks:
-            if not item.departments:
+            if not item.departments and item.table is None and not item.goals:
                 item.notes.append("no bracket of departments (…负责) ends this task: add them")
-            if garbled := _GARBLED.search(item.text):
+            if item.table is None and (garbled := _GARBLED.search(item.text)):
                 item.notes.append(f"text looks garbled near {_around(item.text, garbled)!r}: check")
-    if not any(part.tasks for part in plan.parts):
-        raise DraftError("no numbered tasks found under the chapters")
-    _read_years(plan, paragraphs)
-    return plan
+                plan.lossy = True
 
 
 def _split_title(rest: str) -> tuple[str, str]:
     """ "构建…体系。坚持…" -> ("构建…体系", "坚持…"); a heading without 。 is all title."""
     title, stop, body = rest.partition("。")
     return title.strip(), body.strip() if stop else ""
-
-
-def _add_text(task: DraftTask, text: str) -> None:
-    if match := _DEPARTMENTS.search(text):
-        task.departments = [name.strip() for name in re.split(r"[、,，]", match.group(1))]
-        task.departments = [name for name in task.departments if name]
-        if match.group("debris"):
-            task.notes.append(
-                f"{match.group('debris')!r} after the departments taken as words of the web page"
-            )
-        text = text[: match.start()].rstrip()
-    task.text = "\n".join(filter(None, [task.text, text]))
 
 
 def _clean_heading(title: str) -> str:
@@ -309,271 +484,6 @@ def _read_years(plan: DraftPlan, paragraphs: list[str]) -> None:
         plan.notes.append("the plan's years were guessed from its 到…年 deadlines: check")
 
 
-# Candidate targets -----------------------------------------------------------------------------
-
-_MEASURE = "个所名项场次家人课时门类万元元亿元间平方米"
-_NUM = r"\d+(?:\.\d+)?"
-_RANGE_DASH = "—–~～-"
-# A number or a range of them, "1—2": a range states its low end as the least asked.
-_AMOUNT = rf"{_NUM}(?:[{_RANGE_DASH}]{_NUM})?"
-_CN_ONE = r"[一两二三四五六七八九十]"
-# (kind, pattern); earlier rules win where two phrases overlap.
-_RULES: list[tuple[str, re.Pattern]] = [
-    (
-        "annual_change",
-        re.compile(
-            rf"(?:每年|逐年|年均)(?:降低|减少|下降|提高|增长|增加|提升)?(?:不少于|不低于|至少)?"
-            rf"{_NUM}(?:个百分点|%)(?:左右|以上)?"
-        ),
-    ),
-    ("annual_change", re.compile(r"逐年只增不减|只增不减")),
-    ("milestone", re.compile(r"(\d{4})年(?:年底|年末|底|末)?(?:前|以前)")),
-    ("milestone", re.compile(rf"(?<!\d)(?:\d{{1,2}}|{_CN_ONE})年内")),
-    # 必须 binds every unit the clause names: "超过1000人规模的学校必须配备专职教师" (the 1000人
-    # is who, not a count), so it is read before the counts.
-    ("every", re.compile(r"[^,。;，；、]{0,16}必须[^,。;，；、\d%]{1,20}(?=[,。;，；、]|$)")),
-    (
-        "unit_ratio",
-        re.compile(
-            rf"每(\d+)(?:所|个|名)[^,。;，；、]{{1,10}}?(?:配备|建有|建成|设置)({_AMOUNT}|{_CN_ONE})"
-            rf"(?:名|个|所)"
-        ),
-    ),
-    (
-        "unit_ratio",
-        re.compile(
-            rf"每(?:名|个|位)?[^,。;，；、每]{{1,6}}每(?:年|学期|周)[^,。;，；、\d]{{1,4}}"
-            rf"({_AMOUNT}|{_CN_ONE})(?:次|项|名|个)"
-        ),
-    ),
-    # what every one person is to have: 每位学生掌握1—2项运动技能
-    (
-        "unit_ratio",
-        re.compile(rf"每(?:位|名)[^,。;，；、\d每]{{1,8}}?({_AMOUNT}|{_CN_ONE})(?:项|门|种|次|个)"),
-    ),
-    (
-        "at_least",
-        re.compile(
-            rf"(?:每(?:周|年|学期|月))?(?:至少|不少于|不低于)[^,。;，；、\d{_CN}]{{0,6}}"
-            rf"({_AMOUNT}|{_CN_ONE})(?:个|所|名|项|课时|次|门|家|场)"
-        ),
-    ),
-    (
-        "rate",
-        re.compile(rf"(?:超过|不低于|不少于|高于|低于|力争)?({_NUM})%(?:以上|左右|以下)?"),
-    ),
-    (
-        "count",
-        re.compile(rf"(?:每年[^,。;，；、\d]{{0,4}})?({_AMOUNT})([{_MEASURE}])(?:以上|左右)?"),
-    ),
-    ("every", re.compile(r"全覆盖|不低于或高于|万兆到县|千兆到校|百兆到班")),
-    ("every", re.compile(r"(?:所有|校校|全面实现)[^,。;，；、]{1,20}|全部[^,。;，；、]{1,8}")),
-]
-_SKIP_COUNT_AFTER = re.compile(r"[《“\"A-Za-z]$")
-
-
-def find_candidates(
-    sentence: str, end_year: int, issued_on: datetime.date | None = None
-) -> list[Candidate]:
-    """The value phrases of one sentence that may be targets, in the order they stand.
-    `issued_on` dates the deadlines counted from the issue date (三年内)."""
-    taken: list[tuple[int, int]] = []
-    found: list[Candidate] = []
-    for rule, pattern in _RULES:
-        for match in pattern.finditer(sentence):
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
-                continue
-            candidate = _candidate(rule, match, sentence, end_year, issued_on)
-            if candidate is None:
-                continue
-            _read_doubt(candidate)
-            taken.append((start, end))
-            found.append(candidate)
-    return sorted(found, key=lambda c: c.start)
-
-
-def _candidate(
-    rule: str,
-    match: re.Match,
-    sentence: str,
-    end_year: int,
-    issued_on: datetime.date | None = None,
-) -> Candidate | None:
-    text = match.group(0)
-    before = sentence[: match.start()]
-    deadline = int(years[-1]) if (years := _BY_YEAR.findall(sentence)) else end_year
-    stated = sorted(numbers_in(text))
-    if rule == "milestone":
-        if text.endswith("年内"):  # counted from the issue date, by the loader's rule
-            within = deadlines_in(text, issued_on) if issued_on else set()
-            year = within.pop() if len(within) == 1 else None
-            return Candidate(
-                "milestone", text, match.start(), deadline_year=year, relative_deadline=True
-            )
-        year = int(match.group(1))
-        return Candidate("milestone", text, match.start(), deadline_year=year)
-    if rule == "annual_change":
-        down = any(word in text for word in ("降低", "减少", "下降"))
-        unit = "百分点" if "百分点" in text else ("%" if "%" in text else "")
-        value = Decimal(0) if "只增不减" in text else _first_arabic(text)
-        return Candidate(
-            "annual_change",
-            text,
-            match.start(),
-            value=value,
-            comparator="about" if "左右" in text else "gte",
-            unit=unit,
-            direction="decrease" if down else "increase",
-            every_year=True,
-            deadline_year=deadline,
-        )
-    if rule == "unit_ratio":
-        numbers = [Decimal(n) for n in re.findall(_NUM, _low_ends(text))] or stated
-        per_units = int(numbers[0]) if len(numbers) > 1 and text.startswith("每") else 1
-        value = numbers[-1] if numbers else (stated[0] if stated else None)
-        if value is None:
-            return None
-        return Candidate(
-            "unit_ratio",
-            text,
-            match.start(),
-            value=value,
-            comparator="gte",
-            unit=_measure(text),
-            per_units=per_units,
-            every_year="每年" in text,
-            deadline_year=deadline,
-        )
-    if rule == "at_least":
-        if not stated:
-            return None
-        value = sorted(numbers_in(_low_ends(text)))[-1]
-        kind = "district_minimum" if "区县" in before[-12:] else "unit_ratio"
-        return Candidate(
-            kind,
-            text,
-            match.start(),
-            value=value,
-            comparator="gte",
-            unit=_measure(text),
-            every_year=text.startswith("每年"),
-            deadline_year=deadline,
-        )
-    if rule == "rate":
-        after = sentence[match.end() : match.end() + 3]
-        kind = "district_share" if after.startswith("的区县") or "区县" in after else "rate"
-        comparator = "gte"
-        if text.startswith(("超过", "高于")):
-            comparator = "gt"
-        elif "以下" in text or text.startswith("低于"):
-            comparator = "lte"
-        elif "左右" in text:
-            comparator = "about"
-        return Candidate(
-            kind,
-            text,
-            match.start(),
-            value=Decimal(match.group(1)),
-            comparator=comparator,
-            unit="%",
-            deadline_year=deadline,
-        )
-    if rule == "count":
-        if re.match(r"\d{4}$", match.group(1)) or _SKIP_COUNT_AFTER.search(before):
-            return None  # a year, a title in quotes, 5G / IPv6
-        return Candidate(
-            "count",
-            text,
-            match.start(),
-            value=Decimal(_low_ends(match.group(1))),
-            comparator="about" if "左右" in text else "gte",
-            unit=match.group(2),
-            every_year=text.startswith("每年"),
-            deadline_year=deadline,
-        )
-    # the plan's words for every unit (全覆盖 …) or for "at least the reference"; 万兆到县 reaches
-    # every county: a share of districts
-    return Candidate(
-        "district_share" if text == "万兆到县" else "rate",
-        text,
-        match.start(),
-        value=Decimal(100),
-        comparator="gte",
-        unit="%",
-        deadline_year=deadline,
-    )
-
-
-def _low_ends(text: str) -> str:
-    """ "掌握1—2项" -> "掌握1项": a range asks for at least its low end."""
-    return re.sub(rf"({_NUM})[{_RANGE_DASH}]{_NUM}", r"\1", text)
-
-
-# A two-digit number of things whose digits rise by a little, "12项", "68个": possibly a range
-# "1—2项" whose dash was lost in transcription.
-_LOST_DASH = re.compile(
-    rf"(?<![\d.{_RANGE_DASH}])([1-9])([1-9])(?![\d.%{_RANGE_DASH}])([{_MEASURE}])"
-)
-# Where a printed number of that kind cannot be meant: what every single person is to have.
-_PER_PERSON = re.compile(r"^每(?:位|名)")
-
-
-def _read_doubt(candidate: Candidate) -> None:
-    """Marks a number that may be a range with its dash lost. Per person (每位学生掌握12项) the
-    range is the likely reading and its low end the value; otherwise the printed number stands."""
-    if candidate.kind == "milestone":
-        return
-    match = next(
-        (m for m in _LOST_DASH.finditer(candidate.value_text) if 0 < int(m[2]) - int(m[1]) <= 3),
-        None,
-    )
-    if match is None:
-        return
-    low, high, measure = match.groups()
-    printed, ranged = f"{low}{high}{measure}", f"{low}—{high}{measure}"
-    if _PER_PERSON.match(candidate.value_text):
-        candidate.doubt_reading = candidate.value_text.replace(printed, ranged, 1)
-        candidate.value = Decimal(low)
-        candidate.doubt = (
-            f"原文作“{printed}”，按常理应为“{ranged}”（连接号可能在转录中丢失），"
-            f"暂按“{ranged}”计（至少{low}{measure}），请对照正式文件核实。"
-        )
-    elif candidate.value == Decimal(low + high):
-        candidate.doubt = (
-            f"原文作“{printed}”，也可能是“{ranged}”（连接号可能在转录中丢失），"
-            f"暂按{low}{high}{measure}计，请对照正式文件核实。"
-        )
-
-
-def _first_arabic(text: str) -> Decimal | None:
-    match = re.search(_NUM, text)
-    return Decimal(match.group(0)) if match else None
-
-
-def _measure(text: str) -> str:
-    match = re.search(rf"(?:{_NUM}|{_CN_ONE})(课时|[{_MEASURE}])", text)
-    return match.group(1) if match else ""
-
-
-def sentences(text: str) -> list[str]:
-    """A task's sentences, each ending with its 。 (the unit a target's source sentence is)."""
-    return [s for s in re.findall(r"[^。！？!?\n]+[。！？!?]?", text) if s.strip()]
-
-
-def _candidate_name(sentence: str, candidate: Candidate) -> str:
-    """The words just before the value phrase, back to the last comma: what the value is of."""
-    before = re.split(r"[,，;；、:：]", sentence[: candidate.start])[-1]
-    before = re.sub(r"^(?:到\d{4}年|全市|力争|确保|实现|努力)+", "", before).strip()
-    before = re.sub(r"(?:在|于)$", "", before).strip()
-    after = re.split(r"[,，;；。]", sentence[candidate.start + len(candidate.value_text) :])[0]
-    if candidate.relative_deadline and after:  # "力争在三年内形成…体系": what is to be done
-        return after[:60]
-    name = before or (candidate.value_text + after)
-    name = re.sub(r"(?:达到|超过|不低于|保持|为)$", "", name).strip()
-    return (name or candidate.value_text)[:60]
-
-
 # The draft as YAML -----------------------------------------------------------------------------
 
 
@@ -593,20 +503,11 @@ def draft_plan(
     known = known or {}
     end_year = plan.end_year or datetime.date.today().year
     start_year = plan.start_year or end_year - 4
-    department_slugs: dict[str, str] = dict(known.get("department_slugs", {}))
-    departments: list[dict[str, str]] = []
     notes = list(plan.notes)
-    for part in plan.parts:
-        for task in part.tasks:
-            for name in task.departments:
-                if name in {d["name"] for d in departments}:
-                    continue
-                if name not in department_slugs:
-                    department_slugs[name] = f"department-{len(departments) + 1}"
-                    notes.append(f"department {name}: short code {department_slugs[name]}, rename")
-                departments.append({"name": name, "slug": department_slugs[name]})
+    departments = _departments(plan, dict(known.get("department_slugs", {})), notes)
     if not known.get("districts"):
         notes.append("districts: none known for this city; list its county-level units")
+    reading = _Years(start_year, end_year, plan.issued_on, plan.lossy)
     data: dict[str, Any] = {
         "city": {"name": city, "province": known.get("province", "")},
         "districts": list(known.get("districts", [])),
@@ -621,7 +522,7 @@ def draft_plan(
             "baseline_year": start_year - 1,
             "preamble": plan.preamble,
         },
-        "parts": [_part_data(part, end_year, plan.issued_on) for part in plan.parts],
+        "parts": [_part_data(part, reading) for part in plan.parts],
     }
     if not plan.issued_on:
         notes.append("plan: issue date not found; fill issued_on")
@@ -629,41 +530,97 @@ def draft_plan(
     return data
 
 
-def _part_data(
-    part: DraftPart, end_year: int, issued_on: datetime.date | None = None
-) -> dict[str, Any]:
+def _departments(plan: DraftPlan, slugs: dict[str, str], notes: list[str]) -> list[dict]:
+    departments: list[dict[str, str]] = []
+    for part in plan.parts:
+        for task in part.tasks:
+            for name in task.departments:
+                if name in {d["name"] for d in departments}:
+                    continue
+                if name not in slugs:
+                    slugs[name] = f"department-{len(departments) + 1}"
+                    notes.append(f"department {name}: short code {slugs[name]}, rename")
+                departments.append({"name": name, "slug": slugs[name]})
+    return departments
+
+
+@dataclass
+class _Years:
+    """What reading a sentence needs to know of the plan."""
+
+    start: int
+    end: int
+    issued_on: datetime.date | None
+    lossy: bool
+
+
+def _part_data(part: DraftPart, reading: _Years) -> dict[str, Any]:
     data: dict[str, Any] = {"code": part.code, "kind": part.kind, "title": part.title}
     if part.notes:
         data["note"] = "; ".join(part.notes)
     if part.kind != "key_tasks" and part.kind != "implementation":
         data["text"] = part.text
         return data
-    data["tasks"] = []
-    for task in part.tasks:
-        code = task_code(part.code, task.number)
-        task_data: dict[str, Any] = {
-            "number": task.number,
-            "title": task.title,
-            "departments": task.departments,
-            "text": task.text,
-        }
-        if task.notes:
-            task_data["note"] = "; ".join(task.notes)
-        targets = [
-            _target_data(f"{code}-{n}", sentence, candidate)
-            for n, (sentence, candidate) in enumerate(
-                (
-                    (sentence.strip(), candidate)
-                    for sentence in sentences(task.text)
-                    for candidate in find_candidates(sentence.strip(), end_year, issued_on)
-                ),
-                1,
-            )
-        ]
-        if targets:
-            task_data["targets"] = targets
-        data["tasks"].append(task_data)
+    if part.text:
+        data["text"] = part.text
+    data["tasks"] = [_task_data(part, task, reading) for task in part.tasks]
     return data
+
+
+def _task_data(part: DraftPart, task: DraftTask, reading: _Years) -> dict[str, Any]:
+    code = task_code(part.code, task.number)
+    task_data: dict[str, Any] = {
+        "number": task.number,
+        "title": task.title,
+        "departments": task.departments,
+        "text": task.text,
+    }
+    if task.notes:
+        task_data["note"] = "; ".join(task.notes)
+    targets = [
+        _target_data(f"{code}-{n}", sentence, candidate)
+        for n, (sentence, candidate) in enumerate(_task_candidates(task, reading), 1)
+    ]
+    if targets:
+        task_data["targets"] = targets
+    return task_data
+
+
+def _task_candidates(task: DraftTask, reading: _Years) -> list[tuple[str, Candidate]]:
+    """(source sentence, candidate) of a task: a table's rows, or its sentences' value phrases
+    (a 主要目标 section's only where the sentence states a number)."""
+    if task.table is not None:
+        return row_candidates(task.table, reading.end)
+    found = []
+    for sentence in sentences(task.text):
+        sentence = sentence.strip()
+        if task.goals and not re.search(r"\d", sentence):
+            continue
+        for candidate in find_candidates(
+            sentence, reading.end, reading.issued_on, start_year=reading.start, lossy=reading.lossy
+        ):
+            found.append((sentence, candidate))
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    """A task's sentences, each ending with its 。 (the unit a target's source sentence is)."""
+    return [s for s in re.findall(r"[^。！？!?\n]+[。！？!?]?", text) if s.strip()]
+
+
+def _candidate_name(sentence: str, candidate: Candidate) -> str:
+    """The words just before the value phrase, back to the last comma: what the value is of."""
+    if candidate.name:
+        return candidate.name[:60]
+    before = re.split(r"[,，;；、:：]", sentence[: candidate.start])[-1]
+    before = re.sub(r"^(?:到\d{4}年|全市|全县|全区|力争|确保|实现|努力)+", "", before).strip()
+    before = re.sub(r"(?:在|于)$", "", before).strip()
+    after = re.split(r"[,，;；。]", sentence[candidate.start + len(candidate.value_text) :])[0]
+    if candidate.relative_deadline and after:  # "力争在三年内形成…体系": what is to be done
+        return after[:60]
+    name = before or (candidate.value_text + after)
+    name = re.sub(r"(?:达到|超过|不低于|保持|稳定在|控制在|为)$", "", name).strip()
+    return (name or candidate.value_text)[:60]
 
 
 _SCOPES = (
@@ -677,18 +634,24 @@ _SCOPES = (
 )
 
 
-def _target_data(code: str, sentence: str, candidate: Candidate) -> dict[str, Any]:
+def _scope(sentence: str, candidate: Candidate) -> str:
     before = sentence[: candidate.start]
-    scope = "district"
-    if candidate.kind in ("unit_ratio",):
-        scope = next((s for word, s in _SCOPES if word in before), "school")
-    elif "全市" in before and candidate.kind in ("rate", "count"):
-        scope = "city"
+    if candidate.kind == "unit_ratio":
+        return next((s for word, s in _SCOPES if word in before), "school")
+    if candidate.name or ("全市" in before and candidate.kind in ("rate", "count")):
+        return "city"  # a table's indicator is the plan area's own figure
+    return "district"
+
+
+def _target_data(code: str, sentence: str, candidate: Candidate) -> dict[str, Any]:
+    scope = _scope(sentence, candidate)
     target: dict[str, Any] = {
         "code": code,
         "name": _candidate_name(sentence, candidate),
         "kind": candidate.kind,
         "confirm": True,
+        "why": candidate.why,
+        "binding": candidate.binding,
     }
     if candidate.kind != "milestone":
         target["unit"] = candidate.unit
@@ -700,6 +663,9 @@ def _target_data(code: str, sentence: str, candidate: Candidate) -> dict[str, An
             target["direction"] = candidate.direction
         if candidate.every_year:
             target["every_year"] = True
+    if candidate.baseline is not None:
+        target["baseline"] = _plain(candidate.baseline)
+        target["baseline_year"] = candidate.baseline_year
     target["deadline_year"] = candidate.deadline_year
     target["scope"] = scope
     target["reported_by"] = "city" if scope == "city" and candidate.kind == "count" else "districts"

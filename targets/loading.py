@@ -127,7 +127,10 @@ def validate(data: Any) -> list[str]:
                 indicators.append(target.get("indicator", ""))
                 where = f"target {target.get('code')} ({code})"
                 if target.get("confirm"):  # a candidate drafted by draft_plan, not yet checked
-                    problems.append(f"{where}: a drafted candidate, still marked confirm: true")
+                    why = f" (taken by {target['why']})" if target.get("why") else ""
+                    problems.append(
+                        f"{where}: a drafted candidate, still marked confirm: true{why}"
+                    )
                 problems += [
                     f"{where}: {p}" for p in _target_problems(target, task, years, issued_on)
                 ]
@@ -180,6 +183,7 @@ def _target_problems(target: dict, task: dict, years: range, issued_on: datetime
     if not wording or wording not in sentence:
         problems.append(f"its value wording {wording!r} is not in its source sentence")
     problems += _doubt_problems(target)
+    problems += _table_problems(target)
     reading = target.get("doubt_reading") or wording  # a doubtful number: the likely reading
     stated = numbers_in(reading)
     deadline = deadline_year(target, issued_on)
@@ -241,6 +245,29 @@ def _fraction_problems(target: dict) -> list[str]:
     if not fraction and may_exceed is not None:
         return ["numerator_may_exceed is only for targets with numerator and denominator labels"]
     return []
+
+
+BINDING = ("binding", "expected", "")
+
+
+def _table_problems(target: dict) -> list[str]:
+    """What a 主要指标 table gives a target: its 属性 (binding: 约束性 "binding", 预期性
+    "expected", "" not stated) and its baseline (基期) value and year. `why` is the draft's
+    reason for proposing it, kept for the reviewer."""
+    problems = []
+    if target.get("binding", "") not in BINDING:
+        problems.append(
+            f"binding must be one of binding, expected or empty (约束性/预期性/未标注), "
+            f"not {target['binding']!r}"
+        )
+    if "baseline" in target and _decimal(target["baseline"]) is None:
+        problems.append(f"baseline {target['baseline']!r} is not a number")
+    year = target.get("baseline_year")
+    if year is not None and not (isinstance(year, int) and 1990 < year < 2100):
+        problems.append(f"baseline_year {year!r} is not a year")
+    if "why" in target and not isinstance(target["why"], str):
+        problems.append("why must be a line of text")
+    return problems
 
 
 def _doubt_problems(target: dict) -> list[str]:

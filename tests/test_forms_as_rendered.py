@@ -34,7 +34,8 @@ from tests.forms_as_rendered import post_forms
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["zh-hans", "en"]
-APPS = ("departments", "plans", "targets", "ledger", "reports", "inspections", "zibo_edu")
+APPS = ("departments", "plans", "targets", "ledger", "reports", "inspections", "projections",
+        "zibo_edu")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -190,6 +191,9 @@ FORMS = {
     "notice review, send back without a reason": (
         "admin", lambda w: w["replied"].get_absolute_url(), "send_back", -1),
     "county evaluation items": ("admin", _county_items, None, 0),
+    "births, district preset": ("staff", lambda w: reverse("projections_births"), None, 0),
+    "births, by the city admin": ("admin", lambda w: reverse("projections_births"), None, 0),
+    "births import, no file": ("staff", lambda w: reverse("projections_births"), None, 1),
 }  # fmt: skip
 
 

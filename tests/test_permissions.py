@@ -131,6 +131,17 @@ MATRIX = [
     ("inspections_evidence",  "/inspections/evidence/{evidence}/",     302,  200,  404,  200,  200),
     ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 401, 200, 404, 200, 200),  # noqa: E501
     ("api:inspections_preschool", "/api/inspections/preschool/?district=zhangdian&year=2024", 401, 200, 404, 200, 200),  # noqa: E501
+    # school places and cohorts (学龄人口预测): staff see their district; births entered by
+    # the district's staff and the city admin
+    ("projections_home",      "/projections/",                         302,  302,  302,  200,  200),
+    ("projections_home",      "/projections/?_export=csv",             302,  200,  200,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/",     302,  200,  404,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/?_export=xlsx", 302, 200, 404, 200, 200),  # noqa: E501
+    ("projections_births",    "/projections/births/",                  302,  200,  200,  200,  200),
+    ("projections_births",    "/projections/births/?_export=csv",      302,  200,  200,  200,  200),
+    ("projections_births_import", "/projections/births/import/",       302,  405,  405,  405,  405),
+    ("api:projections",       "/api/projections/",                     401,  200,  200,  200,  200),
+    ("api:projections",       "/api/projections/?district=zhangdian",  401,  200,  404,  200,  200),
     # the public pages (政务公开) of the published plan: the same for everyone; the preview is
     # the city admin's
     ("public_plan",           "/public/zibo-2021-2025/",               200,  200,  200,  200,  200),
@@ -307,20 +318,26 @@ POSTS = [
     ("generate",            302,  403,  403,  403,  302),
     ("remind",              302,  403,  403,  403,  302),
     ("inspection_items",    302,  403,  404,  403,  302),
+    ("births_save",         302,  302,  422,  403,  302),
+    ("births_import",       302,  302,  422,  403,  302),
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
-           "entry_save", "entry_submit", "api_save", "confirm", "inspection_items"}  # fmt: skip
+           "entry_save", "entry_submit", "api_save", "confirm", "inspection_items",
+           "births_save", "births_import"}  # fmt: skip
 
 
 def _snapshot():
     from inspections.models import CountyItem, CountyItemChange
+    from projections.models import Births, BirthsChange
     from reports.models import Report
     from targets.models import Figure, FigureChange, FigureImport
 
     return (
         list(CountyItem.objects.order_by("pk").values_list("pk", "status", "value", "note")),
         CountyItemChange.objects.count(),
+        list(Births.objects.order_by("pk").values_list("pk", "births")),
+        BirthsChange.objects.count(),
         list(
             Figure.objects.order_by("pk").values_list(
                 "pk", "state", "version", "numerator", "denominator", "value"
@@ -425,6 +442,17 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                 "/inspections/balanced/zhangdian/items/",
                 {"year": "2024", "government-1-status": "met", "recognition-0-value": "90"},
             ),
+            "births_save": lambda c: c.post(
+                "/projections/births/", {"district": zhangdian.pk, "year": 2024, "births": 3000}
+            ),
+            "births_import": lambda c: c.post(
+                "/projections/births/import/",
+                {
+                    "file": SimpleUploadedFile(
+                        "births.csv", "区县,年份,出生人口\n张店区,2024,3000\n".encode()
+                    )
+                },
+            ),
         }[action]
 
     return prepare
@@ -523,9 +551,13 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
 
 
 # An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
-# (A county's 督导 evaluation items belong to the county and school year, not to a plan: the
-# 十四五 plan's end does not close them; the evaluation goes on into the next plan.)
-ENDED_WRITES = [row[0] for row in POSTS if row[0] not in ("generate", "inspection_items")]
+# (A county's 督导 evaluation items belong to the county and school year, not to a plan; births
+# (projections) are the city's data: an ended plan closes neither.)
+ENDED_WRITES = [
+    row[0]
+    for row in POSTS
+    if row[0] not in ("generate", "inspection_items", "births_save", "births_import")
+]
 
 
 @pytest.mark.parametrize("action", ENDED_WRITES)
@@ -695,6 +727,13 @@ CITY_MATRIX = [
     ("inspections_evidence",  "/inspections/evidence/{evidence}/",               404,  404,  200),
     ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 404, 404,  200),
     ("api:inspections_preschool", "/api/inspections/preschool/?district=dongcheng&plan=demo-shili-2021-2025", 200, 200, 200),  # noqa: E501
+    ("projections_home",      "/projections/",                                   302,  200,  200),
+    ("projections_district",  "/projections/districts/zhangdian/",               404,  404,  200),
+    ("projections_district",  "/projections/districts/dongcheng/",               200,  200,  404),
+    ("projections_births",    "/projections/births/",                            200,  200,  200),
+    ("projections_births_import", "/projections/births/import/",                 405,  405,  405),
+    ("api:projections",       "/api/projections/",                               200,  200,  200),
+    ("api:projections",       "/api/projections/?district=zhangdian",            404,  404,  200),
     # Zibo's plan is published (the public's, whoever asks); 示例市's is not: 404 to everyone,
     # its own admin previews it
     ("public_plan",           "/public/zibo-2021-2025/",                         200,  200,  200),

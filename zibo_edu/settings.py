@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reports",
     "public",
     "inspections",
+    "projections",
     "demo",
 ]
 

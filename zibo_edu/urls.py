@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("public.urls")),
     path("", include("inspections.urls")),
+    path("", include("projections.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

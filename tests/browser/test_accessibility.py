@@ -65,6 +65,9 @@ def _detail_pages(role: str | None) -> list[str]:
         f"/progress/targets/{target.pk}/",
         "/progress/districts/zhangdian/",
         "/progress/heatmap/",
+        "/projections/?level=junior",
+        "/projections/districts/zhangdian/",
+        "/projections/births/",
     ]
     if role in ("staff-zhangdian", "city-admin"):
         zhangdian = District.objects.get(slug="zhangdian")

@@ -49,9 +49,9 @@ def test_demo_grades_add_up_to_each_school_year_and_carry_the_fall_in_births(pla
     assert not GradeEnrolment.objects.filter(is_demo=False).exists()
 
     def city(year: int, grade: int) -> int:
-        return GradeEnrolment.objects.filter(
-            statistics__school_year=year, grade=grade
-        ).aggregate(n=Sum("students"))["n"]
+        return GradeEnrolment.objects.filter(statistics__school_year=year, grade=grade).aggregate(
+            n=Sum("students")
+        )["n"]
 
     # 小班 of 2025 were born in 2022, of 2020 in 2017 (the peak): far fewer now
     assert city(2025, -2) < 0.65 * city(2020, -2)
