@@ -180,6 +180,7 @@ def nav(user) -> dict[str, bool]:
         "evaluation": has_role(user),
         "ledger": has_role(user),
         "schools": has_role(user),
+        "inspections": has_role(user),
         "projections": has_role(user),
         "admin": is_city_admin(user),
         "help": user.is_authenticated,

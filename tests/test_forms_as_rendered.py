@@ -34,7 +34,8 @@ from tests.forms_as_rendered import post_forms
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["zh-hans", "en"]
-APPS = ("departments", "plans", "targets", "ledger", "reports", "projections", "zibo_edu")
+APPS = ("departments", "plans", "targets", "ledger", "reports", "inspections", "projections",
+        "zibo_edu")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -145,6 +146,26 @@ def _submitted_report(world) -> str:
     return _ledger(world, "report")
 
 
+def _county_items(world) -> str:
+    """The 普及普惠 items of 张店区 with some recorded: status, note, value, an evidence file
+    (once: the test asks for the page's address again when it posts)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspections import items
+    from inspections.models import CountyItem
+    from inspections.standards import standard_for
+
+    if not CountyItem.objects.exists():
+        data = {"government-2-status": "met", "government-2-note": "每个乡镇一所公办中心园",
+                "recognition-0-value": "91.5", "population-0-value": "12000"}  # fmt: skip
+        evidence = {"government-2-file": SimpleUploadedFile("规划.pdf", b"%PDF-1.4 x")}
+        district = world["figures"]["学生体质健康测试优良率"].district
+        standard = standard_for("preschool", 2024)
+        admin = world["users"]["admin"]
+        items.record(district, "preschool", 2024, standard, data, evidence, admin)
+    return reverse("inspections_items", args=["preschool", "zhangdian"]) + "?year=2024"
+
+
 # (role, the page, the button pressed, which of the page's POST forms); the role's pages in
 # both languages.
 FORMS = {
@@ -169,6 +190,7 @@ FORMS = {
     "notice reply, empty": ("staff", lambda w: w["notice"].get_absolute_url(), None, 0),
     "notice review, send back without a reason": (
         "admin", lambda w: w["replied"].get_absolute_url(), "send_back", -1),
+    "county evaluation items": ("admin", _county_items, None, 0),
     "births, district preset": ("staff", lambda w: reverse("projections_births"), None, 0),
     "births, by the city admin": ("admin", lambda w: reverse("projections_births"), None, 0),
     "births import, no file": ("staff", lambda w: reverse("projections_births"), None, 1),

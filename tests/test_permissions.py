@@ -127,6 +127,19 @@ MATRIX = [
     ("api:schools",           "/api/schools/",                         401,  200,  200,  200,  200),
     ("api:schools",           "/api/schools/?district=zhangdian",      401,  200,  404,  200,  200),
     ("api:indicators",        "/api/indicators/",                      401,  200,  200,  200,  200),
+    # county 督导 evaluations: staff their county; the items are the city admin's to record
+    ("inspections_home",      "/inspections/",                         302,  302,  302,  302,  302),
+    ("inspections_city",      "/inspections/balanced/",                302,  302,  302,  200,  200),
+    ("inspections_city",      "/inspections/preschool/?year=2024",     302,  302,  302,  200,  200),
+    ("inspections_city",      "/inspections/no-such-kind/",            302,  404,  404,  404,  404),
+    ("inspections_county",    "/inspections/balanced/zhangdian/",      302,  200,  404,  200,  200),
+    ("inspections_county",    "/inspections/preschool/zhangdian/",     302,  200,  404,  200,  200),
+    ("inspections_county",    "/inspections/balanced/zhangdian/?year=x", 302, 400, 404,  400,  400),
+    ("inspections_items",     "/inspections/balanced/zhangdian/items/", 302, 403,  404,  403,  200),
+    ("inspections_report",    "/inspections/balanced/zhangdian/report.xlsx", 302, 200, 404, 200, 200),  # noqa: E501
+    ("inspections_evidence",  "/inspections/evidence/{evidence}/",     302,  200,  404,  200,  200),
+    ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 401, 200, 404, 200, 200),  # noqa: E501
+    ("api:inspections_preschool", "/api/inspections/preschool/?district=zhangdian&year=2024", 401, 200, 404, 200, 200),  # noqa: E501
     # school places and cohorts (学龄人口预测): staff see their district; births entered by
     # the district's staff and the city admin
     ("projections_home",      "/projections/",                         302,  302,  302,  200,  200),
@@ -196,6 +209,21 @@ def ledger_ids(
 
 
 @pytest.fixture
+def inspection_ids(ledger_ids, zhangdian, city_admin):
+    """A county item of 张店区 with an evidence file (MEDIA_ROOT in tmp, as ledger_ids sets)."""
+    from inspections import items
+    from inspections.models import CountyItem
+    from inspections.standards import standard_for
+
+    evidence = SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence")
+    fields, files = {"government-1-status": "met"}, {"government-1-file": evidence}
+    items.record(
+        zhangdian, "balanced", 2024, standard_for("balanced", 2024), fields, files, city_admin
+    )
+    return {"evidence": CountyItem.objects.get(district=zhangdian, part="government").pk}
+
+
+@pytest.fixture
 def as_role(client, request):
     def login(role: str):
         if role != "anonymous":
@@ -226,7 +254,15 @@ def evaluation(figure, zhangdian):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(
-    as_role, role, figure, education_bureau, report, evaluation, ledger_ids, published
+    as_role,
+    role,
+    figure,
+    education_bureau,
+    report,
+    evaluation,
+    ledger_ids,
+    published,
+    inspection_ids,
 ):
     client = as_role(role)
     column = ROLES.index(role) + 2
@@ -238,6 +274,7 @@ def test_every_url_answers_each_role_as_expected(
             report=report.pk,
             evaluation=evaluation.pk,
             **ledger_ids,
+            **inspection_ids,
         )
         response = client.get(url)
         assert response.status_code == row[column], f"{role} GET {url}"
@@ -289,6 +326,7 @@ POSTS = [
     ("confirm",             302,  302,  404,  404,  404),
     ("generate",            302,  403,  403,  403,  302),
     ("remind",              302,  403,  403,  403,  302),
+    ("inspection_items",    302,  403,  404,  403,  302),
     ("births_save",         302,  302,  422,  403,  302),
     ("births_import",       302,  302,  422,  403,  302),
     # the statistics import (a 张店区 workbook: its statistics and a new school) and taking
@@ -302,18 +340,21 @@ POSTS = [
 ]  # fmt: skip
 # Allowed, these change figures (upload only previews; generate queues after the commit).
 CHANGES = {"approve", "return", "reopen", "restore", "bulk_approve", "bulk_return",
-           "entry_save", "entry_submit", "api_save", "confirm", "births_save",
-           "births_import", "statistics_confirm", "take_derived", "decompose",
+           "entry_save", "entry_submit", "api_save", "confirm", "inspection_items",
+           "births_save", "births_import", "statistics_confirm", "take_derived", "decompose",
            "adjust"}  # fmt: skip
 
 
 def _snapshot():
+    from inspections.models import CountyItem, CountyItemChange
     from projections.models import Births, BirthsChange
     from reports.models import Report
     from schools.models import School, SchoolChange, SchoolYearStatistics, StatisticsImport
     from targets.models import Figure, FigureChange, FigureImport, GoalChange, Target
 
     return (
+        list(CountyItem.objects.order_by("pk").values_list("pk", "status", "value", "note")),
+        CountyItemChange.objects.count(),
         list(Births.objects.order_by("pk").values_list("pk", "births")),
         BirthsChange.objects.count(),
         list(Target.objects.order_by("pk").values_list("pk", "value", "deadline_year")),
@@ -478,6 +519,10 @@ def post_action(plan, figure, zhangdian, staff_zhangdian, city_admin):
                 },
             ),
             "generate": lambda c: c.post("/reports/generate/", {"month": "2025-10"}),
+            "inspection_items": lambda c: c.post(
+                "/inspections/balanced/zhangdian/items/",
+                {"year": "2024", "government-1-status": "met", "recognition-0-value": "90"},
+            ),
             "births_save": lambda c: c.post(
                 "/projections/births/", {"district": zhangdian.pk, "year": 2024, "births": 3000}
             ),
@@ -605,9 +650,10 @@ def test_ledger_urls_for_a_co_operating_and_an_uninvolved_department(
 
 
 # An ended plan (closed) is read-only for every role: each write is refused, nothing changes.
-# Births (projections) and the statistics are the city's data, not a plan's (they serve the next
-# plan too): an ended plan does not close them.
-CITY_DATA = ("generate", "births_save", "births_import", "statistics_upload", "statistics_confirm")
+# Births (projections), the statistics and a county's 督导 evaluation items are the city's or the
+# county's data, not a plan's (they serve the next plan too): an ended plan does not close them.
+CITY_DATA = ("generate", "births_save", "births_import", "statistics_upload", "statistics_confirm",
+             "inspection_items")  # fmt: skip
 ENDED_WRITES = [row[0] for row in POSTS if row[0] not in CITY_DATA]
 
 
@@ -777,6 +823,15 @@ CITY_MATRIX = [
     ("api:schools",           "/api/schools/",                                   200,  200,  200),
     ("api:schools",           "/api/schools/?plan=zibo-2021-2025",               404,  404,  200),
     ("api:indicators",        "/api/indicators/",                                200,  200,  200),
+    ("inspections_home",      "/inspections/",                                   302,  302,  302),
+    ("inspections_city",      "/inspections/balanced/",                          302,  200,  200),
+    ("inspections_county",    "/inspections/balanced/zhangdian/",                404,  404,  200),
+    ("inspections_county",    "/inspections/balanced/dongcheng/?plan=demo-shili-2021-2025", 200, 200, 200),  # noqa: E501
+    ("inspections_items",     "/inspections/balanced/zhangdian/items/",          404,  404,  403),
+    ("inspections_report",    "/inspections/balanced/zhangdian/report.xlsx",     404,  404,  200),
+    ("inspections_evidence",  "/inspections/evidence/{evidence}/",               404,  404,  200),
+    ("api:inspections_balanced", "/api/inspections/balanced/?district=zhangdian", 404, 404,  200),
+    ("api:inspections_preschool", "/api/inspections/preschool/?district=dongcheng&plan=demo-shili-2021-2025", 200, 200, 200),  # noqa: E501
     ("projections_home",      "/projections/",                                   302,  200,  200),
     ("projections_district",  "/projections/districts/zhangdian/",               404,  404,  200),
     ("projections_district",  "/projections/districts/dongcheng/",               200,  200,  404),
@@ -815,10 +870,12 @@ def test_every_url_answers_the_second_city_and_the_province_as_expected(
     ledger_ids,
     shili_plan,
     published,
+    inspection_ids,
 ):
     client.force_login(request.getfixturevalue(role))
     ids = {"department": education_bureau.pk, "figure": figure.pk, "target": figure.target_id,
-           "report": report.pk, "evaluation": evaluation.pk, **ledger_ids}  # fmt: skip
+           "report": report.pk, "evaluation": evaluation.pk, **ledger_ids,
+           **inspection_ids}  # fmt: skip
     wrong = []
     for row in CITY_MATRIX:
         url = row[1].format(**ids)

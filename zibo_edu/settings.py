@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "schools",
     "reports",
     "public",
+    "inspections",
     "projections",
     "demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("reports.urls")),
     path("", include("public.urls")),
+    path("", include("inspections.urls")),
     path("", include("projections.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

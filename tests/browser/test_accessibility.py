@@ -85,6 +85,12 @@ def _detail_pages(role: str | None) -> list[str]:
     if role in ("head-education", "city-admin", "province-demo"):
         pages.append(f"/evaluation/{plan.slug}/")
     pages += _schools_pages(role)
+    # county 督导 evaluations: staff their county's, the others any county's and the city's
+    pages += ["/inspections/balanced/zhangdian/", "/inspections/preschool/zhangdian/"]
+    if role != "staff-zhangdian":
+        pages += ["/inspections/preschool/", "/inspections/balanced/yiyuan/"]
+    if role == "city-admin":
+        pages.append("/inspections/balanced/huantai/items/")
     notice = Notice.objects.order_by("pk").first()
     if notice is not None and role == "city-admin":
         pages.append(f"/notices/{notice.pk}/")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+import inspections.demo
 import ledger.demo
 import projections.demo
 import public.demo
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
         self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
+        self.stdout.write(f"Demo county evaluations (演示): {inspections.demo.seed(plan)}")
         self.stdout.write(f"Demo births rows: {projections.demo.seed(plan)} (演示)")
         chased = targets.demo.seed_reminders(plan, timezone.localdate())
         self.stdout.write(f"Demo reminders recorded: {chased} (past ones, marked as demo data)")

@@ -3,7 +3,7 @@
 against the raw SQL aggregate it reads.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zibo_bench \\
-        .venv/bin/python bench/projections.py
+        .venv/bin/python bench/projection_outlook.py
 
 (the database must exist and may be emptied). Target (issue 21): the projection of every
 district (projections.outlook.outlooks: its four queries and the arithmetic in Python) at most 2x
