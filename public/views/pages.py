@@ -33,12 +33,13 @@ def _language(request: HttpRequest) -> str:
     return ENGLISH if request.GET.get("lang") == ENGLISH else CHINESE
 
 
-def _over_rate(request: HttpRequest) -> HttpResponse | None:
-    """A fixed window a minute long per address: past the limit, 429 until the minute is over.
-    Nobody is locked out: the next minute counts afresh."""
+def over_rate(request) -> bool:
+    """Counts the request; True past the address's limit. A fixed window a minute long per
+    address: past the limit, 429 until the minute is over. Nobody is locked out: the next minute
+    counts afresh. (public.front counts the pages it serves before Django here too.)"""
     limit = settings.ZIBO_PUBLIC_RATE_PER_MINUTE
     if not limit:
-        return None
+        return False
     key = f"public-rate:{client_ip(request)}"
     cache.add(key, 0, 60)
     try:
@@ -46,7 +47,11 @@ def _over_rate(request: HttpRequest) -> HttpResponse | None:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, 60)
         count = 1
-    if count <= limit:
+    return count > limit
+
+
+def _over_rate(request: HttpRequest) -> HttpResponse | None:
+    if not over_rate(request):
         return None
     response = HttpResponse(
         _("Too many requests from your address: please wait a minute."),
