@@ -7,6 +7,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public pages")
 
     def ready(self) -> None:
+        from plans import documents
         from public import front, publication
         from public.views.api import router
         from targets import standings
@@ -19,3 +20,5 @@ class PublicConfig(AppConfig):
         # What the public sees rests on the approved figures: when a plan's standings are
         # recomputed (a figure approved, returned, reopened, corrected), its pages are stale.
         standings.refreshed.connect(publication.figures_changed)
+        # So do the evaluations the city admin publishes or withdraws (reports.publishing).
+        documents.changed.connect(publication.figures_changed)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import District
+from plans import documents
 from plans.models import Plan
 from targets import standings
 from targets.display import describe, level, requirement, unit_of
@@ -172,7 +173,31 @@ def plan_page(base: Basis) -> dict:
     summary = [
         {"status": str(s), "status_label": str(s.label), "count": n} for s, n in counts.items() if n
     ]
-    return {**_head(base), "summary": summary, "chapters": chapters, "targets": rows}
+    return {
+        **_head(base),
+        "summary": summary,
+        "documents": published_documents(base.plan),
+        "chapters": chapters,
+        "targets": rows,
+    }
+
+
+def published_documents(plan: Plan) -> list[dict]:
+    """The evaluations the city admin published (never a draft), newest year first, each with
+    its files' stable addresses."""
+    return [
+        {
+            "key": document.key,
+            "title": document.title,
+            "year": document.year,
+            "published": timezone.localtime(document.published_at).date().isoformat(),
+            "files": [
+                {"format": fmt, "url": f"/public/{plan.slug}/documents/{document.key}.{fmt}"}
+                for fmt in document.formats
+            ],
+        }
+        for document in sorted(documents.published(plan), key=lambda d: -d.year)
+    ]
 
 
 def target_page(base: Basis, target: Target) -> dict:

@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from plans import documents
 from public import access, content
 from public.content import Basis
 from zibo_edu.lockout import client_ip
@@ -192,6 +193,25 @@ def data_made(fmt: str) -> Callable[[Basis, str], Made]:
         return _csv(data["rows"], DATA_COLUMNS, preamble)
 
     return make
+
+
+def document_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
+    def make(base: Basis, language: str) -> Made:
+        found = documents.file(base.plan, key, fmt)
+        if found is None:
+            raise Http404
+        return found.body, found.content_type
+
+    return make
+
+
+@require_safe
+def document(request: HttpRequest, plan: str, key: str, fmt: str) -> HttpResponse:
+    """A published evaluation's PDF or Word file, at a stable address (by kind and year)."""
+    response = _serve(request, plan, document_made(key, fmt))
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'attachment; filename="{plan}-{key}.{fmt}"'
+    return response
 
 
 @require_safe
