@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from departments.models import District
 from plans import documents
 from plans.models import Plan
+from schools import indicators
 from targets import standings
 from targets.display import describe, level, requirement, unit_of
 from targets.models import Figure, Target
@@ -246,12 +247,42 @@ def target_page(base: Basis, target: Target) -> dict:
             "wording": target.source_sentence,
             "target_value": _amount(target.value),
             "definition": definition,
+            "method": method(target),
             "reported_by": str(target.get_reported_by_display()),
         },
         "years": years,
         "status": {**_status(city), "value_text": describe(target, city), "year": city.year},
         "city": city_rows,
         "districts": districts,
+    }
+
+
+def method(target: Target) -> dict | None:
+    """The 口径 in full where the target is linked to an indicator card (schools/indicators):
+    what it measures, the formula, the statistics behind it, school or calendar year, the census
+    day and the document defining it. None for a target without a card (its numerator and
+    denominator, `definition`, are all that is known)."""
+    card = indicators.get(target.indicator)
+    if card is None:
+        return None
+    school_year = card.year_basis == "school_year"
+    return {
+        "indicator": card.key,
+        "version": card.version,
+        "name": card.name,
+        "definition": card.definition,
+        "formula": card.formula,
+        "numerator": card.numerator.source_fields,
+        "denominator": card.denominator.source_fields,
+        "source": card.source_tables(),
+        "year_basis": card.year_basis,
+        "year_basis_label": str(
+            _("School year: the figure of year Y reads the Y school year (Y/Y+1)")
+            if school_year
+            else _("Calendar year")
+        ),
+        "census_day": card.census_day,
+        "document": card.document,
     }
 
 
