@@ -76,16 +76,25 @@ def _headers(response: HttpResponse, language: str) -> HttpResponse:
 Made = tuple[bytes, str]  # body, content type
 
 
+def _printing(request: HttpRequest) -> bool:
+    return request.GET.get("print") == "1"
+
+
 def _serve(
-    request: HttpRequest, slug: str, make: Callable[[Basis, str], Made], language: str = ""
+    request: HttpRequest,
+    slug: str,
+    make: Callable[[Basis, str], Made],
+    language: str = "",
+    variant: str = "",
 ) -> HttpResponse:
-    """`language`: the API's, chosen by Accept-Language; a page's is its URL's."""
+    """`language`: the API's, chosen by Accept-Language; a page's is its URL's. `variant`: what
+    else the answer depends on (the print view)."""
     refused = _over_rate(request)
     if refused is not None:
         return refused
     plan, version = access.get_public_plan(slug)
     language = language or _language(request)
-    key = f"public:{plan.pk}:{version}:{language}:{request.path}"
+    key = f"public:{plan.pk}:{version}:{language}:{variant}:{request.path}"
     made = cache.get(key)
     if made is None:
         with translation.override(language):
@@ -114,9 +123,16 @@ def _csv(rows: list[dict], columns: list[str], preamble: list[str] = ()) -> Made
     return ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
 
 
-def _html(template: str, context: dict, language: str) -> Made:
-    context = {**context, "lang_query": "?lang=en" if language == ENGLISH else "",
-               "language": language}  # fmt: skip
+def _html(template: str, context: dict, language: str, printing: bool = False) -> Made:
+    """`printing`: the print view (?print=1): a document without the site's navigation."""
+    english = language == ENGLISH
+    context = {
+        **context,
+        "lang_query": "?lang=en" if english else "",
+        "language": language,
+        "printing": printing,
+        "print_query": "?lang=en&print=1" if english else "?print=1",
+    }
     return render_to_string(template, context).encode(), "text/html; charset=utf-8"
 
 
@@ -141,19 +157,19 @@ def _target_table(page: dict) -> list[dict]:
 # Pages ----------------------------------------------------------------------------------------
 
 
-def plan_made(fmt: str) -> Callable[[Basis, str], Made]:
+def plan_made(fmt: str, printing: bool = False) -> Callable[[Basis, str], Made]:
     def make(base: Basis, language: str) -> Made:
         page = content.plan_page(base)
         if fmt == "json":
             return _json(page)
         if fmt == "csv":
             return _csv(page["targets"], TARGET_COLUMNS)
-        return _html("public/plan.html", {**page, "base": base}, language)
+        return _html("public/plan.html", {**page, "base": base}, language, printing)
 
     return make
 
 
-def target_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
+def target_made(key: str, fmt: str, printing: bool = False) -> Callable[[Basis, str], Made]:
     def make(base: Basis, language: str) -> Made:
         target = base.by_key(key)
         page = content.target_page(base, target)
@@ -163,7 +179,7 @@ def target_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
             return _csv(_target_table(page), DATA_COLUMNS)
         chart = content.target_chart(base, target, page)
         context = {**page, "base": base, "chart": chart}
-        return _html("public/target.html", context, language)
+        return _html("public/target.html", context, language, printing)
 
     return make
 
@@ -216,12 +232,14 @@ def document(request: HttpRequest, plan: str, key: str, fmt: str) -> HttpRespons
 
 @require_safe
 def plan(request: HttpRequest, plan: str, fmt: str = "html") -> HttpResponse:
-    return _serve(request, plan, plan_made(fmt))
+    printing = fmt == "html" and _printing(request)
+    return _serve(request, plan, plan_made(fmt, printing), variant="print" * printing)
 
 
 @require_safe
 def target(request: HttpRequest, plan: str, key: str, fmt: str = "html") -> HttpResponse:
-    return _serve(request, plan, target_made(key, fmt))
+    printing = fmt == "html" and _printing(request)
+    return _serve(request, plan, target_made(key, fmt, printing), variant="print" * printing)
 
 
 @require_safe

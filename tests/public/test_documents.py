@@ -106,3 +106,14 @@ def test_the_city_admin_publishes_in_the_admin(client, published, city_admin, de
     assert "not the whole city" in response.content.decode() or "全市" in response.content.decode()
     district_one.refresh_from_db()
     assert district_one.published_at is None
+
+
+def test_the_command_files_and_publishes_the_final_evaluation(client, published):
+    """bin/demo: evaluation_report --archive --publish."""
+    from django.core.management import call_command
+
+    call_command("evaluation_report", plan="zibo-2021-2025", format="docx", archive=True,
+                 publish=True)  # fmt: skip
+    download = client.get(f"{ROOT}documents/final-2025.docx")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    assert EvaluationChange.objects.get().changed_by is None  # the system

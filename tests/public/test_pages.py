@@ -162,3 +162,17 @@ def test_a_target_without_a_card_keeps_its_numerator_and_denominator(client, pub
     assert (
         page["definition"] in client.get(f"{ROOT}targets/{target_key(fitness)}/").content.decode()
     )
+
+
+@pytest.mark.parametrize("path", ["", "targets/student-fitness-good-rate/"])
+def test_the_print_view_is_a_document_without_navigation(client, published, approved, path):
+    screen = client.get(f"{ROOT}{path}").content.decode()
+    assert "?print=1" in screen and 'class="skip-link"' in screen
+    printed = client.get(f"{ROOT}{path}?print=1").content.decode()
+    assert 'class="public print-view"' in printed
+    assert 'class="skip-link"' not in printed and 'class="lang"' not in printed
+    assert "data.csv" not in printed and "?print=1" not in printed  # no links to elsewhere
+    assert "<table" in printed and "数据更新于" in printed and "CC BY 4.0" in printed
+    assert published.title in printed
+    english = client.get(f"{ROOT}{path}?lang=en&print=1").content.decode()
+    assert 'lang="en"' in english and "print-view" in english
