@@ -174,5 +174,6 @@ def test_the_print_view_is_a_document_without_navigation(client, published, appr
     assert "data.csv" not in printed and "?print=1" not in printed  # no links to elsewhere
     assert "<table" in printed and "数据更新于" in printed and "CC BY 4.0" in printed
     assert published.title in printed
+    assert f'<p class="print-source">{published.city.name} · 政务公开</p>' in printed
     english = client.get(f"{ROOT}{path}?lang=en&print=1").content.decode()
     assert 'lang="en"' in english and "print-view" in english
