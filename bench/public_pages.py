@@ -64,6 +64,44 @@ def prepare() -> None:
     call_command("seed_demo", verbosity=0)
 
 
+def in_process(rounds: int = 2000) -> None:
+    """CPU per answer in this process, without sockets: a bare WSGI app (the floor), a page kept
+    in front of Django (zibo_edu.lib.front), and the same page through Django's whole stack from
+    Django's cache (what every request cost before the front)."""
+    os.environ["ZIBO_PUBLIC_RATE_PER_MINUTE"] = "0"
+    from django.conf import settings
+
+    settings.ZIBO_PUBLIC_RATE_PER_MINUTE = 0
+    from zibo_edu.wsgi import application
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": PLAN, "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+               "REMOTE_ADDR": "127.0.0.1", "wsgi.input": None, "wsgi.url_scheme": "http",
+               "SERVER_PROTOCOL": "HTTP/1.1"}  # fmt: skip
+
+    def bare(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    def noop(status, headers, exc_info=None):
+        return None
+
+    def per_call(app) -> float:
+        for _ in range(20):
+            b"".join(app(dict(environ), noop))
+        began = time.perf_counter()
+        for _ in range(rounds):
+            b"".join(app(dict(environ), noop))
+        return (time.perf_counter() - began) / rounds * 1e6
+
+    floor = per_call(bare)
+    front = per_call(application)
+    django = per_call(application.app)
+    print(f"in process, {PLAN}: bare WSGI {floor:.0f} µs, kept in front {front:.0f} µs "
+          f"({front / floor:.1f}x), Django from its cache {django:.0f} µs ({django / floor:.0f}x;"
+          f" {django / front:.0f}x the front)")  # fmt: skip
+
+
 def start(port: int, workers: int, threads: int) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "zibo_edu.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--timeout", "60", "--log-level", "warning",
@@ -190,8 +228,16 @@ def main() -> None:
     parser.add_argument("--no-prepare", action="store_true", help="the database is ready")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300)
+    os.environ["DEBUG"] = "false"  # as the server runs: no query log
     if not args.no_prepare:
         prepare()
+    else:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zibo_edu.settings")
+        import django
+
+        django.setup()
+    in_process()
     port = _free_port()
     server = start(port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}"
