@@ -3,7 +3,7 @@ req/s, p50 and p99 in two modes, at 200 clients by default.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zibo_bench \\
         .venv/bin/python bench/public_pages.py [--clients 200] [--seconds 30] \\
-        [--workers 2] [--threads 1] [--mode both|closed|open] [--no-prepare]
+        [--workers 3] [--threads 4] [--mode both|closed|open] [--no-prepare]
 
 - closed loop: `wrk` (Debian's package `wrk`; apt-get install wrk), written in C so the client
   costs little of the cores the server needs; 200 keep-alive connections, each sending its next
@@ -23,6 +23,7 @@ plan's data.json in turn. Prints the figures and the machine's load; asserts not
 
 import argparse
 import asyncio
+import io
 import os
 import random
 import re
@@ -76,7 +77,7 @@ def in_process(rounds: int = 2000) -> None:
 
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": PLAN, "QUERY_STRING": "",
                "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
-               "REMOTE_ADDR": "127.0.0.1", "wsgi.input": None, "wsgi.url_scheme": "http",
+               "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http",
                "SERVER_PROTOCOL": "HTTP/1.1"}  # fmt: skip
 
     def bare(environ, start_response):
@@ -222,13 +223,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help=">1: gthread workers; 1: sync")
     parser.add_argument("--mode", choices=["both", "closed", "open"], default="both")
     parser.add_argument("--no-prepare", action="store_true", help="the database is ready")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300)
-    os.environ["DEBUG"] = "false"  # as the server runs: no query log
+    os.environ["DEBUG"] = "false"  # as the server runs: no query log, kept connections
+    os.environ["DATABASE_CONN_MAX_AGE"] = "60"
     if not args.no_prepare:
         prepare()
     else:
