@@ -118,3 +118,11 @@ def test_the_rate_limit_counts_kept_pages_too(published, approved, settings):
     answers = [get(ROOT)[0][:3] for _ in range(4)]
     assert answers == ["200", "200", "200", "429"]
     assert get(ROOT, REMOTE_ADDR="10.0.0.9")[0].startswith("200")
+
+
+def test_the_store_is_bounded_in_bytes(published, approved, monkeypatch):
+    monkeypatch.setattr(application, "most_bytes", 1)  # any page is more: kept alone, then dropped
+    get(ROOT)
+    assert list(application.answers) and application.bytes == len(get(ROOT)[2].encode())
+    get(f"{ROOT}districts/zhangdian/")
+    assert len(application.answers) == 1  # the store started afresh

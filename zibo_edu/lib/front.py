@@ -16,7 +16,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MOST_ANSWERS = 4096  # past it the store starts afresh (old versions' answers go with it)
+MOST_ANSWERS = 4096  # past it (or MOST_BYTES) the store starts afresh, old versions' answers too
+MOST_BYTES = 64 * 1024 * 1024
 LARGEST_BODY = 4 * 1024 * 1024
 
 
@@ -44,9 +45,11 @@ def _keepable(status: str, headers: list[tuple[str, str]], body: bytes) -> bool:
 
 
 class FrontCache:
-    def __init__(self, app, most: int = MOST_ANSWERS):
+    def __init__(self, app, most: int = MOST_ANSWERS, most_bytes: int = MOST_BYTES):
         self.app = app
         self.most = most
+        self.most_bytes = most_bytes
+        self.bytes = 0
         self.answers: dict[str, Answer] = {}
         self.lock = threading.Lock()
         self.hits = 0
@@ -54,6 +57,7 @@ class FrontCache:
     def forget(self) -> None:
         with self.lock:
             self.answers = {}
+            self.bytes = 0
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET":
@@ -85,7 +89,8 @@ class FrontCache:
                 result.close()
         if answer is None and _keepable(kept["status"], kept["headers"], body):
             with self.lock:
-                if len(self.answers) >= self.most:
-                    self.answers = {}
+                if len(self.answers) >= self.most or self.bytes + len(body) > self.most_bytes:
+                    self.answers, self.bytes = {}, 0
                 self.answers[key] = (kept["status"], list(kept["headers"]), body)
+                self.bytes += len(body)
         return [body]
