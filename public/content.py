@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import District
+from plans import documents
 from plans.models import Plan
+from schools import indicators
 from targets import goals, standings
 from targets.display import binding_label, describe, goal_used, level, requirement, unit_of
 from targets.models import Figure, Target
@@ -187,7 +189,31 @@ def plan_page(base: Basis) -> dict:
     summary = [
         {"status": str(s), "status_label": str(s.label), "count": n} for s, n in counts.items() if n
     ]
-    return {**_head(base), "summary": summary, "chapters": chapters, "targets": rows}
+    return {
+        **_head(base),
+        "summary": summary,
+        "documents": published_documents(base.plan),
+        "chapters": chapters,
+        "targets": rows,
+    }
+
+
+def published_documents(plan: Plan) -> list[dict]:
+    """The evaluations the city admin published (never a draft), newest year first, each with
+    its files' stable addresses."""
+    return [
+        {
+            "key": document.key,
+            "title": document.title,
+            "year": document.year,
+            "published": timezone.localtime(document.published_at).date().isoformat(),
+            "files": [
+                {"format": fmt, "url": f"/public/{plan.slug}/documents/{document.key}.{fmt}"}
+                for fmt in document.formats
+            ],
+        }
+        for document in sorted(documents.published(plan), key=lambda d: -d.year)
+    ]
 
 
 def target_page(base: Basis, target: Target) -> dict:
@@ -236,6 +262,7 @@ def target_page(base: Basis, target: Target) -> dict:
             "wording": target.source_sentence,
             "target_value": _amount(target.value),
             "definition": definition,
+            "method": method(target),
             "reported_by": str(target.get_reported_by_display()),
         },
         "years": years,
@@ -246,6 +273,35 @@ def target_page(base: Basis, target: Target) -> dict:
         },
         "city": city_rows,
         "districts": districts,
+    }
+
+
+def method(target: Target) -> dict | None:
+    """The 口径 in full where the target is linked to an indicator card (schools/indicators):
+    what it measures, the formula, the statistics behind it, school or calendar year, the census
+    day and the document defining it. None for a target without a card (its numerator and
+    denominator, `definition`, are all that is known)."""
+    card = indicators.get(target.indicator)
+    if card is None:
+        return None
+    school_year = card.year_basis == "school_year"
+    return {
+        "indicator": card.key,
+        "version": card.version,
+        "name": card.name,
+        "definition": card.definition,
+        "formula": card.formula,
+        "numerator": card.numerator.source_fields,
+        "denominator": card.denominator.source_fields,
+        "source": card.source_tables(),
+        "year_basis": card.year_basis,
+        "year_basis_label": str(
+            _("School year: the figure of year Y reads the Y school year (Y/Y+1)")
+            if school_year
+            else _("Calendar year")
+        ),
+        "census_day": card.census_day,
+        "document": card.document,
     }
 
 

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from plans.models import Plan
+from public import front
 from public.models import Publication, PublicationChange, Withholding
 from targets.models import Target
 
@@ -23,6 +24,14 @@ def is_published(plan: Plan) -> bool:
 def bump(plan_ids) -> None:
     """What the public sees of these plans may have changed: their cached pages are stale."""
     Publication.objects.filter(plan__in=list(plan_ids)).update(version=F("version") + 1)
+    _moved()
+
+
+def _moved() -> None:
+    """This process's kept versions (public.front) are stale: now, and again once committed
+    (another request of this process may read the old version before the commit)."""
+    front.forget()
+    transaction.on_commit(front.forget)
 
 
 def figures_changed(sender, plan_ids, **kwargs) -> None:
@@ -46,6 +55,7 @@ def publish(plan: Plan, *, user) -> bool:
     publication.published_at = timezone.now()
     publication.version += 1
     publication.save()
+    _moved()
     _log(plan, PublicationChange.Action.PUBLISH, user=user)
     return True
 
@@ -58,6 +68,7 @@ def unpublish(plan: Plan, *, user) -> bool:
     publication.published = False
     publication.version += 1
     publication.save()
+    _moved()
     _log(plan, PublicationChange.Action.UNPUBLISH, user=user)
     return True
 

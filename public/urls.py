@@ -13,7 +13,12 @@ class Format:
         return value
 
 
+class DocumentFormat(Format):
+    regex = "pdf|docx"
+
+
 register_converter(Format, "fmt")
+register_converter(DocumentFormat, "docfmt")
 
 urlpatterns = [
     path("public/<slug:plan>/", pages.plan, name="public_plan"),
@@ -30,6 +35,11 @@ urlpatterns = [
         "public/<slug:plan>/districts/<slug:slug>.<fmt:fmt>",
         pages.district,
         name="public_district_table",
+    ),
+    path(
+        "public/<slug:plan>/documents/<slug:key>.<docfmt:fmt>",
+        pages.document,
+        name="public_document",
     ),
     path("public/<slug:plan>/preview/", preview.plan, name="public_preview"),
     path("public/<slug:plan>/preview/targets/<slug:key>/", preview.target),

@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from plans import documents
+        from reports.publishing import provider
         from reports.tasks import register_outboxes
 
         register_outboxes()
+        documents.register(provider)  # the published evaluations, for the public pages

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from departments.audit import Change
 from zibo_edu.lib.outbox import OutboxRow
 from zibo_edu.lib.single_line import validate_single_line
 
@@ -166,6 +167,8 @@ class EvaluationReport(OutboxRow):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Published by the city admin on the plan's public page (reports.publishing); never a draft.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("evaluation report")
@@ -179,3 +182,26 @@ class EvaluationReport(OutboxRow):
     def filename(self) -> str:
         scope = self.district.slug if self.district else "city"
         return f"{self.plan.slug}-evaluation-{self.year}-{scope}.{self.format}"
+
+
+class EvaluationChange(Change):
+    """The audit of publishing evaluations: who published a built evaluation on the plan's
+    public page or withdrew it, and when."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("published")
+        WITHDRAW = "withdraw", _("withdrawn")
+
+    report = models.ForeignKey(
+        EvaluationReport,
+        verbose_name=_("evaluation report"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(Change.Meta):
+        verbose_name = _("evaluation publication change")
+        verbose_name_plural = _("evaluation publication changes")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.action}"

@@ -160,6 +160,8 @@ MATRIX = [
     ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.json", 200, 200, 200, 200, 200),  # noqa: E501
     ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/", 200, 200, 200, 200, 200),  # noqa: E501
     ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.csv", 200, 200, 200, 200, 200),  # noqa: E501
+    ("public_document",       "/public/zibo-2021-2025/documents/final-2025.pdf", 404, 404, 404, 404, 404),  # noqa: E501  (none published)
+    ("public_plan",           "/public/zibo-2021-2025/?print=1",       200,  200,  200,  200,  200),
     ("public_preview",        "/public/zibo-2021-2025/preview/",       302,  404,  404,  404,  200),
     ("api:public_plan",       "/api/public/zibo-2021-2025",            200,  200,  200,  200,  200),
     ("api:public_data",       "/api/public/zibo-2021-2025/data",       200,  200,  200,  200,  200),
@@ -849,6 +851,7 @@ CITY_MATRIX = [
     ("public_target_table",   "/public/zibo-2021-2025/targets/student-fitness-good-rate.csv", 200, 200, 200),  # noqa: E501
     ("public_district",       "/public/zibo-2021-2025/districts/zhangdian/",     200,  200,  200),
     ("public_district_table", "/public/zibo-2021-2025/districts/zhangdian.json", 200,  200,  200),
+    ("public_document",       "/public/demo-shili-2021-2025/documents/final-2025.pdf", 404, 404, 404),  # noqa: E501
     ("public_preview",        "/public/zibo-2021-2025/preview/",                 404,  404,  404),
     ("public_preview",        "/public/demo-shili-2021-2025/preview/",           404,  200,  404),
     ("api:public_plan",       "/api/public/demo-shili-2021-2025",                404,  404,  404),

@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from plans import documents
 from public import access, content
 from public.content import Basis
 from zibo_edu.lockout import client_ip
@@ -33,12 +34,13 @@ def _language(request: HttpRequest) -> str:
     return ENGLISH if request.GET.get("lang") == ENGLISH else CHINESE
 
 
-def _over_rate(request: HttpRequest) -> HttpResponse | None:
-    """A fixed window a minute long per address: past the limit, 429 until the minute is over.
-    Nobody is locked out: the next minute counts afresh."""
+def over_rate(request) -> bool:
+    """Counts the request; True past the address's limit. A fixed window a minute long per
+    address: past the limit, 429 until the minute is over. Nobody is locked out: the next minute
+    counts afresh. (public.front counts the pages it serves before Django here too.)"""
     limit = settings.ZIBO_PUBLIC_RATE_PER_MINUTE
     if not limit:
-        return None
+        return False
     key = f"public-rate:{client_ip(request)}"
     cache.add(key, 0, 60)
     try:
@@ -46,7 +48,11 @@ def _over_rate(request: HttpRequest) -> HttpResponse | None:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, 60)
         count = 1
-    if count <= limit:
+    return count > limit
+
+
+def _over_rate(request: HttpRequest) -> HttpResponse | None:
+    if not over_rate(request):
         return None
     response = HttpResponse(
         _("Too many requests from your address: please wait a minute."),
@@ -70,16 +76,25 @@ def _headers(response: HttpResponse, language: str) -> HttpResponse:
 Made = tuple[bytes, str]  # body, content type
 
 
+def _printing(request: HttpRequest) -> bool:
+    return request.GET.get("print") == "1"
+
+
 def _serve(
-    request: HttpRequest, slug: str, make: Callable[[Basis, str], Made], language: str = ""
+    request: HttpRequest,
+    slug: str,
+    make: Callable[[Basis, str], Made],
+    language: str = "",
+    variant: str = "",
 ) -> HttpResponse:
-    """`language`: the API's, chosen by Accept-Language; a page's is its URL's."""
+    """`language`: the API's, chosen by Accept-Language; a page's is its URL's. `variant`: what
+    else the answer depends on (the print view)."""
     refused = _over_rate(request)
     if refused is not None:
         return refused
     plan, version = access.get_public_plan(slug)
     language = language or _language(request)
-    key = f"public:{plan.pk}:{version}:{language}:{request.path}"
+    key = f"public:{plan.pk}:{version}:{language}:{variant}:{request.path}"
     made = cache.get(key)
     if made is None:
         with translation.override(language):
@@ -108,9 +123,16 @@ def _csv(rows: list[dict], columns: list[str], preamble: list[str] = ()) -> Made
     return ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
 
 
-def _html(template: str, context: dict, language: str) -> Made:
-    context = {**context, "lang_query": "?lang=en" if language == ENGLISH else "",
-               "language": language}  # fmt: skip
+def _html(template: str, context: dict, language: str, printing: bool = False) -> Made:
+    """`printing`: the print view (?print=1): a document without the site's navigation."""
+    english = language == ENGLISH
+    context = {
+        **context,
+        "lang_query": "?lang=en" if english else "",
+        "language": language,
+        "printing": printing,
+        "print_query": "?lang=en&print=1" if english else "?print=1",
+    }
     return render_to_string(template, context).encode(), "text/html; charset=utf-8"
 
 
@@ -137,19 +159,19 @@ def _target_table(page: dict) -> list[dict]:
 # Pages ----------------------------------------------------------------------------------------
 
 
-def plan_made(fmt: str) -> Callable[[Basis, str], Made]:
+def plan_made(fmt: str, printing: bool = False) -> Callable[[Basis, str], Made]:
     def make(base: Basis, language: str) -> Made:
         page = content.plan_page(base)
         if fmt == "json":
             return _json(page)
         if fmt == "csv":
             return _csv(page["targets"], TARGET_COLUMNS)
-        return _html("public/plan.html", {**page, "base": base}, language)
+        return _html("public/plan.html", {**page, "base": base}, language, printing)
 
     return make
 
 
-def target_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
+def target_made(key: str, fmt: str, printing: bool = False) -> Callable[[Basis, str], Made]:
     def make(base: Basis, language: str) -> Made:
         target = base.by_key(key)
         page = content.target_page(base, target)
@@ -159,7 +181,7 @@ def target_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
             return _csv(_target_table(page), DATA_COLUMNS)
         chart = content.target_chart(base, target, page)
         context = {**page, "base": base, "chart": chart}
-        return _html("public/target.html", context, language)
+        return _html("public/target.html", context, language, printing)
 
     return make
 
@@ -191,14 +213,35 @@ def data_made(fmt: str) -> Callable[[Basis, str], Made]:
     return make
 
 
+def document_made(key: str, fmt: str) -> Callable[[Basis, str], Made]:
+    def make(base: Basis, language: str) -> Made:
+        found = documents.file(base.plan, key, fmt)
+        if found is None:
+            raise Http404
+        return found.body, found.content_type
+
+    return make
+
+
+@require_safe
+def document(request: HttpRequest, plan: str, key: str, fmt: str) -> HttpResponse:
+    """A published evaluation's PDF or Word file, at a stable address (by kind and year)."""
+    response = _serve(request, plan, document_made(key, fmt))
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'attachment; filename="{plan}-{key}.{fmt}"'
+    return response
+
+
 @require_safe
 def plan(request: HttpRequest, plan: str, fmt: str = "html") -> HttpResponse:
-    return _serve(request, plan, plan_made(fmt))
+    printing = fmt == "html" and _printing(request)
+    return _serve(request, plan, plan_made(fmt, printing), variant="print" * printing)
 
 
 @require_safe
 def target(request: HttpRequest, plan: str, key: str, fmt: str = "html") -> HttpResponse:
-    return _serve(request, plan, target_made(key, fmt))
+    printing = fmt == "html" and _printing(request)
+    return _serve(request, plan, target_made(key, fmt, printing), variant="print" * printing)
 
 
 @require_safe

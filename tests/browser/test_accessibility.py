@@ -188,10 +188,21 @@ def test_every_public_page_passes_axe_wcag_21_aa_at_1400_and_390_px(demo_site, b
     district, in Chinese and in English, wide and on a phone, without a horizontal scroll."""
     from django.core.cache import cache
 
+    from plans.models import Plan
+    from reports import publishing
+    from reports.models import EvaluationReport
+
+    report = EvaluationReport.objects.create(
+        plan=Plan.objects.get(slug="zibo-2021-2025"), year=2025, format="pdf", state="done",
+        file=b"%PDF-1.7",
+    )  # fmt: skip
+    publishing.publish(report, user=None)  # the plan page lists it
     cache.clear()
     root = "/public/zibo-2021-2025/"
-    paths = [root, f"{root}targets/student-fitness-good-rate/", f"{root}districts/zhangdian/"]
+    paths = [root, f"{root}targets/student-fitness-good-rate/", f"{root}districts/zhangdian/",
+             f"{root}targets/kindergarten-public-share/"]  # fmt: skip
     paths += [f"{path}?lang=en" for path in paths]
+    paths += [f"{root}?print=1", f"{root}targets/kindergarten-public-share/?lang=en&print=1"]
     failures = {}
     for width in (1400, 390):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})

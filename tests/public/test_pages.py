@@ -132,3 +132,48 @@ def test_a_year_still_under_review_is_not_shown(client, published, fitness, zhan
     assert data["as_of"] == 2023
     assert {r["year"] for r in data["rows"]} == {2023}
     assert "33.3%" not in client.get(f"{ROOT}districts/zhangdian/").content.decode()
+
+
+def test_the_method_in_full_where_the_target_has_an_indicator_card(client, published, plan):
+    """口径: the card's definition, formula, source, school year, census day and document."""
+    from schools import indicators
+
+    card = indicators.get("kindergarten-public-share")
+    url = f"{ROOT}targets/kindergarten-public-share/"
+    text = client.get(url).content.decode()
+    for said in (card.definition, card.formula, card.document, "统计时点", card.census_day,
+                 "学年", "统计口径"):  # fmt: skip
+        assert said in text, said
+    method = client.get(f"{ROOT}targets/kindergarten-public-share.json").json()["target"]["method"]
+    assert method["formula"] == card.formula and method["year_basis"] == "school_year"
+    assert method["census_day"] == card.census_day and method["document"] == card.document
+    api = client.get("/api/public/zibo-2021-2025/targets/kindergarten-public-share").json()
+    assert api["target"]["method"]["formula"] == card.formula  # the API says the same
+    english = client.get(f"{url}?lang=en").content.decode()
+    assert "Census day" in english and "School year" in english
+
+
+def test_a_target_without_a_card_keeps_its_numerator_and_denominator(client, published, fitness):
+    from public.content import target_key
+
+    page = client.get(f"{ROOT}targets/{target_key(fitness)}.json").json()["target"]
+    assert page["method"] is None
+    assert page["definition"] == f"{fitness.numerator_label} / {fitness.denominator_label}"
+    assert (
+        page["definition"] in client.get(f"{ROOT}targets/{target_key(fitness)}/").content.decode()
+    )
+
+
+@pytest.mark.parametrize("path", ["", "targets/student-fitness-good-rate/"])
+def test_the_print_view_is_a_document_without_navigation(client, published, approved, path):
+    screen = client.get(f"{ROOT}{path}").content.decode()
+    assert "?print=1" in screen and 'class="skip-link"' in screen
+    printed = client.get(f"{ROOT}{path}?print=1").content.decode()
+    assert 'class="public print-view"' in printed
+    assert 'class="skip-link"' not in printed and 'class="lang"' not in printed
+    assert "data.csv" not in printed and "?print=1" not in printed  # no links to elsewhere
+    assert "<table" in printed and "数据更新于" in printed and "CC BY 4.0" in printed
+    assert published.title in printed
+    assert f'<p class="print-source">{published.city.name} · 政务公开</p>' in printed
+    english = client.get(f"{ROOT}{path}?lang=en&print=1").content.decode()
+    assert 'lang="en"' in english and "print-view" in english

@@ -2,7 +2,9 @@
 --format pdf|docx|xlsx (--output PATH | --archive)
 
 `--archive` files the document in the plan's evaluation archive (the page's 评估报告存档), as the
-page's button does, built here and now rather than by a worker."""
+page's button does, built here and now rather than by a worker; with `--publish` (the whole
+city's PDF or Word) it is also published on the plan's public page, as the admin's action does
+(audited as done by the system)."""
 
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import District
 from plans.models import Plan
+from reports import publishing
 from reports.evaluation import evaluate
 from reports.evaluation_document import FORMATS, build_report, render
 from reports.models import EvaluationReport
@@ -29,8 +32,13 @@ class Command(BaseCommand):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--output", type=Path)
         where.add_argument("--archive", action="store_true", help="file it in the archive")
+        parser.add_argument(
+            "--publish", action="store_true", help="with --archive: publish it on the public page"
+        )
 
-    def handle(self, *args, plan, year, district, format, output, archive, **options) -> None:
+    def handle(
+        self, *args, plan, year, district, format, output, archive, publish, **options
+    ) -> None:
         found = Plan.objects.select_related("city").filter(slug=plan).first()
         if found is None:
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
@@ -55,6 +63,13 @@ class Command(BaseCommand):
                 report.refresh_from_db()
                 raise CommandError(f"The evaluation report failed: {report.error}")
             self.stdout.write(f"{found.slug}: evaluation report {report.pk} filed ({format}).")
+            if publish:
+                report.refresh_from_db()
+                try:
+                    publishing.publish(report, user=None)
+                except ValueError as refused:
+                    raise CommandError(f"Not published: {refused}.") from None
+                self.stdout.write(f"{found.slug}: evaluation report {report.pk} published.")
             return
         output = Path(output)
         if not output.parent.is_dir():
