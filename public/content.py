@@ -22,7 +22,15 @@ from plans import documents
 from plans.models import Plan
 from schools import indicators
 from targets import goals, standings
-from targets.display import binding_label, describe, goal_used, level, requirement, unit_of
+from targets.display import (
+    binding_label,
+    city_level,
+    describe,
+    goal_used,
+    level,
+    requirement,
+    unit_of,
+)
 from targets.models import Figure, Target
 from targets.progress import ORDER, Progress, Status, city_at, load_points, measure, series_of
 from zibo_edu.lib.charts import Series, city_line, line_chart, other_districts
@@ -231,7 +239,7 @@ def target_page(base: Basis, target: Target) -> dict:
         at = city_at(target, city, year, n)
         own = points.get(None, {}).get(year)  # a figure entered for the city itself
         value = at.value if at.value is not None else measure(target, own)
-        text = describe(target, at) if at.value is not None else level(target, value)
+        text = city_level(target, at) if at.value is not None else level(target, value)
         city_rows.append({"year": year, "value": _amount(value), "value_text": text})
     districts = []
     for district in base.districts:

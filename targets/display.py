@@ -7,6 +7,7 @@ verdicts (`VERDICT_PALETTE`): `status_css()` writes the stylesheet rules that pa
 draws the bar of counts the evaluation page and the monthly report show.
 """
 
+import copy
 import re
 from decimal import Decimal
 
@@ -246,6 +247,15 @@ def describe(target: Target, progress) -> str:
     return level(target, value)
 
 
+def city_level(target: Target, at) -> str:
+    """The city's value of one year in a district × year table (progress.city_at): a level as the
+    districts' beside it ("53.0%", never "+53.0 百分点" for an annual change), or the count of
+    districts meeting a per-district rule ("27.3%（3/11）")."""
+    if at.count is not None:
+        return describe(target, at)
+    return level(target, at.value)
+
+
 def level(target: Target, value: Decimal | None) -> str:
     """A measure as people read it, a level and never a change: "52.1%", "1.25", "12 所", "是";
     a share of districts is the city's, in percent. `describe` for a progress value."""
@@ -288,6 +298,12 @@ def goal_value(target: Target, goal: Decimal | None) -> str:
         unit = UNITS.get(target.unit, target.unit)
         return _("%(value)s %(unit)s per %(per)s") % {"value": plain(goal), "unit": unit,
                                                        "per": per}  # fmt: skip
+    if (
+        target.kind == Target.Kind.ANNUAL_CHANGE
+    ):  # "降低 1 百分点": the change, in the target's unit
+        judged = copy.copy(target)
+        judged.value = goal
+        return requirement(judged)
     unit = target.unit if target.unit == "%" else f" {unit_of(target)}" if target.unit else ""
     return f"{plain(goal)}{unit}"
 

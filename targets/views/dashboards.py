@@ -29,7 +29,15 @@ from plans.access import (
 )
 from plans.models import Plan, plan_query
 from targets import access, goals, panels, standings, succession
-from targets.display import dated, describe, goal_value, percent, status_labels, warning_label
+from targets.display import (
+    city_level,
+    dated,
+    describe,
+    goal_value,
+    percent,
+    status_labels,
+    warning_label,
+)
 from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
@@ -395,7 +403,7 @@ def target_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "table": table,
         "city_row": [
-            describe(target, city_at(target, city, y, len(view.districts))) for y in years
+            city_level(target, city_at(target, city, y, len(view.districts))) for y in years
         ],
         "chart": _chart(target, city, cells, by_district, view),
         "panels": panels.render_panels(request, target, view.plan),

@@ -556,3 +556,19 @@ def test_no_decrease_year_by_year_stays_judged_each_year():
     points = {y: Point(y, value=v) for y, v in rising_overall.items()}
     final = district_progress(steady, points, 2025)
     assert final.status == Status.MISSED and final.years_met == (4, 5)
+
+
+def test_the_city_row_of_an_annual_change_shows_levels_and_the_goal_says_the_change(plan):
+    """二(一)4-3 (近视率每年降低1个百分点): the district × year table shows the city's rates as the
+    districts' (49.5%), never as changes (+49.5 百分点); the goal a verdict used is the change."""
+    from targets.display import city_level, goal_value
+    from targets.progress import Progress, city_at
+    from tests.conftest import target_named
+
+    target = target_named(plan, "儿童青少年总体近视率年降幅")
+    assert target.kind == Target.Kind.ANNUAL_CHANGE
+    city = Progress(Status.NO_DATA, series={2023: Decimal("49.5")})
+    assert city_level(target, city_at(target, city, 2023, 11)) == "49.5%"
+    assert "+" not in city_level(target, city_at(target, city, 2023, 11))
+    assert goal_value(target, Decimal(1)) == target.requirement
+    assert "1" in goal_value(target, Decimal(1)) and "%" not in goal_value(target, Decimal(1))
