@@ -96,6 +96,7 @@ def count_bar(counts: list[tuple[str, int]], palette: Palette, label: str) -> st
         x += width
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 26" width="600" height="26" '
+        'class="count-bar" '
         f'role="img" aria-label="{escape(label)}">{"".join(parts)}</svg>'
     )
 
