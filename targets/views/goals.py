@@ -36,10 +36,7 @@ class DocumentForm(forms.Form):
         validators=[validate_single_line],
         help_text=gettext_lazy("As printed on it, e.g. 淄教发〔2023〕5号"),
     )
-    issued_on = forms.DateField(
-        label=gettext_lazy("document date"), required=False, widget=DATE,
-        help_text=gettext_lazy("yyyy-mm-dd"),
-    )  # fmt: skip
+    issued_on = forms.DateField(label=gettext_lazy("document date"), required=False, widget=DATE)
     file = forms.FileField(label=gettext_lazy("the document's file (optional)"), required=False)
 
     def document(self) -> goals.Document:
