@@ -77,7 +77,7 @@ def statistics_import(request: HttpRequest) -> HttpResponse:
                                school_year=year, district=district)  # fmt: skip
     except WorkbookError as error:
         context |= {"filename": upload_file.name, "problems": error.problems,
-                    "total": error.total}  # fmt: skip
+                    "total": error.total, "chosen": district}  # fmt: skip
         return render(request, "schools/import.html", context, status=error.status)
     pending = StatisticsImport.objects.create(
         uploaded_by=request.user, filename=upload_file.name[:200], content=content,

@@ -71,3 +71,14 @@ def test_a_bad_year_is_named(client, staff_zhangdian):
     client.force_login(staff_zhangdian)
     response = client.get("/schools/import/?year=abc")
     assert response.status_code == 400
+
+
+def test_after_a_broken_file_the_city_admins_district_stays_chosen(client, schools, city_admin):
+    client.force_login(city_admin)
+    broken = upload(client, filled(schools[:1], {"学生数": {2: ["三百"]}}), district="zhangdian")
+    assert broken.status_code == 422
+    page = broken.content.decode()
+    assert '<option value="zhangdian" selected>' in page
+    assert page.count(" selected>") == 1
+    preview = upload(client, filled(schools[:1], {"学生数": {2: [300]}}), district="zhangdian")
+    assert "取消，不保存" in preview.content.decode()
