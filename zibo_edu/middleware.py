@@ -93,3 +93,27 @@ class RefuseNulMiddleware:
                             % {"name": name.replace("\x00", "\\0")[:40]}
                         )
         return self.get_response(request)
+
+
+OWN_405 = (API, "/public/")  # the API answers JSON; the public pages render without the request
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page visited with the wrong method (an address that only takes a form's POST, opened from
+    the history or a bookmark) gets a page that says so, with a way back, instead of an empty 405
+    the browser shows as its own error. The status and the Allow header stay; the API's and the
+    public pages' answers and any 405 that already says something are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith(OWN_405):
+            return response
+        from django.template.loader import render_to_string
+
+        page = HttpResponse(render_to_string("405.html", request=request), status=405)
+        if "Allow" in response.headers:
+            page["Allow"] = response["Allow"]
+        return page
