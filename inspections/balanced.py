@@ -225,6 +225,17 @@ def dispersion(pairs: list[tuple[float, float]]) -> tuple[float, float, float, l
     return mean, sd, cv, shares
 
 
+def moments(weight, px, pxx) -> tuple[float | None, float | None, float | None]:
+    """(X̄, S, CV) from the sums Σ Pᵢ, Σ PᵢXᵢ, Σ PᵢXᵢ² (with Rᵢ = PᵢXᵢ: Σ Pᵢ, Σ Rᵢ, Σ Rᵢ²/Pᵢ):
+    X̄ = Σ PᵢXᵢ / Σ Pᵢ and S² = Σ Pᵢ(Xᵢ − X̄)² / Σ Pᵢ = Σ PᵢXᵢ² / Σ Pᵢ − X̄² (never below 0:
+    rounding can take an equal-values S² a hair under). All None without students."""
+    if not weight:
+        return None, None, None
+    mean = px / weight
+    sd = math.sqrt(max(pxx / weight - mean * mean, 0.0))
+    return mean, sd, (sd / mean if mean else None)
+
+
 def judge_level(level: str, sections: list[Section], standard: Standard) -> LevelResult:
     verdicts = [judge_school(s, standard) for s in sections]
     dispersions = []
@@ -370,38 +381,48 @@ class LevelSummary:
         return self.schools_pass and self.dispersion_passes
 
 
+# One pass over the year's statistics. `grades`: a mixed school's students per section from its
+# grade rows. `schools` (materialized: each school's seven values Xᵢ are computed once, not in
+# every aggregate that reads them): one row per school. `standards` doubles as the list of
+# levels: each school is crossed with both and keeps the sections with students (Pᵢ > 0). A
+# section's resources are the school's in proportion to its students, so its Xᵢ is the school's.
+# The aggregate per (county, level) is Σ Pᵢ, Σ PᵢXᵢ (= Σ Rᵢ) and Σ PᵢXᵢ² (= Σ Rᵢ²/Pᵢ) per
+# indicator over the sections reporting it, and the sections below the school rule (every value
+# at least the floor — checked first, it usually decides — and at least `meet` at the standard).
 SUMMARY_SQL = """
-WITH base AS MATERIALIZED (
-    SELECT t.id, s.district_id AS d, s.category, t.enrolled, {values}
-    FROM schools_schoolyearstatistics t JOIN schools_school s ON s.id = t.school_id
+WITH grades AS (
+    SELECT g.statistics_id AS sid,
+           SUM(CASE WHEN g.grade <= 6 THEN g.students ELSE 0 END) AS p1,
+           SUM(CASE WHEN g.grade >= 7 THEN g.students ELSE 0 END) AS p2
+    FROM schools_gradeenrolment g
+    JOIN schools_schoolyearstatistics t ON t.id = g.statistics_id
+    JOIN schools_school s ON s.id = t.school_id
+    WHERE g.grade BETWEEN 1 AND 9 AND t.school_year = %(year)s
+      AND s.category IN ('nine_year', 'twelve_year', 'complete_secondary')
+    GROUP BY g.statistics_id
+), schools AS MATERIALIZED (
+    SELECT s.district_id AS d, s.category, t.enrolled, g.p1, g.p2, {values}
+    FROM schools_schoolyearstatistics t
+    JOIN schools_school s ON s.id = t.school_id
+    LEFT JOIN grades g ON g.sid = t.id
     WHERE t.school_year = %(year)s AND t.enrolled > 0 AND s.district_id IN ({districts})
       AND s.category IN ('primary', 'junior', 'nine_year', 'twelve_year', 'complete_secondary')
-), grade_sections AS (
-    SELECT g.statistics_id AS sid,
-           CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END AS level,
-           SUM(g.students) AS p
-    FROM schools_gradeenrolment g
-    WHERE g.grade BETWEEN 1 AND 9 AND g.statistics_id IN (
-        SELECT id FROM base WHERE category IN ('nine_year', 'twelve_year', 'complete_secondary'))
-    GROUP BY g.statistics_id, CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END
-), sections AS (
-    SELECT base.*, CASE base.category WHEN 'primary' THEN 'primary' ELSE 'junior' END AS level,
-           CAST(base.enrolled AS DOUBLE PRECISION) AS p
-    FROM base WHERE base.category IN ('primary', 'junior')
-    UNION ALL
-    SELECT base.*, gs.level, CAST(gs.p AS DOUBLE PRECISION)
-    FROM base JOIN grade_sections gs ON gs.sid = base.id
-    WHERE gs.p > 0 AND NOT (base.category = 'complete_secondary' AND gs.level = 'primary')
 ), standards (level, {required_columns}) AS (
     VALUES ('primary', {primary}), ('junior', {junior})
-), judged AS (
-    SELECT sections.*, {met} AS met, {floor} AS above_floor
-    FROM sections JOIN standards ON standards.level = sections.level
+), sections AS (
+    SELECT schools.*, standards.*,
+           CAST(CASE
+               WHEN schools.category = standards.level THEN schools.enrolled
+               WHEN schools.category IN ('primary', 'junior') THEN 0
+               WHEN schools.category = 'complete_secondary' AND standards.level = 'primary' THEN 0
+               WHEN standards.level = 'primary' THEN schools.p1
+               ELSE schools.p2 END AS DOUBLE PRECISION) AS p
+    FROM schools CROSS JOIN standards
 )
-SELECT d, judged.level, COUNT(*),
-       SUM(CASE WHEN met >= %(meet)s AND above_floor = {count} THEN 0 ELSE 1 END),
+SELECT d, level, COUNT(*),
+       SUM(CASE WHEN {floor} AND {met} >= %(meet)s THEN 0 ELSE 1 END),
        {sums}
-FROM judged GROUP BY d, judged.level
+FROM sections WHERE p > 0 GROUP BY d, level
 """
 
 
@@ -414,11 +435,10 @@ def _summary_sql(standard: Standard, districts: int) -> str:
             f"CAST({total} AS DOUBLE PRECISION) * {factor!r} "
             f"/ CAST(t.enrolled AS DOUBLE PRECISION) AS x{n}"
         )
-        met.append(f"(CASE WHEN x{n} >= standards.r{n} THEN 1 ELSE 0 END)")
-        floor.append(f"(CASE WHEN x{n} >= standards.f{n} THEN 1 ELSE 0 END)")
-        sums.append(
-            f"SUM(CASE WHEN x{n} IS NOT NULL THEN p END), SUM(p * x{n}), SUM(p * x{n} * x{n})"
-        )
+        met.append(f"(CASE WHEN x{n} >= r{n} THEN 1 ELSE 0 END)")
+        floor.append(f"x{n} >= f{n}")
+        # p + 0 * x is NULL where x is: Σ Pᵢ over the sections reporting the indicator
+        sums.append(f"COUNT(x{n}), SUM(p + 0 * x{n}), SUM(p * x{n}), SUM(p * x{n} * x{n})")
     count = len(standard.indicators)
     share = float(standard.rest_share)
 
@@ -435,8 +455,7 @@ def _summary_sql(standard: Standard, districts: int) -> str:
         districts=", ".join(["%s"] * districts) if districts else "NULL",
         values=", ".join(values),
         met=" + ".join(met),
-        floor=" + ".join(floor),
-        count=len(standard.indicators),
+        floor=" AND ".join(floor),
         sums=", ".join(sums),
     )
 
@@ -466,16 +485,12 @@ def summaries(district_ids, school_year: int) -> dict[int, list[LevelSummary]]:
     for row in rows:
         district, level, schools, failing = row[:4]
         dispersions = []
+        threshold = float(standard.cv_max[level])
         for n, ind in enumerate(standard.indicators):
-            weight, px, pxx = row[4 + 3 * n : 7 + 3 * n]
-            threshold = float(standard.cv_max[level])
-            if not weight:
-                dispersions.append(Dispersion(ind, level, 0, None, None, None, threshold))
-                continue
-            mean = px / weight
-            sd = math.sqrt(max(pxx / weight - mean * mean, 0.0))
-            cv = sd / mean if mean else None
-            dispersions.append(Dispersion(ind, level, schools, mean, sd, cv, threshold))
+            counted, weight, px, pxx = row[4 + 4 * n : 8 + 4 * n]
+            dispersions.append(
+                Dispersion(ind, level, counted, *moments(weight, px, pxx), threshold)
+            )
         found[district][level] = LevelSummary(
             level, standard.levels[level], schools, failing, dispersions
         )
