@@ -225,6 +225,17 @@ def dispersion(pairs: list[tuple[float, float]]) -> tuple[float, float, float, l
     return mean, sd, cv, shares
 
 
+def moments(weight, px, pxx) -> tuple[float | None, float | None, float | None]:
+    """(X̄, S, CV) from the sums Σ Pᵢ, Σ PᵢXᵢ, Σ PᵢXᵢ² (with Rᵢ = PᵢXᵢ: Σ Pᵢ, Σ Rᵢ, Σ Rᵢ²/Pᵢ):
+    X̄ = Σ PᵢXᵢ / Σ Pᵢ and S² = Σ Pᵢ(Xᵢ − X̄)² / Σ Pᵢ = Σ PᵢXᵢ² / Σ Pᵢ − X̄² (never below 0:
+    rounding can take an equal-values S² a hair under). All None without students."""
+    if not weight:
+        return None, None, None
+    mean = px / weight
+    sd = math.sqrt(max(pxx / weight - mean * mean, 0.0))
+    return mean, sd, (sd / mean if mean else None)
+
+
 def judge_level(level: str, sections: list[Section], standard: Standard) -> LevelResult:
     verdicts = [judge_school(s, standard) for s in sections]
     dispersions = []
@@ -370,43 +381,47 @@ class LevelSummary:
         return self.schools_pass and self.dispersion_passes
 
 
+# One pass over the year's statistics. `schools` (materialized, so that each school's seven
+# values Xᵢ are computed once and the statistics read once): one row per school. `grades`: a
+# mixed school's students per section, from its grade rows. `sections`: the single-level
+# schools as they are, the mixed schools' sections with their students; a section's resources
+# are the school's in proportion to students, so its Xᵢ is the school's. The aggregate per
+# (county, level) is, per indicator over the sections reporting it, Σ Pᵢ, Σ PᵢXᵢ (= Σ Rᵢ) and
+# Σ PᵢXᵢ² (= Σ Rᵢ²/Pᵢ), and the sections failing the school rule: every value at least the floor
+# (checked first: it usually decides) and at least `meet` at the standard, the standards
+# written into the query as constants (a join to them costs more than the comparisons).
 SUMMARY_SQL = """
-WITH base AS MATERIALIZED (
+WITH schools AS MATERIALIZED (
     SELECT t.id, s.district_id AS d, s.category, t.enrolled, {values}
     FROM schools_schoolyearstatistics t JOIN schools_school s ON s.id = t.school_id
     WHERE t.school_year = %(year)s AND t.enrolled > 0 AND s.district_id IN ({districts})
       AND s.category IN ('primary', 'junior', 'nine_year', 'twelve_year', 'complete_secondary')
-), grade_sections AS (
+), grades AS (
     SELECT g.statistics_id AS sid,
            CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END AS level,
            SUM(g.students) AS p
-    FROM schools_gradeenrolment g
-    WHERE g.grade BETWEEN 1 AND 9 AND g.statistics_id IN (
-        SELECT id FROM base WHERE category IN ('nine_year', 'twelve_year', 'complete_secondary'))
+    FROM schools_gradeenrolment g JOIN schools ON schools.id = g.statistics_id
+    WHERE g.grade BETWEEN 1 AND 9
+      AND schools.category IN ('nine_year', 'twelve_year', 'complete_secondary')
     GROUP BY g.statistics_id, CASE WHEN g.grade <= 6 THEN 'primary' ELSE 'junior' END
 ), sections AS (
-    SELECT base.*, CASE base.category WHEN 'primary' THEN 'primary' ELSE 'junior' END AS level,
-           CAST(base.enrolled AS DOUBLE PRECISION) AS p
-    FROM base WHERE base.category IN ('primary', 'junior')
+    SELECT d, category AS level, CAST(enrolled AS DOUBLE PRECISION) AS p, {xs}
+    FROM schools WHERE category IN ('primary', 'junior')
     UNION ALL
-    SELECT base.*, gs.level, CAST(gs.p AS DOUBLE PRECISION)
-    FROM base JOIN grade_sections gs ON gs.sid = base.id
-    WHERE gs.p > 0 AND NOT (base.category = 'complete_secondary' AND gs.level = 'primary')
-), standards (level, {required_columns}) AS (
-    VALUES ('primary', {primary}), ('junior', {junior})
-), judged AS (
-    SELECT sections.*, {met} AS met, {floor} AS above_floor
-    FROM sections JOIN standards ON standards.level = sections.level
+    SELECT d, grades.level, CAST(grades.p AS DOUBLE PRECISION), {xs}
+    FROM schools JOIN grades ON grades.sid = schools.id
+    WHERE grades.p > 0
+      AND NOT (schools.category = 'complete_secondary' AND grades.level = 'primary')
 )
-SELECT d, judged.level, COUNT(*),
-       SUM(CASE WHEN met >= %(meet)s AND above_floor = {count} THEN 0 ELSE 1 END),
+SELECT d, level, COUNT(*),
+       SUM(CASE WHEN level = 'primary' THEN ({fails_primary}) ELSE ({fails_junior}) END),
        {sums}
-FROM judged GROUP BY d, judged.level
+FROM sections GROUP BY d, level
 """
 
 
 def _summary_sql(standard: Standard, districts: int) -> str:
-    values, met, floor, sums = [], [], [], []
+    values, sums = [], []
     for n, ind in enumerate(standard.indicators):
         total = " + ".join(f"t.{name}" for name in ind.fields)
         factor = float(ind.scale) * ind.per
@@ -414,36 +429,32 @@ def _summary_sql(standard: Standard, districts: int) -> str:
             f"CAST({total} AS DOUBLE PRECISION) * {factor!r} "
             f"/ CAST(t.enrolled AS DOUBLE PRECISION) AS x{n}"
         )
-        met.append(f"(CASE WHEN x{n} >= standards.r{n} THEN 1 ELSE 0 END)")
-        floor.append(f"(CASE WHEN x{n} >= standards.f{n} THEN 1 ELSE 0 END)")
-        sums.append(
-            f"SUM(CASE WHEN x{n} IS NOT NULL THEN p END), SUM(p * x{n}), SUM(p * x{n} * x{n})"
-        )
-    count = len(standard.indicators)
+        # p + 0 * x is NULL where x is: Σ Pᵢ over the sections reporting the indicator
+        sums.append(f"COUNT(x{n}), SUM(p + 0 * x{n}), SUM(p * x{n}), SUM(p * x{n} * x{n})")
     share = float(standard.rest_share)
 
-    def row(level: str) -> str:
+    def fails(level: str) -> str:
         required = [float(ind.standard[level]) for ind in standard.indicators]
-        return ", ".join([*(repr(r) for r in required), *(repr(share * r) for r in required)])
+        floor = " AND ".join(f"x{n} >= {share * r!r}" for n, r in enumerate(required))
+        met = " + ".join(
+            f"(CASE WHEN x{n} >= {r!r} THEN 1 ELSE 0 END)" for n, r in enumerate(required)
+        )
+        return f"CASE WHEN {floor} AND {met} >= %(meet)s THEN 0 ELSE 1 END"
 
     return SUMMARY_SQL.format(
-        required_columns=", ".join(
-            [*(f"r{n}" for n in range(count)), *(f"f{n}" for n in range(count))]
-        ),
-        primary=row("primary"),
-        junior=row("junior"),
-        districts=", ".join(["%s"] * districts) if districts else "NULL",
         values=", ".join(values),
-        met=" + ".join(met),
-        floor=" + ".join(floor),
-        count=len(standard.indicators),
+        districts=", ".join(f"%(d{i})s" for i in range(districts)) if districts else "NULL",
+        xs=", ".join(f"x{n}" for n in range(len(standard.indicators))),
+        fails_primary=fails("primary"),
+        fails_junior=fails("junior"),
         sums=", ".join(sums),
     )
 
 
 def summaries(district_ids, school_year: int) -> dict[int, list[LevelSummary]]:
     """Each county's levels (schools, schools below the standard, every 差异系数) in one SQL
-    aggregate: the sums Σ P, Σ PX and Σ PX² per indicator give X̄ and S (S² = Σ PX² / Σ P − X̄²).
+    aggregate: the sums Σ P, Σ PX (Σ R) and Σ PX² (Σ R²/P) per indicator give X̄, S and the CV
+    (`moments`).
     The same numbers as `evaluate_many`, without the schools."""
     from django.db import connection
 
@@ -452,12 +463,7 @@ def summaries(district_ids, school_year: int) -> dict[int, list[LevelSummary]]:
     if not ids:
         return {}
     sql = _summary_sql(standard, len(ids))
-    # the named year and the positional districts: bind everything by name
     names = {f"d{i}": pk for i, pk in enumerate(ids)}
-    sql = sql.replace(
-        "IN (" + ", ".join(["%s"] * len(ids)) + ")",
-        "IN (" + ", ".join(f"%({k})s" for k in names) + ")",
-    )
     params = {"year": school_year, "meet": standard.meet_at_least, **names}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -466,16 +472,12 @@ def summaries(district_ids, school_year: int) -> dict[int, list[LevelSummary]]:
     for row in rows:
         district, level, schools, failing = row[:4]
         dispersions = []
+        threshold = float(standard.cv_max[level])
         for n, ind in enumerate(standard.indicators):
-            weight, px, pxx = row[4 + 3 * n : 7 + 3 * n]
-            threshold = float(standard.cv_max[level])
-            if not weight:
-                dispersions.append(Dispersion(ind, level, 0, None, None, None, threshold))
-                continue
-            mean = px / weight
-            sd = math.sqrt(max(pxx / weight - mean * mean, 0.0))
-            cv = sd / mean if mean else None
-            dispersions.append(Dispersion(ind, level, schools, mean, sd, cv, threshold))
+            counted, weight, px, pxx = row[4 + 4 * n : 8 + 4 * n]
+            dispersions.append(
+                Dispersion(ind, level, counted, *moments(weight, px, pxx), threshold)
+            )
         found[district][level] = LevelSummary(
             level, standard.levels[level], schools, failing, dispersions
         )

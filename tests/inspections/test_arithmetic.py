@@ -3,7 +3,14 @@ rule (6 of 7, the rest at 85%), and the 差异系数 weighted by students."""
 
 import pytest
 
-from inspections.balanced import Section, dispersion, indicator_value, judge_level, judge_school
+from inspections.balanced import (
+    Section,
+    dispersion,
+    indicator_value,
+    judge_level,
+    judge_school,
+    moments,
+)
 from inspections.standards import standard_for
 
 STANDARD = standard_for("balanced", 2025)
@@ -28,6 +35,19 @@ def test_the_worked_example_of_a_difference_coefficient_to_three_decimals():
     assert round(sd, 3) == 0.872
     assert round(cv, 3) == 0.168
     assert [round(s, 3) for s in shares] == [0.011, 0.568, 0.421]
+
+
+def test_the_same_coefficient_from_three_sums_without_the_schools():
+    # The city page's way (one aggregate per county and level): with Rᵢ = PᵢXᵢ the area,
+    #   Σ Pᵢ = 2,000; Σ Rᵢ = 10,400; Σ Rᵢ²/Pᵢ = 2,000²/400 + 2,400²/600 + 6,000²/1,000
+    #                                      = 10,000 + 9,600 + 36,000 = 55,600
+    #   X̄ = 10,400 / 2,000 = 5.2; S² = 55,600 / 2,000 − 5.2² = 27.8 − 27.04 = 0.76 (as above)
+    #   S = 0.8718; CV = 0.168
+    mean, sd, cv = moments(2000, 10400, 55600)
+    assert (round(mean, 3), round(sd, 3), round(cv, 3)) == (5.2, 0.872, 0.168)
+    assert moments(0, None, None) == (None, None, None)  # no school reports it
+    # equal values: S² is 0 (rounding may put the difference a hair below 0: never negative)
+    assert moments(3, 3 * 0.1, 3 * 0.1 * 0.1) == (pytest.approx(0.1), 0.0, 0.0)
 
 
 def test_an_unweighted_mean_would_differ_so_the_students_weigh():

@@ -109,3 +109,53 @@ def test_the_city_summary_in_sql_gives_the_same_numbers(zhangdian, zichuan):
             for a, b in zip(level.dispersions, summary.dispersions, strict=True):
                 assert b.cv == pytest.approx(a.cv, abs=1e-9)
                 assert b.mean == pytest.approx(a.mean)
+
+
+def test_the_city_summary_by_hand_in_one_query(zhangdian, zichuan, django_assert_num_queries):
+    """The page of all counties: the same 差异系数 as the per-school computation of the county
+    table above (3 decimals), from one SQL aggregate whatever the number of counties."""
+    small_county(zhangdian)
+    small_county(zichuan)
+    with django_assert_num_queries(1):
+        found = balanced.summaries([zhangdian.pk, zichuan.pk], 2025)
+    primary, junior = found[zhangdian.pk]
+    # 小学 teaching rooms: Σ P = 1,600; Σ R = 2,000 + 2,400 + 3,240 = 7,640 (丁's 600 of its
+    #   1,000 students get 60% of its 5,400 m²); Σ R²/P = 10,000 + 9,600 + 3,240²/600 (17,496)
+    #   = 37,096; X̄ = 4.775; S² = 37,096 / 1,600 − 4.775² = 23.185 − 22.800625 = 0.384375
+    #   S = 0.620; CV = 0.130 (the county table's figure)
+    teaching = primary.dispersions[3]
+    assert (round(teaching.mean, 3), round(teaching.sd, 3), round(teaching.cv, 3)) == (
+        4.775,
+        0.620,
+        0.130,
+    )
+    assert round(primary.dispersions[4].cv, 3) == 0.080
+    assert round(junior.dispersions[3].cv, 3) == 0.172
+    assert (primary.schools, primary.failing_count, junior.schools, junior.failing_count) == (
+        3,
+        0,
+        2,
+        1,
+    )
+    full = evaluate(zhangdian.pk, 2025)
+    for by_school, by_sums in zip(full.levels, (primary, junior), strict=True):
+        assert [round(d.cv, 3) for d in by_school.dispersions] == [
+            round(d.cv, 3) for d in by_sums.dispersions
+        ]
+
+
+def test_a_blank_field_leaves_the_school_out_of_that_coefficient_only(zhangdian):
+    schools = small_county(zhangdian)
+    stats = schools["乙小学"]
+    stats.sports_area = None  # not reported
+    stats.save()
+    full = evaluate(zhangdian.pk, 2025).levels[0]
+    summary = balanced.summaries([zhangdian.pk], 2025)[zhangdian.pk][0]
+    sports, teaching = summary.dispersions[4], summary.dispersions[3]
+    # 小学 sports ground without 乙: P = 400, 600 (丁); X = 8.0, 9.0; X̄ = 8.6
+    #   S² = (400 × 0.36 + 600 × 0.16) / 1,000 = 0.24; S = 0.490; CV = 0.057
+    assert (sports.schools, round(sports.mean, 3), round(sports.cv, 3)) == (2, 8.6, 0.057)
+    assert (teaching.schools, round(teaching.cv, 3)) == (3, 0.130)
+    assert round(full.dispersions[4].cv, 3) == 0.057 and full.dispersions[4].schools == 2
+    # 乙 now meets 5 of 7 (teaching rooms 4.0 < 4.5 too): below the rule in both computations
+    assert summary.failing_count == full.failing_count == 1
