@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from targets import standings
@@ -193,3 +194,33 @@ def district_values_texts(targets, districts) -> dict[int, str]:
         )
         for pk, goals_ in found.items()
     }
+
+
+def goal_marks(targets, districts) -> dict[int, str]:
+    """By target pk, the short mark lists of targets put beside a target value (the overview,
+    department tables, heat map), as the target page says it: "调整后" with the plan's original
+    (visible, for phones, and in the title), "分解目标" with the districts' values in the title.
+    HTML, every text escaped; two queries."""
+    marks: dict[int, list[str]] = {}
+    original_word, adjusted_word = _("plan's original"), _("adjusted")
+    for pk, (was, now) in adjusted_texts(targets).items():
+        marks.setdefault(pk, []).append(
+            format_html(
+                '<span class="goal-mark" title="{o} {was} → {a} {now}">{a}</span>'
+                ' <span class="goal-original">{o} {was}</span>',
+                o=original_word,
+                a=adjusted_word,
+                was=was,
+                now=now,
+            )
+        )
+    for pk, values in district_values_texts(targets, districts).items():
+        marks.setdefault(pk, []).append(
+            format_html(
+                '<span class="goal-mark" title="{}：{}">{}</span>',
+                _("Values per district"),
+                values,
+                _("Values per district"),
+            )
+        )
+    return {pk: " ".join(parts) for pk, parts in marks.items()}

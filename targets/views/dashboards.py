@@ -121,6 +121,7 @@ class Row:
     behind: int | None
     years: list[int]
     years_as_of: int
+    goal_mark: str = ""  # "调整后"/"分解目标" beside the value asked (targets.goals.goal_marks)
 
     @property
     def status_rank(self) -> int:
@@ -149,6 +150,7 @@ class Row:
 
 def _rows(view: View, progress_of) -> list[Row]:
     years = list(view.plan.years)
+    marks = goals.goal_marks(view.targets, view.districts)
     return [
         Row(
             target,
@@ -156,6 +158,7 @@ def _rows(view: View, progress_of) -> list[Row]:
             view.board.behind_count(target) if view.visible else None,
             years,
             view.year,
+            marks.get(target.pk, ""),
         )
         for target in view.targets
     ]
@@ -288,6 +291,7 @@ class _HeatRows:
             for status, (short, label) in labels.items()
         }
         self.names = [(d.pk, html.escape(d.name)) for d in view.shown]
+        self.marks = goals.goal_marks(view.targets, view.districts)  # escaped HTML
         self.target_url = _url_prefix("progress_target")
         self.figure = _url_prefix("figure_detail")
         missing = {key for key, cell in cells.items() if cell.status == Status.FINAL_MISSING}
@@ -328,9 +332,11 @@ class _HeatRows:
         target_url = f"{self.target_url}{target.pk}/{self.query}"
         city = self.view.board.city[target.pk]
         short, label = self.labels[city.status]
+        mark = self.marks.get(target.pk)
         head = (
             f'<th class="target" scope="row" title="{code} {name}"><a href="{target_url}">{code}'
-            f'</a> {html.escape(short_name)}</th><td><a class="status status-{city.status}" '
+            f"</a> {html.escape(short_name)}{f' {mark}' if mark else ''}</th>"
+            f'<td><a class="status status-{city.status}" '
             f'href="{target_url}" title="{name}: {label}">{short}</a></td>'
         )
         if target.reported_by != Target.Reporter.DISTRICTS:
