@@ -196,14 +196,25 @@ def district_values_texts(targets, districts) -> dict[int, str]:
     }
 
 
-def goal_marks(targets, districts) -> dict[int, str]:
+def goal_marks(targets, districts, adjusted=None, decomposed=None) -> dict[int, str]:
     """By target pk, the short mark lists of targets put beside a target value (the overview,
     department tables, heat map), as the target page says it: "调整后" with the plan's original
     (visible, for phones, and in the title), "分解目标" with the districts' values in the title.
-    HTML, every text escaped; two queries."""
+    HTML, every text escaped. `adjusted` / `decomposed`: the pks already known to be (from stored
+    judgements' basis), so that only those are looked up; None: look at every target (a query
+    each for adjustments and districts' values)."""
+    targets = list(targets)
     marks: dict[int, list[str]] = {}
     original_word, adjusted_word = _("plan's original"), _("adjusted")
-    for pk, (was, now) in adjusted_texts(targets).items():
+    if adjusted is not None:
+        adjusted_targets = [t for t in targets if t.pk in adjusted]
+    else:
+        adjusted_targets = targets
+    if decomposed is not None:
+        decomposed_targets = [t for t in targets if t.pk in decomposed]
+    else:
+        decomposed_targets = [t for t in targets if may_decompose(t)]
+    for pk, (was, now) in (adjusted_texts(adjusted_targets) if adjusted_targets else {}).items():
         marks.setdefault(pk, []).append(
             format_html(
                 '<span class="goal-mark" title="{o} {was} → {a} {now}">{a}</span>'
@@ -214,7 +225,10 @@ def goal_marks(targets, districts) -> dict[int, str]:
                 now=now,
             )
         )
-    for pk, values in district_values_texts(targets, districts).items():
+    values_texts = {}
+    if decomposed_targets:
+        values_texts = district_values_texts(decomposed_targets, districts)
+    for pk, values in values_texts.items():
         marks.setdefault(pk, []).append(
             format_html(
                 '<span class="goal-mark" title="{}：{}">{}</span>',

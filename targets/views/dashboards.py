@@ -34,6 +34,7 @@ from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
     ORDER,
+    Basis,
     Board,
     Point,
     Progress,
@@ -148,9 +149,14 @@ class Row:
         return sparkline(self.progress.series, self.years)
 
 
+def _adjusted(view: View) -> set[int]:
+    """The targets whose stored city judgement used an adjusted value (规划调整): no query."""
+    return {pk for pk, p in view.board.city.items() if p.goal_basis == Basis.ADJUSTED}
+
+
 def _rows(view: View, progress_of) -> list[Row]:
     years = list(view.plan.years)
-    marks = goals.goal_marks(view.targets, view.districts)
+    marks = goals.goal_marks(view.targets, view.districts, adjusted=_adjusted(view))
     return [
         Row(
             target,
@@ -291,7 +297,13 @@ class _HeatRows:
             for status, (short, label) in labels.items()
         }
         self.names = [(d.pk, html.escape(d.name)) for d in view.shown]
-        self.marks = goals.goal_marks(view.targets, view.districts)  # escaped HTML
+        # 调整后 / 分解目标 marks (escaped HTML): adjusted known from the stored city judgements'
+        # basis (a query only where one was), one query for the districts' own values.
+        self.marks = goals.goal_marks(
+            view.targets,
+            view.districts,
+            adjusted=_adjusted(view),
+        )
         self.target_url = _url_prefix("progress_target")
         self.figure = _url_prefix("figure_detail")
         missing = {key for key, cell in cells.items() if cell.status == Status.FINAL_MISSING}
