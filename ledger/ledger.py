@@ -188,42 +188,11 @@ def save_contribution(
 
 
 def check_upload(upload) -> str:
-    """The file's type as stored, or a ValidationError naming the file and the limit broken."""
-
-    limit = settings.LEDGER_ATTACHMENT_MAX_BYTES
-    allowed = settings.LEDGER_ATTACHMENT_TYPES
-    name = upload.name or "file"
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in allowed:
-        raise ValidationError(
-            {
-                "file": _("%(name)s: files of type .%(suffix)s are not accepted (allowed: %(ok)s).")
-                % {"name": name, "suffix": suffix or "?", "ok": ", ".join(sorted(allowed))}
-            }
-        )
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("%(name)s is %(size)s MB; at most %(limit)s MB.")
-                % {
-                    "name": name,
-                    "size": round(upload.size / 2**20, 1),
-                    "limit": round(limit / 2**20, 1),
-                }
-            }
-        )
-    content_type = allowed[suffix]
-    if not uploads.matches(upload, content_type):
-        raise ValidationError(
-            {
-                "file": _(
-                    "%(name)s: its content is not a .%(suffix)s file. Upload the document itself, "
-                    "saved in the format its name says."
-                )
-                % {"name": name, "suffix": suffix}
-            }
-        )
-    return content_type
+    """The file's type as stored, or a ValidationError naming the file and the limit broken:
+    the ledger's evidence rules (zibo_edu.lib.uploads.checked with LEDGER_ATTACHMENT_*)."""
+    return uploads.checked(
+        upload, settings.LEDGER_ATTACHMENT_TYPES, settings.LEDGER_ATTACHMENT_MAX_BYTES
+    )
 
 
 def add_attachment(contribution: Contribution, upload, user) -> Attachment:

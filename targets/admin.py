@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,13 +22,17 @@ from targets.drafting import Preview, preview_plan_file
 from targets.figures import FigureInput
 from targets.loading import PlanFileError, load_plan_file
 from targets.models import (
+    Decomposition,
+    DistrictGoal,
     Figure,
     FigureChange,
     FigureImport,
+    GoalChange,
     Reminder,
     ReportingPeriod,
     ReturnEmail,
     Target,
+    TargetAdjustment,
     describe_values,
 )
 
@@ -303,6 +308,83 @@ class FigureChangeAdmin(CityScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(CityScopedAdmin):
+    """Shown, never added, changed or deleted here: the rows are written by a service that audits
+    them and rewrites the standings (targets.goals), through its pages."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class GoalDocumentAdmin(ReadOnlyAdmin):
+    """分解目标 and 规划调整 documents: the file is handed out by the site's own download page
+    (who may see the target's progress), not by a media URL."""
+
+    city = ("target__task__part__plan__city",)
+    list_select_related = ["target", "created_by"]
+    search_fields = ["target__code", "target__name", "title", "number"]
+    document_kind = ""
+
+    @admin.display(description=_("file"))
+    def document(self, obj) -> str:
+        if not obj.file_name:
+            return "—"
+        url = reverse("goal_document", args=[obj.target_id, self.document_kind, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file_name)
+
+    @admin.display(description=_("Progress"))
+    def target_page(self, obj) -> str:
+        url = reverse("progress_target", args=[obj.target_id])
+        return format_html('<a href="{}#goals">{}</a>', url, obj.target.code)
+
+
+class DistrictGoalInline(CityScopedInline, admin.TabularInline):
+    model = DistrictGoal
+    fields = readonly_fields = ["district", "value"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Decomposition)
+class DecompositionAdmin(GoalDocumentAdmin):
+    document_kind = "decomposition"
+    list_display = ["target", "title", "number", "issued_on", "created_at", "created_by"]
+    fields = readonly_fields = ["target_page", "title", "number", "issued_on", "document",
+                                "created_at", "created_by"]  # fmt: skip
+    inlines = [DistrictGoalInline]
+
+
+@admin.register(TargetAdjustment)
+class TargetAdjustmentAdmin(GoalDocumentAdmin):
+    document_kind = "adjustment"
+    list_display = ["target", "old_value", "new_value", "old_year", "new_year", "number",
+                    "created_at"]  # fmt: skip
+    fields = readonly_fields = ["target_page", "old_value", "new_value", "old_year", "new_year",
+                                "reason", "title", "number", "issued_on", "document",
+                                "created_at", "created_by"]  # fmt: skip
+
+
+@admin.register(GoalChange)
+class GoalChangeAdmin(ReadOnlyAdmin):
+    city = ("target__task__part__plan__city",)
+    list_display = ["target", "changed_at", "changed_by", "channel", "action"]
+    list_filter = ["channel", "action"]
+    search_fields = ["target__code", "changed_by__username", "comment"]
+    list_select_related = ["target", "changed_by"]
 
 
 class OutgoingMailAdmin(CityScopedAdmin):

@@ -216,3 +216,59 @@ def _yes_no(target, district, year, progress) -> bool:
     if target.name.startswith("国家学前教育普及普惠县"):
         return district.slug in CERTIFIED_PRESCHOOL_COUNTIES.get(year, set())
     return progress >= 0.75
+
+
+# 分解目标 and 规划调整 on Zibo's plan, marked 演示: made up, so the pages show both. Zibo's plan
+# itself states neither; the documents are invented (their titles and numbers say so).
+DEMO_DECOMPOSITION = (
+    "二(二)1-6",  # 幼儿教师专科及以上学历占比, the city 85%
+    {
+        "zhangdian": 90, "zichuan": 85, "boshan": 85, "linzi": 88, "zhoucun": 85, "huantai": 85,
+        "gaoqing": 80, "yiyuan": 80, "gaoxin": 88, "jingkai": 85, "wenchanghu": 80,
+    },
+)  # fmt: skip
+DEMO_ADJUSTMENT = ("二(二)1-5", Decimal(55), 2025)  # 省一类以上幼儿园占比 60% → 55%
+DEMO_DOCUMENT_NUMBER = "演示，非真实文号"
+
+
+def seed_goals(plan: Plan, user=None) -> tuple[str, str]:
+    """One decomposition (目标责任书，演示) and one adjustment (演示) on the plan, each once: a
+    target that already has one (from the demo or the admin) is left alone. Returns the codes of
+    the targets they are on ("" where the plan has no such target)."""
+    from targets import goals
+
+    code, values = DEMO_DECOMPOSITION
+    decomposed = Target.objects.of_plan(plan).filter(code=code).first()
+    if decomposed is not None and not decomposed.decompositions.exists():
+        by_slug = {d.slug: d for d in District.objects.filter(city=plan.city)}
+        goals.decompose(
+            decomposed,
+            {by_slug[slug]: Decimal(value) for slug, value in values.items() if slug in by_slug},
+            goals.Document(
+                title="淄博市学前教育发展目标责任书（演示）",
+                number=DEMO_DOCUMENT_NUMBER,
+                issued_on=datetime.date(2022, 3, 1),
+            ),
+            user,
+            channel="admin",
+        )
+    code, value, year = DEMO_ADJUSTMENT
+    adjusted = Target.objects.of_plan(plan).filter(code=code).first()
+    if adjusted is not None and not adjusted.adjustments.exists():
+        goals.adjust(
+            adjusted,
+            value=value,
+            year=year,
+            reason="演示：省一类幼儿园认定标准于2023年提高，经市政府同意调整目标值（虚构示例）。",
+            document=goals.Document(
+                title="关于调整教育事业发展“十四五”规划部分指标的批复（演示）",
+                number=DEMO_DOCUMENT_NUMBER,
+                issued_on=datetime.date(2023, 9, 1),
+            ),
+            user=user,
+            channel="admin",
+        )
+    return (
+        decomposed.code if decomposed is not None else "",
+        adjusted.code if adjusted is not None else "",
+    )

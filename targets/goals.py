@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from targets import standings
@@ -29,41 +30,10 @@ class Document:
 
 def check_upload(upload) -> str:
     """The file's type as stored, or a ValidationError naming the file and the limit broken:
-    the same types, size limit and content check as the ledger's evidence."""
-    limit = settings.LEDGER_ATTACHMENT_MAX_BYTES
-    allowed = settings.LEDGER_ATTACHMENT_TYPES
-    name = upload.name or "file"
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in allowed:
-        raise ValidationError(
-            {
-                "file": _("%(name)s: files of type .%(suffix)s are not accepted (allowed: %(ok)s).")
-                % {"name": name, "suffix": suffix or "?", "ok": ", ".join(sorted(allowed))}
-            }
-        )
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("%(name)s is %(size)s MB; at most %(limit)s MB.")
-                % {
-                    "name": name,
-                    "size": round(upload.size / 2**20, 1),
-                    "limit": round(limit / 2**20, 1),
-                }
-            }
-        )
-    content_type = allowed[suffix]
-    if not uploads.matches(upload, content_type):
-        raise ValidationError(
-            {
-                "file": _(
-                    "%(name)s: its content is not a .%(suffix)s file. Upload the document itself, "
-                    "saved in the format its name says."
-                )
-                % {"name": name, "suffix": suffix}
-            }
-        )
-    return content_type
+    the ledger's evidence rules (zibo_edu.lib.uploads.checked with LEDGER_ATTACHMENT_*)."""
+    return uploads.checked(
+        upload, settings.LEDGER_ATTACHMENT_TYPES, settings.LEDGER_ATTACHMENT_MAX_BYTES
+    )
 
 
 def _keep(record, document: Document, user) -> None:
@@ -224,3 +194,47 @@ def district_values_texts(targets, districts) -> dict[int, str]:
         )
         for pk, goals_ in found.items()
     }
+
+
+def goal_marks(targets, districts, adjusted=None, decomposed=None) -> dict[int, str]:
+    """By target pk, the short mark lists of targets put beside a target value (the overview,
+    department tables, heat map), as the target page says it: "调整后" with the plan's original
+    (visible, for phones, and in the title), "分解目标" with the districts' values in the title.
+    HTML, every text escaped. `adjusted` / `decomposed`: the pks already known to be (from stored
+    judgements' basis), so that only those are looked up; None: look at every target (a query
+    each for adjustments and districts' values)."""
+    targets = list(targets)
+    marks: dict[int, list[str]] = {}
+    original_word, adjusted_word = _("plan's original"), _("adjusted")
+    if adjusted is not None:
+        adjusted_targets = [t for t in targets if t.pk in adjusted]
+    else:
+        adjusted_targets = targets
+    if decomposed is not None:
+        decomposed_targets = [t for t in targets if t.pk in decomposed]
+    else:
+        decomposed_targets = [t for t in targets if may_decompose(t)]
+    for pk, (was, now) in (adjusted_texts(adjusted_targets) if adjusted_targets else {}).items():
+        marks.setdefault(pk, []).append(
+            format_html(
+                '<span class="goal-mark" title="{o} {was} → {a} {now}">{a}</span>'
+                ' <span class="goal-original">{o} {was}</span>',
+                o=original_word,
+                a=adjusted_word,
+                was=was,
+                now=now,
+            )
+        )
+    values_texts = {}
+    if decomposed_targets:
+        values_texts = district_values_texts(decomposed_targets, districts)
+    for pk, values in values_texts.items():
+        marks.setdefault(pk, []).append(
+            format_html(
+                '<span class="goal-mark" title="{}：{}">{}</span>',
+                _("Values per district"),
+                values,
+                _("Values per district"),
+            )
+        )
+    return {pk: " ".join(parts) for pk, parts in marks.items()}

@@ -42,6 +42,7 @@ from targets.models import Figure, Target
 from targets.progress import (
     CHASED,
     ORDER,
+    Basis,
     Board,
     Point,
     Progress,
@@ -129,6 +130,7 @@ class Row:
     behind: int | None
     years: list[int]
     years_as_of: int
+    goal_mark: str = ""  # "调整后"/"分解目标" beside the value asked (targets.goals.goal_marks)
 
     @property
     def status_rank(self) -> int:
@@ -155,8 +157,14 @@ class Row:
         return sparkline(self.progress.series, self.years)
 
 
+def _adjusted(view: View) -> set[int]:
+    """The targets whose stored city judgement used an adjusted value (规划调整): no query."""
+    return {pk for pk, p in view.board.city.items() if p.goal_basis == Basis.ADJUSTED}
+
+
 def _rows(view: View, progress_of) -> list[Row]:
     years = list(view.plan.years)
+    marks = goals.goal_marks(view.targets, view.districts, adjusted=_adjusted(view))
     return [
         Row(
             target,
@@ -164,6 +172,7 @@ def _rows(view: View, progress_of) -> list[Row]:
             view.board.behind_count(target) if view.visible else None,
             years,
             view.year,
+            marks.get(target.pk, ""),
         )
         for target in view.targets
     ]
@@ -296,6 +305,13 @@ class _HeatRows:
             for status, (short, label) in labels.items()
         }
         self.names = [(d.pk, html.escape(d.name)) for d in view.shown]
+        # 调整后 / 分解目标 marks (escaped HTML): adjusted known from the stored city judgements'
+        # basis (a query only where one was), one query for the districts' own values.
+        self.marks = goals.goal_marks(
+            view.targets,
+            view.districts,
+            adjusted=_adjusted(view),
+        )
         self.target_url = _url_prefix("progress_target")
         self.figure = _url_prefix("figure_detail")
         missing = {key for key, cell in cells.items() if cell.status == Status.FINAL_MISSING}
@@ -336,9 +352,11 @@ class _HeatRows:
         target_url = f"{self.target_url}{target.pk}/{self.query}"
         city = self.view.board.city[target.pk]
         short, label = self.labels[city.status]
+        mark = self.marks.get(target.pk)
         head = (
             f'<th class="target" scope="row" title="{code} {name}"><a href="{target_url}">{code}'
-            f'</a> {html.escape(short_name)}</th><td><a class="status status-{city.status}" '
+            f"</a> {html.escape(short_name)}{f' {mark}' if mark else ''}</th>"
+            f'<td><a class="status status-{city.status}" '
             f'href="{target_url}" title="{name}: {label}">{short}</a></td>'
         )
         if target.reported_by != Target.Reporter.DISTRICTS:

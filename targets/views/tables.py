@@ -68,6 +68,12 @@ def warning_badge() -> str:
     return format_html(' <span class="warning-mark">{}</span>', warning_label())
 
 
+def requirement_cell(row) -> str:
+    """The value asked, and "调整后"/"分解目标" where a 规划调整 or a decomposition changed it."""
+    text = escape(requirement(row.target))
+    return format_html("{} {}", text, mark_safe(row.goal_mark)) if row.goal_mark else text
+
+
 class StatusColumn(tables.Column):
     def render(self, record) -> str:
         return status_badge(record.progress, record.warned)
@@ -100,7 +106,7 @@ class ProgressTable(tables.Table):
     )
 
     def render_requirement(self, record) -> str:
-        return requirement(record.target)
+        return requirement_cell(record)
 
     binding = tables.Column(
         verbose_name=_("Binding"),
@@ -144,7 +150,7 @@ class ProgressTable(tables.Table):
                 "name": escape(target.name),
                 "lead": escape(target.lead_department or self.default),
                 "value": escape(row.value),
-                "requirement": escape(requirement(target)),
+                "requirement": requirement_cell(row),
                 "binding": format_html('<span class="nowrap">{}</span>', binding_label(target)),
                 "deadline": target.deadline_year,
                 "status": status_badge(row.progress, row.warned),

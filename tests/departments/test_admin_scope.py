@@ -98,6 +98,13 @@ def zibo_rows(plan, zhangdian, staff_zhangdian, city_admin, open_round, head_spo
     ClockedSchedule.objects.create(clocked_time=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
     SolarSchedule.objects.create(event="sunrise", latitude=36.8, longitude=118.05)
     IntervalSchedule.objects.get_or_create(every=2, period="minutes")
+    from targets import goals
+
+    goals.decompose(target_named(plan, "学生体质健康测试合格率"), {zhangdian: Decimal(97)},
+                    goals.Document("责任书", "1号"), city_admin, "form")  # fmt: skip
+    goals.adjust(target_named(plan, "学生体质健康测试优良率"), value=Decimal(58), year=2025,
+                 reason="r", document=goals.Document("批复", "2号"), user=city_admin,
+                 channel="form")  # fmt: skip
     return {model: set(model._default_manager.values_list("pk", flat=True))
             for model in admin.site._registry}  # fmt: skip
 

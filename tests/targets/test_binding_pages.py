@@ -184,7 +184,7 @@ def test_the_notice_list_suggests_notices(admin, seeded, monkeypatch):
 def test_the_evaluation_annex_has_the_binding(admin, seeded):
     workbook = load_workbook(io.BytesIO(annex_workbook(evaluate(seeded, 2025))))
     rows = list(workbook["主要目标"].iter_rows(values_only=True))
-    column = rows[0].index("属性")
+    column = rows[0].index("属性")  # H23c's goal columns follow it
     by_code = {row[0]: row[column] for row in rows[1:]}
     assert (by_code[BOUND], by_code[GUIDING], by_code["二(一)4-1"]) == (
         "约束性",

@@ -121,12 +121,13 @@ def test_heat_map_queries_do_not_grow_with_districts_or_missing_final_figures(
     """2025 has 缺最终数据 cells (their figures of the year are looked up, in one query); more
     districts (a second page) change nothing. Session, user, role (and a head's department),
     plan, targets (without their departments), districts, city standings, the districts' cells,
-    figures of the year, the header's plan switcher: no count of districts behind."""
+    figures of the year, the header's plan switcher, the districts' own values (分解目标
+    marks): no count of districts behind."""
     from departments.models import District
 
     client.force_login(request.getfixturevalue(who))
     url = "/progress/heatmap/?year=2025"
-    with django_assert_max_num_queries(11) as before:
+    with django_assert_max_num_queries(12) as before:
         assert client.get(url).status_code == 200
     District.objects.bulk_create(
         District(city=seeded.city, name=f"新区{n}", slug=f"new-{n}", kind="district", order=100 + n)
@@ -288,10 +289,11 @@ def test_progress_api_is_scoped(client, staff_zhangdian, seeded):
 @pytest.mark.parametrize(
     ("url", "ceiling"),
     [  # pages count 1 for the header's plan switcher
-        ("/progress/?year=2024", 12),  # no filter asked: the targets are read once
-        ("/progress/heatmap/?year=2024", 9),  # statuses only: no departments of the targets
+        # overview, heat map, department: +1, the districts' own values (分解目标 marks)
+        ("/progress/?year=2024", 13),  # no filter asked: the targets are read once
+        ("/progress/heatmap/?year=2024", 10),  # statuses only: no departments of the targets
         ("/progress/districts/zhangdian/?year=2024", 10),
-        ("/progress/departments/{department}/?year=2024", 11),
+        ("/progress/departments/{department}/?year=2024", 12),
         # 1: the plans that follow; 2: its adjustments (规划调整) and decomposition (分解目标)
         ("/progress/targets/{target}/?year=2024", 15),
         ("/api/progress/?year=2024", 9),
@@ -458,6 +460,8 @@ def test_editing_a_target_in_the_admin_judges_its_figures_anew(client, city_admi
     fitness = Target.objects.get(code="二(一)4-1")
     city = Standing.objects.filter(target=fitness, district=None, as_of=2024, approved_only=True)
     assert city.get().status == Status.ON_TRACK
+    # A plan not issued yet (an issued one's value changes only by a 规划调整: test_goals.py).
+    type(seeded).objects.filter(pk=seeded.pk).update(issued_on=None)
     client.force_login(city_admin)
     url = f"/admin/targets/target/{fitness.pk}/change/"
     form = client.get(url).context["adminform"].form

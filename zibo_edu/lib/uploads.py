@@ -10,8 +10,11 @@ type without a check here is refused: an extension added to the settings alone l
 
 import codecs
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 64 * 1024
@@ -84,6 +87,45 @@ def matches(upload, content_type: str) -> bool:
         return False
     file = upload.file if hasattr(upload, "file") else upload
     return check(file)
+
+
+def checked(upload, allowed: Mapping[str, str], limit: int, field: str = "file") -> str:
+    """The type to store an upload under, or a ValidationError (on `field`) naming the file and
+    the rule it breaks: its extension among `allowed` (extension → content type), at most `limit`
+    bytes, and content that `matches` the type its extension says. The callers pass their own
+    settings (the ledger's evidence and targets' documents share LEDGER_ATTACHMENT_*)."""
+    name = upload.name or "file"
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in allowed:
+        raise ValidationError(
+            {
+                field: _("%(name)s: files of type .%(suffix)s are not accepted (allowed: %(ok)s).")
+                % {"name": name, "suffix": suffix or "?", "ok": ", ".join(sorted(allowed))}
+            }
+        )
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                field: _("%(name)s is %(size)s MB; at most %(limit)s MB.")
+                % {
+                    "name": name,
+                    "size": round(upload.size / 2**20, 1),
+                    "limit": round(limit / 2**20, 1),
+                }
+            }
+        )
+    content_type = allowed[suffix]
+    if not matches(upload, content_type):
+        raise ValidationError(
+            {
+                field: _(
+                    "%(name)s: its content is not a .%(suffix)s file. Upload the document itself, "
+                    "saved in the format its name says."
+                )
+                % {"name": name, "suffix": suffix}
+            }
+        )
+    return content_type
 
 
 def shortened_name(name: str, limit: int) -> str:

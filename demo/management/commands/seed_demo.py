@@ -87,6 +87,15 @@ class Command(BaseCommand):
                 defaults={"name": f"{district.name if district else plan.city.name}（演示收件人）"},
             )
         self.stdout.write(f"Demo figures created: {created} (each marked “{targets.demo.NOTE}”)")
+        decomposed, adjusted = targets.demo.seed_goals(
+            plan, user=User.objects.get(username="city-admin")
+        )
+        self.stdout.write(
+            f"演示 分解目标 on {decomposed or '—'}, 规划调整 on {adjusted or '—'} "
+            "(see /progress/ and their target pages). 约束性 and 预警: the 演示 plan 示例市 "
+            "(load_demo_plans) marks some targets 约束性; 预警 shows only before the deadline "
+            "year, so look at /progress/?year=2023 (as admin-shili)."
+        )
         self.stdout.write(f"Demo schools and statistics rows: {schools.demo.seed(plan)} (演示)")
         self.stdout.write(f"Demo county evaluations (演示): {inspections.demo.seed(plan)}")
         self.stdout.write(f"Demo births rows: {projections.demo.seed(plan)} (演示)")
