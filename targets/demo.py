@@ -28,7 +28,7 @@ from django.utils import timezone
 from departments.models import District
 from plans.models import Plan
 from targets import figures, reminders, standings
-from targets.models import Figure, FigureChange, ReportingPeriod, Target
+from targets.models import Figure, FigureChange, ReportingPeriod, Target, TargetAdjustment
 
 NOTE = "演示数据，非真实统计。"
 SOURCE = "演示数据"
@@ -69,7 +69,11 @@ def seed(plan: Plan, user=None) -> int:
     have = set(Figure.objects.values_list("target_id", "district_id", "year"))
     districts = list(District.objects.filter(city=plan.city))
     created = []
+    planned = {a.target_id: a for a in _first_adjustments(plan)}
     for target in Target.objects.of_plan(plan):
+        if target.pk in planned:  # figures made as for the plan's own target, before 规划调整
+            target.value = planned[target.pk].old_value
+            target.deadline_year = planned[target.pk].old_year
         units = districts if target.reported_by == Target.Reporter.DISTRICTS else [None]
         for district in units:
             for year in range(plan.baseline_year, LAST_DEMO_YEAR + 1):
@@ -90,6 +94,16 @@ def seed(plan: Plan, user=None) -> int:
     )
     standings.refresh_plan(plan)
     return len(created)
+
+
+def _first_adjustments(plan: Plan) -> list[TargetAdjustment]:
+    """Each adjusted target's first adjustment (which holds the plan's own value and year)."""
+    first = {}
+    for adjustment in TargetAdjustment.objects.filter(target__task__part__plan=plan).order_by(
+        "created_at", "pk"
+    ):
+        first.setdefault(adjustment.target_id, adjustment)
+    return list(first.values())
 
 
 def seed_reminders(plan: Plan, today: datetime.date) -> int:
