@@ -45,6 +45,9 @@ def test_staff_import_fix_and_take_the_derived_value(site, page, tmp_path):
     shot(page, "schools-import-error")
 
     book["学生数"]["C2"] = 100
+    # a new 在校生数 comes with its grades (they must add up to it): 小班, 中班, 大班
+    assert book["分年级学生数"]["A2"].value == book["学生数"]["A2"].value
+    book["分年级学生数"]["C2"], book["分年级学生数"]["D2"], book["分年级学生数"]["E2"] = 34, 33, 33
     good = tmp_path / "good.xlsx"
     book.save(good)
     page.set_input_files("input[name=file]", str(good))
