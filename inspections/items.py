@@ -20,7 +20,6 @@ from inspections.models import (
     Status,
 )
 from inspections.standards import Standard
-from ledger.ledger import check_upload
 from zibo_edu.lib import uploads
 
 NOTE_MAX = 500
@@ -138,7 +137,7 @@ def record(district, kind: str, school_year: int, standard: Standard, data, file
         content_type = ""
         if upload is not None:
             try:
-                content_type = check_upload(upload)
+                content_type = uploads.evidence(upload)
             except ValidationError as error:
                 errors.append(f"{slot.label}: {error.messages[0]}")
                 continue

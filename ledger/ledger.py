@@ -9,7 +9,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -152,7 +151,7 @@ def save_contribution(
     rules for the form and the API. All or nothing: the file is checked first and stored last,
     so a refused save stores no file."""
     if upload is not None:
-        check_upload(upload)
+        uploads.evidence(upload)
     with transaction.atomic():
         contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if reason := contribution_lock(contribution):
@@ -187,17 +186,9 @@ def save_contribution(
     return contribution
 
 
-def check_upload(upload) -> str:
-    """The file's type as stored, or a ValidationError naming the file and the limit broken:
-    the ledger's evidence rules (zibo_edu.lib.uploads.checked with LEDGER_ATTACHMENT_*)."""
-    return uploads.checked(
-        upload, settings.LEDGER_ATTACHMENT_TYPES, settings.LEDGER_ATTACHMENT_MAX_BYTES
-    )
-
-
 def add_attachment(contribution: Contribution, upload, user) -> Attachment:
     """Keep an uploaded file as evidence; refuses files too large or of a type not allowed."""
-    content_type = check_upload(upload)
+    content_type = uploads.evidence(upload)
     if reason := contribution_lock(contribution):
         raise LockedError(reason)
     name = uploads.shortened_name(

@@ -6,7 +6,6 @@ transaction. Which value a judgement then uses is targets.progress.goal_of's rul
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
@@ -28,19 +27,11 @@ class Document:
     upload: object = None
 
 
-def check_upload(upload) -> str:
-    """The file's type as stored, or a ValidationError naming the file and the limit broken:
-    the ledger's evidence rules (zibo_edu.lib.uploads.checked with LEDGER_ATTACHMENT_*)."""
-    return uploads.checked(
-        upload, settings.LEDGER_ATTACHMENT_TYPES, settings.LEDGER_ATTACHMENT_MAX_BYTES
-    )
-
-
 def _keep(record, document: Document, user) -> None:
     record.title, record.number = document.title, document.number
     record.issued_on, record.created_by = document.issued_on, user
     if document.upload is not None:
-        record.content_type = check_upload(document.upload)
+        record.content_type = uploads.evidence(document.upload)
         name = uploads.shortened_name(
             document.upload.name or "file", record._meta.get_field("file_name").max_length
         )

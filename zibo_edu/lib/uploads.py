@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -137,3 +138,12 @@ def shortened_name(name: str, limit: int) -> str:
     if not dot or len(suffix) + 2 > limit:
         return name[:limit]
     return f"{stem[: limit - len(suffix) - 1]}.{suffix}"
+
+
+def evidence(upload, field: str = "file") -> str:
+    """`checked` under the site's rules for evidence (settings.LEDGER_ATTACHMENT_TYPES and
+    LEDGER_ATTACHMENT_MAX_BYTES): the ledger's evidence, a goal's document, a 督导 item's
+    evidence. The type to store the file under, or a ValidationError naming the rule broken."""
+    return checked(
+        upload, settings.LEDGER_ATTACHMENT_TYPES, settings.LEDGER_ATTACHMENT_MAX_BYTES, field
+    )
